@@ -1,0 +1,29 @@
+"""Loaded before anything else: the test environment, Django, and the embedded
+PostgreSQL started on demand (unless DATABASE_URL points at a server)."""
+
+import os
+
+os.environ["SECRET_KEY"] = os.environ.get("SECRET_KEY") or "tests-only-secret-key-not-for-any-real-deployment"
+os.environ["HTTPS"] = "false"  # the test client speaks plain HTTP
+os.environ["DEBUG"] = "false"  # test what production runs
+# Set here rather than in pytest's ini so that the lines above come first.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+import django
+
+from tracker import embedded_postgres
+
+django.setup()
+
+_started_here = False
+
+
+def pytest_configure(config):
+    global _started_here
+    if not os.environ.get("DATABASE_URL"):
+        _started_here = embedded_postgres.start()
+
+
+def pytest_unconfigure(config):
+    if _started_here:
+        embedded_postgres.stop()

@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from homes.models import CareHome, CareHomeChange, LocalAuthority, Postcode, PostcodeArea, Provider, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "kind", "is_social_care_authority", "region"]
+    list_filter = ["is_social_care_authority", "kind", "region"]
+    search_fields = ["name", "gss_code", "official_name"]
+    list_select_related = ["region"]
+
+
+@admin.register(PostcodeArea)
+class PostcodeAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "is_sector", "latitude", "longitude", "local_authority"]
+    list_filter = ["is_sector"]
+    search_fields = ["code"]
+    list_select_related = ["local_authority"]
+
+
+@admin.register(Postcode)
+class PostcodeAdmin(admin.ModelAdmin):
+    list_display = ["postcode", "latitude", "longitude", "lad_code"]
+    search_fields = ["postcode"]
+    show_full_result_count = False
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "cqc_provider_id", "created_at"]
+    search_fields = ["name", "cqc_provider_id"]
+
+
+class CareHomeChangeInline(admin.TabularInline):
+    model = CareHomeChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["changed_at", "changed_by", "field", "old_value", "new_value"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CareHome)
+class CareHomeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "cqc_location_id",
+        "provider",
+        "town",
+        "postcode",
+        "local_authority",
+        "cqc_rating",
+        "status",
+    ]
+    list_filter = ["status", "service_type", "cqc_rating", "local_authority__region", "local_authority"]
+    search_fields = ["name", "cqc_location_id", "postcode", "town", "provider__name"]
+    autocomplete_fields = ["provider", "local_authority"]
+    list_select_related = ["provider", "local_authority"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [CareHomeChangeInline]
+
+
+@admin.register(CareHomeChange)
+class CareHomeChangeAdmin(admin.ModelAdmin):
+    list_display = ["home", "field", "changed_by", "changed_at"]
+    search_fields = ["home__name", "field"]
+    list_select_related = ["home", "changed_by"]
+    readonly_fields = ["home", "changed_by", "changed_at", "field", "old_value", "new_value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

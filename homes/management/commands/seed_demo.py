@@ -1,0 +1,170 @@
+"""Demo data for `make run`: one sign-in per role and a few homes in Leeds and
+Bradford. Idempotent: running it again changes nothing that exists. Never run
+it against a real deployment."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
+from homes.models import CareHome, LocalAuthority, Provider
+from homes.postcodes import locate_postcode
+from tracker.models import Membership, Role
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
+
+PROVIDERS = [
+    ("Aire Valley Care Ltd", "1-900000001"),
+    ("Rosewood Homes", "1-900000002"),
+    ("Moorside Care Partnership", "1-900000003"),
+]
+
+# (CQC location ID, name, provider index, address, town, postcode, service type, bands, rating, rating date)
+HOMES = [
+    (
+        "1-900000101",
+        "Headingley Park Care Home",
+        0,
+        "12 Shire Oak Road",
+        "Leeds",
+        "LS6 2AD",
+        ServiceType.WITH_NURSING,
+        ["older_people", "dementia"],
+        CqcRating.GOOD,
+        "2024-03-12",
+    ),
+    (
+        "1-900000102",
+        "Roundhay Lodge",
+        0,
+        "4 Street Lane",
+        "Leeds",
+        "LS8 2AD",
+        ServiceType.WITHOUT_NURSING,
+        ["older_people", "dementia", "physical_disabilities"],
+        CqcRating.GOOD,
+        "2023-11-02",
+    ),
+    (
+        "1-900000103",
+        "Alwoodley Grange Nursing Home",
+        0,
+        "88 King Lane",
+        "Leeds",
+        "LS17 7AB",
+        ServiceType.WITH_NURSING,
+        ["older_people", "physical_disabilities"],
+        CqcRating.OUTSTANDING,
+        "2022-06-21",
+    ),
+    (
+        "1-900000201",
+        "Armley Heights",
+        1,
+        "15 Town Street",
+        "Leeds",
+        "LS12 4AB",
+        ServiceType.WITHOUT_NURSING,
+        ["older_people"],
+        CqcRating.REQUIRES_IMPROVEMENT,
+        "2024-09-30",
+    ),
+    (
+        "1-900000202",
+        "Lawnswood House",
+        1,
+        "2 Otley Road",
+        "Leeds",
+        "LS16 6AB",
+        ServiceType.WITH_NURSING,
+        ["younger_adults", "learning_disabilities", "mental_health"],
+        CqcRating.GOOD,
+        "2025-01-15",
+    ),
+    (
+        "1-900000301",
+        "Heaton Grove Care Home",
+        2,
+        "30 Heaton Road",
+        "Bradford",
+        "BD9 5AB",
+        ServiceType.WITH_NURSING,
+        ["older_people", "dementia"],
+        CqcRating.GOOD,
+        "2024-05-08",
+    ),
+]
+
+USERS = [
+    # (email, name, role, scope)
+    ("admin@example.org", "Sam Service-Admin", "service_admin", None),
+    ("council@example.org", "Chris Council (Leeds)", Role.COUNCIL_ADMIN, "E08000035"),
+    ("coordinator@example.org", "Dana Discharge-Coordinator", Role.COORDINATOR, None),
+    ("provider@example.org", "Pat Provider (Aire Valley Care)", Role.PROVIDER_ADMIN, "1-900000001"),
+    ("manager@example.org", "Morgan Manager (Headingley Park)", Role.HOME_STAFF, "1-900000101"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo sign-ins (one per role) and demo homes. Idempotent. Not for real deployments."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not LocalAuthority.objects.exists():
+            raise CommandError("Run `manage.py migrate` first: the local authorities are not loaded.")
+        providers = [
+            Provider.objects.get_or_create(cqc_provider_id=cqc_id, defaults={"name": name})[0]
+            for name, cqc_id in PROVIDERS
+        ]
+        for cqc_id, name, provider, address, town, postcode, service_type, bands, rating, rated in HOMES:
+            if CareHome.objects.filter(cqc_location_id=cqc_id).exists():
+                continue
+            place = locate_postcode(postcode)
+            if place is None:
+                raise CommandError(f"Demo postcode {postcode} is unknown: run `manage.py load_places`.")
+            CareHome.objects.create(
+                cqc_location_id=cqc_id,
+                name=name,
+                provider=providers[provider],
+                address_line_1=address,
+                town=town,
+                postcode=postcode,
+                local_authority_id=place.local_authority_id,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                phone="0113 496 0" + cqc_id[-3:],
+                email=f"manager.{cqc_id[-3:]}@example.org",
+                service_type=service_type,
+                service_user_bands=[ServiceUserBand(b) for b in bands],
+                cqc_rating=rating,
+                cqc_rating_date=datetime.date.fromisoformat(rated),
+                funding_accepted=[Funding.LOCAL_AUTHORITY, Funding.SELF_FUNDED, Funding.DISCHARGE_TO_ASSESS],
+                facilities=[Facility.EN_SUITE, Facility.LIFT, Facility.GARDEN],
+            )
+
+        User = get_user_model()
+        for email, full_name, role, scope in USERS:
+            user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                if role == "service_admin":
+                    user.is_superuser = user.is_staff = True
+                user.save()
+            if role == "service_admin":
+                continue
+            scope_kwargs = {}
+            if role == Role.COUNCIL_ADMIN:
+                scope_kwargs["local_authority"] = LocalAuthority.objects.get(gss_code=scope)
+            elif role == Role.PROVIDER_ADMIN:
+                scope_kwargs["provider"] = Provider.objects.get(cqc_provider_id=scope)
+            elif role == Role.HOME_STAFF:
+                scope_kwargs["home"] = CareHome.objects.get(cqc_location_id=scope)
+            Membership.objects.get_or_create(user=user, role=role, **scope_kwargs)
+
+        self.stdout.write("")
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
+        for email, full_name, _role, _scope in USERS:
+            self.stdout.write(f"  {email:<26} {full_name}")
+        self.stdout.write("")

@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from homes.choices import CqcRating, Facility, Funding, HomeStatus, ServiceType, ServiceUserBand
+from tracker.roles import roles_for
+
+CQC_LOCATION_ID_PATTERN = r"^1-[0-9]{1,12}$"
+CQC_PROVIDER_ID_PATTERN = r"^1-[0-9]{1,12}$"
+# Normalised UK postcode: outward code, one space, inward code.
+POSTCODE_PATTERN = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$"
+
+
+class Region(models.Model):
+    code = models.CharField(max_length=9, unique=True, help_text="ONS code, e.g. E12000003")
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def councils(self):
+        """The 153 upper-tier authorities that commission social care."""
+        return self.filter(is_social_care_authority=True)
+
+
+class LocalAuthority(models.Model):
+    gss_code = models.CharField("ONS code", max_length=9, unique=True, help_text="e.g. E08000035")
+    name = models.CharField(max_length=100)
+    official_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=30, blank=True)
+    is_social_care_authority = models.BooleanField(default=False)
+    upper_tier = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="districts")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+    alt_names = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    objects = LocalAuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return self.name
+
+
+class PostcodeArea(models.Model):
+    """A postcode district ("LS6") or sector ("LS6 2"): its centroid and council.
+
+    Used to search near a partial postcode and to place postcodes newer than the
+    full postcode list.
+    """
+
+    code = models.CharField(max_length=7, primary_key=True)
+    is_sector = models.BooleanField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return self.code
+
+
+class Postcode(models.Model):
+    """Every live English postcode with its centroid (ONS / OS Code-Point Open)."""
+
+    postcode = models.CharField(max_length=8, primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    lad_code = models.CharField(max_length=9)
+
+    def __str__(self):
+        return self.postcode
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200)
+    cqc_provider_id = models.CharField(
+        "CQC provider ID", max_length=14, unique=True, null=True, blank=True, help_text="Like 1-101234567"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cqc_provider_id__regex=CQC_PROVIDER_ID_PATTERN) | Q(cqc_provider_id__isnull=True),
+                name="provider_cqc_id_format",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CareHomeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=HomeStatus.ACTIVE)
+
+    def editable_by(self, user):
+        """Homes whose details and vacancies this user may change."""
+        roles = roles_for(user)
+        if roles.is_service_admin:
+            return self.all()
+        scope = (
+            Q(pk__in=roles.home_ids) | Q(provider__in=roles.provider_ids) | Q(local_authority__in=roles.council_la_ids)
+        )
+        if not (roles.home_ids or roles.provider_ids or roles.council_la_ids):
+            return self.none()
+        return self.filter(scope)
+
+    def visible_to(self, user):
+        """Homes this user may read: coordinators read every home."""
+        roles = roles_for(user)
+        if roles.is_service_admin or roles.is_coordinator or roles.is_council_admin:
+            return self.all()
+        return self.editable_by(user)
+
+    def administered_by(self, user):
+        """Homes whose onboarding, staff and history this user manages (councils)."""
+        roles = roles_for(user)
+        if roles.is_service_admin:
+            return self.all()
+        return self.filter(local_authority__in=roles.council_la_ids)
+
+
+class CareHome(models.Model):
+    cqc_location_id = models.CharField("CQC location ID", max_length=14, unique=True, help_text="Like 1-101234567")
+    name = models.CharField(max_length=200)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="homes")
+    address_line_1 = models.CharField("address line 1", max_length=200)
+    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="homes")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    service_type = models.CharField("CQC service type", max_length=20, choices=ServiceType.choices)
+    service_user_bands = ArrayField(
+        models.CharField(max_length=30, choices=ServiceUserBand.choices),
+        default=list,
+        blank=True,
+        verbose_name="service user bands",
+    )
+    cqc_rating = models.CharField(
+        "CQC rating", max_length=30, choices=CqcRating.choices, default=CqcRating.NOT_YET_RATED
+    )
+    cqc_rating_date = models.DateField("date of CQC rating", null=True, blank=True)
+    funding_accepted = ArrayField(
+        models.CharField(max_length=30, choices=Funding.choices),
+        default=list,
+        blank=True,
+        verbose_name="funding accepted",
+    )
+    facilities = ArrayField(models.CharField(max_length=30, choices=Facility.choices), default=list, blank=True)
+    visiting_arrangements = models.TextField(blank=True, max_length=1000)
+    description = models.TextField("short description", blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=HomeStatus.choices, default=HomeStatus.ACTIVE)
+    # Bumped on every save of the details: two people editing at once cannot
+    # overwrite each other (see homes/forms.py and docs/adr/003-no-lost-updates.md).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CareHomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cqc_location_id__regex=CQC_LOCATION_ID_PATTERN), name="home_cqc_id_format"
+            ),
+            models.CheckConstraint(condition=Q(postcode__regex=POSTCODE_PATTERN), name="home_postcode_format"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=49.0, latitude__lte=61.0, longitude__gte=-8.7, longitude__lte=2.0),
+                name="home_in_great_britain",
+            ),
+            models.CheckConstraint(
+                condition=Q(cqc_rating=CqcRating.NOT_YET_RATED) | Q(cqc_rating_date__isnull=False),
+                name="home_rating_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["local_authority", "name"]),
+            models.Index(fields=["provider", "name"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [
+            line for line in [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode] if line
+        ]
+
+
+class CareHomeChange(models.Model):
+    """Append-only history of a home's details: who changed which field, when."""
+
+    home = models.ForeignKey(CareHome, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField(max_length=50)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["home", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.home}: {self.field}"

@@ -1,0 +1,117 @@
+"""UK postcodes: normalising, validating, and placing them on the map, offline.
+
+The data (homes/data/, see PROVENANCE.md there) is loaded into the database:
+districts and sectors by migration, every live English postcode by
+``manage.py load_places``. No network call is made at run time.
+"""
+
+import csv
+import gzip
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, transaction
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+POSTCODES_FILE = DATA_DIR / "england_postcodes.csv.gz"
+
+_FULL = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+_SECTOR = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])$")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def normalise_postcode(text: str) -> str | None:
+    """'ls6 2ab' -> 'LS6 2AB'; None when it is not the shape of a full postcode."""
+    match = _FULL.match(_squash(text))
+    return f"{match[1]} {match[2]}" if match else None
+
+
+def normalise_search_location(text: str) -> tuple[str, str] | None:
+    """A full postcode, a sector ('LS6 2') or a district ('LS6'): (kind, normalised)."""
+    if full := normalise_postcode(text):
+        return ("postcode", full)
+    cleaned = re.sub(r"\s+", " ", (text or "").strip().upper())
+    if match := _SECTOR.match(cleaned):
+        return ("sector", f"{match[1]} {match[2]}")
+    if _DISTRICT.match(cleaned):
+        return ("district", cleaned)
+    return None
+
+
+@dataclass(frozen=True)
+class Place:
+    postcode: str
+    latitude: float
+    longitude: float
+    local_authority_id: int | None
+    exact: bool  # False: placed at its sector's centre (a postcode newer than our data)
+
+
+def locate_postcode(postcode: str) -> Place | None:
+    """Where a normalised full postcode is, and which council covers it.
+
+    A postcode missing from the full list (created after July 2024) is placed
+    at its sector's centre if the sector exists; otherwise it is unknown.
+    """
+    from homes.models import LocalAuthority, Postcode, PostcodeArea
+
+    found = Postcode.objects.filter(postcode=postcode).first()
+    if found:
+        authority = LocalAuthority.objects.filter(gss_code=found.lad_code).values_list("upper_tier_id", "id").first()
+        council_id = (authority[0] or authority[1]) if authority else None
+        return Place(postcode, found.latitude, found.longitude, council_id, exact=True)
+    sector = PostcodeArea.objects.filter(code=postcode[:-2], is_sector=True).first()
+    if sector:
+        return Place(postcode, sector.latitude, sector.longitude, sector.local_authority_id, exact=False)
+    return None
+
+
+def locate_search_location(text: str) -> tuple[str, float, float] | None:
+    """(label, lat, lng) for a coordinator's 'near' box: full postcode, sector or district."""
+    from homes.models import PostcodeArea
+
+    parsed = normalise_search_location(text)
+    if not parsed:
+        return None
+    kind, value = parsed
+    if kind == "postcode":
+        place = locate_postcode(value)
+        return (value, place.latitude, place.longitude) if place else None
+    area = PostcodeArea.objects.filter(code=value, is_sector=(kind == "sector")).first()
+    return (value, area.latitude, area.longitude) if area else None
+
+
+def postcodes_loaded() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM homes_postcode")
+        return cursor.fetchone()[0]
+
+
+def load_postcodes(path: Path = POSTCODES_FILE) -> int:
+    """Replace the postcode table with the file's rows, in one transaction (COPY)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as source:
+        reader = csv.reader(source)
+        header = next(reader)
+        if header != ["postcode", "lat", "lng", "lad_code"]:
+            raise ValueError(f"unexpected columns in {path.name}: {header}")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        count = 0
+        for row in reader:
+            writer.writerow(row)
+            count += 1
+    buffer.seek(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE homes_postcode")
+        with cursor.copy(
+            "COPY homes_postcode (postcode, latitude, longitude, lad_code) FROM STDIN WITH (FORMAT csv)"
+        ) as copy:
+            while chunk := buffer.read(1 << 20):
+                copy.write(chunk)
+    return count

@@ -1,0 +1,107 @@
+"""Fixtures: one per role, as the portal's users are."""
+
+import pytest
+from django.test.utils import override_settings
+
+from tests.factories import (
+    BRADFORD,
+    LEEDS,
+    CareHomeFactory,
+    MembershipFactory,
+    ProviderFactory,
+    UserFactory,
+    local_authority,
+)
+from tracker.models import Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    """Tests render templates without running collectstatic first."""
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
+
+
+@pytest.fixture
+def leeds(db):
+    return local_authority(LEEDS)
+
+
+@pytest.fixture
+def bradford(db):
+    return local_authority(BRADFORD)
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory(name="Aire Valley Care Ltd")
+
+
+@pytest.fixture
+def home(provider):
+    """Home A: in Leeds, run by `provider`."""
+    return CareHomeFactory(name="Headingley Park", provider=provider)
+
+
+@pytest.fixture
+def other_home(db, bradford):
+    """Home B: in Bradford, another provider."""
+    return CareHomeFactory(name="Heaton Grove", local_authority=bradford, town="Bradford", postcode="BD9 5AB")
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def user_without_role(db):
+    return UserFactory(email="nobody@example.org")
+
+
+@pytest.fixture
+def home_staff(home):
+    return MembershipFactory(role=Role.HOME_STAFF, home=home, user__email="manager@example.org").user
+
+
+@pytest.fixture
+def other_home_staff(other_home):
+    return MembershipFactory(role=Role.HOME_STAFF, home=other_home, user__email="other.manager@example.org").user
+
+
+@pytest.fixture
+def provider_admin(provider):
+    return MembershipFactory(role=Role.PROVIDER_ADMIN, provider=provider, user__email="provider@example.org").user
+
+
+@pytest.fixture
+def coordinator(db):
+    return MembershipFactory(role=Role.COORDINATOR, user__email="coordinator@example.org").user
+
+
+@pytest.fixture
+def council_admin(leeds):
+    return MembershipFactory(role=Role.COUNCIL_ADMIN, local_authority=leeds, user__email="council@example.org").user
+
+
+@pytest.fixture
+def other_council_admin(bradford):
+    return MembershipFactory(
+        role=Role.COUNCIL_ADMIN, local_authority=bradford, user__email="other.council@example.org"
+    ).user
+
+
+@pytest.fixture
+def service_admin(db):
+    return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def htmx_headers():
+    return {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import reverse
+
+from tracker.roles import roles_for
+
+# (label, url name, who sees it), in header order.
+NAVIGATION = [
+    ("Admin", "admin:index", lambda roles: roles.is_service_admin),
+]
+
+
+def navigation(request):
+    roles = roles_for(getattr(request, "user", None))
+    items = []
+    for label, url_name, allowed in NAVIGATION:
+        if allowed(roles):
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    return {"service_name": settings.SERVICE_NAME, "phase": settings.PHASE, "nav_items": items, "roles": roles}

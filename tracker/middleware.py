@@ -1,0 +1,33 @@
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's login-by-default, plus: an htmx request whose session expired
+    gets HX-Redirect to sign in, so the browser leaves the page instead of
+    swapping a sign-in form into the middle of it."""
+
+    def handle_no_permission(self, request, view_func):
+        if getattr(request, "htmx", False):
+            # Come back to the page the user was on, not the fragment URL.
+            next_url = request.htmx.current_url_abs_path or request.get_full_path()
+            login = redirect_to_login(next_url, reverse("login"), REDIRECT_FIELD_NAME)
+            return HttpResponseClientRedirect(login.url)
+        return super().handle_no_permission(request, view_func)
+
+
+class PermissionsPolicyMiddleware:
+    """The portal uses no camera, microphone, location or payment APIs."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tracker import accounts, views
+from tracker.admin_site import restrict_admin_to_service_admins
+
+restrict_admin_to_service_admins(admin.site)
+
+handler500 = "tracker.views.server_error"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("healthz", views.healthz, name="healthz"),
+    path("about-the-data/", views.about_data, name="about_data"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=accounts.SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=accounts.PasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            extra_email_context={"site_name": "Care Capacity Tracker"},
+        ),
+        name="password_reset",
+    ),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=accounts.SetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=accounts.PasswordChangeForm),
+        name="password_change",
+    ),
+    path("account/password/changed/", views.password_changed, name="password_change_done"),
+    path("admin/", admin.site.urls),
+]
