@@ -127,11 +127,18 @@ class CareHomeQuerySet(models.QuerySet):
         return self.editable_by(user)
 
     def administered_by(self, user):
-        """Homes whose onboarding, staff and history this user manages (councils)."""
+        """Homes whose onboarding and history this user manages (councils)."""
         roles = roles_for(user)
         if roles.is_service_admin:
             return self.all()
         return self.filter(local_authority__in=roles.council_la_ids)
+
+    def staff_managed_by(self, user):
+        """Homes whose staff this user may invite and remove: councils and provider admins."""
+        roles = roles_for(user)
+        if roles.is_service_admin:
+            return self.all()
+        return self.filter(Q(local_authority__in=roles.council_la_ids) | Q(provider__in=roles.provider_ids))
 
 
 class CareHome(models.Model):
@@ -203,6 +210,18 @@ class CareHome(models.Model):
         return self.name
 
     @property
+    def service_user_band_labels(self) -> list[str]:
+        return [ServiceUserBand(value).label for value in self.service_user_bands]
+
+    @property
+    def funding_labels(self) -> list[str]:
+        return [Funding(value).label for value in self.funding_accepted]
+
+    @property
+    def facility_labels(self) -> list[str]:
+        return [Facility(value).label for value in self.facilities]
+
+    @property
     def address_lines(self) -> list[str]:
         return [
             line for line in [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode] if line
@@ -215,6 +234,7 @@ class CareHomeChange(models.Model):
     home = models.ForeignKey(CareHome, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(help_text="The home's version this change made.")
     field = models.CharField(max_length=50)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)

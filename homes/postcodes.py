@@ -95,7 +95,8 @@ def postcodes_loaded() -> int:
 
 def load_postcodes(path: Path = POSTCODES_FILE) -> int:
     """Replace the postcode table with the file's rows, in one transaction (COPY)."""
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as source:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as source:
         reader = csv.reader(source)
         header = next(reader)
         if header != ["postcode", "lat", "lng", "lad_code"]:

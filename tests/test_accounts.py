@@ -148,3 +148,29 @@ def test_navigation_depends_on_role(client, service_admin, coordinator):
 def test_a_user_without_a_role_is_told_how_to_get_one(client, user_without_role):
     client.force_login(user_without_role)
     assert "Your account has no role yet" in client.get("/").text
+
+
+def test_sign_in_expires_after_inactivity(client, settings):
+    import time as time_module
+
+    from tracker.middleware import SessionActivityMiddleware
+
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/")
+    seen = client.session["seen"]
+    assert abs(seen - time_module.time()) < 5
+    # A request within the refresh window does not write the session again.
+    session = client.session
+    recently = int(time_module.time()) - 60
+    session["seen"] = recently
+    session.save()
+    client.get("/")
+    assert client.session["seen"] == recently
+    # After the refresh window it is extended.
+    session = client.session
+    session["seen"] = int(time_module.time()) - SessionActivityMiddleware.REFRESH_SECONDS - 1
+    session.save()
+    client.get("/")
+    assert client.session["seen"] >= int(time_module.time()) - 2
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE

@@ -76,6 +76,20 @@ class Role(models.TextChoices):
     COUNCIL_ADMIN = "council_admin", "Council admin"
 
 
+def scope_matches_role(name: str) -> models.CheckConstraint:
+    """Each role's scope: a home, a provider, a council, or (coordinators) none."""
+    nothing = {"home__isnull": True, "provider__isnull": True, "local_authority__isnull": True}
+    return models.CheckConstraint(
+        name=name,
+        condition=(
+            Q(role=Role.HOME_STAFF, **{**nothing, "home__isnull": False})
+            | Q(role=Role.PROVIDER_ADMIN, **{**nothing, "provider__isnull": False})
+            | Q(role=Role.COUNCIL_ADMIN, **{**nothing, "local_authority__isnull": False})
+            | Q(role=Role.COORDINATOR, **nothing)
+        ),
+    )
+
+
 class Membership(models.Model):
     """One role a user holds, scoped to what it covers.
 
@@ -85,7 +99,9 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
-    home = models.ForeignKey("homes.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    home = models.ForeignKey(
+        "homes.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
     provider = models.ForeignKey("homes.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     local_authority = models.ForeignKey(
         "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -97,25 +113,7 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                name="membership_scope_matches_role",
-                condition=(
-                    Q(role=Role.HOME_STAFF, home__isnull=False, provider__isnull=True, local_authority__isnull=True)
-                    | Q(
-                        role=Role.PROVIDER_ADMIN,
-                        home__isnull=True,
-                        provider__isnull=False,
-                        local_authority__isnull=True,
-                    )
-                    | Q(
-                        role=Role.COUNCIL_ADMIN,
-                        home__isnull=True,
-                        provider__isnull=True,
-                        local_authority__isnull=False,
-                    )
-                    | Q(role=Role.COORDINATOR, home__isnull=True, provider__isnull=True, local_authority__isnull=True)
-                ),
-            ),
+            scope_matches_role("membership_scope_matches_role"),
             models.UniqueConstraint(
                 fields=["user", "role", "home", "provider", "local_authority"],
                 name="membership_unique",
@@ -127,3 +125,68 @@ class Membership(models.Model):
     def __str__(self):
         scope = self.home or self.provider or self.local_authority
         return f"{self.user} — {self.get_role_display()}" + (f" ({scope})" if scope else "")
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def open(self):
+        """Not yet accepted or revoked (may have expired: it can be resent)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An emailed, one-time link to join the portal with a role.
+
+    Only a hash of the token is stored: a database leak does not leak links.
+    """
+
+    LIFETIME_DAYS = 7
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    home = models.ForeignKey(
+        "homes.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    provider = models.ForeignKey("homes.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    local_authority = models.ForeignKey(
+        "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            scope_matches_role("invitation_scope_matches_role"),
+            models.CheckConstraint(name="invitation_email_lower", condition=Q(email=models.functions.Lower("email"))),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email} ({self.get_role_display()})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        if self.revoked_at:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Pending"
+
+    @property
+    def scope(self):
+        return self.home or self.provider or self.local_authority

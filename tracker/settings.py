@@ -77,7 +77,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: expiry after inactivity
+# Expiry counts from the last activity (tracker.middleware.SessionActivityMiddleware).
 CSRF_FAILURE_VIEW = "tracker.views.csrf_failure"
 
 # No inline script anywhere; htmx and NHS.UK frontend come from our own static files.
@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tracker.middleware.LoginRequiredMiddleware",
+    "tracker.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -142,7 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "tracker.context_processors.navigation",
             ],
-            "builtins": ["django_htmx.templatetags.django_htmx"],
+            "builtins": ["django_htmx.templatetags.django_htmx", "homes.templatetags.homes"],
         },
     },
 ]

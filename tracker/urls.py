@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from tracker import accounts, views
+from tracker import accounts, invitations, views
 from tracker.admin_site import restrict_admin_to_service_admins
 
 restrict_admin_to_service_admins(admin.site)
@@ -41,5 +41,10 @@ urlpatterns = [
         name="password_change",
     ),
     path("account/password/changed/", views.password_changed, name="password_change_done"),
+    path("homes/", include("homes.urls")),
+    path("invitations/", invitations.invitation_list, name="invitations"),
+    path("invitations/<int:pk>/resend/", invitations.resend, name="resend_invitation"),
+    path("invitations/<int:pk>/revoke/", invitations.revoke, name="revoke_invitation"),
+    path("invitations/accept/<str:token>/", invitations.accept, name="accept_invitation"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,260 @@
+import datetime
+
+from django import forms
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
+from homes.cqc import normalise_cqc_id, normalise_phone
+from homes.models import CareHome, CareHomeChange, Provider
+from homes.postcodes import locate_postcode, normalise_postcode
+from tracker.forms import NhsFormMixin
+from tracker.roles import roles_for
+
+# The fields a home's own staff keep current (not its CQC ID, provider or council).
+DETAIL_FIELDS = [
+    "name",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "county",
+    "postcode",
+    "phone",
+    "email",
+    "website",
+    "service_type",
+    "service_user_bands",
+    "cqc_rating",
+    "cqc_rating_date",
+    "funding_accepted",
+    "facilities",
+    "visiting_arrangements",
+    "description",
+]
+
+
+def _checkboxes(choices, label, help_text=""):
+    return forms.MultipleChoiceField(
+        choices=choices, label=label, help_text=help_text, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
+    """A home's details, as its staff and council keep them."""
+
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}),
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=30,
+        help_text="The number a discharge team should call about vacancies",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "nhsuk-input--width-20"}),
+    )
+    service_type = forms.ChoiceField(choices=ServiceType.choices, label="CQC service type", widget=forms.RadioSelect)
+    service_user_bands = _checkboxes(
+        ServiceUserBand.choices, "Service user bands", "The groups of people CQC registers the home to care for."
+    )
+    funding_accepted = _checkboxes(Funding.choices, "Funding accepted")
+    facilities = _checkboxes(Facility.choices, "Facilities")
+    cqc_rating_date = forms.DateField(
+        label="Date of CQC rating",
+        required=False,
+        help_text="The date of the report, for example 2024-03-27",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = CareHome
+        fields = DETAIL_FIELDS
+        widgets = {
+            "visiting_arrangements": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"description": "What a discharge coordinator should know, in a few sentences."}
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        self.place = None
+        super().__init__(*args, **kwargs)
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError("Enter a full UK postcode, like LS6 2AD")
+        self.place = locate_postcode(postcode)
+        if self.place is None or self.place.local_authority_id is None:
+            raise forms.ValidationError(f"We cannot find the postcode {postcode} in England. Check it and try again.")
+        return postcode
+
+    def clean_phone(self):
+        phone = normalise_phone(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError("Enter a UK phone number, like 0113 496 0000")
+        return phone
+
+    def clean_cqc_rating_date(self):
+        rated = self.cleaned_data["cqc_rating_date"]
+        if rated and rated > timezone.localdate():
+            raise forms.ValidationError("The date of the CQC rating must be today or in the past")
+        if rated and rated < datetime.date(2010, 10, 1):
+            raise forms.ValidationError("CQC ratings started in October 2010: check the date")
+        return rated
+
+    def clean(self):
+        cleaned = super().clean()
+        rating = cleaned.get("cqc_rating")
+        if rating and rating != CqcRating.NOT_YET_RATED and not cleaned.get("cqc_rating_date"):
+            self.add_error("cqc_rating_date", "Enter the date of the CQC rating")
+        if rating == CqcRating.NOT_YET_RATED:
+            cleaned["cqc_rating_date"] = None
+        return cleaned
+
+
+class EditCareHomeForm(CareHomeDetailsForm):
+    """Editing an existing home: the council stays the same, and two people
+    editing at once cannot overwrite each other (the version must match)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.conflicting_changes: list[CareHomeChange] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.place and self.place.local_authority_id != self.instance.local_authority_id:
+            self.add_error(
+                "postcode",
+                f"This postcode is outside {self.instance.local_authority}. "
+                "A home that moves council must be onboarded again by its new council.",
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        raise NotImplementedError("use save_details(), which refuses lost updates")
+
+    @transaction.atomic
+    def save_details(self) -> bool:
+        """Save if nobody else saved since this form was loaded. False on a conflict,
+        with self.conflicting_changes holding what the other person changed."""
+        current = CareHome.objects.select_for_update().get(pk=self.instance.pk)
+        loaded_version = self.cleaned_data["version"]
+        if current.version != loaded_version:
+            self.conflicting_changes = list(
+                current.changes.filter(version__gt=loaded_version).select_related("changed_by").order_by("id")
+            )
+            # Show the current version's values as the base for a second attempt.
+            self.data = self.data.copy()
+            self.data["version"] = current.version
+            return False
+        changes = []
+        for name in DETAIL_FIELDS:
+            old, new = getattr(current, name), self.cleaned_data[name]
+            if old != new:
+                changes.append((name, display_value(current, name, old), display_value(current, name, new)))
+                setattr(current, name, new)
+        if not changes:
+            return True
+        current.latitude, current.longitude = self.place.latitude, self.place.longitude
+        current.version += 1
+        current.save()
+        CareHomeChange.objects.bulk_create(
+            CareHomeChange(
+                home=current, changed_by=self.user, version=current.version, field=name, old_value=old, new_value=new
+            )
+            for name, old, new in changes
+        )
+        self.instance = current
+        return True
+
+
+def display_value(home: CareHome, name: str, value) -> str:
+    """How a field's value reads in the history: labels, not codes."""
+    field = CareHome._meta.get_field(name)
+    choices = dict(getattr(field, "base_field", field).choices or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(choices.get(value, value))
+
+
+class AddCareHomeForm(CareHomeDetailsForm):
+    """A council admin onboards a home in their area."""
+
+    cqc_location_id = forms.CharField(
+        label="CQC location ID", max_length=20, help_text="Starts 1- then digits, like 1-101234567"
+    )
+    provider_name = forms.CharField(label="Provider (organisation) name", max_length=200)
+    cqc_provider_id = forms.CharField(
+        label="CQC provider ID", max_length=20, required=False, help_text="Starts 1- then digits, like 1-101234567"
+    )
+
+    field_order = ["cqc_location_id", "name", "provider_name", "cqc_provider_id"]
+
+    class Meta(CareHomeDetailsForm.Meta):
+        fields = DETAIL_FIELDS
+
+    def clean_cqc_location_id(self):
+        cqc_id = normalise_cqc_id(self.cleaned_data["cqc_location_id"])
+        if cqc_id is None:
+            raise forms.ValidationError("Enter a CQC location ID that starts 1- and then digits, like 1-101234567")
+        existing = CareHome.objects.filter(cqc_location_id=cqc_id).first()
+        if existing:
+            raise forms.ValidationError(
+                format_html(
+                    'A home with CQC location ID {} is already registered: <a href="{}">{}</a>',
+                    cqc_id,
+                    reverse("homes:detail", args=[existing.pk]),
+                    existing.name,
+                )
+            )
+        return cqc_id
+
+    def clean_cqc_provider_id(self):
+        text = self.cleaned_data["cqc_provider_id"]
+        if not text.strip():
+            return None
+        cqc_id = normalise_cqc_id(text)
+        if cqc_id is None:
+            raise forms.ValidationError("Enter a CQC provider ID that starts 1- and then digits, like 1-101234567")
+        return cqc_id
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = roles_for(self.user)
+        if self.place and not roles.is_service_admin and self.place.local_authority_id not in roles.council_la_ids:
+            from homes.models import LocalAuthority
+
+            where = LocalAuthority.objects.get(pk=self.place.local_authority_id)
+            self.add_error("postcode", f"This postcode is in {where}. You can only add homes in your own council area.")
+        return cleaned
+
+    @transaction.atomic
+    def save(self, commit=True):
+        home = super().save(commit=False)
+        provider_id = self.cleaned_data["cqc_provider_id"]
+        if provider_id:
+            provider, _ = Provider.objects.get_or_create(
+                cqc_provider_id=provider_id, defaults={"name": self.cleaned_data["provider_name"]}
+            )
+        else:
+            provider = Provider.objects.create(name=self.cleaned_data["provider_name"])
+        home.provider = provider
+        home.cqc_location_id = self.cleaned_data["cqc_location_id"]
+        home.local_authority_id = self.place.local_authority_id
+        home.latitude, home.longitude = self.place.latitude, self.place.longitude
+        home.save()
+        CareHomeChange.objects.create(
+            home=home, changed_by=self.user, version=home.version, field="onboarded", new_value=home.name
+        )
+        return home

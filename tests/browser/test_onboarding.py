@@ -1,0 +1,56 @@
+import re
+
+from django.core import mail
+
+
+def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, sign_in, assert_accessible):
+    from tests.factories import MembershipFactory, local_authority
+    from tracker.models import Role
+
+    MembershipFactory(
+        role=Role.COUNCIL_ADMIN, local_authority=local_authority("E08000035"), user__email="c@example.org"
+    )
+    sign_in(page, "c@example.org")
+    page.get_by_role("link", name="Care homes").first.click()
+    page.get_by_role("link", name="Add a care home").click()
+    assert_accessible(page)
+
+    page.get_by_label("CQC location ID").fill("1-555000111")
+    page.get_by_label("Name", exact=True).fill("Meanwood Court")
+    page.get_by_label("Provider (organisation) name").fill("Meanwood Care Ltd")
+    page.get_by_label("Address line 1").fill("5 Green Road")
+    page.get_by_label("Town or city").fill("Leeds")
+    page.get_by_label("Postcode").fill("LS6 2AB")
+    page.get_by_label("Phone").fill("0113 496 0123")
+    page.get_by_label("Care home service with nursing", exact=True).check()
+    page.get_by_label("Older people (65+)").check()
+    page.get_by_label("CQC rating", exact=True).select_option("good")
+    page.get_by_role("button", name="Add care home").click()
+    # A missing rating date is explained next to the field, and nothing typed is lost.
+    assert page.get_by_role("link", name="Enter the date of the CQC rating").is_visible()
+    assert page.get_by_label("Postcode").input_value() == "LS6 2AB"
+    assert_accessible(page)
+    page.get_by_label("Date of CQC rating").fill("2024-05-01")
+    page.get_by_role("button", name="Add care home").click()
+
+    assert page.get_by_text("Meanwood Court has been added. Now invite its manager.").is_visible()
+    page.get_by_label("Full name").fill("Nell Manager")
+    page.get_by_label("Email address").fill("nell@example.org")
+    page.get_by_role("button", name="Send invitation").click()
+    assert page.get_by_text("Invitation sent to nell@example.org").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    link = re.search(r"http://\S+/invitations/accept/\S+/", mail.outbox[-1].body)[0]
+    page.goto(link)
+    assert page.get_by_role("heading", name="Set up your account").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Create a password").fill("a-strong-passphrase")
+    page.get_by_label("Type the password again").fill("a-strong-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_text("Your account is ready. You are signed in.").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "nell@example.org", "a-strong-passphrase")
+    assert page.get_by_text("Signed in as Nell Manager: Home staff").is_visible()
+    assert page.js_errors == []
