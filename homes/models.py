@@ -245,3 +245,68 @@ class CareHomeChange(models.Model):
 
     def __str__(self):
         return f"{self.home}: {self.field}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A council's imports are shared by its admins; service admins see all."""
+        roles = roles_for(user)
+        if roles.is_service_admin:
+            return self.all()
+        return self.filter(Q(uploaded_by=user) | Q(local_authority__in=roles.council_la_ids))
+
+
+class ImportJob(models.Model):
+    """One uploaded CSV: checked in the background, previewed, then imported."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Checking the file"
+        READY = "ready", "Checked: ready to import"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Could not be imported"
+        CANCELLED = "cancelled", "Cancelled"
+
+    IN_PROGRESS = {Status.QUEUED, Status.CHECKING, Status.IMPORTING}
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The council whose homes the file may touch; empty for a service admin's national import.
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    to_create = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    seconds_taken = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.IMPORTING:
+            return 100
+        return int(100 * self.checked_rows / self.total_rows) if self.total_rows else 0

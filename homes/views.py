@@ -21,7 +21,7 @@ def _home_for(user, pk: int, queryset_name: str) -> CareHome:
     return get_object_or_404(scoped.select_related("provider", "local_authority__region"), pk=pk)
 
 
-def _require_onboarding(request):
+def require_onboarding(request):
     if not roles_for(request.user).can_onboard:
         raise Http404
 
@@ -30,7 +30,7 @@ def _require_onboarding(request):
 @vary_on_headers("HX-Request")
 def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     """The homes a council admin onboards and looks after, with a name filter."""
-    _require_onboarding(request)
+    require_onboarding(request)
     roles = roles_for(request.user)
     homes = CareHome.objects.administered_by(request.user).select_related("provider", "local_authority")
     query = request.GET.get("q", "").strip()[:100]
@@ -63,7 +63,7 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def add_home(request: HtmxHttpRequest) -> HttpResponse:
-    _require_onboarding(request)
+    require_onboarding(request)
     form = AddCareHomeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         home = form.save()

@@ -1,0 +1,84 @@
+"""Background work for bulk imports, run by `manage.py db_worker`."""
+
+import time
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from homes import csv_import
+from homes.models import ImportJob
+
+PREVIEW_ROWS = 50
+MAX_PROBLEMS_KEPT = 5000
+
+
+def _allowed(job: ImportJob) -> set[int] | None:
+    return None if job.local_authority_id is None else {job.local_authority_id}
+
+
+@task()
+def check_import(job_id: int) -> None:
+    """The dry run: what would be created, updated, and which rows are bad."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return
+    job.status = ImportJob.Status.CHECKING
+    job.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
+
+    try:
+        plan = csv_import.plan(job.content, allowed_la_ids=_allowed(job), progress=progress)
+    except csv_import.ImportFileError as error:
+        _fail(job, str(error))
+        return
+    job.refresh_from_db(fields=["status"])
+    if job.status != ImportJob.Status.CHECKING:
+        return  # cancelled meanwhile
+    job.total_rows = job.checked_rows = plan.total_rows
+    job.to_create, job.to_update, job.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
+    job.preview = {
+        "create": [
+            {"row": r.row, "id": r.location_id, "name": r.values["name"], "postcode": r.values["postcode"]}
+            for r in plan.creates[:PREVIEW_ROWS]
+        ],
+        "update": [
+            {"row": r.row, "id": r.location_id, "name": r.values["name"], "fields": changed}
+            for r, _, changed in plan.updates[:PREVIEW_ROWS]
+        ],
+    }
+    job.problems = [{"row": p.row, "id": p.location_id, "reason": p.reason} for p in plan.problems[:MAX_PROBLEMS_KEPT]]
+    job.ignored_columns = plan.ignored_columns
+    job.status = ImportJob.Status.READY
+    job.save()
+
+
+@task()
+def run_import(job_id: int) -> None:
+    """The commit: all of the file's good rows, or nothing."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportJob.Status.IMPORTING:
+            return
+    started = time.monotonic()
+    try:
+        plan = csv_import.plan(job.content, allowed_la_ids=_allowed(job))
+        created, updated = csv_import.apply(plan, user=job.uploaded_by)
+    except Exception as error:  # the transaction rolled back: nothing was imported
+        _fail(job, f"Nothing was imported: {error}")
+        raise
+    job.created_count, job.updated_count = created, updated
+    job.seconds_taken = time.monotonic() - started
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.content = ""  # the homes are in the database now; do not keep a second copy
+    job.save()
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.status = ImportJob.Status.FAILED
+    job.error = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
