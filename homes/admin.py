@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from homes.models import CareHome, CareHomeChange, LocalAuthority, Postcode, PostcodeArea, Provider, Region
+from homes.models import CareHome, CareHomeChange, ImportJob, LocalAuthority, Postcode, PostcodeArea, Provider, Region
 
 
 @admin.register(Region)
@@ -79,4 +79,17 @@ class CareHomeChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["filename", "uploaded_by", "local_authority", "status", "to_create", "to_update", "created_at"]
+    list_filter = ["status", "local_authority"]
+    search_fields = ["filename", "uploaded_by__email"]
+    list_select_related = ["uploaded_by", "local_authority"]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+    def has_add_permission(self, request):
         return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from tracker.models import Membership, User
+from tracker.models import Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -35,3 +35,13 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "home__name", "provider__name", "local_authority__name"]
     autocomplete_fields = ["user", "home", "provider", "local_authority"]
     list_select_related = ["user", "home", "provider", "local_authority"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "role", "home", "provider", "local_authority", "sent_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "accepted_at", "revoked_at"]
+    search_fields = ["email", "full_name", "home__name"]
+    list_select_related = ["home", "provider", "local_authority"]
+    readonly_fields = ["token_hash", "invited_by", "created_at", "sent_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["home", "provider", "local_authority"]
