@@ -13,6 +13,7 @@ from tracker.invitations import InviteForm, invite
 from tracker.models import Invitation, Membership, Role
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
+from vacancies.panel import vacancy_panel
 
 
 def _home_for(user, pk: int, queryset_name: str) -> CareHome:
@@ -81,6 +82,7 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "can_edit": CareHome.objects.editable_by(user).filter(pk=pk).exists(),
         "can_manage_staff": CareHome.objects.staff_managed_by(user).filter(pk=pk).exists(),
         "can_read_history": CareHome.objects.administered_by(user).filter(pk=pk).exists(),
+        "vacancy": vacancy_panel(home),
     }
     return render(request, "homes/detail.html", context)
 

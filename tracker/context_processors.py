@@ -5,6 +5,7 @@ from tracker.roles import roles_for
 
 # (label, url name, who sees it), in header order.
 NAVIGATION = [
+    ("My homes", "vacancies:my_homes", lambda roles: roles.updates_homes),
     ("Care homes", "homes:council_homes", lambda roles: roles.can_onboard),
     ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
     ("Admin", "admin:index", lambda roles: roles.is_service_admin),

@@ -144,7 +144,11 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "tracker.context_processors.navigation",
             ],
-            "builtins": ["django_htmx.templatetags.django_htmx", "homes.templatetags.homes"],
+            "builtins": [
+                "django_htmx.templatetags.django_htmx",
+                "homes.templatetags.homes",
+                "vacancies.templatetags.vacancies",
+            ],
         },
     },
 ]

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from tracker.roles import roles_for
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -17,6 +19,9 @@ class HtmxHttpRequest(HttpRequest):
 
 @require_GET
 def start(request: HtmxHttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    if roles.updates_homes and not (roles.can_search or roles.can_onboard):
+        return redirect("vacancies:my_homes")  # care home staff: straight to their homes
     return render(request, "start.html")
 
 

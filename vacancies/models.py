@@ -1,0 +1,163 @@
+"""Beds by care category: the current position, and its append-only history.
+
+``HomeVacancies`` and ``CategoryVacancy`` hold what is true now (what search
+reads); every save appends a ``VacancyUpdate`` with a ``VacancyChange`` per
+changed value. "No change today" is an update with no changes: it refreshes
+the home's freshness and nothing else.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class CareCategory(models.TextChoices):
+    RESIDENTIAL = "residential", "Residential"
+    RESIDENTIAL_DEMENTIA = "residential_dementia", "Residential dementia"
+    NURSING = "nursing", "Nursing"
+    NURSING_DEMENTIA = "nursing_dementia", "Nursing dementia"
+    LD_RESIDENTIAL = "ld_residential", "Learning disability (residential)"
+    LD_NURSING = "ld_nursing", "Learning disability (nursing)"
+    MH_RESIDENTIAL = "mh_residential", "Mental health (residential)"
+    MH_NURSING = "mh_nursing", "Mental health (nursing)"
+    YOUNG_PHYSICALLY_DISABLED = "ypd", "Young physically disabled (18-65)"
+    DISCHARGE_TO_ASSESS = "d2a", "Short stay: discharge to assess"
+    INTERMEDIATE_CARE = "intermediate", "Short stay: intermediate care / reablement"
+    RESPITE = "respite", "Short stay: respite"
+
+
+class UnavailableReason(models.TextChoices):
+    RESERVED = "reserved", "Reserved or held"
+    STAFFING = "staffing", "Staffing"
+    ISOLATION = "isolation", "Isolation"
+    REFURBISHMENT = "refurbishment", "Refurbishment"
+    OTHER = "other", "Other"
+
+
+class ClosureReason(models.TextChoices):
+    OUTBREAK = "outbreak", "Infection outbreak"
+    CQC_ENFORCEMENT = "cqc_enforcement", "CQC enforcement"
+    STAFFING = "staffing", "Staffing"
+    REFURBISHMENT = "refurbishment", "Refurbishment"
+    OTHER = "other", "Other"
+
+
+class BedSex(models.TextChoices):
+    ANY = "any", "Any"
+    MALE = "male", "Male only"
+    FEMALE = "female", "Female only"
+
+
+class HomeVacanciesQuerySet(models.QuerySet):
+    def stale(self, now=None):
+        from vacancies.freshness import STALE_AFTER
+
+        now = now or timezone.now()
+        return self.filter(Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=now - STALE_AFTER))
+
+
+class HomeVacancies(models.Model):
+    """A home's whole-home position: closure, freshness, and the total search reads."""
+
+    home = models.OneToOneField("homes.CareHome", on_delete=models.CASCADE, primary_key=True, related_name="vacancies")
+    closed_to_admissions = models.BooleanField(default=False)
+    closed_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    reopening_date = models.DateField(null=True, blank=True)
+    # Freshness: the last time someone confirmed the figures (an update or "no change").
+    last_confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Sum of vacant-accepting beds in open categories; 0 when the home is closed.
+    vacant_accepting_total = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = HomeVacanciesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "home vacancies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_to_admissions=False) | ~Q(closed_reason=""), name="home_closure_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Vacancies at {self.home_id}"
+
+
+class CategoryVacancy(models.Model):
+    """The beds of one care category at one home, as they are now."""
+
+    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(max_length=20, choices=CareCategory.choices)
+    capacity = models.PositiveIntegerField("registered beds")
+    occupied = models.PositiveIntegerField(default=0)
+    vacant_accepting = models.PositiveIntegerField("vacant, accepting admissions", default=0)
+    vacant_unavailable = models.PositiveIntegerField("vacant, not available", default=0)
+    unavailable_reason = models.CharField(max_length=20, choices=UnavailableReason.choices, blank=True)
+    sex = models.CharField("vacant beds are for", max_length=6, choices=BedSex.choices, default=BedSex.ANY)
+    closed = models.BooleanField("closed to admissions", default=False)
+    closed_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    reopening_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["home", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["home", "category"], name="one_row_per_home_category"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=F("occupied") + F("vacant_accepting") + F("vacant_unavailable")),
+                name="beds_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed=False) | ~Q(closed_reason=""), name="category_closure_has_reason"
+            ),
+            models.CheckConstraint(condition=Q(capacity__lte=2000), name="capacity_is_plausible"),
+        ]
+        indexes = [models.Index(fields=["category", "vacant_accepting"], name="category_accepting")]
+
+    def __str__(self):
+        return f"{self.get_category_display()} at {self.home_id}"
+
+    @property
+    def accepting_now(self) -> int:
+        """Beds a coordinator can actually place someone in today."""
+        return 0 if self.closed else self.vacant_accepting
+
+
+class VacancyUpdate(models.Model):
+    """One save of a home's vacancies, or one "no change". Append-only."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Updated"
+        NO_CHANGE = "no_change", "Confirmed no change"
+
+    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="vacancy_updates")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(help_text="The home's vacancies version after this update.")
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(fields=["home", "-made_at"], name="update_home_time")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} at {self.home_id}, {self.made_at:%Y-%m-%d %H:%M}"
+
+
+class VacancyChange(models.Model):
+    """One value an update changed: old and new, for one category or the whole home."""
+
+    update = models.ForeignKey(VacancyUpdate, on_delete=models.CASCADE, related_name="changes")
+    category = models.CharField(max_length=20, choices=CareCategory.choices, blank=True)
+    field = models.CharField(max_length=30)
+    old_value = models.CharField(max_length=100, blank=True)
+    new_value = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.category or 'home'} {self.field}: {self.old_value} -> {self.new_value}"

@@ -52,5 +52,7 @@ def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, 
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "nell@example.org", "a-strong-passphrase")
-    assert page.get_by_text("Signed in as Nell Manager: Home staff").is_visible()
+    assert page.get_by_role("heading", name="My homes").is_visible()
+    assert page.get_by_role("link", name="Meanwood Court", exact=True).is_visible()
+    assert_accessible(page)
     assert page.js_errors == []

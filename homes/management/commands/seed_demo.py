@@ -3,15 +3,18 @@ Bradford. Idempotent: running it again changes nothing that exists. Never run
 it against a real deployment."""
 
 import datetime
+import random
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
 from homes.models import CareHome, LocalAuthority, Provider
 from homes.postcodes import locate_postcode
 from tracker.models import Membership, Role
+from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
 
@@ -107,6 +110,74 @@ USERS = [
 ]
 
 
+# Per demo home: (category, registered beds), and how many days ago it was last confirmed (None: never).
+DEMO_BEDS = {
+    "1-900000101": ([("nursing", 30), ("nursing_dementia", 20)], 0),
+    "1-900000102": ([("residential", 25), ("residential_dementia", 15), ("respite", 4)], 0),
+    "1-900000103": ([("nursing", 40), ("d2a", 6)], 3),
+    "1-900000201": ([("residential", 32)], 0),
+    "1-900000202": ([("ld_nursing", 12), ("mh_nursing", 10)], None),
+    "1-900000301": ([("nursing", 28), ("nursing_dementia", 18)], 0),
+}
+
+
+def seed_vacancies(home: CareHome) -> None:
+    """30 days of plausible daily updates, so the demo shows trends and freshness."""
+    if home.categories.exists():
+        return
+    beds, last_days_ago = DEMO_BEDS[home.cqc_location_id]
+    if last_days_ago is None:
+        return  # a home that has never entered figures
+    rng = random.Random(home.cqc_location_id)
+    now = timezone.now().replace(second=0, microsecond=0)
+    state = {}
+    for category, capacity in beds:
+        accepting = rng.randint(0, 3)
+        unavailable = rng.randint(0, 1)
+        state[category] = {
+            "capacity": capacity,
+            "vacant_accepting": accepting,
+            "vacant_unavailable": unavailable,
+            "occupied": capacity - accepting - unavailable,
+        }
+    version = 0
+    for days_ago in range(30, last_days_ago - 1, -1):
+        made_at = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 3))
+        changes = []
+        for category, row in state.items():
+            if rng.random() < 0.4:
+                old = row["vacant_accepting"]
+                new = max(0, min(row["capacity"] - row["vacant_unavailable"], old + rng.choice([-1, 1])))
+                if new != old:
+                    row["vacant_accepting"], row["occupied"] = new, row["capacity"] - new - row["vacant_unavailable"]
+                    changes += [
+                        (category, "vacant_accepting", old, new),
+                        (category, "occupied", row["capacity"] - old - row["vacant_unavailable"], row["occupied"]),
+                    ]
+        first = days_ago == 30
+        if first:
+            changes = [(c, f, "", v) for c, row in state.items() for f, v in row.items()]
+        version += 1 if changes else 0
+        update = VacancyUpdate.objects.create(
+            home=home,
+            kind=VacancyUpdate.Kind.UPDATE if changes else VacancyUpdate.Kind.NO_CHANGE,
+            made_at=made_at,
+            version=version,
+        )
+        VacancyChange.objects.bulk_create(
+            VacancyChange(update=update, category=c, field=f, old_value=str(o), new_value=str(n))
+            for c, f, o, n in changes
+        )
+    for category, row in state.items():
+        CategoryVacancy.objects.create(home=home, category=category, **row)
+    HomeVacancies.objects.create(
+        home=home,
+        version=version,
+        last_confirmed_at=update.made_at,
+        vacant_accepting_total=sum(row["vacant_accepting"] for row in state.values()),
+    )
+
+
 class Command(BaseCommand):
     help = "Create demo sign-ins (one per role) and demo homes. Idempotent. Not for real deployments."
 
@@ -143,6 +214,9 @@ class Command(BaseCommand):
                 funding_accepted=[Funding.LOCAL_AUTHORITY, Funding.SELF_FUNDED, Funding.DISCHARGE_TO_ASSESS],
                 facilities=[Facility.EN_SUITE, Facility.LIFT, Facility.GARDEN],
             )
+
+        for home in CareHome.objects.filter(cqc_location_id__in=[h[0] for h in HOMES]).order_by("cqc_location_id"):
+            seed_vacancies(home)
 
         User = get_user_model()
         for email, full_name, role, scope in USERS:

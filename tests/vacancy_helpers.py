@@ -1,0 +1,34 @@
+from vacancies.updates import save_vacancies
+
+CATEGORY_DEFAULTS = {
+    "capacity": 20,
+    "occupied": 15,
+    "vacant_accepting": 3,
+    "vacant_unavailable": 2,
+    "unavailable_reason": "staffing",
+    "sex": "any",
+    "closed": False,
+    "closed_reason": "",
+    "reopening_date": None,
+}
+OPEN_HOME = {"closed_to_admissions": False, "closed_reason": "", "reopening_date": None}
+
+
+def give_figures(home, user=None, version=0, **categories):
+    """Save figures for a home through the real code path: nursing=dict(...)."""
+    categories = categories or {"nursing": {}}
+    values = {name: {**CATEGORY_DEFAULTS, **overrides} for name, overrides in categories.items()}
+    return save_vacancies(home, user, loaded_version=version, categories=values, home_values=OPEN_HOME)
+
+
+def form_post(version, home_values=None, **categories):
+    """POST data for the update page."""
+    data = {"version": version}
+    for category, values in categories.items():
+        for name, value in {**CATEGORY_DEFAULTS, **values}.items():
+            if value is None or value is False:
+                continue
+            data[f"{category}-{name}"] = "on" if value is True else value
+    for name, value in (home_values or {}).items():
+        data[name] = "on" if value is True else value
+    return data

@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
+
+
+class CategoryVacancyInline(admin.TabularInline):
+    model = CategoryVacancy
+    fk_name = "home"
+    extra = 0
+
+
+@admin.register(HomeVacancies)
+class HomeVacanciesAdmin(admin.ModelAdmin):
+    list_display = ["home", "vacant_accepting_total", "closed_to_admissions", "last_confirmed_at", "version"]
+    list_filter = ["closed_to_admissions", "home__local_authority"]
+    search_fields = ["home__name", "home__cqc_location_id"]
+    list_select_related = ["home"]
+    readonly_fields = ["home", "version", "last_confirmed_at", "last_confirmed_by"]
+
+
+@admin.register(CategoryVacancy)
+class CategoryVacancyAdmin(admin.ModelAdmin):
+    list_display = ["home", "category", "capacity", "occupied", "vacant_accepting", "vacant_unavailable", "closed"]
+    list_filter = ["category", "closed", "sex"]
+    search_fields = ["home__name", "home__cqc_location_id"]
+    list_select_related = ["home"]
+
+
+class VacancyChangeInline(admin.TabularInline):
+    model = VacancyChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["category", "field", "old_value", "new_value"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """The history is append-only: readable here, never added to, changed or deleted."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VacancyUpdate)
+class VacancyUpdateAdmin(AppendOnlyAdmin):
+    list_display = ["home", "kind", "made_by", "made_at", "version"]
+    list_filter = ["kind"]
+    search_fields = ["home__name", "made_by__email"]
+    list_select_related = ["home", "made_by"]
+    inlines = [VacancyChangeInline]
+
+
+@admin.register(VacancyChange)
+class VacancyChangeAdmin(AppendOnlyAdmin):
+    list_display = ["update", "category", "field", "old_value", "new_value"]
+    search_fields = ["update__home__name"]
+    list_select_related = ["update__home"]

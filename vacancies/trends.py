@@ -1,0 +1,102 @@
+"""The last N days of vacant-accepting beds per category, for a home's page.
+
+Rebuilt from the history: start from today's figures and undo each change,
+newest first, to get each earlier day's closing value. One query.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from vacancies.models import CareCategory, CategoryVacancy, VacancyChange
+
+PALETTE = ["#005eb8", "#007f3b", "#d5281b", "#330072", "#ffb81c", "#41b6e6", "#7c2855", "#425563"]
+
+
+@dataclass
+class Series:
+    label: str
+    colour: str
+    values: list[int | None]  # one per day, oldest first; None before the category existed
+    points: str = ""
+
+
+@dataclass
+class Trend:
+    days: list[datetime.date]
+    series: list[Series]
+    max_value: int
+    width: int = 600
+    height: int = 200
+    # Chart geometry for the template.
+    left: int = 40
+    bottom: int = 30
+    top: int = 10
+
+    @property
+    def ticks(self) -> list[dict]:
+        plot = self.height - self.bottom - self.top
+        values = sorted({0, self.max_value // 2, self.max_value})
+        return [{"value": v, "y": self.top + plot - plot * v / self.max_value} for v in values]
+
+    @property
+    def date_labels(self) -> list[dict]:
+        last = len(self.days) - 1
+        anchors = {0: "start", last // 2: "middle", last: "end"}
+        return [{"x": self._x(i), "label": f"{self.days[i]:%-d %b}", "anchor": anchor} for i, anchor in anchors.items()]
+
+    def _x(self, index: int) -> float:
+        span = max(len(self.days) - 1, 1)
+        return self.left + (self.width - self.left - 10) * index / span
+
+    def _y(self, value: int) -> float:
+        plot = self.height - self.bottom - self.top
+        return self.top + plot - plot * value / self.max_value
+
+    def layout(self) -> "Trend":
+        for series in self.series:
+            series.points = " ".join(
+                f"{self._x(i):.1f},{self._y(v):.1f}" for i, v in enumerate(series.values) if v is not None
+            )
+        return self
+
+    @property
+    def rows(self) -> list[dict]:
+        """The same figures as a table, newest first."""
+        return [
+            {"day": day, "values": [series.values[i] for series in self.series]}
+            for i, day in reversed(list(enumerate(self.days)))
+        ]
+
+
+def accepting_trend(home, days: int = 30, today: datetime.date | None = None) -> Trend | None:
+    today = today or timezone.localdate()
+    first_day = today - datetime.timedelta(days=days - 1)
+    current = {row.category: row.vacant_accepting for row in CategoryVacancy.objects.filter(home=home)}
+    if not current:
+        return None
+    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+    changes = (
+        VacancyChange.objects.filter(update__home=home, update__made_at__gte=start, field="vacant_accepting")
+        .order_by("-update__made_at", "-id")
+        .values_list("category", "old_value", "update__made_at")
+    )
+    day_list = [first_day + datetime.timedelta(days=n) for n in range(days)]
+    value: dict[str, int | None] = dict(current)
+    closing: dict[str, dict[datetime.date, int | None]] = {category: {} for category in current}
+    pending = list(changes)
+    for day in reversed(day_list):
+        for category in closing:
+            closing[category][day] = value.get(category)
+        # Undo the changes made on this day, to get the previous day's closing value.
+        while pending and timezone.localdate(pending[0][2]) >= day:
+            category, old_value, _ = pending.pop(0)
+            if category in value:
+                value[category] = int(old_value) if old_value != "" else None
+    series = [
+        Series(CareCategory(category).label, PALETTE[i % len(PALETTE)], [closing[category][d] for d in day_list])
+        for i, category in enumerate(sorted(current, key=lambda c: CareCategory.values.index(c)))
+    ]
+    highest = max((v for s in series for v in s.values if v is not None), default=0)
+    return Trend(days=day_list, series=series, max_value=max(highest, 1)).layout()

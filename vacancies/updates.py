@@ -1,0 +1,135 @@
+"""Saving a home's vacancies: all categories in one transaction, every changed
+value in the history, and no lost updates when two people save at once."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from homes.models import CareHome
+from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
+
+CATEGORY_FIELDS = [
+    "capacity",
+    "occupied",
+    "vacant_accepting",
+    "vacant_unavailable",
+    "unavailable_reason",
+    "sex",
+    "closed",
+    "closed_reason",
+    "reopening_date",
+]
+HOME_FIELDS = ["closed_to_admissions", "closed_reason", "reopening_date"]
+
+
+class Conflict(Exception):
+    """Someone saved since the form was loaded; ``changes`` says what they changed."""
+
+    def __init__(self, changes: list[VacancyChange], version: int):
+        super().__init__("vacancies changed since the form was loaded")
+        self.changes = changes
+        self.version = version
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def board_for(home: CareHome, *, lock: bool = False) -> HomeVacancies:
+    """The home's HomeVacancies row, created on first use."""
+    HomeVacancies.objects.get_or_create(home=home)
+    queryset = HomeVacancies.objects.select_for_update() if lock else HomeVacancies.objects
+    return queryset.get(home=home)
+
+
+def changes_since(home: CareHome, version: int) -> list[VacancyChange]:
+    return list(
+        VacancyChange.objects.filter(update__home=home, update__version__gt=version)
+        .select_related("update__made_by")
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def save_vacancies(
+    home: CareHome, user, *, loaded_version: int, categories: dict[str, dict], home_values: dict
+) -> VacancyUpdate:
+    """Write the home's figures. ``categories`` maps a category to its form values
+    (new categories included). Raises Conflict if the figures changed since
+    ``loaded_version``; then nothing is written."""
+    board = board_for(home, lock=True)
+    if board.version != loaded_version:
+        raise Conflict(changes_since(home, loaded_version), board.version)
+    now = timezone.now()
+    existing = {row.category: row for row in CategoryVacancy.objects.select_for_update().filter(home=home)}
+    changes: list[VacancyChange] = []
+    for category, values in categories.items():
+        row = existing.get(category)
+        is_new = row is None
+        if is_new:
+            row = existing[category] = CategoryVacancy(home=home, category=category, capacity=0)
+        for name in CATEGORY_FIELDS:
+            old, new = getattr(row, name), values[name]
+            if is_new or old != new:
+                changes.append(
+                    VacancyChange(
+                        category=category, field=name, old_value="" if is_new else _text(old), new_value=_text(new)
+                    )
+                )
+                setattr(row, name, new)
+        row.save()
+    for name in HOME_FIELDS:
+        old, new = getattr(board, name), home_values[name]
+        if old != new:
+            changes.append(VacancyChange(category="", field=name, old_value=_text(old), new_value=_text(new)))
+            setattr(board, name, new)
+    if changes:
+        board.version += 1
+    board.vacant_accepting_total = (
+        0 if board.closed_to_admissions else sum(row.accepting_now for row in existing.values())
+    )
+    board.last_confirmed_at, board.last_confirmed_by = now, user
+    board.save()
+    update = VacancyUpdate.objects.create(
+        home=home,
+        kind=VacancyUpdate.Kind.UPDATE if changes else VacancyUpdate.Kind.NO_CHANGE,
+        made_by=user,
+        made_at=now,
+        version=board.version,
+    )
+    for change in changes:
+        change.update = update
+    VacancyChange.objects.bulk_create(changes)
+    return update
+
+
+@transaction.atomic
+def confirm_no_change(homes: list[CareHome], user) -> int:
+    """ "No change today" for each home that has figures: freshness only. Returns how many."""
+    now = timezone.now()
+    boards = list(
+        HomeVacancies.objects.select_for_update()
+        .filter(home__in=homes)
+        .filter(Exists(CategoryVacancy.objects.filter(home=OuterRef("home"))))
+        .only("home_id", "version")
+    )
+    if not boards:
+        return 0
+    HomeVacancies.objects.filter(home__in=[b.home_id for b in boards]).update(
+        last_confirmed_at=now, last_confirmed_by=user
+    )
+    VacancyUpdate.objects.bulk_create(
+        VacancyUpdate(
+            home_id=b.home_id, kind=VacancyUpdate.Kind.NO_CHANGE, made_by=user, made_at=now, version=b.version
+        )
+        for b in boards
+    )
+    return len(boards)
