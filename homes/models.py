@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from homes.choices import CqcRating, Facility, Funding, HomeStatus, ServiceType, ServiceUserBand
 from tracker.roles import roles_for
@@ -204,6 +206,9 @@ class CareHome(models.Model):
         indexes = [
             models.Index(fields=["local_authority", "name"]),
             models.Index(fields=["provider", "name"]),
+            models.Index(fields=["latitude", "longitude"], name="home_location"),
+            # "Name contains" searches: a trigram index on the upper-cased name, as icontains queries it.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="home_name_trigram"),
         ]
 
     def __str__(self):

@@ -53,7 +53,7 @@ class Place:
     exact: bool  # False: placed at its sector's centre (a postcode newer than our data)
 
 
-def locate_postcode(postcode: str) -> Place | None:
+def locate_postcode(postcode: str, *, with_council: bool = True) -> Place | None:
     """Where a normalised full postcode is, and which council covers it.
 
     A postcode missing from the full list (created after July 2024) is placed
@@ -62,6 +62,8 @@ def locate_postcode(postcode: str) -> Place | None:
     from homes.models import LocalAuthority, Postcode, PostcodeArea
 
     found = Postcode.objects.filter(postcode=postcode).first()
+    if found and not with_council:
+        return Place(postcode, found.latitude, found.longitude, None, exact=True)
     if found:
         authority = LocalAuthority.objects.filter(gss_code=found.lad_code).values_list("upper_tier_id", "id").first()
         council_id = (authority[0] or authority[1]) if authority else None
@@ -81,7 +83,7 @@ def locate_search_location(text: str) -> tuple[str, float, float] | None:
         return None
     kind, value = parsed
     if kind == "postcode":
-        place = locate_postcode(value)
+        place = locate_postcode(value, with_council=False)
         return (value, place.latitude, place.longitude) if place else None
     area = PostcodeArea.objects.filter(code=value, is_sector=(kind == "sector")).first()
     return (value, area.latitude, area.longitude) if area else None

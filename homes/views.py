@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -13,6 +14,7 @@ from tracker.invitations import InviteForm, invite
 from tracker.models import Invitation, Membership, Role
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
+from vacancies.models import ShortlistEntry
 from vacancies.panel import vacancy_panel
 
 
@@ -83,8 +85,18 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "can_manage_staff": CareHome.objects.staff_managed_by(user).filter(pk=pk).exists(),
         "can_read_history": CareHome.objects.administered_by(user).filter(pk=pk).exists(),
         "vacancy": vacancy_panel(home),
+        "can_shortlist": roles_for(user).can_search,
+        "back": _search_back_link(request),
     }
+    if context["can_shortlist"]:
+        home.shortlisted = ShortlistEntry.objects.filter(user=user, home=home).exists()
     return render(request, "homes/detail.html", context)
+
+
+def _search_back_link(request) -> str:
+    """Back to the search results this home was opened from, filters intact."""
+    back = request.GET.get("back", "")
+    return f"{reverse('search:search')}?{back}" if back else ""
 
 
 @require_http_methods(["GET", "POST"])

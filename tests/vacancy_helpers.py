@@ -17,7 +17,12 @@ OPEN_HOME = {"closed_to_admissions": False, "closed_reason": "", "reopening_date
 def give_figures(home, user=None, version=0, **categories):
     """Save figures for a home through the real code path: nursing=dict(...)."""
     categories = categories or {"nursing": {}}
-    values = {name: {**CATEGORY_DEFAULTS, **overrides} for name, overrides in categories.items()}
+    values = {}
+    for name, overrides in categories.items():
+        row = {**CATEGORY_DEFAULTS, **overrides}
+        if "occupied" not in overrides:  # the rest of the beds are occupied
+            row["occupied"] = row["capacity"] - row["vacant_accepting"] - row["vacant_unavailable"]
+        values[name] = row
     return save_vacancies(home, user, loaded_version=version, categories=values, home_values=OPEN_HOME)
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("account/password/changed/", views.password_changed, name="password_change_done"),
     path("homes/", include("homes.urls")),
     path("my-homes/", include("vacancies.urls")),
+    path("find-a-bed/", include("vacancies.search_urls")),
     path("invitations/", invitations.invitation_list, name="invitations"),
     path("invitations/<int:pk>/resend/", invitations.resend, name="resend_invitation"),
     path("invitations/<int:pk>/revoke/", invitations.revoke, name="revoke_invitation"),

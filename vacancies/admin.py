@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
+from vacancies.models import CategoryVacancy, HomeVacancies, ShortlistEntry, VacancyChange, VacancyUpdate
 
 
 class CategoryVacancyInline(admin.TabularInline):
@@ -65,3 +65,10 @@ class VacancyChangeAdmin(AppendOnlyAdmin):
     list_display = ["update", "category", "field", "old_value", "new_value"]
     search_fields = ["update__home__name"]
     list_select_related = ["update__home"]
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(admin.ModelAdmin):
+    list_display = ["user", "home", "added_at"]
+    search_fields = ["user__email", "home__name"]
+    list_select_related = ["user", "home"]

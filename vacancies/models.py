@@ -161,3 +161,19 @@ class VacancyChange(models.Model):
 
     def __str__(self):
         return f"{self.category or 'home'} {self.field}: {self.old_value} -> {self.new_value}"
+
+
+class ShortlistEntry(models.Model):
+    """A home a discharge coordinator is considering; each person has their own list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist")
+    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at"]
+        verbose_name_plural = "shortlist entries"
+        constraints = [models.UniqueConstraint(fields=["user", "home"], name="shortlist_once_per_home")]
+
+    def __str__(self):
+        return f"{self.home_id} on {self.user_id}'s shortlist"

@@ -1,0 +1,305 @@
+"""Discharge coordinators find a suitable bed near a postcode."""
+
+import csv
+import datetime
+import io
+import math
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import CareHomeFactory, local_authority
+from tests.vacancy_helpers import OPEN_HOME, give_figures
+from vacancies.models import HomeVacancies, ShortlistEntry
+from vacancies.updates import save_vacancies
+
+pytestmark = pytest.mark.django_db
+
+# name: (postcode, lat, lng, council, categories, extra home fields). Coordinates are the real postcode centroids.
+PLACES = {
+    "Near Nursing": ("LS6 2AD", 53.82083, -1.57703, "E08000035", {"nursing": {"vacant_accepting": 3}},
+                     {"funding_accepted": ["local_authority", "chc"],
+                      "service_user_bands": ["older_people", "dementia"]}),
+    "Alwoodley Dementia": ("LS17 7AB", 53.85219, -1.53331, "E08000035",
+                           {"nursing_dementia": {"vacant_accepting": 2, "sex": "female"}},
+                           {"cqc_rating": "outstanding", "service_user_bands": ["dementia"]}),
+    "Armley Residential": ("LS12 4AB", 53.78468, -1.58738, "E08000035", {"residential": {"vacant_accepting": 5}},
+                           {"cqc_rating": "requires_improvement", "funding_accepted": ["self_funded"]}),
+    "Heaton Bradford": ("BD9 5AB", 53.80774, -1.77967, "E08000032", {"nursing": {"vacant_accepting": 1}}, {}),
+    "York Minster House": ("YO1 7HH", 53.96155, -1.08190, "E06000014", {"nursing": {"vacant_accepting": 4}}, {}),
+    "London House": ("SW1A 1AA", 51.50101, -0.14159, "E09000033", {"nursing": {"vacant_accepting": 6}}, {}),
+    "Closed Outbreak": ("LS6 2AB", 53.82221, -1.57226, "E08000035", {"nursing": {"vacant_accepting": 2}}, {}),
+    "No Figures Yet": ("LS2 9JT", 53.80796, -1.55333, "E08000035", {}, {}),
+}  # fmt: skip
+
+
+@pytest.fixture
+def homes(db):
+    created = {}
+    for name, (postcode, lat, lng, council, categories, extra) in PLACES.items():
+        extra = {"service_user_bands": ["older_people"], **extra}
+        home = CareHomeFactory(
+            name=name, postcode=postcode, latitude=lat, longitude=lng, local_authority=local_authority(council),
+            email=f"{name.split()[0].lower()}@example.org", **extra,
+        )  # fmt: skip
+        if categories:
+            give_figures(home, **categories)
+        created[name] = home
+    save_vacancies(
+        created["Closed Outbreak"], None, loaded_version=1, categories={},
+        home_values={**OPEN_HOME, "closed_to_admissions": True, "closed_reason": "outbreak"},
+    )  # fmt: skip
+    HomeVacancies.objects.filter(home=created["Armley Residential"]).update(
+        last_confirmed_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    return created
+
+
+def names(response) -> list[str]:
+    return [home.name for home in response.context["page"].object_list]
+
+
+def haversine_miles(lat1, lng1, lat2, lng2):
+    """Independent great-circle distance, to check the SQL against."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 3958.8 * math.asin(math.sqrt(a))
+
+
+@pytest.mark.parametrize("role", ["coordinator", "council_admin", "service_admin"])
+def test_search_is_for_coordinators_councils_and_service_admins(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get("/find-a-bed/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["home_staff", "provider_admin", "user_without_role"])
+def test_home_staff_do_not_get_search(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get("/find-a-bed/").status_code == 404
+    assert client.get("/find-a-bed/results.csv").status_code == 404
+    assert client.get("/find-a-bed/shortlist/").status_code == 404
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    assert client.get("/find-a-bed/?near=LS6").status_code == 302
+
+
+def test_near_a_postcode_within_a_radius_sorted_by_true_distance(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"near": "ls6 2ad", "radius": "5"})
+    origin = (53.82083, -1.57703)
+    expected = sorted(
+        (haversine_miles(*origin, PLACES[n][1], PLACES[n][2]), n)
+        for n in ("Near Nursing", "Alwoodley Dementia", "Armley Residential")
+    )
+    assert names(response) == [n for _, n in expected]
+    for home, (miles, _) in zip(response.context["page"].object_list, expected, strict=True):
+        assert home.distance == pytest.approx(miles, abs=0.01)
+    assert "Within 5 miles of LS6 2AD" in response.text
+
+
+def test_any_distance_orders_england_by_distance(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"near": "LS6 2AD", "radius": "any"})
+    found = names(response)
+    assert found[-2:] == ["York Minster House", "London House"]
+    london = response.context["page"].object_list[len(found) - 1]
+    assert london.distance == pytest.approx(haversine_miles(53.82083, -1.57703, 51.50101, -0.14159), abs=0.01)
+    assert "Closed Outbreak" not in found  # closed homes are hidden by default
+    assert "No Figures Yet" not in found  # no beds to offer
+
+
+def test_a_district_works_as_the_centre(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"near": "LS6", "radius": "10"})
+    assert "Near Nursing" in names(response)
+    assert "York Minster House" not in names(response)
+
+
+def test_care_category_shows_that_categorys_beds(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"category": "nursing"})
+    assert set(names(response)) == {"Near Nursing", "Heaton Bradford", "York Minster House", "London House"}
+    beds = {home.name: home.beds for home in response.context["page"].object_list}
+    assert beds["London House"] == 6
+    assert names(response)[0] == "London House"  # without a postcode: most beds first
+
+
+def test_at_least_n_beds(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"min_beds": "4"})
+    assert set(names(response)) == {"Armley Residential", "York Minster House", "London House"}
+
+
+def test_sex_of_the_vacant_beds(client, coordinator, homes):
+    client.force_login(coordinator)
+    female = client.get("/find-a-bed/", {"category": "nursing_dementia", "sex": "female"})
+    male = client.get("/find-a-bed/", {"category": "nursing_dementia", "sex": "male"})
+    assert names(female) == ["Alwoodley Dementia"]
+    assert names(male) == []
+
+
+def test_bands_and_funding_must_all_be_offered(client, coordinator, homes):
+    client.force_login(coordinator)
+    assert names(client.get("/find-a-bed/", {"bands": ["older_people", "dementia"]})) == ["Near Nursing"]
+    assert names(client.get("/find-a-bed/", {"funding": ["chc"]})) == ["Near Nursing"]
+    assert names(client.get("/find-a-bed/", {"funding": ["chc", "self_funded"]})) == []
+
+
+def test_rating_at_least(client, coordinator, homes):
+    client.force_login(coordinator)
+    good = names(client.get("/find-a-bed/", {"rating": "good"}))
+    assert "Armley Residential" not in good
+    assert "Alwoodley Dementia" in good
+    assert names(client.get("/find-a-bed/", {"rating": "outstanding"})) == ["Alwoodley Dementia"]
+
+
+def test_updated_within(client, coordinator, homes):
+    client.force_login(coordinator)
+    assert "Armley Residential" not in names(client.get("/find-a-bed/", {"updated": "24h"}))
+    assert "Armley Residential" in names(client.get("/find-a-bed/", {"updated": "3d"}))
+
+
+def test_closed_homes_on_request(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"open": "no", "min_beds": "0"})
+    assert "Closed Outbreak" in names(response)
+    assert "Closed to admissions" in response.text
+
+
+def test_local_authority_and_name(client, coordinator, homes):
+    client.force_login(coordinator)
+    assert names(client.get("/find-a-bed/", {"la": "E08000032"})) == ["Heaton Bradford"]
+    assert names(client.get("/find-a-bed/", {"name": "minster"})) == ["York Minster House"]
+
+
+def test_sort_by_most_recently_updated(client, coordinator, homes):
+    client.force_login(coordinator)
+    assert names(client.get("/find-a-bed/", {"sort": "updated"}))[-1] == "Armley Residential"
+
+
+def test_result_shows_what_a_coordinator_needs(client, coordinator, homes):
+    client.force_login(coordinator)
+    html = client.get("/find-a-bed/", {"near": "LS6 2AD", "radius": "5", "category": "nursing"}).text
+    assert 'href="tel:01134960000"' in html
+    assert "mailto:near@example.org" in html
+    assert "Updated just now" in html
+    assert "CQC: Good (Mar 2024)" in html
+    assert "0.0 miles" in html
+
+
+def test_unknown_postcode_is_an_error_by_the_field_and_other_filters_still_apply(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"near": "ZZ9 9ZZ", "category": "nursing"})
+    assert response.status_code == 200
+    assert 'id="id_near-error"' in response.text
+    assert "We cannot find “ZZ9 9ZZ”" in response.text
+    assert len(names(response)) == 4
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"radius": "banana"}, {"sort": "'; drop table"}, {"min_beds": "-5"}, {"min_beds": "9" * 30},
+        {"page": "abc"}, {"page": "99999"}, {"bands": ["nonsense"]}, {"category": "<script>alert(1)</script>"},
+        {"open": "maybe"}, {"la": "E99999999"}, {"near": "\x00\x01"}, {"name": "%_%"}, {"updated": "1000y"},
+        {"near": "LS6 2AD", "radius": "-1"},
+    ],
+)  # fmt: skip
+def test_nonsense_parameters_never_cause_a_500(client, coordinator, homes, params):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", params)
+    assert response.status_code in {200, 400}
+    assert "<script>alert(1)</script>" not in response.text
+
+
+def test_htmx_gets_only_the_results_partial(client, coordinator, homes, htmx_headers):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"category": "nursing"}, headers=htmx_headers)
+    assert response.text.lstrip().startswith('<div id="results"')
+    assert "<html" not in response.text
+    assert "4 homes found" in response.text
+    assert response["Vary"] == "HX-Request, Cookie" or "HX-Request" in response["Vary"]
+
+
+def test_empty_results_say_which_filter_to_relax(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {"near": "LS6 2AD", "radius": "5", "rating": "outstanding", "min_beds": "3"})
+    assert names(response) == []
+    hints = response.context["hints"]
+    assert hints
+    assert {hint["label"] for hint in hints} >= {"Rated Outstanding or better"}
+    assert "Remove “" in response.text
+
+
+def test_queries_stay_bounded_whatever_the_page(client, coordinator, django_assert_max_num_queries):
+    for n in range(60):
+        give_figures(CareHomeFactory(name=f"Home {n:02d}"), nursing={}, residential={})
+    client.force_login(coordinator)
+    client.get("/find-a-bed/")  # warm: session refresh, the councils list cached per process
+    for page in ("1", "3"):
+        with django_assert_max_num_queries(8):
+            response = client.get("/find-a-bed/", {"near": "LS6 2AD", "category": "nursing", "page": page})
+        assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 10
+
+
+def test_csv_export_has_every_result_and_neutralises_formulas(client, coordinator, homes):
+    homes["London House"].name = "=cmd|' /C calc'!A0"
+    homes["London House"].save()
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/results.csv", {"category": "nursing"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 5
+    assert "'=cmd|' /C calc'!A0" in [row[0] for row in rows]
+
+
+def test_shortlist_add_review_export_and_remove(client, coordinator, homes, htmx_headers):
+    client.force_login(coordinator)
+    near = homes["Near Nursing"]
+    response = client.post(f"/find-a-bed/shortlist/{near.pk}/", {"action": "add"}, headers=htmx_headers)
+    assert "On your shortlist" in response.text
+    assert "<html" not in response.text
+    client.post(f"/find-a-bed/shortlist/{homes['London House'].pk}/", {"action": "add", "next": "/find-a-bed/?x=1"})
+    page = client.get("/find-a-bed/shortlist/")
+    assert "Near Nursing" in page.text
+    assert "London House" in page.text
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/find-a-bed/shortlist.csv").streaming_content).decode())))
+    assert len(rows) == 3
+    response = client.post(f"/find-a-bed/shortlist/{near.pk}/", {"action": "remove"}, follow=True)
+    assert "removed from your shortlist" in response.text
+    assert list(ShortlistEntry.objects.values_list("home__name", flat=True)) == ["London House"]
+
+
+def test_shortlists_are_per_person(client, coordinator, council_admin, homes):
+    ShortlistEntry.objects.create(user=council_admin, home=homes["York Minster House"])
+    client.force_login(coordinator)
+    assert "York Minster House" not in client.get("/find-a-bed/shortlist/").text
+
+
+def test_shortlist_redirect_stays_on_this_site(client, coordinator, homes):
+    client.force_login(coordinator)
+    response = client.post(
+        f"/find-a-bed/shortlist/{homes['London House'].pk}/", {"action": "add", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/find-a-bed/shortlist/"
+
+
+def test_default_search_location(client, coordinator, homes):
+    client.force_login(coordinator)
+    client.post("/find-a-bed/default-location/", {"near": "ls17 7ab"})
+    coordinator.refresh_from_db()
+    assert coordinator.default_search_postcode == "LS17 7AB"
+    response = client.get("/find-a-bed/")
+    assert "Within 20 miles of LS17 7AB" in response.text
+
+
+def test_home_page_links_back_to_the_search_with_filters(client, coordinator, homes):
+    client.force_login(coordinator)
+    results = client.get("/find-a-bed/", {"near": "LS6 2AD", "category": "nursing"})
+    assert f"/homes/{homes['Near Nursing'].pk}/?back=near%3DLS6%2B2AD" in results.text
+    page = client.get(f"/homes/{homes['Near Nursing'].pk}/", {"back": "near=LS6+2AD&category=nursing"})
+    assert 'href="/find-a-bed/?near=LS6+2AD&amp;category=nursing"' in page.text
+    assert 'Add<span class="nhsuk-u-visually-hidden"> Near Nursing</span> to shortlist' in page.text
