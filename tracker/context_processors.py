@@ -7,6 +7,7 @@ from tracker.roles import roles_for
 NAVIGATION = [
     ("Find a bed", "search:search", lambda roles: roles.can_search),
     ("Shortlist", "search:shortlist", lambda roles: roles.can_search),
+    ("Area dashboard", "dashboard:dashboard", lambda roles: roles.is_council_admin or roles.is_service_admin),
     ("My homes", "vacancies:my_homes", lambda roles: roles.updates_homes),
     ("Care homes", "homes:council_homes", lambda roles: roles.can_onboard),
     ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),

@@ -55,6 +55,8 @@ class NhsFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field.widget, forms.DateInput) and field.widget.input_type == "date":
+                field.widget.format = "%Y-%m-%d"  # what <input type="date"> reads, whatever the locale
             for widget_type, template_name in WIDGET_TEMPLATES.items():
                 if type(field.widget) is widget_type:
                     field.widget.template_name = template_name

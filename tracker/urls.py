@@ -44,6 +44,7 @@ urlpatterns = [
     path("homes/", include("homes.urls")),
     path("my-homes/", include("vacancies.urls")),
     path("find-a-bed/", include("vacancies.search_urls")),
+    path("area/", include("vacancies.dashboard_urls")),
     path("invitations/", invitations.invitation_list, name="invitations"),
     path("invitations/<int:pk>/resend/", invitations.resend, name="resend_invitation"),
     path("invitations/<int:pk>/revoke/", invitations.revoke, name="revoke_invitation"),

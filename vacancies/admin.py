@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from vacancies.models import CategoryVacancy, HomeVacancies, ShortlistEntry, VacancyChange, VacancyUpdate
+from vacancies.models import (
+    CapacitySnapshot,
+    CategoryVacancy,
+    FreshnessSnapshot,
+    HomeVacancies,
+    Reminder,
+    ShortlistEntry,
+    VacancyChange,
+    VacancyUpdate,
+)
 
 
 class CategoryVacancyInline(admin.TabularInline):
@@ -72,3 +81,27 @@ class ShortlistEntryAdmin(admin.ModelAdmin):
     list_display = ["user", "home", "added_at"]
     search_fields = ["user__email", "home__name"]
     list_select_related = ["user", "home"]
+
+
+@admin.register(CapacitySnapshot)
+class CapacitySnapshotAdmin(AppendOnlyAdmin):
+    list_display = ["date", "local_authority", "category", "homes", "capacity", "vacant_accepting"]
+    list_filter = ["category", "date"]
+    search_fields = ["local_authority__name"]
+    list_select_related = ["local_authority"]
+
+
+@admin.register(FreshnessSnapshot)
+class FreshnessSnapshotAdmin(AppendOnlyAdmin):
+    list_display = ["date", "local_authority", "homes", "updated", "closed"]
+    list_filter = ["date"]
+    search_fields = ["local_authority__name"]
+    list_select_related = ["local_authority"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(AppendOnlyAdmin):
+    list_display = ["home", "date", "sent_at", "sent_by", "recipients", "channel"]
+    list_filter = ["channel", "date"]
+    search_fields = ["home__name"]
+    list_select_related = ["home", "sent_by"]

@@ -87,6 +87,24 @@ class HomeVacancies(models.Model):
         return f"Vacancies at {self.home_id}"
 
 
+class CategoryVacancyQuerySet(models.QuerySet):
+    def bed_totals(self, *group_by: str):
+        """Beds summed per group, over active homes; accepting counts only open beds."""
+        return (
+            self.filter(home__status="active")
+            .values(*group_by)
+            .annotate(
+                homes=models.Count("home_id"),
+                total_capacity=models.Sum("capacity"),
+                total_occupied=models.Sum("occupied"),
+                total_accepting=models.Sum(
+                    "vacant_accepting", filter=Q(closed=False, home__vacancies__closed_to_admissions=False)
+                ),
+                total_unavailable=models.Sum("vacant_unavailable"),
+            )
+        )
+
+
 class CategoryVacancy(models.Model):
     """The beds of one care category at one home, as they are now."""
 
@@ -101,6 +119,8 @@ class CategoryVacancy(models.Model):
     closed = models.BooleanField("closed to admissions", default=False)
     closed_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
     reopening_date = models.DateField(null=True, blank=True)
+
+    objects = CategoryVacancyQuerySet.as_manager()
 
     class Meta:
         ordering = ["home", "category"]
@@ -141,7 +161,10 @@ class VacancyUpdate(models.Model):
 
     class Meta:
         ordering = ["-made_at", "-id"]
-        indexes = [models.Index(fields=["home", "-made_at"], name="update_home_time")]
+        indexes = [
+            models.Index(fields=["home", "-made_at"], name="update_home_time"),
+            models.Index(fields=["made_at"], name="update_time"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.home_id}, {self.made_at:%Y-%m-%d %H:%M}"
@@ -177,3 +200,74 @@ class ShortlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.home_id} on {self.user_id}'s shortlist"
+
+
+class CapacitySnapshot(models.Model):
+    """One council's beds in one care category at the end of one day.
+
+    Written nightly (``manage.py snapshot_capacity``) so area dashboards read a
+    few hundred rows instead of scanning the history. See docs/adr/006-area-snapshots.md.
+    """
+
+    date = models.DateField()
+    local_authority = models.ForeignKey("homes.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=20, choices=CareCategory.choices)
+    homes = models.PositiveIntegerField()
+    capacity = models.PositiveIntegerField()
+    occupied = models.PositiveIntegerField()
+    vacant_accepting = models.PositiveIntegerField()
+    vacant_unavailable = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date", "local_authority", "category"], name="one_snapshot_per_day")
+        ]
+        indexes = [models.Index(fields=["local_authority", "date"], name="snapshot_area_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.local_authority_id} {self.category}"
+
+
+class FreshnessSnapshot(models.Model):
+    """How many of a council's homes confirmed their figures on one day."""
+
+    date = models.DateField()
+    local_authority = models.ForeignKey("homes.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    homes = models.PositiveIntegerField()
+    updated = models.PositiveIntegerField()
+    closed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date", "local_authority"], name="one_freshness_snapshot_per_day"),
+            models.CheckConstraint(condition=Q(updated__lte=F("homes")), name="updated_within_homes"),
+        ]
+        indexes = [models.Index(fields=["local_authority", "date"], name="freshness_area_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.local_authority_id}: {self.updated}/{self.homes}"
+
+
+class Reminder(models.Model):
+    """A reminder sent to a home whose figures were stale: at most one a day per home."""
+
+    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="reminders")
+    date = models.DateField(default=timezone.localdate)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for the scheduled daily reminder.",
+    )
+    recipients = models.PositiveIntegerField()
+    channel = models.CharField(max_length=10, choices=[("email", "Email"), ("notify", "GOV.UK Notify")])
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["home", "date"], name="one_reminder_per_home_per_day")]
+
+    def __str__(self):
+        return f"Reminder to {self.home_id} on {self.date}"

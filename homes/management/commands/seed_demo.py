@@ -15,6 +15,7 @@ from homes.models import CareHome, LocalAuthority, Provider
 from homes.postcodes import locate_postcode
 from tracker.models import Membership, Role
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
+from vacancies.snapshots import replay_history
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
 
@@ -121,13 +122,13 @@ DEMO_BEDS = {
 }
 
 
-def seed_vacancies(home: CareHome) -> None:
+def seed_vacancies(home: CareHome) -> bool:
     """30 days of plausible daily updates, so the demo shows trends and freshness."""
     if home.categories.exists():
-        return
+        return False
     beds, last_days_ago = DEMO_BEDS[home.cqc_location_id]
     if last_days_ago is None:
-        return  # a home that has never entered figures
+        return False  # a home that has never entered figures
     rng = random.Random(home.cqc_location_id)
     now = timezone.now().replace(second=0, microsecond=0)
     state = {}
@@ -176,6 +177,7 @@ def seed_vacancies(home: CareHome) -> None:
         last_confirmed_at=update.made_at,
         vacant_accepting_total=sum(row["vacant_accepting"] for row in state.values()),
     )
+    return True
 
 
 class Command(BaseCommand):
@@ -215,8 +217,12 @@ class Command(BaseCommand):
                 facilities=[Facility.EN_SUITE, Facility.LIFT, Facility.GARDEN],
             )
 
-        for home in CareHome.objects.filter(cqc_location_id__in=[h[0] for h in HOMES]).order_by("cqc_location_id"):
+        seeded = [
             seed_vacancies(home)
+            for home in CareHome.objects.filter(cqc_location_id__in=[h[0] for h in HOMES]).order_by("cqc_location_id")
+        ]
+        if any(seeded):  # the area dashboard's trends: the last 30 days' nightly snapshots
+            replay_history(timezone.localdate() - datetime.timedelta(days=30))
 
         User = get_user_model()
         for email, full_name, role, scope in USERS:

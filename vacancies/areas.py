@@ -1,0 +1,168 @@
+"""An area's capacity: a council, a region, or England, for the dashboard.
+
+Council admins see their own council only; service admins any council,
+region or England. The current position is aggregated from the current-state
+tables; trends come from the nightly snapshots, never from the raw history.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from homes.models import CareHome, LocalAuthority, Region
+from tracker.roles import roles_for
+from vacancies.freshness import STALE_AFTER
+from vacancies.models import CapacitySnapshot, CareCategory, CategoryVacancy, ClosureReason, FreshnessSnapshot
+from vacancies.trends import PALETTE, Series, Trend
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str  # "E08000035", "region:E12000003" or "england"
+    label: str
+    la_ids: tuple[int, ...] | None  # None: all of England
+
+    def homes(self):
+        homes = CareHome.objects.active()
+        return homes if self.la_ids is None else homes.filter(local_authority__in=self.la_ids)
+
+    def scope(self, prefix: str = "") -> Q:
+        return Q() if self.la_ids is None else Q(**{f"{prefix}local_authority__in": self.la_ids})
+
+
+def areas_for(user) -> list[Area]:
+    roles = roles_for(user)
+    councils = LocalAuthority.objects.councils().order_by("name")
+    if roles.is_service_admin:
+        areas = [Area("england", "England", None)]
+        regions = Region.objects.order_by("name").prefetch_related("local_authorities")
+        for region in regions:
+            ids = tuple(la.pk for la in region.local_authorities.all() if la.is_social_care_authority)
+            areas.append(Area(f"region:{region.code}", region.name, ids))
+        areas += [Area(la.gss_code, la.name, (la.pk,)) for la in councils]
+        return areas
+    return [Area(la.gss_code, la.name, (la.pk,)) for la in councils.filter(pk__in=roles.council_la_ids)]
+
+
+def area_for(user, key: str | None) -> Area:
+    """The area asked for, if this user may see it; their first area by default; 404 otherwise."""
+    roles = roles_for(user)
+    if not (roles.is_service_admin or roles.is_council_admin):
+        raise Http404
+    if roles.is_service_admin:
+        if not key or key == "england":
+            return Area("england", "England", None)
+        if key.startswith("region:"):
+            region = Region.objects.filter(code=key.removeprefix("region:")).first()
+            if region is None:
+                raise Http404
+            ids = tuple(region.local_authorities.councils().values_list("pk", flat=True))
+            return Area(key, region.name, ids)
+        la = LocalAuthority.objects.councils().filter(gss_code=key).first()
+        if la is None:
+            raise Http404
+        return Area(la.gss_code, la.name, (la.pk,))
+    councils = LocalAuthority.objects.filter(pk__in=roles.council_la_ids).order_by("name")
+    la = councils.filter(gss_code=key).first() if key else councils.first()
+    if la is None:
+        raise Http404
+    return Area(la.gss_code, la.name, (la.pk,))
+
+
+def totals_by_category(area: Area) -> list[dict]:
+    rows = CategoryVacancy.objects.filter(area.scope("home__")).bed_totals("category")
+    by_category = {row["category"]: row for row in rows}
+    return [
+        {
+            "label": label,
+            "homes": by_category[value]["homes"],
+            **{
+                name: by_category[value][f"total_{name}"] or 0
+                for name in ("capacity", "occupied", "accepting", "unavailable")
+            },
+        }
+        for value, label in CareCategory.choices
+        if value in by_category
+    ]
+
+
+def closures(area: Area) -> list[dict]:
+    rows = (
+        area.homes()
+        .filter(vacancies__closed_to_admissions=True)
+        .values("vacancies__closed_reason")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [{"reason": ClosureReason(row["vacancies__closed_reason"]).label, "homes": row["n"]} for row in rows]
+
+
+def freshness_bands(area: Area, now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    day, three_days = now - STALE_AFTER, now - datetime.timedelta(days=3)
+    seen = "vacancies__last_confirmed_at"
+    counts = area.homes().aggregate(
+        total=Count("id"),
+        fresh=Count("id", filter=Q(**{f"{seen}__gte": day})),
+        recent=Count("id", filter=Q(**{f"{seen}__lt": day, f"{seen}__gte": three_days})),
+        older=Count("id", filter=Q(**{f"{seen}__lt": three_days})),
+    )
+    counts["never"] = counts["total"] - counts["fresh"] - counts["recent"] - counts["older"]
+    return counts
+
+
+def stale_homes(area: Area, now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    today = timezone.localdate()
+    return (
+        area.homes()
+        .filter(
+            Q(vacancies__isnull=True)
+            | Q(vacancies__last_confirmed_at__isnull=True)
+            | Q(vacancies__last_confirmed_at__lt=now - STALE_AFTER)
+        )
+        .select_related("vacancies", "local_authority")
+        .annotate(reminded_today=Max("reminders__sent_at", filter=Q(reminders__date=today)))
+        .order_by(F("vacancies__last_confirmed_at").asc(nulls_first=True), "name")
+    )
+
+
+PERIODS = {"7": 7, "30": 30, "365": 365}
+
+
+def trends(area: Area, days: int, today: datetime.date | None = None) -> tuple[Trend | None, Trend | None]:
+    today = today or timezone.localdate()
+    first = today - datetime.timedelta(days=days - 1)
+    day_list = [first + datetime.timedelta(days=n) for n in range(days)]
+    capacity = (
+        CapacitySnapshot.objects.filter(area.scope(), date__gte=first, date__lte=today)
+        .values("date", "category")
+        .annotate(accepting=Sum("vacant_accepting"))
+    )
+    by_category: dict[str, dict] = {}
+    for row in capacity:
+        by_category.setdefault(row["category"], {})[row["date"]] = row["accepting"]
+    series = [
+        Series(CareCategory(category).label, PALETTE[i % len(PALETTE)], [values.get(d) for d in day_list])
+        for i, (category, values) in enumerate(
+            sorted(by_category.items(), key=lambda item: CareCategory.values.index(item[0]))
+        )
+    ]
+    beds = None
+    if series:
+        highest = max((v for s in series for v in s.values if v is not None), default=0)
+        beds = Trend(days=day_list, series=series, max_value=max(highest, 1)).layout()
+    fresh = (
+        FreshnessSnapshot.objects.filter(area.scope(), date__gte=first, date__lte=today)
+        .values("date")
+        .annotate(homes=Sum("homes"), updated=Sum("updated"))
+    )
+    shares = {row["date"]: round(100 * row["updated"] / row["homes"]) if row["homes"] else None for row in fresh}
+    daily = None
+    if shares:
+        share = Series("Homes updating that day (%)", PALETTE[1], [shares.get(d) for d in day_list])
+        daily = Trend(days=day_list, series=[share], max_value=100).layout()
+    return beds, daily

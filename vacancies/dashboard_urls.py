@@ -1,0 +1,13 @@
+from django.urls import path
+
+from vacancies import dashboard_views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("remind/<int:pk>/", dashboard_views.remind_one, name="remind_one"),
+    path("remind-all/", dashboard_views.remind_all, name="remind_all"),
+    path("position.csv", dashboard_views.position_csv, name="position_csv"),
+    path("history.csv", dashboard_views.history_csv, name="history_csv"),
+]

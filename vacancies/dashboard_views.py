@@ -1,0 +1,154 @@
+"""The area dashboard: a council's capacity, its stale homes, reminders, trends, extracts."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from tracker.csv_export import csv_response
+from tracker.forms import NhsFormMixin
+from tracker.views import HtmxHttpRequest
+from vacancies import areas
+from vacancies.freshness import freshness
+from vacancies.models import CategoryVacancy, VacancyChange
+from vacancies.reminders import remind_stale, send_reminder
+
+
+class PeriodForm(NhsFormMixin, forms.Form):
+    """The history extract's dates."""
+
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date must be on or after the start date")
+            elif (end - start).days > 366:
+                self.add_error("end", "Choose a period of a year or less")
+        return cleaned
+
+
+def _period(request) -> str:
+    period = request.GET.get("period", "30")
+    return period if period in areas.PERIODS else "30"
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    area = areas.area_for(request.user, request.GET.get("area"))
+    period = _period(request)
+    beds_trend, daily_trend = areas.trends(area, areas.PERIODS[period])
+    context = {"area": area, "period": period, "beds_trend": beds_trend, "daily_trend": daily_trend}
+    if request.htmx and request.GET.get("part") == "trends":
+        return render(request, "vacancies/dashboard.html#trends", context)
+    stale_page = Paginator(areas.stale_homes(area), 50).get_page(request.GET.get("page"))
+    for home in stale_page.object_list:
+        board = getattr(home, "vacancies", None)
+        home.freshness = freshness(board.last_confirmed_at if board else None)
+    today = timezone.localdate()
+    context |= {
+        "areas": areas.areas_for(request.user),
+        "totals": areas.totals_by_category(area),
+        "closures": areas.closures(area),
+        "bands": areas.freshness_bands(area),
+        "stale_page": stale_page,
+        "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),
+    }
+    if request.htmx and request.GET.get("part") == "stale":
+        return render(request, "vacancies/dashboard.html#stale", context)
+    return render(request, "vacancies/dashboard.html", context)
+
+
+@require_POST
+def remind_one(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    area = areas.area_for(request.user, request.POST.get("area"))
+    home = get_object_or_404(area.homes(), pk=pk)
+    if send_reminder(home, by=request.user):
+        messages.success(request, f"Reminder sent to {home.name}.")
+    else:
+        messages.info(request, f"{home.name} was already reminded today, or has nobody to email.")
+    return redirect(f"{_dashboard_url(area)}#stale-homes")
+
+
+@require_POST
+def remind_all(request: HtmxHttpRequest) -> HttpResponse:
+    area = areas.area_for(request.user, request.POST.get("area"))
+    reminded, skipped = remind_stale(list(areas.stale_homes(area)), by=request.user)
+    messages.success(
+        request,
+        f"Reminders sent to {reminded} home{'s' if reminded != 1 else ''}."
+        + (f" {skipped} skipped: reminded already today, or nobody to email." if skipped else ""),
+    )
+    return redirect(f"{_dashboard_url(area)}#stale-homes")
+
+
+def _dashboard_url(area) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('dashboard:dashboard')}?area={area.key}"
+
+
+@require_GET
+def position_csv(request: HtmxHttpRequest):
+    area = areas.area_for(request.user, request.GET.get("area"))
+    rows = (
+        CategoryVacancy.objects.filter(area.scope("home__"), home__status="active")
+        .select_related("home__vacancies", "home__local_authority")
+        .order_by("home__name", "category")
+    )
+
+    def lines():
+        for row in rows.iterator(chunk_size=2000):
+            home, board = row.home, getattr(row.home, "vacancies", None)
+            yield [
+                home.name, home.cqc_location_id, home.local_authority.name, home.postcode, row.get_category_display(),
+                row.capacity, row.occupied, row.vacant_accepting, row.vacant_unavailable, row.unavailable_reason,
+                row.get_sex_display(), "yes" if row.closed or (board and board.closed_to_admissions) else "no",
+                board.last_confirmed_at.isoformat() if board and board.last_confirmed_at else "never",
+                home.phone, home.email,
+            ]  # fmt: skip
+
+    header = ["Home", "CQC location ID", "Local authority", "Postcode", "Care category", "Registered beds", "Occupied",
+              "Vacant accepting", "Vacant not available", "Why not available", "Vacant beds are for",
+              "Closed to admissions", "Last confirmed", "Phone", "Email"]  # fmt: skip
+    return csv_response(f"capacity-{area.key.replace(':', '-')}-{timezone.localdate()}.csv", header, lines())
+
+
+@require_GET
+def history_csv(request: HtmxHttpRequest):
+    area = areas.area_for(request.user, request.GET.get("area"))
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "vacancies/history_extract_error.html", {"form": form, "area": area}, status=400)
+    start = timezone.make_aware(datetime.datetime.combine(form.cleaned_data["start"], datetime.time.min))
+    end = timezone.make_aware(
+        datetime.datetime.combine(form.cleaned_data["end"], datetime.time.min)
+    ) + datetime.timedelta(days=1)
+    changes = (
+        VacancyChange.objects.filter(area.scope("update__home__"), update__made_at__gte=start, update__made_at__lt=end)
+        .select_related("update__home", "update__made_by")
+        .order_by("update__made_at", "id")
+    )
+
+    def lines():
+        for change in changes.iterator(chunk_size=2000):
+            update = change.update
+            yield [
+                timezone.localtime(update.made_at).isoformat(), update.home.name, update.home.cqc_location_id,
+                change.get_category_display() if change.category else "Whole home", change.field,
+                change.old_value, change.new_value, update.made_by.email if update.made_by else "",
+            ]  # fmt: skip
+
+    header = ["When", "Home", "CQC location ID", "Care category", "Field", "Old value", "New value", "By"]
+    name = f"history-{area.key.replace(':', '-')}-{form.cleaned_data['start']}-{form.cleaned_data['end']}.csv"
+    return csv_response(name, header, lines())

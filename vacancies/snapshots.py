@@ -1,0 +1,149 @@
+"""The nightly snapshot of each council's beds and freshness (docs/adr/006-area-snapshots.md)."""
+
+import datetime
+
+from django.db.models import Count
+from django.utils import timezone
+
+from homes.choices import HomeStatus
+from homes.models import CareHome
+from vacancies.models import (
+    CapacitySnapshot,
+    CategoryVacancy,
+    FreshnessSnapshot,
+    HomeVacancies,
+    VacancyChange,
+    VacancyUpdate,
+)
+
+
+def day_bounds(date: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def take_snapshot(date: datetime.date | None = None) -> int:
+    """Record every council's position now as ``date``'s (today by default). Idempotent: rerunning replaces it."""
+    date = date or timezone.localdate()
+    capacity_rows = CategoryVacancy.objects.bed_totals("home__local_authority_id", "category")
+    snapshots = [
+        CapacitySnapshot(
+            date=date,
+            local_authority_id=row["home__local_authority_id"],
+            category=row["category"],
+            homes=row["homes"],
+            capacity=row["total_capacity"] or 0,
+            occupied=row["total_occupied"] or 0,
+            vacant_accepting=row["total_accepting"] or 0,
+            vacant_unavailable=row["total_unavailable"] or 0,
+        )
+        for row in capacity_rows
+    ]
+    CapacitySnapshot.objects.bulk_create(
+        snapshots,
+        update_conflicts=True,
+        unique_fields=["date", "local_authority", "category"],
+        update_fields=["homes", "capacity", "occupied", "vacant_accepting", "vacant_unavailable"],
+        batch_size=2000,
+    )
+    start, end = day_bounds(date)
+    updated = dict(
+        VacancyUpdate.objects.filter(made_at__gte=start, made_at__lt=end, home__status=HomeStatus.ACTIVE)
+        .values("home__local_authority_id")
+        .annotate(n=Count("home_id", distinct=True))
+        .values_list("home__local_authority_id", "n")
+    )
+    closed = dict(
+        HomeVacancies.objects.filter(closed_to_admissions=True, home__status=HomeStatus.ACTIVE)
+        .values("home__local_authority_id")
+        .annotate(n=Count("home_id"))
+        .values_list("home__local_authority_id", "n")
+    )
+    homes = (
+        CareHome.objects.active()
+        .values("local_authority_id")
+        .annotate(n=Count("id"))
+        .values_list("local_authority_id", "n")
+    )
+    FreshnessSnapshot.objects.bulk_create(
+        [
+            FreshnessSnapshot(
+                date=date, local_authority_id=la, homes=n, updated=min(updated.get(la, 0), n), closed=closed.get(la, 0)
+            )
+            for la, n in homes
+        ],
+        update_conflicts=True,
+        unique_fields=["date", "local_authority"],
+        update_fields=["homes", "updated", "closed"],
+    )
+    return len(snapshots)
+
+
+COUNT_FIELDS = ("capacity", "occupied", "vacant_accepting", "vacant_unavailable")
+
+
+def replay_history(first_day: datetime.date, last_day: datetime.date | None = None) -> int:
+    """Rebuild past days' snapshots by replaying the full vacancy history from its start.
+
+    For demo and generated data only (they have every change since each home's
+    first figures); a real deployment records each night's snapshot as it goes.
+    """
+    last_day = last_day or timezone.localdate()
+    homes = dict(CareHome.objects.active().values_list("pk", "local_authority_id"))
+    state: dict[tuple[int, str], dict] = {}
+    closed_home: dict[int, bool] = {}
+    confirmed_on: dict[datetime.date, set[int]] = {}
+    changes = (
+        VacancyChange.objects.filter(update__home__in=homes)
+        .order_by("update__made_at", "id")
+        .values_list("update__home_id", "update__made_at", "category", "field", "new_value")
+    )
+    updates = VacancyUpdate.objects.filter(home__in=homes, made_at__date__gte=first_day).values_list(
+        "home_id", "made_at"
+    )
+    for home_id, made_at in updates:
+        confirmed_on.setdefault(timezone.localdate(made_at), set()).add(home_id)
+    pending = iter(changes.iterator(chunk_size=5000))
+    next_change = next(pending, None)
+    written = 0
+    day = first_day
+    while day <= last_day:
+        _, end = day_bounds(day)
+        while next_change is not None and next_change[1] < end:
+            home_id, _, category, field, value = next_change
+            if category and field in COUNT_FIELDS:
+                state.setdefault((home_id, category), dict.fromkeys(COUNT_FIELDS, 0))[field] = int(value or 0)
+            elif category and field == "closed":
+                state.setdefault((home_id, category), dict.fromkeys(COUNT_FIELDS, 0))["closed"] = value == "yes"
+            elif not category and field == "closed_to_admissions":
+                closed_home[home_id] = value == "yes"
+            next_change = next(pending, None)
+        totals: dict[tuple[int, str], dict] = {}
+        for (home_id, category), values in state.items():
+            row = totals.setdefault((homes[home_id], category), {"homes": 0, **dict.fromkeys(COUNT_FIELDS, 0)})
+            row["homes"] += 1
+            for field in ("capacity", "occupied", "vacant_unavailable"):
+                row[field] += values[field]
+            if not values.get("closed") and not closed_home.get(home_id):
+                row["vacant_accepting"] += values["vacant_accepting"]
+        CapacitySnapshot.objects.bulk_create(
+            [CapacitySnapshot(date=day, local_authority_id=la, category=c, **row) for (la, c), row in totals.items()],
+            update_conflicts=True,
+            unique_fields=["date", "local_authority", "category"],
+            update_fields=["homes", *COUNT_FIELDS],
+        )
+        per_la: dict[int, dict] = {}
+        for home_id, la in homes.items():
+            counts = per_la.setdefault(la, {"homes": 0, "updated": 0, "closed": 0})
+            counts["homes"] += 1
+            counts["updated"] += home_id in confirmed_on.get(day, ())
+            counts["closed"] += bool(closed_home.get(home_id))
+        FreshnessSnapshot.objects.bulk_create(
+            [FreshnessSnapshot(date=day, local_authority_id=la, **counts) for la, counts in per_la.items()],
+            update_conflicts=True,
+            unique_fields=["date", "local_authority"],
+            update_fields=["homes", "updated", "closed"],
+        )
+        written += len(totals)
+        day += datetime.timedelta(days=1)
+    return written
