@@ -16,7 +16,7 @@ FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 NHSUK_VERSION := $(shell sed -n 's/.*"nhsuk-frontend": "\(.*\)".*/\1/p' package.json)
 
 
-.PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import
+.PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import bench
 
 help:
 	@echo "make run   install everything and run the portal on http://127.0.0.1:8000"
@@ -81,6 +81,7 @@ run: install frontend var/secret_key
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py collectstatic --noinput -v 0; \
 	$(PY) manage.py load_places; \
+	$(PY) manage.py build_dataset --scale "$${DATASET:-region}"; \
 	$(PY) manage.py seed_demo; \
 	$(PY) manage.py db_worker --queue-name '*' --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; [ -n "$${DATABASE_URL:-}" ] || $(PY) -m tracker.embedded_postgres stop' EXIT; \
@@ -105,3 +106,9 @@ bench-import: install var/secret_key
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py migrate --noinput -v 0
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py load_places
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) bench/import_bench.py
+
+# Every user journey at national scale over real HTTP; writes bench/results/ and the README's table.
+bench: install frontend var/secret_key
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py migrate --noinput -v 0
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py load_places
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) bench/run.py

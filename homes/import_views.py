@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homes import csv_import, tasks
 from homes.models import ImportJob, LocalAuthority
 from homes.views import require_onboarding
+from tracker import audit
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.roles import roles_for
@@ -87,6 +88,8 @@ def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if updated:
         tasks.run_import.enqueue(job.pk)
+        audit.record(audit.Action.HOMES_IMPORTED, target=job.filename,
+                     detail=f"{job.to_create} to add, {job.to_update} to update")  # fmt: skip
     else:
         messages.error(request, "This file has already been imported or cancelled.")
     return redirect("homes:import_detail", pk=job.pk)

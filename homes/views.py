@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from homes.forms import AddCareHomeForm, EditCareHomeForm
 from homes.models import CareHome, LocalAuthority
+from tracker import audit
 from tracker.invitations import InviteForm, invite
 from tracker.models import Invitation, Membership, Role
 from tracker.roles import roles_for
@@ -70,6 +71,7 @@ def add_home(request: HtmxHttpRequest) -> HttpResponse:
     form = AddCareHomeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         home = form.save()
+        audit.record(audit.Action.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})")
         messages.success(request, f"{home.name} has been added. Now invite its manager.")
         return redirect("homes:staff", pk=home.pk)
     return render(request, "homes/add_home.html", {"form": form})
@@ -105,6 +107,8 @@ def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = EditCareHomeForm(request.POST or None, instance=home, user=request.user)
     if request.method == "POST" and form.is_valid():
         if form.save_details():
+            audit.record(audit.Action.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
+                         detail=", ".join(sorted(form.changed_data)))  # fmt: skip
             messages.success(request, f"{home.name}'s details have been saved.")
             return redirect("homes:detail", pk=home.pk)
         return render(

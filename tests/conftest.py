@@ -1,14 +1,8 @@
 """Fixtures: one per role, as the portal's users are."""
 
-import importlib
-from pathlib import Path
-
 import pytest
-from django.apps import apps as django_apps
 from django.test.utils import override_settings
 
-from homes.models import LocalAuthority, Postcode
-from homes.postcodes import load_postcodes
 from tests.factories import (
     BRADFORD,
     LEEDS,
@@ -18,6 +12,7 @@ from tests.factories import (
     UserFactory,
     local_authority,
 )
+from tests.reference import ensure_reference_data
 from tracker.models import Role
 
 
@@ -32,19 +27,6 @@ def _plain_static_files():
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
-
-
-TEST_POSTCODES = Path(__file__).resolve().parent / "data" / "postcodes.csv"
-
-
-def ensure_reference_data():
-    """Regions, councils and postcode areas come from a data migration; a
-    transactional test's flush empties them, so put them back if needed."""
-    if not LocalAuthority.objects.exists():
-        migration = importlib.import_module("homes.migrations.0003_reference_data")
-        migration.load(django_apps, None)
-    if not Postcode.objects.exists():
-        load_postcodes(TEST_POSTCODES)
 
 
 @pytest.fixture(scope="session")

@@ -31,3 +31,10 @@ class SetPasswordForm(NhsFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(NhsFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+def username_for_lockout(request, credentials) -> str:
+    """Count failures per email address whatever its case or spaces."""
+    credentials = credentials or {}
+    # Django's sign-in signals name it "username"; Axes's own lookups may name it by USERNAME_FIELD.
+    return str(credentials.get("username") or credentials.get("email") or "").strip().lower()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from tracker.models import Invitation, Membership, User
+from tracker.models import AuditEvent, Invitation, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -45,3 +45,22 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["home", "provider", "local_authority"]
     readonly_fields = ["token_hash", "invited_by", "created_at", "sent_at", "accepted_at", "accepted_by"]
     autocomplete_fields = ["home", "provider", "local_authority"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Append-only: readable here, never changed."""
+
+    list_display = ["at", "action", "email", "ip_address", "target"]
+    list_filter = ["action"]
+    search_fields = ["email", "target", "detail"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

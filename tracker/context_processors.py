@@ -11,6 +11,7 @@ NAVIGATION = [
     ("My homes", "vacancies:my_homes", lambda roles: roles.updates_homes),
     ("Care homes", "homes:council_homes", lambda roles: roles.can_onboard),
     ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
+    ("Audit", "audit", lambda roles: roles.is_service_admin),
     ("Admin", "admin:index", lambda roles: roles.is_service_admin),
 ]
 

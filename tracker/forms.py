@@ -8,13 +8,93 @@ summary at the top). Nothing here is specific to one form.
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+def _attrs(attrs: dict, skip=("id", "class")) -> str:
+    """Widget attributes as HTML, escaped, as Django's attrs.html renders them."""
+    parts = [
+        format_html(' {}="{}"', name, value) if value is not True else format_html(" {}", name)
+        for name, value in attrs.items()
+        if name not in skip and value is not False and value is not None
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every part is format_html-escaped
+
+
+def _select(widget: dict) -> str:
+    options = [
+        format_html(
+            '<option value="{}"{}>{}</option>',
+            option["value"],
+            " selected" if option["selected"] else "",
+            option["label"],
+        )
+        for _group, group_options, _index in widget["optgroups"]
+        for option in group_options
+    ]
+    attrs = widget["attrs"]
+    start = format_html(
+        '<select name="{}" id="{}" class="{}"{}>',
+        widget["name"],
+        attrs.get("id", ""),
+        attrs.get("class", ""),
+        _attrs(attrs),
+    )
+    return start + "".join(options) + mark_safe("</select>")
+
+
+def _choices(kind: str):
+    item = (
+        '<div class="nhsuk-{kind}es__item"><input class="nhsuk-{kind}es__input" type="{kind}" name="{}" value="{}" '
+        'id="{}"{}{}><label class="nhsuk-label nhsuk-{kind}es__label" for="{}">{}</label></div>'
+    )
+
+    def render(widget: dict) -> str:
+        extra = _attrs(widget["attrs"])
+        items = [
+            format_html(
+                item,
+                option["name"],
+                option["value"],
+                option["attrs"]["id"],
+                " checked" if option["selected"] else "",
+                extra,
+                option["attrs"]["id"],
+                option["label"],
+                kind=kind,
+            )
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ]
+        start = format_html(
+            '<div class="nhsuk-{kind}es nhsuk-{kind}es--small" data-module="nhsuk-{kind}es">', kind=kind
+        )
+        return start + "".join(items) + mark_safe("</div>")
+
+    return render
 
 
 class NhsFormRenderer(TemplatesSetting):
-    """{{ form }} and {{ form.field.as_field_group }} in design-system markup."""
+    """{{ form }} and {{ form.field.as_field_group }} in design-system markup.
+
+    Select, checkbox and radio widgets are rendered in Python: a template per
+    option made the search form (153 councils) the slowest part of its page.
+    """
 
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+    fast_widgets = {
+        "django/forms/widgets/select.html": _select,
+        "forms/widgets/checkboxes.html": _choices("checkbox"),
+        "forms/widgets/radios.html": _choices("radio"),
+    }
+
+    def render(self, template_name, context, request=None):
+        fast = self.fast_widgets.get(template_name)
+        if fast is not None and "widget" in context:
+            return fast(context["widget"])
+        return super().render(template_name, context, request=request)
 
 
 WIDGET_CLASSES = {

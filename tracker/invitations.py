@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homes.models import CareHome
+from tracker import audit
 from tracker.forms import NhsFormMixin
 from tracker.models import Invitation, Membership
 from tracker.roles import roles_for
@@ -67,6 +68,9 @@ def invite(request: HttpRequest, *, email: str, full_name: str, role: str, **sco
             email=email, full_name=full_name, role=role, invited_by=request.user, token_hash="", **scope
         )
         send_invitation(request, invitation)
+        audit.record(
+            audit.Action.INVITATION_SENT, target=email, detail=f"{invitation.get_role_display()} {invitation.scope}"
+        )
     return invitation
 
 
@@ -180,6 +184,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             _membership_for(invitation, user)
             invitation.accepted_at, invitation.accepted_by = timezone.now(), user
             invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit.record(audit.Action.INVITATION_ACCEPTED, user=user, request=request, target=str(invitation.scope or ""))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready. You are signed in.")
         return redirect("start")

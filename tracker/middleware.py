@@ -1,10 +1,13 @@
 import time
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
+
+from tracker.roles import roles_for
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -54,4 +57,7 @@ class SessionActivityMiddleware:
             now = int(time.time())
             if now - session.get("seen", 0) >= self.REFRESH_SECONDS:
                 session["seen"] = now
+                roles = roles_for(request.user)
+                if roles.is_service_admin or roles.is_council_admin:
+                    session.set_expiry(settings.ADMIN_SESSION_COOKIE_AGE)
         return self.get_response(request)

@@ -190,3 +190,39 @@ class Invitation(models.Model):
     @property
     def scope(self):
         return self.home or self.provider or self.local_authority
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from where: sign-ins, roles, homes and vacancies. Append-only."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_OUT = "sign_out", "Signed out"
+        MEMBERSHIP_ADDED = "membership_added", "Role given"
+        MEMBERSHIP_REMOVED = "membership_removed", "Role removed"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        HOME_ADDED = "home_added", "Home added"
+        HOME_CHANGED = "home_changed", "Home details changed"
+        HOMES_IMPORTED = "homes_imported", "Homes imported from CSV"
+        VACANCIES_CHANGED = "vacancies_changed", "Vacancies updated"
+        VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.CharField(max_length=254, blank=True, help_text="As typed, for failed sign-ins")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    target = models.CharField(max_length=200, blank=True, help_text="What it was done to")
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.email or self.user_id}"

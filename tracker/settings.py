@@ -5,6 +5,7 @@ unless asked for, and with DEBUG off the portal refuses to start without a
 SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -77,6 +78,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Council and service admins hold more power: their sign-ins expire sooner.
+ADMIN_SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_COOKIE_AGE", 2 * 60 * 60)
 # Expiry counts from the last activity (tracker.middleware.SessionActivityMiddleware).
 CSRF_FAILURE_VIEW = "tracker.views.csrf_failure"
 
@@ -110,6 +113,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tracker.middleware.PermissionsPolicyMiddleware",
+    "tracker.audit.AuditMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -181,7 +187,21 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "tracker.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes counts failed sign-ins and locks out (see the AXES_ settings below).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from
+# one address, that pair is locked out for AXES_COOLOFF_TIME; service admins can
+# unlock it early in Django admin (Axes > Access attempts: delete).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; it holds the email address
+AXES_USERNAME_CALLABLE = "tracker.accounts.username_for_lockout"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -255,6 +275,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 FORM_RENDERER = "tracker.forms.NhsFormRenderer"

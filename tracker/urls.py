@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import accounts, invitations, views
+from tracker import accounts, audit_views, invitations, views
 from tracker.admin_site import restrict_admin_to_service_admins
 
 restrict_admin_to_service_admins(admin.site)
@@ -49,5 +49,7 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", invitations.resend, name="resend_invitation"),
     path("invitations/<int:pk>/revoke/", invitations.revoke, name="revoke_invitation"),
     path("invitations/accept/<str:token>/", invitations.accept, name="accept_invitation"),
+    path("audit/", audit_views.audit_log, name="audit"),
+    path("audit.csv", audit_views.audit_csv, name="audit_csv"),
     path("admin/", admin.site.urls),
 ]

@@ -139,7 +139,7 @@ def build(params, *, drop: str | None = None) -> Search:
         if drop == "near":
             form.location = None
 
-    homes = CareHome.objects.active().select_related("vacancies", "local_authority")
+    homes = CareHome.objects.active().select_related("vacancies")
     active: dict = {}
     category = clean.get("category") or ""
     open_only = clean.get("open") == "yes"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from homes.models import CareHome
+from tracker import audit
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
 from vacancies.forms import AddCategoryForm, CategoryForm, HomeClosureForm
@@ -64,6 +65,8 @@ def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """ "No change today": one tap."""
     home = _editable_home(request.user, pk)
     confirmed = confirm_no_change([home], request.user)
+    if confirmed:
+        audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})")
     if request.htmx:
         home = _my_homes_one(request, pk)
         return render(request, "vacancies/my_homes.html#home_row", {"home": home, "just_confirmed": bool(confirmed)})
@@ -90,6 +93,7 @@ def confirm_all(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404
     homes = list(_my_homes(request))
     confirmed = confirm_no_change(homes, request.user)
+    audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{confirmed} homes", detail="Confirm all unchanged")
     skipped = len(homes) - confirmed
     message = f"Confirmed no change for {confirmed} home{pluralize(confirmed)}."
     if skipped == 1:
@@ -156,6 +160,7 @@ def update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 closure.data["version"] = conflict.version
                 context["conflict"] = conflict.changes
                 return render(request, "vacancies/update.html", context, status=409)
+            audit.record(audit.Action.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})")
             messages.success(request, f"{home.name}: vacancies saved.")
             if add.cleaned_data.get("new_category"):
                 return redirect("vacancies:update", pk=home.pk)

@@ -14,7 +14,7 @@ from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUser
 from homes.models import CareHome, LocalAuthority, Provider
 from homes.postcodes import locate_postcode
 from tracker.models import Membership, Role
-from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
+from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 from vacancies.snapshots import replay_history
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
@@ -221,7 +221,8 @@ class Command(BaseCommand):
             seed_vacancies(home)
             for home in CareHome.objects.filter(cqc_location_id__in=[h[0] for h in HOMES]).order_by("cqc_location_id")
         ]
-        if any(seeded):  # the area dashboard's trends: the last 30 days' nightly snapshots
+        if any(seeded) and not CapacitySnapshot.objects.exists():
+            # The area dashboard's trends: the last 30 days' nightly snapshots (unless a dataset brought a year).
             replay_history(timezone.localdate() - datetime.timedelta(days=30))
 
         User = get_user_model()

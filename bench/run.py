@@ -1,0 +1,408 @@
+"""Benchmark every user journey over the real HTTP stack at national scale.
+
+    make bench            # or: python bench/run.py [--seconds 10] [--concurrency 8]
+
+1. Builds (or reuses) the national dataset: about 15,500 homes with a year of history.
+2. Starts gunicorn with production settings (DEBUG off, whitenoise, the same
+   middleware) on 127.0.0.1:8100.
+3. From this separate process, signs in as each kind of user and drives each
+   journey: first one user at a time (latency: p50, p95, p99), then several at
+   once (throughput: requests per second), including the framework floor, a
+   trivial signed-in page, to compare against.
+4. Counts queries per request (Django's test client, in this process), reads
+   the peak memory of gunicorn's workers, times the 15,500-row CSV import.
+5. Writes bench/results/latest.json and latest.md, and the README's table.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+SECRET = (ROOT / "var" / "secret_key").read_text().strip() if (ROOT / "var" / "secret_key").exists() else "bench"
+os.environ.setdefault("SECRET_KEY", SECRET)
+os.environ["HTTPS"] = "false"  # plain HTTP on loopback; behind a TLS proxy in production
+os.environ["DEBUG"] = "false"
+
+from tracker.embedded_postgres import ensure_running  # noqa: E402
+
+ensure_running()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from homes.models import CareHome, Provider  # noqa: E402
+from tracker.models import Membership, Role, User  # noqa: E402
+from vacancies.models import HomeVacancies  # noqa: E402
+
+PORT = 8100
+PASSWORD = "dataset-password-2026"
+RESULTS = ROOT / "bench" / "results"
+TARGETS = {"search_filters": 50, "search_postcode": 50, "search_htmx": 50, "vacancy_save": 60, "dashboard": 150}
+
+
+class Session:
+    """One signed-in browser: a keep-alive connection and its cookies."""
+
+    def __init__(self, email: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.cookies: dict[str, str] = {}
+        page = self.request("GET", "/sign-in/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.request("POST", "/sign-in/", {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        if "sessionid" not in self.cookies:
+            raise SystemExit(f"Could not sign in as {email}")
+
+    def csrf(self, path: str) -> tuple[str, str]:
+        page = self.request("GET", path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return token, page
+
+    def request(self, method: str, path: str, form: dict | None = None, expect=(200, 302), headers=None) -> str:
+        headers = (headers or {}) | {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://127.0.0.1:{PORT}/",
+        }
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        if response.status not in expect:
+            raise RuntimeError(f"{method} {path} answered {response.status}")
+        return text
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def measure(make_session, step, seconds: float, concurrency: int) -> dict:
+    """Latency with one user, then throughput with ``concurrency`` users."""
+    session = make_session(0)
+    for _ in range(5):  # warm up
+        step(session, 0)
+    timings, errors = [], 0
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        started = time.perf_counter()
+        try:
+            step(session, n)
+        except Exception:
+            errors += 1
+        timings.append((time.perf_counter() - started) * 1000)
+        n += 1
+    sessions = [make_session(i) for i in range(concurrency)]
+    counts = [0] * concurrency
+    stop = time.monotonic() + seconds
+    failures = [0] * concurrency
+
+    def worker(i):
+        k = 0
+        while time.monotonic() < stop:
+            try:
+                step(sessions[i], i * 100_000 + k)
+            except Exception:
+                failures[i] += 1
+            counts[i] += 1
+            k += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return {
+        "single_user_requests": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "p99_ms": round(percentile(timings, 0.99), 1),
+        "rps": round(sum(counts) / elapsed, 1),
+        "errors": errors + sum(failures),
+    }
+
+
+def queries_for(email: str, method: str, path: str, data: dict | None = None) -> int:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=email))
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(path, data) if method == "POST" else client.get(path)
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(captured.captured_queries)
+
+
+def worker_memory_mb(master_pid: int) -> float:
+    peak = 0
+    for status in Path("/proc").glob("*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.M):
+            match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+            if match:
+                peak = max(peak, int(match.group(1)))
+    return round(peak / 1024, 1)
+
+
+def update_form(page: str, home_id: int, n: int) -> dict:
+    """The update page's own form, with one count moved by one (staying within the beds)."""
+    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    for name, value in re.findall(r'<select[^>]*name="([^"]+)".*?<option value="([^"]*)"[^>]*selected', page, re.S):
+        data[name] = value
+    for key in list(data):
+        if key.endswith("-occupied"):
+            prefix = key.removesuffix("-occupied")
+            occupied, accepting = int(data[key]), int(data[f"{prefix}-vacant_accepting"])
+            if n % 2 and accepting:
+                data[key], data[f"{prefix}-vacant_accepting"] = occupied + 1, accepting - 1
+            elif occupied:
+                data[key], data[f"{prefix}-vacant_accepting"] = occupied - 1, accepting + 1
+            break
+    data.pop("add-new_capacity", None)
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=5)
+    args = parser.parse_args()
+
+    call_command("build_dataset", scale="national")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    homes = list(CareHome.objects.filter(cqc_location_id__startswith="1-5").values_list("pk", flat=True))
+    updatable = list(
+        HomeVacancies.objects.filter(home_id__in=homes, home__categories__isnull=False)
+        .values_list("home_id", flat=True).distinct()[:2000]
+    )  # fmt: skip
+    manager_of = dict(
+        Membership.objects.filter(role=Role.HOME_STAFF, home_id__in=updatable).values_list("home_id", "user__email")
+    )
+    big_provider = (
+        Provider.objects.filter(cqc_provider_id__startswith="1-5").annotate(n=Count("homes"))
+        .filter(n__gte=150).order_by("n").first()
+    )  # fmt: skip
+    provider_admin = Membership.objects.filter(role=Role.PROVIDER_ADMIN, provider=big_provider).values_list(
+        "user__email", flat=True
+    )[0]
+    council = Membership.objects.filter(role=Role.COUNCIL_ADMIN, user__email__endswith="@dataset.example")
+    council_admin = council.filter(local_authority__gss_code="E08000035").values_list("user__email", flat=True)[0]
+    coordinator = "coordinator1@dataset.example"
+    districts = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "CB4", "PL4", "SW9", "N16", "LE2", "YO10"]
+    categories = ["nursing", "residential", "nursing_dementia", "residential_dementia"]
+
+    env = {**os.environ, "ACCESS_LOG": "false", "WEB_CONCURRENCY": str(args.workers), "BIND": f"127.0.0.1:{PORT}"}
+    log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed after the server stops
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "tracker.wsgi", "-c", "tracker/gunicorn.conf.py"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        rng = random.Random(1)
+        journeys = {}
+
+        def as_user(email):
+            return lambda i: Session(email)
+
+        def manager_session(i):
+            home = updatable[i % len(updatable)]
+            session = Session(manager_of[home])
+            session.home = home
+            return session
+
+        plan = {
+            "floor": (as_user(coordinator), lambda s, n: s.request("GET", "/")),
+            "search_filters": (as_user(coordinator), lambda s, n: s.request(
+                "GET", f"/find-a-bed/?near={districts[n % len(districts)]}&radius=20&category={categories[n % 4]}"
+                       "&min_beds=1&updated=3d&rating=good&sex=female")),
+            "search_postcode": (as_user(coordinator), lambda s, n: s.request(
+                "GET", f"/find-a-bed/?near={districts[n % len(districts)]}&radius=10&category={categories[n % 4]}")),
+            "search_national": (as_user(coordinator), lambda s, n: s.request(
+                "GET", f"/find-a-bed/?category={categories[n % 4]}&min_beds=1&updated=3d&rating=good")),
+            "search_htmx": (as_user(coordinator), lambda s, n: s.request(
+                "GET", f"/find-a-bed/?near={districts[n % len(districts)]}&radius=10&category={categories[n % 4]}",
+                headers={"HX-Request": "true"})),
+            "home_page": (as_user(coordinator), lambda s, n: s.request("GET", f"/homes/{rng.choice(homes)}/")),
+            "my_homes_200": (as_user(provider_admin), lambda s, n: s.request("GET", "/my-homes/")),
+            "dashboard": (as_user(council_admin), lambda s, n: s.request("GET", "/area/")),
+        }  # fmt: skip
+        for name, (make_session, step) in plan.items():
+            journeys[name] = measure(make_session, step, args.seconds, args.concurrency)
+            print(f"{name}: {journeys[name]}", flush=True)
+
+        def update_step(session, n):
+            page = session.request("GET", f"/my-homes/{session.home}/")
+            session.request("POST", f"/my-homes/{session.home}/", update_form(page, session.home, n))
+
+        journeys["vacancy_update"] = measure(manager_session, update_step, args.seconds, args.concurrency)
+        print(f"vacancy_update (GET form + POST): {journeys['vacancy_update']}", flush=True)
+        # The save alone, one user: what the person waits for after pressing "Save".
+        session, post_times, end = manager_session(1), [], time.monotonic() + args.seconds
+        while time.monotonic() < end:
+            form = update_form(session.request("GET", f"/my-homes/{session.home}/"), session.home, len(post_times))
+            started = time.perf_counter()
+            session.request("POST", f"/my-homes/{session.home}/", form)
+            post_times.append((time.perf_counter() - started) * 1000)
+        journeys["vacancy_save"] = {
+            "single_user_requests": len(post_times),
+            "p50_ms": round(statistics.median(post_times), 1),
+            "p95_ms": round(percentile(post_times, 0.95), 1),
+            "p99_ms": round(percentile(post_times, 0.99), 1),
+            "rps": None,
+            "errors": 0,
+        }
+
+        def confirm_step(session, n):
+            token, _ = session.csrf("/my-homes/")
+            session.request("POST", f"/my-homes/{session.home}/confirm/", {"csrfmiddlewaretoken": token})
+
+        journeys["confirm_no_change"] = measure(manager_session, confirm_step, args.seconds, args.concurrency)
+        print(f"confirm_no_change (GET + POST): {journeys['confirm_no_change']}", flush=True)
+        peak_mb = worker_memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+    floor = journeys["floor"]["rps"]
+    for result in journeys.values():
+        result["share_of_floor"] = round(result["rps"] / floor, 2) if floor and result["rps"] else None
+    some_home = updatable[0]
+    queries = {
+        "floor": queries_for(coordinator, "GET", "/"),
+        "search_filters": queries_for(
+            coordinator, "GET", "/find-a-bed/?near=LS6&radius=20&category=nursing&min_beds=1&updated=3d&rating=good"
+        ),
+        "search_national": queries_for(
+            coordinator, "GET", "/find-a-bed/?category=nursing&min_beds=1&updated=3d&rating=good"
+        ),
+        "search_postcode": queries_for(coordinator, "GET", "/find-a-bed/?near=LS6&radius=10&category=nursing"),
+        "home_page": queries_for(coordinator, "GET", f"/homes/{some_home}/"),
+        "my_homes_200": queries_for(provider_admin, "GET", "/my-homes/"),
+        "dashboard": queries_for(council_admin, "GET", "/area/"),
+        "confirm_no_change": queries_for(manager_of[some_home], "POST", f"/my-homes/{some_home}/confirm/"),
+    }  # fmt: skip
+    for name, count in queries.items():
+        journeys[name]["queries"] = count
+
+    started = time.monotonic()
+    imported = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "import_bench.py")], capture_output=True, text=True, env=os.environ,
+        check=True,
+    )  # fmt: skip
+    import_seconds = re.search(r"total ([\d.]+) s", imported.stdout)
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "dataset": {
+            "homes": CareHome.objects.count(),
+            "places": sum(
+                r
+                for r in CareHome.objects.filter(categories__isnull=False).values_list(
+                    "categories__capacity", flat=True
+                )
+            ),
+        },
+        "gunicorn_workers": args.workers,
+        "seconds_per_measurement": args.seconds,
+        "concurrency": args.concurrency,
+        "journeys": journeys,
+        "peak_worker_memory_mb": peak_mb,
+        "csv_import_15500_rows_seconds": float(import_seconds.group(1)) if import_seconds else None,
+        "import_output": imported.stdout.strip(),
+        "wall_seconds": round(time.monotonic() - started, 1),
+        "targets_ms_p95": TARGETS,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str))
+    table = markdown(results)
+    (RESULTS / "latest.md").write_text(table)
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if "<!-- bench:start -->" in text:
+        text = re.sub(
+            r"<!-- bench:start -->.*<!-- bench:end -->",
+            f"<!-- bench:start -->\n{table}\n<!-- bench:end -->",
+            text,
+            flags=re.S,
+        )
+        readme.write_text(text)
+    print(table)
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        f"Measured on {results['machine']}; {results['dataset']['homes']:,} homes, "
+        f"{results['dataset']['places']:,} places, a year of history; gunicorn {results['gunicorn_workers']} workers; "
+        f"latency with 1 user, throughput with {results['concurrency']} users, "
+        f"{results['seconds_per_measurement']:g} s each.",
+        "",
+        "| journey | p50 ms | p95 ms | p99 ms | req/s | share of floor | queries | target p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in results["journeys"].items():
+        target = results["targets_ms_p95"].get(name)
+        lines.append(
+            f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['rps']} | {r['share_of_floor']} | "
+            f"{r.get('queries', '')} | {f'{target}' if target else ''} |"
+        )
+    lines += [
+        "",
+        f"Peak gunicorn worker memory: {results['peak_worker_memory_mb']} MB (target 200 MB). "
+        f"CSV import of 15,500 rows: {results['csv_import_15500_rows_seconds']} s (target 60 s). "
+        "vacancy_update and confirm_no_change time a GET of the page plus the POST; vacancy_save is the save (POST) "
+        "alone, one user. search_filters: postcode district, 20 miles, category, sex, at least 1 bed, updated in "
+        "3 days, rated Good or better; search_postcode: district, 10 miles, category; search_htmx: the same as an "
+        "htmx filter change (results only); search_national: the filters with no postcode, all of England.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

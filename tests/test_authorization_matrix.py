@@ -1,0 +1,155 @@
+"""Every URL the project defines, for every role: who gets in, who gets 404.
+
+Adding a URL without a row here fails test_every_url_has_a_row. Outsiders get
+404 (never someone else's data); anonymous people are sent to sign in, except
+on the public pages.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.vacancy_helpers import give_figures
+from tracker.models import Invitation, Membership, Role
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "staff_a", "staff_b", "provider_a", "coordinator", "council_a", "council_b", "service_admin"]
+EVERYONE = set(ROLES) - {"anonymous"}
+UPDATERS_OF_A = {"staff_a", "provider_a", "council_a", "service_admin"}
+SEARCHERS = {"coordinator", "council_a", "council_b", "service_admin"}
+ONBOARDERS = {"council_a", "council_b", "service_admin"}
+READERS_OF_A = UPDATERS_OF_A | {"coordinator", "council_b"}
+UPDATERS = {"staff_a", "staff_b", "provider_a", "council_a", "council_b", "service_admin"}
+
+# url name: (method, kwargs builder, roles allowed; None means public)
+MATRIX = {
+    "start": ("GET", None, EVERYONE),
+    "healthz": ("GET", None, None),
+    "about_data": ("GET", None, EVERYONE),
+    "login": ("GET", None, None),
+    "logout": ("POST", None, None),
+    "password_reset": ("GET", None, None),
+    "password_reset_done": ("GET", None, None),
+    "password_reset_confirm": ("GET", lambda w: {"uidb64": "MQ", "token": "x-y"}, None),
+    "password_reset_complete": ("GET", None, None),
+    "password_change": ("GET", None, EVERYONE),
+    "password_change_done": ("GET", None, EVERYONE),
+    "homes:council_homes": ("GET", None, ONBOARDERS),
+    "homes:add": ("GET", None, ONBOARDERS),
+    "homes:import_upload": ("GET", None, ONBOARDERS),
+    "homes:import_detail": ("GET", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
+    "homes:import_start": ("POST", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
+    "homes:import_cancel": ("POST", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
+    "homes:import_problems": ("GET", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
+    "homes:detail": ("GET", lambda w: {"pk": w.home_a.pk}, READERS_OF_A),
+    "homes:edit": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
+    "homes:history": ("GET", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
+    "homes:staff": ("GET", lambda w: {"pk": w.home_a.pk}, {"provider_a", "council_a", "service_admin"}),
+    "homes:remove_staff": (
+        "POST", lambda w: {"pk": w.home_a.pk, "membership_pk": w.staff_a_membership.pk},
+        {"provider_a", "council_a", "service_admin"},
+    ),
+    "vacancies:my_homes": ("GET", None, UPDATERS),
+    "vacancies:confirm_all": ("POST", None, UPDATERS),
+    "vacancies:update": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
+    "vacancies:confirm": ("POST", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
+    "vacancies:check": ("POST", lambda w: {"pk": w.home_a.pk, "category": "nursing"}, UPDATERS_OF_A),
+    "search:search": ("GET", None, SEARCHERS),
+    "search:export": ("GET", None, SEARCHERS),
+    "search:default_location": ("POST", None, SEARCHERS),
+    "search:shortlist": ("GET", None, SEARCHERS),
+    "search:shortlist_csv": ("GET", None, SEARCHERS),
+    "search:toggle_shortlist": ("POST", lambda w: {"pk": w.home_a.pk}, SEARCHERS),
+    "dashboard:dashboard": ("GET", None, ONBOARDERS),
+    "dashboard:remind_one": ("POST", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
+    "dashboard:remind_all": ("POST", None, ONBOARDERS),
+    "dashboard:position_csv": ("GET", None, ONBOARDERS),
+    "dashboard:history_csv": ("GET", None, ONBOARDERS),
+    "invitations": ("GET", None, {"provider_a", "council_a", "council_b", "service_admin"}),
+    "resend_invitation": ("POST", lambda w: {"pk": w.invitation.pk}, {"provider_a", "council_a", "service_admin"}),
+    "revoke_invitation": ("POST", lambda w: {"pk": w.invitation.pk}, {"provider_a", "council_a", "service_admin"}),
+    "accept_invitation": ("GET", lambda w: {"token": "not-a-real-token"}, "public-404"),
+    "audit": ("GET", None, {"service_admin"}),
+    "audit_csv": ("GET", None, {"service_admin"}),
+    "admin:index": ("GET", None, "admin"),
+}  # fmt: skip
+
+
+QUERY = {"dashboard:history_csv": "?start=2026-01-01&end=2026-01-31"}
+
+
+def url_names(patterns=None, namespace="") -> set[str]:
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                names.add("admin:index")
+                continue
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_a_row():
+    assert url_names() == set(MATRIX)
+
+
+class World:
+    def __init__(self, request):
+        from homes.models import ImportJob
+
+        get = request.getfixturevalue
+        self.home_a, self.home_b = get("home"), get("other_home")
+        give_figures(self.home_a)
+        self.users = {
+            "staff_a": get("home_staff"),
+            "staff_b": get("other_home_staff"),
+            "provider_a": get("provider_admin"),
+            "coordinator": get("coordinator"),
+            "council_a": get("council_admin"),
+            "council_b": get("other_council_admin"),
+            "service_admin": get("service_admin"),
+        }
+        self.staff_a_membership = Membership.objects.get(user=self.users["staff_a"], role=Role.HOME_STAFF)
+        self.job = ImportJob.objects.create(
+            uploaded_by=self.users["council_a"], local_authority=self.home_a.local_authority, filename="a.csv",
+            content="", status=ImportJob.Status.READY,
+        )  # fmt: skip
+        from django.utils import timezone
+
+        self.invitation = Invitation.objects.create(
+            email="new@example.org", role=Role.HOME_STAFF, home=self.home_a, token_hash="x" * 64,
+            sent_at=timezone.now(), expires_at=timezone.now() + timezone.timedelta(days=7),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(client, request, name, role):
+    world = World(request)
+    method, kwargs, allowed = MATRIX[name]
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None) + QUERY.get(name, "")
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    response = client.post(url) if method == "POST" else client.get(url)
+    status = response.status_code
+    if allowed is None:  # public
+        assert status in {200, 302}, (name, role, status)
+    elif allowed == "public-404":  # an invalid invitation link: the same for everyone
+        assert status == 404, (name, role, status)
+    elif allowed == "admin":
+        expected_ok = role == "service_admin"
+        assert (status == 200) == expected_ok, (name, role, status)
+        if not expected_ok:
+            assert status == 302
+    elif role == "anonymous":
+        assert status == 302, (name, role, status)
+        assert response["Location"].startswith("/sign-in/"), (name, response["Location"])
+    elif role in allowed:
+        assert status in {200, 302, 409}, (name, role, status)
+        if status == 302:
+            assert not response["Location"].startswith("/sign-in/"), (name, role)
+    else:
+        assert status == 404, (name, role, status)

@@ -1,0 +1,156 @@
+"""Reliability drills that run in the test command: concurrency and hostile input."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.vacancy_helpers import form_post, give_figures
+from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate
+
+
+def post_at_once(users, home, bodies):
+    """Every thread signs in, waits at the barrier, then saves at the same moment."""
+    barrier = threading.Barrier(len(bodies))
+    results = [None] * len(bodies)
+
+    def run(i):
+        client = Client()
+        client.force_login(users[i % len(users)])
+        barrier.wait()
+        try:
+            response = client.post(f"/my-homes/{home.pk}/", bodies[i])
+            results[i] = (response.status_code, response.content.decode())
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_simultaneous_updates_to_one_home(home, home_staff, provider_admin, council_admin):
+    give_figures(home)  # version 1: capacity 20, occupied 15, accepting 3, unavailable 2
+    # Every body changes the figures (the first figures are occupied 15, accepting 3).
+    bodies = [form_post(1, nursing={"occupied": 14 - (i % 3), "vacant_accepting": 4 + (i % 3)}) for i in range(50)]
+    results = post_at_once([home_staff, provider_admin, council_admin], home, bodies)
+    saved = [i for i, (status, _) in enumerate(results) if status == 302]
+    refused = [i for i, (status, _) in enumerate(results) if status == 409]
+    assert len(saved) == 1, [status for status, _ in results]
+    assert len(refused) == 49
+    for i in refused:  # every refused write was told so, with the other person's change
+        assert "Someone else saved this home" in results[i][1]
+    winner = bodies[saved[0]]
+    row = CategoryVacancy.objects.get(home=home)
+    assert (row.occupied, row.vacant_accepting) == (
+        int(winner["nursing-occupied"]),
+        int(winner["nursing-vacant_accepting"]),
+    )
+    assert VacancyUpdate.objects.filter(home=home).count() == 2  # the first figures and the one successful write
+    assert HomeVacancies.objects.get(home=home).version in {1, 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_racing_writers_who_reload_lose_nothing_reported_as_saved(home, home_staff, provider_admin):
+    give_figures(home)
+    barrier = threading.Barrier(50)
+    outcomes = []
+    lock = threading.Lock()
+
+    def run(i):
+        client = Client()
+        client.force_login([home_staff, provider_admin][i % 2])
+        barrier.wait()
+        try:
+            version = HomeVacancies.objects.get(home=home).version
+            body = form_post(version, nursing={"occupied": 10 + (i % 6), "vacant_accepting": 8 - (i % 6)})
+            response = client.post(f"/my-homes/{home.pk}/", body)
+            with lock:
+                outcomes.append((response.status_code, body))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    saved = [body for status, body in outcomes if status == 302]
+    assert {status for status, _ in outcomes} <= {302, 409}
+    assert saved
+    # The history holds exactly the successful writes that changed something...
+    updates = VacancyUpdate.objects.filter(home=home).order_by("made_at", "id")
+    assert updates.count() == 1 + len(saved)
+    # ...and the final state is the last of them.
+    last = updates.last()
+    row = CategoryVacancy.objects.get(home=home)
+    final = {c.field: c.new_value for c in last.changes.all()}
+    if final:
+        assert str(row.occupied) == final.get("occupied", str(row.occupied))
+    assert row.occupied + row.vacant_accepting + row.vacant_unavailable <= row.capacity
+
+
+hostile = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["<script>alert(1)</script>", "\x00\x01\x02", "'; DROP TABLE homes_carehome; --", "9" * 400,
+                     "=HYPERLINK(\"http://x\")", "\u202e\u0000", "%00%0d%0a", "../../etc/passwd", "-1", "1e309"]),
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=hostile, field=st.sampled_from(["near", "category", "min_beds", "la", "name", "sort", "page", "bands"]))
+def test_hostile_search_parameters(client, coordinator, value, field):
+    client.force_login(coordinator)
+    response = client.get("/find-a-bed/", {field: value})
+    assert response.status_code in {200, 400}
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    value=hostile,
+    field=st.sampled_from(
+        [
+            "name",
+            "description",
+            "visiting_arrangements",
+            "phone",
+            "postcode",
+            "website",
+            "email",
+            "town",
+            "cqc_rating_date",
+            "version",
+        ]
+    ),
+)
+def test_hostile_home_details_never_500_and_never_execute(client, home_staff, home, coordinator, value, field):
+    from tests.test_homes_edit import form_data
+
+    home.refresh_from_db()
+    client.force_login(home_staff)
+    response = client.post(f"/homes/{home.pk}/edit/", {**form_data(home), field: value})
+    assert response.status_code in {200, 302, 409}
+    client.force_login(coordinator)
+    page = client.get(f"/homes/{home.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=hostile, field=st.sampled_from(["full_name", "email"]))
+def test_hostile_invitations(client, council_admin, home, value, field):
+    client.force_login(council_admin)
+    data = {"full_name": "Nell", "email": "nell@example.org", field: value}
+    response = client.post(f"/homes/{home.pk}/staff/", data)
+    assert response.status_code in {200, 302}
+    assert "<script>alert(1)</script>" not in client.get("/invitations/").content.decode()
