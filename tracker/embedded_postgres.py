@@ -63,13 +63,22 @@ def is_running() -> bool:
     return result.returncode == 0
 
 
+def _let_postgres_reach(path: Path) -> None:
+    """The postgres user must be able to pass through every folder above the
+    cluster (a clone under a private temporary folder, say). Grant passing
+    through (execute, not read) on those that refuse it, and say so."""
+    for folder in reversed(path.parents):
+        reachable = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(folder)], check=False)
+        if reachable.returncode != 0:
+            folder.chmod(folder.stat().st_mode | 0o001)
+            print(f"Embedded PostgreSQL: let other users pass through {folder} (chmod o+x) to reach {path}")
+
+
 def _init_cluster() -> None:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         shutil.chown(DATA_DIR, "postgres", "postgres")
-        # The postgres user must be able to reach the folder through the repo.
-        for parent in [DATA_DIR.parent]:
-            parent.chmod(parent.stat().st_mode | 0o011)
+        _let_postgres_reach(DATA_DIR)
     DATA_DIR.chmod(0o700)
     result = _run(
         [
