@@ -25,6 +25,7 @@ def _plain_static_files():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STATIC_ROOT=None,  # nothing collected: the live server serves from the finders
     ):
         yield
 
