@@ -16,7 +16,7 @@ FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 NHSUK_VERSION := $(shell sed -n 's/.*"nhsuk-frontend": "\(.*\)".*/\1/p' package.json)
 
 
-.PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import bench
+.PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import bench drills
 
 help:
 	@echo "make run   install everything and run the portal on http://127.0.0.1:8000"
@@ -112,3 +112,9 @@ bench: install frontend var/secret_key
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py migrate --noinput -v 0
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py load_places
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) bench/run.py
+
+# The long reliability drills: 50 users for a minute, and a database outage under load.
+drills: install frontend var/secret_key
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py migrate --noinput -v 0
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py load_places
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) bench/drills.py all

@@ -1,7 +1,10 @@
 """Fixtures: one per role, as the portal's users are."""
 
 import pytest
+from django.test import Client
 from django.test.utils import override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import (
     BRADFORD,
@@ -34,6 +37,30 @@ def _plain_static_files():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_reference_data()
+
+
+class VerifiedClient(Client):
+    """force_login also passes two-factor authentication when the user has an app set up,
+    as a real sign-in followed by a code would."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+def with_authenticator(user):
+    """Give a user a confirmed authenticator app (council and service admins must have one)."""
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
 
 
 @pytest.fixture
@@ -95,19 +122,23 @@ def coordinator(db):
 
 @pytest.fixture
 def council_admin(leeds):
-    return MembershipFactory(role=Role.COUNCIL_ADMIN, local_authority=leeds, user__email="council@example.org").user
+    return with_authenticator(
+        MembershipFactory(role=Role.COUNCIL_ADMIN, local_authority=leeds, user__email="council@example.org").user
+    )
 
 
 @pytest.fixture
 def other_council_admin(bradford):
-    return MembershipFactory(
-        role=Role.COUNCIL_ADMIN, local_authority=bradford, user__email="other.council@example.org"
-    ).user
+    return with_authenticator(
+        MembershipFactory(
+            role=Role.COUNCIL_ADMIN, local_authority=bradford, user__email="other.council@example.org"
+        ).user
+    )
 
 
 @pytest.fixture
 def service_admin(db):
-    return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    return with_authenticator(UserFactory(email="admin@example.org", is_superuser=True, is_staff=True))
 
 
 @pytest.fixture

@@ -34,6 +34,8 @@ MATRIX = {
     "password_reset_complete": ("GET", None, None),
     "password_change": ("GET", None, EVERYONE),
     "password_change_done": ("GET", None, EVERYONE),
+    "two_factor_setup": ("GET", None, EVERYONE),
+    "two_factor_verify": ("GET", None, EVERYONE),
     "homes:council_homes": ("GET", None, ONBOARDERS),
     "homes:add": ("GET", None, ONBOARDERS),
     "homes:import_upload": ("GET", None, ONBOARDERS),

@@ -4,10 +4,10 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import VerifiedClient as Client
 from tests.vacancy_helpers import form_post, give_figures
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate
 

@@ -208,6 +208,7 @@ class AuditEvent(models.Model):
         HOMES_IMPORTED = "homes_imported", "Homes imported from CSV"
         VACANCIES_CHANGED = "vacancies_changed", "Vacancies updated"
         VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"
+        TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker import accounts, audit_views, invitations, views
+from tracker import accounts, audit_views, invitations, two_factor, views
 from tracker.admin_site import restrict_admin_to_service_admins
 
 restrict_admin_to_service_admins(admin.site)
@@ -41,6 +41,8 @@ urlpatterns = [
         name="password_change",
     ),
     path("account/password/changed/", views.password_changed, name="password_change_done"),
+    path("account/two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("homes/", include("homes.urls")),
     path("my-homes/", include("vacancies.urls")),
     path("find-a-bed/", include("vacancies.search_urls")),

@@ -114,13 +114,30 @@ def assert_accessible(axe):
 
 
 @pytest.fixture
-def sign_in(live_server):
+def sign_in(live_server, assert_accessible):
+    """Sign in through the page, including two-factor set-up or a code when the account needs one."""
+
     def do(page, email, password=None):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from tests.factories import PASSWORD
+        from tests.test_two_factor import code_for
 
         page.goto(f"{live_server.url}/sign-in/")
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(password or PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        heading = page.locator("h1").first.inner_text()
+        if heading.startswith("Set up two-factor"):
+            assert_accessible(page)
+            device = TOTPDevice.objects.get(user__email=email, confirmed=False)
+            page.get_by_role("textbox", name="Code").fill(code_for(device))
+            page.get_by_role("button", name="Turn on two-factor authentication").click()
+            assert_accessible(page)
+            page.get_by_role("link", name="I have saved my recovery codes").click()
+        elif heading.startswith("Enter the code"):
+            device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+            page.get_by_role("textbox", name="Code").fill(code_for(device))
+            page.get_by_role("button", name="Continue").click()
 
     return do

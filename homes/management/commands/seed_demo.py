@@ -2,6 +2,7 @@
 Bradford. Idempotent: running it again changes nothing that exists. Never run
 it against a real deployment."""
 
+import base64
 import datetime
 import random
 
@@ -9,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
 from homes.models import CareHome, LocalAuthority, Provider
@@ -180,6 +183,24 @@ def seed_vacancies(home: CareHome) -> bool:
     return True
 
 
+# Demo only: a fixed authenticator key and recovery codes for the demo admins, printed by `make run`.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex of "12345678901234567890"
+DEMO_RECOVERY_CODES = [f"{n:08d}" for n in (11111111, 22222222, 33333333, 44444444, 55555555)]
+
+
+def demo_authenticator_key() -> str:
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+def give_demo_authenticator(user) -> None:
+    TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Demo authenticator", "key": DEMO_TOTP_KEY}
+    )
+    device, created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    if created:
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in DEMO_RECOVERY_CODES)
+
+
 class Command(BaseCommand):
     help = "Create demo sign-ins (one per role) and demo homes. Idempotent. Not for real deployments."
 
@@ -233,6 +254,8 @@ class Command(BaseCommand):
                 if role == "service_admin":
                     user.is_superuser = user.is_staff = True
                 user.save()
+            if role in ("service_admin", Role.COUNCIL_ADMIN):
+                give_demo_authenticator(user)
             if role == "service_admin":
                 continue
             scope_kwargs = {}
@@ -248,4 +271,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for email, full_name, _role, _scope in USERS:
             self.stdout.write(f"  {email:<26} {full_name}")
+        self.stdout.write("")
+        self.stdout.write("Council and service admins also need a code (two-factor authentication):")
+        self.stdout.write(f"  add this key to an authenticator app: {demo_authenticator_key()}")
+        self.stdout.write(f"  or use a recovery code (each works once): {', '.join(DEMO_RECOVERY_CODES)}")
         self.stdout.write("")
