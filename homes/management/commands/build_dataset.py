@@ -24,6 +24,7 @@ from homes.choices import CqcRating, Facility, Funding, ServiceType
 from homes.models import CareHome, LocalAuthority, PostcodeArea, Provider
 from tracker.models import Role, User
 from vacancies.models import CapacitySnapshot, FreshnessSnapshot
+from vacancies.updates import CATEGORY_FIELDS
 
 NATIONAL_HOMES = 15_500
 DAYS = 365
@@ -381,19 +382,7 @@ class Command(BaseCommand):
             )
         _copy(
             "vacancies_categoryvacancy",
-            [
-                "home_id",
-                "category",
-                "capacity",
-                "occupied",
-                "vacant_accepting",
-                "vacant_unavailable",
-                "unavailable_reason",
-                "sex",
-                "closed",
-                "closed_reason",
-                "reopening_date",
-            ],
+            ["home_id", "category", *CATEGORY_FIELDS],
             categories_rows,
         )
         _copy(
