@@ -154,3 +154,69 @@ def test_hostile_invitations(client, council_admin, home, value, field):
     response = client.post(f"/homes/{home.pk}/staff/", data)
     assert response.status_code in {200, 302}
     assert "<script>alert(1)</script>" not in client.get("/invitations/").content.decode()
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    value=hostile,
+    field=st.sampled_from(
+        [
+            "cqc_location_id",
+            "name",
+            "provider_name",
+            "cqc_provider_id",
+            "postcode",
+            "phone",
+            "service_type",
+            "service_user_bands",
+            "cqc_rating_date",
+        ]
+    ),
+)
+def test_hostile_onboarding_form(client, council_admin, value, field):
+    from tests.test_homes_onboarding import VALID
+
+    client.force_login(council_admin)
+    response = client.post("/homes/add/", {**VALID, "cqc_location_id": "1-424242", field: value})
+    assert response.status_code in {200, 302}
+    assert "<script>alert(1)</script>" not in client.get("/homes/").content.decode()
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=hostile, field=st.sampled_from(["username", "password", "next"]))
+def test_hostile_sign_in(client, value, field):
+    data = {"username": "a@example.org", "password": "x", field: value}
+    response = client.post("/sign-in/", data)
+    assert response.status_code in {200, 302, 429}
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    value=hostile,
+    target=st.sampled_from(
+        [
+            ("/area/", "area"),
+            ("/area/", "period"),
+            ("/area/", "page"),
+            ("/area/history.csv", "start"),
+            ("/area/history.csv", "end"),
+            ("/audit/", "action"),
+            ("/audit/", "start"),
+            ("/my-homes/", "stale"),
+            ("/my-homes/", "page"),
+            ("/homes/", "q"),
+            ("/homes/", "la"),
+        ]
+    ),
+)
+def test_hostile_query_parameters_elsewhere(client, service_admin, value, target):
+    path, name = target
+    client.force_login(service_admin)
+    response = client.get(path, {name: value})
+    assert response.status_code in {200, 400, 404}
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert "<script>alert(1)</script>" not in response.content.decode()
