@@ -139,7 +139,7 @@ def test_hostile_home_details_never_500_and_never_execute(client, home_staff, ho
     home.refresh_from_db()
     client.force_login(home_staff)
     response = client.post(f"/homes/{home.pk}/edit/", {**form_data(home), field: value})
-    assert response.status_code in {200, 302, 409}
+    assert response.status_code in {200, 302, 400, 409}  # 400: a NUL byte
     client.force_login(coordinator)
     page = client.get(f"/homes/{home.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -152,7 +152,7 @@ def test_hostile_invitations(client, council_admin, home, value, field):
     client.force_login(council_admin)
     data = {"full_name": "Nell", "email": "nell@example.org", field: value}
     response = client.post(f"/homes/{home.pk}/staff/", data)
-    assert response.status_code in {200, 302}
+    assert response.status_code in {200, 302, 400}
     assert "<script>alert(1)</script>" not in client.get("/invitations/").content.decode()
 
 
@@ -179,7 +179,7 @@ def test_hostile_onboarding_form(client, council_admin, value, field):
 
     client.force_login(council_admin)
     response = client.post("/homes/add/", {**VALID, "cqc_location_id": "1-424242", field: value})
-    assert response.status_code in {200, 302}
+    assert response.status_code in {200, 302, 400}
     assert "<script>alert(1)</script>" not in client.get("/homes/").content.decode()
 
 
@@ -189,7 +189,7 @@ def test_hostile_onboarding_form(client, council_admin, value, field):
 def test_hostile_sign_in(client, value, field):
     data = {"username": "a@example.org", "password": "x", field: value}
     response = client.post("/sign-in/", data)
-    assert response.status_code in {200, 302, 429}
+    assert response.status_code in {200, 302, 400, 429}
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 

@@ -101,3 +101,14 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         assert "max-age=31536000" in response["Cache-Control"]
         assert response["Content-Encoding"] in {"gzip", "br"}
         staticfiles_storage._wrapped = None
+
+
+def test_a_nul_byte_anywhere_gets_the_styled_400(client, coordinator):
+    client.force_login(coordinator)
+    for response in (
+        client.get("/find-a-bed/", {"near": "LS6\x00"}),
+        client.get("/area/", {"area": "\x00"}),
+        client.post("/sign-in/", {"username": "a\x00@example.org", "password": "x"}),
+    ):
+        assert response.status_code == 400
+        assert "Sorry, we could not understand that request" in response.text

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBadRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -61,3 +63,20 @@ class SessionActivityMiddleware:
                 if roles.is_service_admin or roles.is_council_admin:
                     session.set_expiry(settings.ADMIN_SESSION_COOKIE_AGE)
         return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """PostgreSQL cannot store or compare text with NUL bytes, and no person
+    types one: a request carrying one anywhere gets the styled 400 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(render_to_string("400.html", request=request))
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
