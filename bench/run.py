@@ -37,9 +37,12 @@ os.environ.setdefault("SECRET_KEY", SECRET)
 os.environ["HTTPS"] = "false"  # plain HTTP on loopback; behind a TLS proxy in production
 os.environ["DEBUG"] = "false"
 
-from tracker.embedded_postgres import ensure_running  # noqa: E402
+import atexit  # noqa: E402
 
-ensure_running()
+from tracker import embedded_postgres  # noqa: E402
+
+if not os.environ.get("DATABASE_URL") and embedded_postgres.start():
+    atexit.register(embedded_postgres.stop)  # stop the cluster this run started, as `make run` does
 
 import django  # noqa: E402
 
