@@ -32,16 +32,22 @@ def normalise_postcode(text: str) -> str | None:
     return f"{match[1]} {match[2]}" if match else None
 
 
-def normalise_search_location(text: str) -> tuple[str, str] | None:
-    """A full postcode, a sector ('LS6 2') or a district ('LS6'): (kind, normalised)."""
+def search_location_candidates(text: str) -> list[tuple[str, str]]:
+    """What a coordinator's 'near' text could be, most likely first: (kind, normalised).
+
+    A full postcode; a district ('LS6', 'B15'); or a sector ('LS6 2'). Without
+    a space, 'B15' or 'M14' reads both as a district and as a sector ('B1 5'):
+    the district comes first, as people type districts far more often.
+    """
     if full := normalise_postcode(text):
-        return ("postcode", full)
+        return [("postcode", full)]
     cleaned = re.sub(r"\s+", " ", (text or "").strip().upper())
-    if match := _SECTOR.match(cleaned):
-        return ("sector", f"{match[1]} {match[2]}")
+    candidates = []
     if _DISTRICT.match(cleaned):
-        return ("district", cleaned)
-    return None
+        candidates.append(("district", cleaned))
+    if match := _SECTOR.match(cleaned):
+        candidates.append(("sector", f"{match[1]} {match[2]}"))
+    return candidates
 
 
 @dataclass(frozen=True)
@@ -78,15 +84,14 @@ def locate_search_location(text: str) -> tuple[str, float, float] | None:
     """(label, lat, lng) for a coordinator's 'near' box: full postcode, sector or district."""
     from homes.models import PostcodeArea
 
-    parsed = normalise_search_location(text)
-    if not parsed:
-        return None
-    kind, value = parsed
-    if kind == "postcode":
-        place = locate_postcode(value, with_council=False)
-        return (value, place.latitude, place.longitude) if place else None
-    area = PostcodeArea.objects.filter(code=value, is_sector=(kind == "sector")).first()
-    return (value, area.latitude, area.longitude) if area else None
+    for kind, value in search_location_candidates(text):
+        if kind == "postcode":
+            place = locate_postcode(value, with_council=False)
+            return (value, place.latitude, place.longitude) if place else None
+        area = PostcodeArea.objects.filter(code=value, is_sector=(kind == "sector")).first()
+        if area:
+            return (value, area.latitude, area.longitude)
+    return None
 
 
 def postcodes_loaded() -> int:

@@ -8,6 +8,7 @@ import math
 import pytest
 from django.utils import timezone
 
+from homes.postcodes import locate_search_location
 from tests.factories import CareHomeFactory, local_authority
 from tests.vacancy_helpers import OPEN_HOME, give_figures
 from vacancies.models import HomeVacancies, ShortlistEntry
@@ -115,6 +116,15 @@ def test_a_district_works_as_the_centre(client, coordinator, homes):
     response = client.get("/find-a-bed/", {"near": "LS6", "radius": "10"})
     assert "Near Nursing" in names(response)
     assert "York Minster House" not in names(response)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("B15", "B15"), ("m14", "M14"), ("M1 4", "M1 4"), ("ls62", "LS6 2"), ("LS6", "LS6"), ("LS6 2AD", "LS6 2AD")],
+)
+def test_districts_win_over_sectors_typed_without_a_space(db, typed, found):
+    """'B15' is Edgbaston (district B15), not a sector of B1; 'M1 4', with its space, is the sector."""
+    assert locate_search_location(typed)[0] == found
 
 
 def test_care_category_shows_that_categorys_beds(client, coordinator, homes):
