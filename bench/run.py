@@ -210,7 +210,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument(
+        "--only", default="", help="comma-separated journeys (with floor) to measure, printed only: no results written"
+    )
     args = parser.parse_args()
+    only = {name for name in args.only.split(",") if name}
 
     call_command("build_dataset", scale="national")
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -277,8 +281,14 @@ def main() -> None:
             "dashboard": (as_user(council_admin), lambda s, n: s.request("GET", "/area/")),
         }  # fmt: skip
         for name, (make_session, step) in plan.items():
+            if only and name not in only | {"floor"}:
+                continue
             journeys[name] = measure(make_session, step, args.seconds, args.concurrency)
             print(f"{name}: {journeys[name]}", flush=True)
+        if only:
+            for name, result in journeys.items():
+                print(f"{name}: {result['rps'] / journeys['floor']['rps']:.2f} of the floor")
+            return
 
         def update_step(session, n):
             page = session.request("GET", f"/my-homes/{session.home}/")

@@ -15,6 +15,7 @@ from tracker.invitations import InviteForm, invite
 from tracker.models import Invitation, Membership, Role
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
+from vacancies.cards import shortlist_item
 from vacancies.models import ShortlistEntry
 from vacancies.panel import vacancy_panel
 
@@ -91,7 +92,7 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "back": _search_back_link(request),
     }
     if context["can_shortlist"]:
-        home.shortlisted = ShortlistEntry.objects.filter(user=user, home=home).exists()
+        context["shortlist"] = shortlist_item(home, ShortlistEntry.objects.filter(user=user, home=home).exists())
     return render(request, "homes/detail.html", context)
 
 

@@ -7,13 +7,18 @@ from django.contrib import admin
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"tracker", "homes", "vacancies"}
+# Derived by the database from models that are in admin (and Django's admin
+# cannot show a composite primary key): nothing to look after there.
+NOT_IN_ADMIN = {"SearchEntry"}
 
 
 def test_every_model_is_in_admin():
     missing = [
         model.__name__
         for model in apps.get_models()
-        if model._meta.app_label in OUR_APPS and model not in admin.site._registry
+        if model._meta.app_label in OUR_APPS
+        and model not in admin.site._registry
+        and model.__name__ not in NOT_IN_ADMIN
     ]
     assert missing == []
 

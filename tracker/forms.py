@@ -5,6 +5,8 @@ design system's markup (label, hint, error message by the field, error
 summary at the top). Nothing here is specific to one form.
 """
 
+import functools
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
@@ -22,7 +24,41 @@ def _attrs(attrs: dict, skip=("id", "class")) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every part is format_html-escaped
 
 
+@functools.lru_cache(maxsize=32)
+def _long_select_options(choices: tuple) -> tuple[tuple[str, str, str], ...]:
+    """(value, option HTML, option HTML when selected) for each choice, escaped once per process."""
+    return tuple(
+        (
+            str(value),
+            *(
+                format_html('<option value="{}"{}>{}</option>', value, selected, label)
+                for selected in ("", " selected")
+            ),
+        )
+        for value, label in choices
+    )
+
+
+class LongSelect(forms.Select):
+    """A select with many options (153 councils): each option's HTML is made once
+    per process and reused; only which one is selected is worked out per form.
+    Its choices must be flat (no groups)."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)  # not Select's per-option dicts
+        selected = set(context["widget"]["value"])
+        context["widget"]["options_html"] = mark_safe(  # noqa: S308 - every option is format_html-escaped
+            "".join(
+                chosen if value in selected else plain
+                for value, plain, chosen in _long_select_options(tuple(self.choices))
+            )
+        )
+        return context
+
+
 def _select(widget: dict) -> str:
+    if "options_html" in widget:
+        return _select_start(widget) + widget["options_html"] + mark_safe("</select>")
     options = [
         format_html(
             '<option value="{}"{}>{}</option>',
@@ -33,15 +69,18 @@ def _select(widget: dict) -> str:
         for _group, group_options, _index in widget["optgroups"]
         for option in group_options
     ]
+    return _select_start(widget) + "".join(options) + mark_safe("</select>")
+
+
+def _select_start(widget: dict) -> str:
     attrs = widget["attrs"]
-    start = format_html(
+    return format_html(
         '<select name="{}" id="{}" class="{}"{}>',
         widget["name"],
         attrs.get("id", ""),
         attrs.get("class", ""),
         _attrs(attrs),
     )
-    return start + "".join(options) + mark_safe("</select>")
 
 
 def _choices(kind: str):

@@ -7,6 +7,7 @@ the home's freshness and nothing else.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -271,3 +272,45 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.home_id} on {self.date}"
+
+
+class SearchEntry(models.Model):
+    """What "find a bed" reads: one narrow row per active home (category "")
+    and one per home and care category, with everything search filters and
+    sorts on.
+
+    Kept by PostgreSQL, not by the application: triggers on the three tables
+    it is made from (homes, their vacancies, their categories) refresh a
+    home's rows in the same transaction as any write, whatever made it (a
+    form, the CSV import, COPY, the admin). See migration 0004 and
+    docs/adr/007-search-entries.md. ``manage.py refresh_search`` rebuilds it.
+    """
+
+    pk = models.CompositePrimaryKey("home_id", "category")
+    # Rows go with their home by trigger too (a DO_NOTHING key: the database removes them).
+    home = models.ForeignKey("homes.CareHome", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    category = models.CharField(max_length=20, blank=True)  # "" = the whole home
+    name = models.CharField(max_length=200)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    local_authority = models.ForeignKey(
+        "homes.LocalAuthority", on_delete=models.DO_NOTHING, related_name="+", db_index=False
+    )
+    rating_rank = models.SmallIntegerField()  # homes.choices.RATING_RANK
+    service_user_bands = ArrayField(models.CharField(max_length=30), default=list)
+    funding_accepted = ArrayField(models.CharField(max_length=30), default=list)
+    # Open to admissions: the home (and, for a category row, the category).
+    open = models.BooleanField()
+    # Vacant beds accepting admissions: the home's total, or the category's; null before any figures.
+    beds = models.IntegerField(null=True)
+    last_confirmed_at = models.DateTimeField(null=True)
+    # A category row: its beds are for anyone or for women (men). The home row:
+    # some open category has a vacant bed a woman (a man) could take.
+    suits_female = models.BooleanField()
+    suits_male = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["category", "latitude", "longitude"], name="search_entry_location")]
+
+    def __str__(self):
+        return f"{self.category or 'home'} at {self.home_id}"

@@ -1,9 +1,13 @@
 """Finding a suitable bed: the search form and the query behind it.
 
-One query builds the page: homes filtered in SQL (bounding box then
-great-circle distance, array containment for bands and funding, the chosen
-category's row joined once), counted, sliced to 25, then the page's category
-rows prefetched. See docs/adr/005-search.md.
+Search reads ``SearchEntry`` (``vacancies_searchentry``): one narrow row per
+home, or per home and care category, kept by the database
+(docs/adr/007-search-entries.md). One SQL query filters them (a bounding box
+on an index, then great-circle distance; array containment for bands and
+funding), counts them (a window) and takes a page of 25; vacancies/cards.py
+then reads those 25 homes in one more. The SQL is written here, from fixed
+fragments and parameters, because building it through the ORM cost more than
+running it (see docs/adr/005-search.md).
 """
 
 import datetime
@@ -12,15 +16,15 @@ import math
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.utils import timezone
 
 from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
-from homes.models import CareHome, LocalAuthority
+from homes.models import LocalAuthority
 from homes.postcodes import locate_search_location
-from tracker.forms import NhsFormMixin
-from vacancies.models import BedSex, CareCategory, CategoryVacancy
+from tracker.forms import LongSelect, NhsFormMixin
+from vacancies.models import BedSex, CareCategory
 
 EARTH_RADIUS_MILES = 3958.8
 RADII = [("5", "5 miles"), ("10", "10 miles"), ("20", "20 miles"), ("50", "50 miles"), ("any", "Any distance")]
@@ -40,6 +44,9 @@ PAGE_SIZE = 25
 def council_choices() -> tuple[tuple[str, str], ...]:
     """The 153 councils: reference data that changes only with a release (by migration)."""
     return tuple(LocalAuthority.objects.councils().values_list("gss_code", "name"))
+
+
+_ANYWHERE = (("", "Anywhere"),)
 
 
 class SearchForm(NhsFormMixin, forms.Form):
@@ -73,13 +80,14 @@ class SearchForm(NhsFormMixin, forms.Form):
         initial="yes",
         widget=forms.RadioSelect,
     )
-    la = forms.ChoiceField(label="Local authority", required=False)
+    la = forms.ChoiceField(
+        label="Local authority", choices=lambda: _ANYWHERE + council_choices(), required=False, widget=LongSelect
+    )
     name = forms.CharField(label="Name contains", required=False, max_length=100)
     sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["la"].choices = [("", "Anywhere"), *council_choices()]
         self.location = None
 
     def clean_near(self):
@@ -109,23 +117,54 @@ def _data_with_defaults(params) -> dict:
 
 @dataclass
 class Search:
+    """A search: its form, what it filters on (SQL over ``vacancies_searchentry e``), and its order."""
+
     form: SearchForm
-    homes: object  # the filtered, annotated, ordered queryset
     active: dict  # filter name -> its value, for the "relax a filter" hints and the summary
     sort: str
+    conditions: list[str]
+    params: list
+    distance: str  # SQL for the distance in miles, or NULL
+    distance_params: list
+    order: str
 
     @property
     def has_location(self) -> bool:
         return self.form.location is not None
 
+    def _select(self, columns: str, columns_params: list, rest: str = "", rest_params=()) -> tuple[str, list]:
+        # Every fragment is a constant of this module; every value is a parameter.
+        sql = f"SELECT {columns} FROM vacancies_searchentry e WHERE {' AND '.join(self.conditions)} {rest}"  # noqa: S608
+        return sql, [*columns_params, *self.params, *rest_params]
 
-def distance_expression(latitude: float, longitude: float):
-    """Great-circle distance in miles from a point (haversine), in SQL."""
-    lat0, lng0 = math.radians(latitude), math.radians(longitude)
-    dlat = (Radians(F("latitude")) - Value(lat0)) / 2
-    dlng = (Radians(F("longitude")) - Value(lng0)) / 2
-    a = Power(Sin(dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(F("latitude"))) * Power(Sin(dlng), 2)
-    return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(a))
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(*self._select("count(*)", []))
+            return cursor.fetchone()[0]
+
+    def rows(self, offset: int, limit: int) -> list[tuple[int, int | None, float | None, int]]:
+        """(home id, beds, distance, how many match in all), in order."""
+        columns = f"e.home_id, e.beds, {self.distance}, count(*) OVER ()"
+        sql = self._select(columns, self.distance_params, f"ORDER BY {self.order} LIMIT %s OFFSET %s", [limit, offset])
+        with connection.cursor() as cursor:
+            cursor.execute(*sql)
+            return cursor.fetchall()
+
+
+# Great-circle distance (haversine) in miles from a point given by three
+# parameters: its latitude in radians, the cosine of that, its longitude in radians.
+DISTANCE_SQL = f"""({2 * EARTH_RADIUS_MILES} * asin(sqrt(power(sin((radians(e.latitude) - %s) / 2), 2)
+    + %s * cos(radians(e.latitude)) * power(sin((radians(e.longitude) - %s) / 2), 2))))"""
+ORDERS = {
+    "distance": "3, e.beds DESC NULLS LAST, e.name, e.home_id",
+    "beds": "e.beds DESC NULLS LAST, e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
+    "updated": "e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
+}
+
+
+def _like_pattern(text: str) -> str:
+    """'%text%' for LIKE, with the text's own % _ and \\ taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def build(params, *, drop: str | None = None) -> Search:
@@ -139,98 +178,78 @@ def build(params, *, drop: str | None = None) -> Search:
         if drop == "near":
             form.location = None
 
-    homes = CareHome.objects.active().select_related("vacancies")
-    active: dict = {}
     category = clean.get("category") or ""
-    open_only = clean.get("open") == "yes"
-    min_beds = clean.get("min_beds")
-    sex = clean.get("sex") or ""
+    # The whole-home row (category "") or the chosen category's row of each home.
+    conditions, values = ["e.category = %s"], [category]
+    active: dict = {}
+
+    def where(condition: str, *condition_values):
+        conditions.append(condition)
+        values.extend(condition_values)
 
     if category:
         active["category"] = CareCategory(category).label
-        rows = Q(categories__category=category)
-        if open_only:
-            rows &= Q(categories__closed=False)
-        if min_beds:
-            rows &= Q(categories__vacant_accepting__gte=min_beds)
-        if sex:
-            rows &= Q(categories__sex__in=[BedSex.ANY, sex])
-        homes = homes.filter(rows).annotate(beds=F("categories__vacant_accepting"))
-    else:
-        homes = homes.annotate(beds=F("vacancies__vacant_accepting_total"))
-        if min_beds:
-            homes = homes.filter(vacancies__vacant_accepting_total__gte=min_beds)
-        if sex:
-            homes = homes.filter(
-                Exists(
-                    CategoryVacancy.objects.filter(
-                        home=OuterRef("pk"), vacant_accepting__gt=0, closed=False, sex__in=[BedSex.ANY, sex]
-                    )
-                )
-            )
-    if min_beds:
+    if min_beds := clean.get("min_beds"):
+        where("e.beds >= %s", min_beds)
         active["min_beds"] = f"At least {min_beds} vacant bed{'s' if min_beds != 1 else ''}"
-    if sex:
+    if sex := clean.get("sex") or "":
+        where({BedSex.FEMALE: "e.suits_female", BedSex.MALE: "e.suits_male"}[sex])
         active["sex"] = "For a woman" if sex == BedSex.FEMALE else "For a man"
-    if open_only:
-        homes = homes.filter(vacancies__closed_to_admissions=False)
+    if clean.get("open") == "yes":
+        where("e.open")
         active["open"] = "Open to admissions only"
-
     if bands := clean.get("bands"):
-        homes = homes.filter(service_user_bands__contains=bands)
+        where("e.service_user_bands @> %s::varchar[]", list(bands))
         active["bands"] = "Cares for " + ", ".join(ServiceUserBand(b).label for b in bands)
     if funding := clean.get("funding"):
-        homes = homes.filter(funding_accepted__contains=funding)
+        where("e.funding_accepted @> %s::varchar[]", list(funding))
         active["funding"] = "Accepts " + ", ".join(Funding(f).label for f in funding)
     if rating := clean.get("rating"):
-        allowed = [value for value, rank in RATING_RANK.items() if rank >= RATING_RANK[rating]]
-        homes = homes.filter(cqc_rating__in=allowed)
+        where("e.rating_rank >= %s", RATING_RANK[rating])
         active["rating"] = f"Rated {CqcRating(rating).label} or better"
     if (updated := clean.get("updated")) in UPDATED_DELTA:
-        homes = homes.filter(vacancies__last_confirmed_at__gte=timezone.now() - UPDATED_DELTA[updated])
+        where("e.last_confirmed_at >= %s", timezone.now() - UPDATED_DELTA[updated])
         active["updated"] = f"Updated within {dict(UPDATED_WITHIN)[updated]}"
     if la := clean.get("la"):
-        homes = homes.filter(local_authority__gss_code=la)
+        where("e.local_authority_id = (SELECT id FROM homes_localauthority WHERE gss_code = %s)", la)
         active["la"] = dict(form.fields["la"].choices).get(la, la)
     if name := (clean.get("name") or "").strip():
-        homes = homes.filter(name__icontains=name)
+        # The homes' trigram index on UPPER(name) answers this.
+        where("e.home_id IN (SELECT id FROM homes_carehome WHERE UPPER(name) LIKE UPPER(%s))", _like_pattern(name))
         active["name"] = f"Name contains “{name}”"
 
+    distance, distance_params = "NULL::float", []
     if form.location:
         label, latitude, longitude = form.location
-        homes = homes.annotate(distance=distance_expression(latitude, longitude))
+        lat0 = math.radians(latitude)
+        distance, distance_params = DISTANCE_SQL, [lat0, math.cos(lat0), math.radians(longitude)]
         radius = clean.get("radius") or "20"
         if radius != "any":
             miles = float(radius)
             dlat = miles / 69.0
-            dlng = miles / (69.0 * max(math.cos(math.radians(latitude)), 0.01))
-            homes = homes.filter(
-                latitude__range=(latitude - dlat, latitude + dlat),
-                longitude__range=(longitude - dlng, longitude + dlng),
-                distance__lte=miles,
-            )
+            dlng = miles / (69.0 * max(math.cos(lat0), 0.01))
+            # A bounding box the location index answers, then the true distance.
+            where("e.latitude BETWEEN %s AND %s", latitude - dlat, latitude + dlat)
+            where("e.longitude BETWEEN %s AND %s", longitude - dlng, longitude + dlng)
+            where(f"{DISTANCE_SQL} <= %s", *distance_params, miles)
             active["near"] = f"Within {miles:g} miles of {label}"
         else:
             active["near"] = f"Near {label}"
-    else:
-        homes = homes.annotate(distance=Value(None, output_field=FloatField()))
 
     sort = clean.get("sort") or ("distance" if form.location else "beds")
     if sort == "distance" and not form.location:
         sort = "beds"
-    order = {
-        "distance": [F("distance").asc(), F("beds").desc(nulls_last=True), "name"],
-        "beds": [F("beds").desc(nulls_last=True), F("vacancies__last_confirmed_at").desc(nulls_last=True), "name"],
-        "updated": [F("vacancies__last_confirmed_at").desc(nulls_last=True), "name"],
-    }[sort]
-    return Search(form=form, homes=homes.order_by(*order, "pk"), active=active, sort=sort)
+    return Search(
+        form=form, active=active, sort=sort, conditions=conditions, params=values,
+        distance=distance, distance_params=distance_params, order=ORDERS[sort],
+    )  # fmt: skip
 
 
 def relaxations(params, search: Search) -> list[dict]:
     """When nothing matches: which single filter to drop, and how many homes that would show."""
     hints = []
     for name, label in search.active.items():
-        count = build(params, drop=name).homes.count()
+        count = build(params, drop=name).count()
         if count:
             relaxed = params.copy()
             relaxed.pop("page", None)
@@ -244,3 +263,36 @@ def relaxations(params, search: Search) -> list[dict]:
                 relaxed.pop(name, None)
             hints.append({"label": label, "count": count, "query": relaxed.urlencode()})
     return sorted(hints, key=lambda hint: -hint["count"])[:3]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (by the page query's window), so it never counts again."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__((), per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+MAX_PAGE = 10_000
+
+
+def page_of(search: Search, number: str | None) -> tuple[Page, list[tuple[int, int | None, float | None]]]:
+    """The page asked for (the last one if past the end, the first if nonsense), and
+    its (home id, beds, distance) rows in order, with the total from the same query."""
+    try:
+        wanted = min(max(int(number or 1), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        wanted = 1
+    rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+    if rows:
+        total = rows[0][3]
+    elif wanted > 1 and (total := search.count()):
+        wanted = math.ceil(total / PAGE_SIZE)  # past the end: the last page
+        rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+    else:
+        total, wanted = 0, 1
+    return Page([], wanted, CountedPaginator(total, PAGE_SIZE)), [row[:3] for row in rows]

@@ -1,7 +1,6 @@
 """Find a bed: the search page, its CSV, and each coordinator's shortlist."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from tracker.csv_export import csv_response
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
 from vacancies import search
-from vacancies.freshness import freshness
+from vacancies.cards import cards_for, category_rows, shortlist_item
 from vacancies.models import CareCategory, CategoryVacancy, ShortlistEntry
 
 EXPORT_LIMIT = 5000
@@ -34,15 +33,15 @@ def _with_categories(homes):
     return homes.prefetch_related(Prefetch("categories", queryset=CategoryVacancy.objects.order_by("category")))
 
 
-def present(homes, shortlisted: set[int] = frozenset()):
-    """Display facts for each result: freshness, other categories, shortlist state."""
-    for home in homes:
-        board = getattr(home, "vacancies", None)
-        home.freshness = freshness(board.last_confirmed_at if board else None)
-        home.closed = bool(board and board.closed_to_admissions)
-        home.category_rows = sorted(home.categories.all(), key=lambda row: CareCategory.values.index(row.category))
-        home.shortlisted = home.pk in shortlisted
-    return homes
+def _homes_in_order(rows, homes) -> list[CareHome]:
+    """The homes of search rows (home id, beds, distance), in the rows' order, with their beds and distance."""
+    by_id = {home.pk: home for home in homes.order_by().filter(pk__in=[row[0] for row in rows])}
+    found = []
+    for home_id, beds, distance, *_ in rows:
+        if home := by_id.get(home_id):  # unless deleted since the search
+            home.beds, home.distance = beds, distance
+            found.append(home)
+    return found
 
 
 @require_GET
@@ -53,21 +52,21 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
     if not params and request.user.default_search_postcode:
         params["near"] = request.user.default_search_postcode
     found = search.build(params)
-    page = Paginator(_with_categories(found.homes), search.PAGE_SIZE).get_page(request.GET.get("page"))
-    shortlisted = set(ShortlistEntry.objects.filter(user=request.user).values_list("home_id", flat=True))
-    present(page.object_list, shortlisted)
+    page, rows = search.page_of(found, request.GET.get("page"))
     query = params.copy()
     query.pop("page", None)
+    found_homes = {home_id: (beds, distance) for home_id, beds, distance in rows}
+    page.object_list = cards_for(request.user, list(found_homes), found=found_homes, back_query=query.urlencode())
+    chosen = getattr(found.form, "cleaned_data", {}).get("category")
     context = {
         "form": found.form,
         "page": page,
+        "cards": page.object_list,
         "search": found,
         "query": query.urlencode(),
         "hints": search.relaxations(params, found) if page.paginator.count == 0 else [],
+        "chosen_category_label": CareCategory(chosen).label if chosen else "",
     }
-    chosen = getattr(found.form, "cleaned_data", {}).get("category")
-    context["chosen_category"] = chosen or ""
-    context["chosen_category_label"] = CareCategory(chosen).label if chosen else ""
     template = "vacancies/search.html#results" if request.htmx else "vacancies/search.html"
     return render(request, template, context)
 
@@ -76,7 +75,9 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
 def export(request: HtmxHttpRequest):
     _require_search(request)
     found = search.build(request.GET)
-    homes = found.homes.select_related("local_authority")[:EXPORT_LIMIT]
+    homes = _homes_in_order(
+        found.rows(0, EXPORT_LIMIT), CareHome.objects.select_related("vacancies", "local_authority")
+    )
 
     def rows():
         for home in homes:
@@ -103,8 +104,9 @@ def _shortlist_homes(user):
 @require_GET
 def shortlist(request: HtmxHttpRequest) -> HttpResponse:
     _require_search(request)
-    homes = present(list(_shortlist_homes(request.user)))
-    return render(request, "vacancies/shortlist.html", {"homes": homes})
+    homes = ShortlistEntry.objects.filter(user=request.user).order_by("home__name", "home_id")
+    cards = cards_for(request.user, list(homes.values_list("home_id", flat=True)))
+    return render(request, "vacancies/shortlist.html", {"cards": cards})
 
 
 @require_GET
@@ -112,13 +114,15 @@ def shortlist_csv(request: HtmxHttpRequest):
     _require_search(request)
 
     def rows():
-        for home in present(list(_shortlist_homes(request.user))):
+        for home in _shortlist_homes(request.user):
             board = getattr(home, "vacancies", None)
-            beds = "; ".join(f"{row.get_category_display()}: {row.accepting_now}" for row in home.category_rows)
+            beds = "; ".join(f"{row.get_category_display()}: {row.accepting_now}" for row in category_rows(home))
+            confirmed = board.last_confirmed_at if board else None
             yield [
                 home.name, home.town, home.postcode, home.local_authority.name, beds,
-                "yes" if home.closed else "no", board.last_confirmed_at.isoformat() if board and board.last_confirmed_at
-                else "never", home.get_cqc_rating_display(), home.cqc_rating_date or "", home.phone, home.email,
+                "yes" if board and board.closed_to_admissions else "no",
+                confirmed.isoformat() if confirmed else "never",
+                home.get_cqc_rating_display(), home.cqc_rating_date or "", home.phone, home.email,
                 home.cqc_location_id,
             ]  # fmt: skip
 
@@ -146,8 +150,8 @@ def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ShortlistEntry.objects.get_or_create(user=request.user, home=home)
         added = True
     if request.htmx:
-        home.shortlisted = added
-        return render(request, "vacancies/shortlist_button.html", {"home": home, "next": request.POST.get("next", "")})
+        context = {"item": shortlist_item(home, added), "next": request.POST.get("next", "")}
+        return render(request, "vacancies/results.html#shortlist_button", context)
     messages.success(request, f"{home.name} {'added to' if added else 'removed from'} your shortlist.")
     return redirect(_back(request, "search:shortlist"))
 

@@ -1,0 +1,186 @@
+"""Search entries are kept by the database: whatever writes a home, its beds or
+its categories, search reads the same as the tables say, at once."""
+
+import io
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from homes.choices import RATING_RANK, CqcRating
+from homes.models import CareHome
+from tests.factories import CareHomeFactory
+from tests.vacancy_helpers import OPEN_HOME, give_figures
+from vacancies.models import CategoryVacancy, HomeVacancies, SearchEntry
+from vacancies.updates import confirm_no_change, save_vacancies
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = (
+    "home_id, category, name, latitude, longitude, local_authority_id, rating_rank, service_user_bands, "
+    "funding_accepted, open, beds, last_confirmed_at, suits_female, suits_male"
+)
+
+
+def differences() -> list[tuple]:
+    """Rows in the entries but not in what the tables say, and the other way round."""
+    with connection.cursor() as cursor:
+        entries, source = (
+            f"SELECT {COLUMNS} FROM vacancies_searchentry",  # noqa: S608 - constants only
+            f"SELECT {COLUMNS} FROM vacancies_searchsource",  # noqa: S608
+        )
+        cursor.execute(f"({entries} EXCEPT {source}) UNION ALL ({source} EXCEPT {entries})")
+        return cursor.fetchall()
+
+
+def entry(home, category=""):
+    return SearchEntry.objects.get(home=home, category=category)
+
+
+def test_a_new_home_has_its_whole_home_entry_before_any_figures():
+    home = CareHomeFactory(name="Fresh Start")
+    row = entry(home)
+    assert (row.name, row.beds, row.open, row.last_confirmed_at) == ("Fresh Start", None, False, None)
+    assert differences() == []
+
+
+def test_saving_figures_writes_the_home_and_category_entries():
+    home = CareHomeFactory()
+    give_figures(home, nursing={"vacant_accepting": 4}, residential={"vacant_accepting": 2, "sex": "female"})
+    assert entry(home).beds == 6
+    assert (entry(home, "nursing").beds, entry(home, "nursing").suits_male) == (4, True)
+    assert (entry(home, "residential").beds, entry(home, "residential").suits_male) == (2, False)
+    assert entry(home).open
+    assert entry(home).last_confirmed_at is not None
+    assert differences() == []
+
+
+def test_closing_the_home_or_a_category_closes_their_entries():
+    home = CareHomeFactory()
+    give_figures(home, nursing={"vacant_accepting": 4}, residential={"vacant_accepting": 2})
+    save_vacancies(
+        home, None, loaded_version=1,
+        categories={"nursing": {**CategoryVacancy.objects.filter(home=home, category="nursing").values(
+            "capacity", "occupied", "vacant_accepting", "vacant_unavailable", "unavailable_reason", "sex",
+            "reopening_date").get(), "closed": True, "closed_reason": "outbreak"}},
+        home_values=OPEN_HOME,
+    )  # fmt: skip
+    assert not entry(home, "nursing").open
+    assert entry(home, "residential").open
+    assert entry(home).beds == 2  # the closed category's beds are not offered
+    HomeVacancies.objects.filter(home=home).update(closed_to_admissions=True, closed_reason="staffing")
+    assert not entry(home).open
+    assert not entry(home, "residential").open
+    assert differences() == []
+
+
+def test_no_change_today_refreshes_freshness():
+    home = CareHomeFactory()
+    give_figures(home)
+    before = entry(home).last_confirmed_at
+    time.sleep(0.01)
+    assert confirm_no_change([home], None) == 1
+    assert entry(home).last_confirmed_at > before
+    assert entry(home, "nursing").last_confirmed_at == entry(home).last_confirmed_at
+
+
+def test_editing_a_home_and_archiving_it():
+    home = CareHomeFactory()
+    give_figures(home)
+    CareHome.objects.filter(pk=home.pk).update(name="Renamed House", funding_accepted=["chc"])
+    assert {row.name for row in SearchEntry.objects.filter(home=home)} == {"Renamed House"}
+    assert entry(home, "nursing").funding_accepted == ["chc"]
+    CareHome.objects.filter(pk=home.pk).update(status="archived")
+    assert not SearchEntry.objects.filter(home=home).exists()  # archived homes are not found
+    CareHome.objects.filter(pk=home.pk).update(status="active")
+    assert SearchEntry.objects.filter(home=home).count() == 2
+    assert differences() == []
+
+
+def test_a_category_removed_and_a_home_deleted_take_their_entries():
+    home, other = CareHomeFactory(), CareHomeFactory()
+    give_figures(home, nursing={}, residential={})
+    give_figures(other)
+    CategoryVacancy.objects.filter(home=home, category="residential").delete()
+    assert not SearchEntry.objects.filter(home=home, category="residential").exists()
+    home.delete()  # Django deletes the vacancies, then the home; the database the entries
+    assert not SearchEntry.objects.filter(home_id=home.pk).exists()
+    assert SearchEntry.objects.filter(home=other).count() == 2
+    assert differences() == []
+
+
+@pytest.mark.parametrize("rating", CqcRating.values)
+def test_rating_rank_agrees_with_the_python_order(rating):
+    home = CareHomeFactory(cqc_rating=rating)
+    assert entry(home).rating_rank == RATING_RANK[rating]
+
+
+def test_bulk_writes_refresh_every_home_they_touch():
+    homes = [CareHomeFactory() for _ in range(5)]
+    for home in homes:
+        give_figures(home)
+    CategoryVacancy.objects.filter(home__in=homes).update(vacant_accepting=1, occupied=17)
+    HomeVacancies.objects.filter(home__in=homes).update(vacant_accepting_total=1)
+    assert [entry(home, "nursing").beds for home in homes] == [1] * 5
+    assert differences() == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", ["details", "beds"])
+def test_two_people_changing_one_home_at_once_both_reach_search(first):
+    """One renames the home while the other saves its beds: whichever commits
+    second refreshes after the first has committed, so search has both."""
+    home = CareHomeFactory(name="Old Name")
+    give_figures(home, nursing={"vacant_accepting": 3})
+    started, errors = threading.Event(), []
+
+    def rename():
+        with transaction.atomic():
+            CareHome.objects.filter(pk=home.pk).update(name="New Name")
+            started.set() if first == "details" else None
+            time.sleep(0.3 if first == "details" else 0)
+
+    def save_beds():
+        with transaction.atomic():
+            give_figures(home, version=1, nursing={"vacant_accepting": 5})
+            started.set() if first == "beds" else None
+            time.sleep(0.3 if first == "beds" else 0)
+
+    def run(work, waits):
+        try:
+            if waits:
+                started.wait(5)
+            work()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(rename, first == "beds")),
+        threading.Thread(target=run, args=(save_beds, first == "details")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert {(row.name, row.beds) for row in SearchEntry.objects.filter(home=home)} == {("New Name", 5)}
+    assert differences() == []
+
+
+def test_refresh_search_puts_right_what_bypassed_the_triggers():
+    home = CareHomeFactory()
+    give_figures(home, nursing={"vacant_accepting": 4})
+    with connection.cursor() as cursor:  # as a restore without triggers might leave it
+        cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+        cursor.execute("UPDATE vacancies_categoryvacancy SET vacant_accepting = 1, occupied = 17")
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    assert len(differences()) == 2  # the wrong entry, and the one it should be
+    out = io.StringIO()
+    call_command("refresh_search", stdout=out)
+    assert "1 were missing or out of date" in out.getvalue()
+    assert entry(home, "nursing").beds == 1
+    assert differences() == []
