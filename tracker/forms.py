@@ -39,10 +39,10 @@ def _long_select_options(choices: tuple) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-class LongSelect(forms.Select):
-    """A select with many options (153 councils): each option's HTML is made once
-    per process and reused; only which one is selected is worked out per form.
-    Its choices must be flat (no groups)."""
+class FastSelect(forms.Select):
+    """A select whose options' HTML is made once per process and reused (the
+    search form's 153 councils were its slowest field); only which one is
+    selected is worked out per form. Its choices must be flat (no groups)."""
 
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)  # not Select's per-option dicts
@@ -54,6 +54,18 @@ class LongSelect(forms.Select):
             )
         )
         return context
+
+
+def _input(widget: dict) -> str:
+    """Django's input.html and attrs.html, in one format_html."""
+    value = widget["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        widget["type"],
+        widget["name"],
+        format_html(' value="{}"', value) if value is not None else "",
+        _attrs(widget["attrs"], skip=()),
+    )
 
 
 def _select(widget: dict) -> str:
@@ -83,10 +95,11 @@ def _select_start(widget: dict) -> str:
     )
 
 
-def _choices(kind: str):
+def _choices(kind: str, group: str):
+    """Checkboxes (kind "checkbox", group "checkboxes") or radios ("radio", "radios")."""
     item = (
-        '<div class="nhsuk-{kind}es__item"><input class="nhsuk-{kind}es__input" type="{kind}" name="{}" value="{}" '
-        'id="{}"{}{}><label class="nhsuk-label nhsuk-{kind}es__label" for="{}">{}</label></div>'
+        '<div class="nhsuk-{group}__item"><input class="nhsuk-{group}__input" type="{kind}" name="{}" value="{}" '
+        'id="{}"{}{}><label class="nhsuk-label nhsuk-{group}__label" for="{}">{}</label></div>'
     )
 
     def render(widget: dict) -> str:
@@ -102,34 +115,87 @@ def _choices(kind: str):
                 option["attrs"]["id"],
                 option["label"],
                 kind=kind,
+                group=group,
             )
             for _group, options, _index in widget["optgroups"]
             for option in options
         ]
-        start = format_html(
-            '<div class="nhsuk-{kind}es nhsuk-{kind}es--small" data-module="nhsuk-{kind}es">', kind=kind
-        )
+        start = format_html('<div class="nhsuk-{group} nhsuk-{group}--small" data-module="nhsuk-{group}">', group=group)
         return start + "".join(items) + mark_safe("</div>")
 
     return render
 
 
+def _error_message(field) -> str:
+    if not field.errors:
+        return ""
+    messages = mark_safe(  # noqa: S308 - each part is format_html-escaped
+        "<br>".join(
+            format_html('<span class="nhsuk-u-visually-hidden">Error:</span> {}', error) for error in field.errors
+        )
+    )
+    return format_html('<span class="nhsuk-error-message" id="{}-error">{}</span>', field.auto_id, messages)
+
+
+def _hint(field, css_class: str = "nhsuk-hint") -> str:
+    if not field.help_text:
+        return ""
+    return format_html('<div class="{}" id="{}_helptext">{}</div>', css_class, field.auto_id, field.help_text)
+
+
+def _field_group(field) -> str:
+    """A field with its label, hint and error message, as the design system lays them out."""
+    group = format_html('<div class="nhsuk-form-group{}">', " nhsuk-form-group--error" if field.errors else "")
+    widget_type = field.widget_type
+    if widget_type in ("checkboxselectmultiple", "radioselect"):
+        described = " ".join(
+            ([f"{field.auto_id}_helptext"] if field.help_text else [])
+            + ([f"{field.auto_id}-error"] if field.errors else [])
+        )
+        return group + format_html(
+            '<fieldset class="nhsuk-fieldset"{}><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{}'
+            "</legend>{}{}{}</fieldset></div>",
+            format_html(' aria-describedby="{}"', described) if described else "",
+            field.label, _hint(field), _error_message(field), str(field),
+        )  # fmt: skip
+    if widget_type == "checkbox":
+        return group + format_html(
+            '{}<div class="nhsuk-checkboxes" data-module="nhsuk-checkboxes"><div class="nhsuk-checkboxes__item">{}'
+            '<label class="nhsuk-label nhsuk-checkboxes__label" for="{}">{}</label>{}</div></div></div>',
+            _error_message(field), str(field), field.id_for_label, field.label,
+            _hint(field, "nhsuk-hint nhsuk-checkboxes__hint"),
+        )  # fmt: skip
+    optional = not field.field.required and not field.field.disabled and not getattr(field.form, "all_optional", False)
+    return group + format_html(
+        '<label class="nhsuk-label" for="{}">{}{}</label>{}{}{}</div>',
+        field.id_for_label, field.label, " (optional)" if optional else "", _hint(field), _error_message(field),
+        str(field),
+    )  # fmt: skip
+
+
 class NhsFormRenderer(TemplatesSetting):
     """{{ form }} and {{ form.field.as_field_group }} in design-system markup.
 
-    Select, checkbox and radio widgets are rendered in Python: a template per
-    option made the search form (153 councils) the slowest part of its page.
+    Field groups and the select, checkbox and radio widgets are rendered in
+    Python: through templates, the search form's thirteen fields (and 153
+    councils) took longer than the rest of its page.
     """
 
     form_template_name = "forms/form.html"
-    field_template_name = "forms/field.html"
+    field_template_name = "forms/field.html"  # rendered by _field_group
     fast_widgets = {
+        **{
+            f"django/forms/widgets/{kind}.html": _input
+            for kind in ("text", "number", "email", "password", "url", "tel", "search", "hidden", "date", "time")
+        },
         "django/forms/widgets/select.html": _select,
-        "forms/widgets/checkboxes.html": _choices("checkbox"),
-        "forms/widgets/radios.html": _choices("radio"),
+        "forms/widgets/checkboxes.html": _choices("checkbox", "checkboxes"),
+        "forms/widgets/radios.html": _choices("radio", "radios"),
     }
 
     def render(self, template_name, context, request=None):
+        if template_name == self.field_template_name and "field" in context:
+            return _field_group(context["field"])
         fast = self.fast_widgets.get(template_name)
         if fast is not None and "widget" in context:
             return fast(context["widget"])
@@ -193,7 +259,8 @@ class NhsFormMixin:
             css_class = _base_class(widget)
             if css_class and ERROR_CLASSES[css_class] not in widget.attrs.get("class", ""):
                 widget.attrs["class"] += " " + ERROR_CLASSES[css_class]
-            described = widget.attrs.get("aria-describedby", "")
+            hint_id = f"{self[name].auto_id}_helptext" if self.fields[name].help_text else ""
+            described = widget.attrs.get("aria-describedby", hint_id)  # Django's own: the hint, if any
             error_id = f"{self[name].auto_id}-error"
             if error_id not in described:
                 widget.attrs["aria-describedby"] = f"{described} {error_id}".strip()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
 from homes.models import LocalAuthority
 from homes.postcodes import locate_search_location
-from tracker.forms import LongSelect, NhsFormMixin
+from tracker.forms import FastSelect, NhsFormMixin
 from vacancies.models import BedSex, CareCategory
 
 EARTH_RADIUS_MILES = 3958.8
@@ -54,13 +54,15 @@ class SearchForm(NhsFormMixin, forms.Form):
     near = forms.CharField(
         label="Near postcode", required=False, max_length=10, help_text="A full postcode or a district, like LS6"
     )
-    radius = forms.ChoiceField(label="Within", choices=RADII, required=False, initial="20")
+    radius = forms.ChoiceField(label="Within", choices=RADII, required=False, initial="20", widget=FastSelect)
     category = forms.ChoiceField(
-        label="Care category", choices=[("", "Any care category"), *CareCategory.choices], required=False
-    )
+        label="Care category", choices=[("", "Any care category"), *CareCategory.choices], required=False,
+        widget=FastSelect,
+    )  # fmt: skip
     sex = forms.ChoiceField(
-        label="Bed for", choices=[("", "Anyone"), (BedSex.FEMALE, "A woman"), (BedSex.MALE, "A man")], required=False
-    )
+        label="Bed for", choices=[("", "Anyone"), (BedSex.FEMALE, "A woman"), (BedSex.MALE, "A man")], required=False,
+        widget=FastSelect,
+    )  # fmt: skip
     min_beds = forms.IntegerField(
         label="At least this many vacant beds", min_value=0, max_value=500, required=False, initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
@@ -71,8 +73,10 @@ class SearchForm(NhsFormMixin, forms.Form):
     funding = forms.MultipleChoiceField(
         label="Funding accepted", choices=Funding.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    rating = forms.ChoiceField(label="CQC rating", choices=RATING_AT_LEAST, required=False)
-    updated = forms.ChoiceField(label="Updated within", choices=UPDATED_WITHIN, required=False, initial="any")
+    rating = forms.ChoiceField(label="CQC rating", choices=RATING_AT_LEAST, required=False, widget=FastSelect)
+    updated = forms.ChoiceField(
+        label="Updated within", choices=UPDATED_WITHIN, required=False, initial="any", widget=FastSelect
+    )
     open = forms.ChoiceField(
         label="Show",
         choices=[("yes", "Only homes open to admissions"), ("no", "All homes, including closed")],
@@ -81,10 +85,10 @@ class SearchForm(NhsFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     la = forms.ChoiceField(
-        label="Local authority", choices=lambda: _ANYWHERE + council_choices(), required=False, widget=LongSelect
+        label="Local authority", choices=lambda: _ANYWHERE + council_choices(), required=False, widget=FastSelect
     )
     name = forms.CharField(label="Name contains", required=False, max_length=100)
-    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False, widget=FastSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,52 @@
+"""The design system's form markup, which tracker/forms.py writes in Python."""
+
+from django import forms
+
+from tracker.forms import FastSelect, NhsFormMixin
+
+
+class ExampleForm(NhsFormMixin, forms.Form):
+    name = forms.CharField(label="Name", help_text="As on the door")
+    nickname = forms.CharField(label="Nickname", required=False)
+    size = forms.ChoiceField(label="Size", choices=[("s", "Small"), ("l", "Large")], widget=forms.RadioSelect)
+    extras = forms.MultipleChoiceField(
+        label="Extras", choices=[("a", "A & B")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    agree = forms.BooleanField(label="I agree", help_text="Tick to agree")
+    council = forms.ChoiceField(label="Council", choices=[("", "Anywhere"), ("x", "Leeds <West>")], widget=FastSelect)
+
+
+def test_a_text_field_with_an_error_message_and_hint():
+    form = ExampleForm({"size": "s", "agree": "on"})
+    html = str(form["name"].as_field_group())
+    assert html.startswith(
+        '<div class="nhsuk-form-group nhsuk-form-group--error"><label class="nhsuk-label" for="id_name">'
+    )
+    assert '<div class="nhsuk-hint" id="id_name_helptext">As on the door</div>' in html
+    assert (
+        '<span class="nhsuk-error-message" id="id_name-error"><span class="nhsuk-u-visually-hidden">Error:</span> '
+        "This field is required.</span>"
+    ) in html
+    assert 'aria-describedby="id_name_helptext id_name-error"' in html
+    assert "Nickname (optional)</label>" in str(form["nickname"].as_field_group())
+
+
+def test_radios_checkboxes_and_a_single_checkbox():
+    form = ExampleForm({"size": "l", "extras": ["a"]})
+    radios = str(form["size"].as_field_group())
+    assert '<div class="nhsuk-radios nhsuk-radios--small" data-module="nhsuk-radios">' in radios
+    assert 'value="l" id="id_size_1" checked' in radios
+    assert '<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Size</legend>' in radios
+    checkboxes = str(form["extras"].as_field_group())
+    assert 'class="nhsuk-checkboxes nhsuk-checkboxes--small"' in checkboxes
+    assert "A &amp; B</label>" in checkboxes
+    single = str(form["agree"].as_field_group())
+    assert "nhsuk-form-group--error" in single
+    assert '<div class="nhsuk-hint nhsuk-checkboxes__hint" id="id_agree_helptext">Tick to agree</div>' in single
+
+
+def test_a_fast_select_escapes_once_and_marks_the_choice():
+    form = ExampleForm({"council": "x"})
+    html = str(form["council"])
+    assert '<option value="">Anywhere</option><option value="x" selected>Leeds &lt;West&gt;</option>' in html
+    assert '<option value="" selected>Anywhere</option>' in str(ExampleForm()["council"])
