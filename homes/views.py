@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from tracker.invitations import InviteForm, invite
 from tracker.models import Invitation, Membership, Role
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
-from vacancies.cards import shortlist_item
+from vacancies.cards import shortlist_button_html, shortlist_item
 from vacancies.models import ShortlistEntry
 from vacancies.panel import vacancy_panel
 
@@ -92,7 +93,10 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "back": _search_back_link(request),
     }
     if context["can_shortlist"]:
-        context["shortlist"] = shortlist_item(home, ShortlistEntry.objects.filter(user=user, home=home).exists())
+        item = shortlist_item(home, ShortlistEntry.objects.filter(user=user, home=home).exists())
+        context["shortlist_button"] = shortlist_button_html(
+            item, csrf_token=get_token(request), next_path=request.get_full_path()
+        )
     return render(request, "homes/detail.html", context)
 
 

@@ -315,3 +315,17 @@ def test_home_page_links_back_to_the_search_with_filters(client, coordinator, ho
     page = client.get(f"/homes/{homes['Near Nursing'].pk}/", {"back": "near=LS6+2AD&category=nursing"})
     assert 'href="/find-a-bed/?near=LS6+2AD&amp;category=nursing"' in page.text
     assert 'Add<span class="nhsuk-u-visually-hidden"> Near Nursing</span> to shortlist' in page.text
+
+
+def test_result_cards_escape_what_homes_typed(client, coordinator):
+    """Cards are formatted in Python (vacancies/cards.py): every value is escaped on the way in."""
+    home = CareHomeFactory(name='<script>alert("x")</script> & Sons', phone="0113 <b>", email="a&b@example.org")
+    give_figures(home, nursing={"vacant_accepting": 2})
+    client.force_login(coordinator)
+    for page in (client.get("/find-a-bed/", {"category": "nursing"}), client.get(f"/homes/{home.pk}/")):
+        assert "<script>alert" not in page.text
+        assert "<b>" not in page.text
+    page = client.get("/find-a-bed/", {"category": "nursing"})
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons</a></h3>" in page.text
+    assert 'href="mailto:a&amp;b@example.org"' in page.text
+    assert "2</strong> vacant beds accepting admissions (Nursing)" in page.text

@@ -1,16 +1,21 @@
 """Result cards: a home as search results and the shortlist show it.
 
-Everything a card shows is worked out here, once, as plain strings in a dict,
-so the template (vacancies/results.html) only places them: a page of 25 cards
-is a few hundred simple lookups rather than thousands of tag and filter calls
-(it was most of the search page's time; see docs/adr/007-search-entries.md).
+Everything a card shows is worked out here, once, as plain values in a dict
+(``cards_for``), and written out as HTML by ``cards_html`` from the markup
+below. The cards are the search page's inner loop: through a Django template
+25 cards took about 2.3 ms a page, most of what the page cost beyond the
+framework's own; formatted here they take 0.25 ms (docs/adr/007-search-entries.md).
+Every value is escaped with ``html.escape`` as it goes in; tests check that
+a home's name cannot inject markup.
 """
 
+from html import escape
 from urllib.parse import quote_plus
 
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from homes.choices import CqcRating, ServiceType
 from homes.models import CareHome
@@ -47,7 +52,7 @@ def categories_line(rows) -> str:
 
 
 def shortlist_item(home: CareHome, shortlisted: bool, toggle_url=None) -> dict:
-    """What the shortlist button needs (vacancies/results.html#shortlist_button)."""
+    """What the shortlist button needs (``shortlist_button_html``)."""
     toggle_url = toggle_url or url_for_each("search:toggle_shortlist")
     return {"name": home.name, "toggle_url": toggle_url(home.pk), "shortlisted": shortlisted}
 
@@ -115,3 +120,95 @@ def cards_for(user, home_ids: list[int], *, found: dict | None = None, back_quer
             }
         )
     return cards
+
+
+SHORTLIST_BUTTON = """<form method="post" action="{url}" hx-post="{url}" hx-swap="outerHTML" \
+class="tracker-inline-form tracker-no-print">
+  <input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token}">
+  <input type="hidden" name="next" value="{next}">
+  <input type="hidden" name="action" value="{action}">
+  <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" type="submit" \
+data-module="nhsuk-button" aria-pressed="{pressed}">{words}</button>
+</form>"""
+ADD_WORDS = 'Add<span class="nhsuk-u-visually-hidden"> {}</span> to shortlist'
+REMOVE_WORDS = 'On your shortlist: remove<span class="nhsuk-u-visually-hidden"> {}</span>'
+
+
+def shortlist_button_html(item: dict, *, csrf_token: str, next_path: str) -> SafeString:
+    """The add/remove button of one home (a card, the home's page, and the htmx swap after a press)."""
+    on = item["shortlisted"]
+    return mark_safe(  # noqa: S308 - every value is escaped
+        SHORTLIST_BUTTON.format(
+            url=escape(item["toggle_url"]),
+            csrf_token=escape(csrf_token),
+            next=escape(next_path),
+            action="remove" if on else "add",
+            pressed="true" if on else "false",
+            words=(REMOVE_WORDS if on else ADD_WORDS).format(escape(item["name"])),
+        )
+    )
+
+
+CARD = """<li class="tracker-result">
+  <div class="nhsuk-card nhsuk-u-margin-bottom-3">
+    <div class="nhsuk-card__content">
+      <h3 class="nhsuk-card__heading nhsuk-heading-s"><a href="{url}">{name}</a></h3>
+      <p class="nhsuk-body-s nhsuk-u-margin-bottom-2">{place}{distance} · {service_type}</p>
+      <p class="nhsuk-u-margin-bottom-2">{status}</p>
+      <p class="nhsuk-u-margin-bottom-2"><strong class="nhsuk-tag {fresh_class}">{fresh_words}</strong>{fresh_time}</p>
+      {categories}<p class="nhsuk-body-s nhsuk-u-margin-bottom-2">CQC: {rating}</p>
+      <div class="tracker-card-actions">
+        {phone}{email}{button}
+      </div>
+    </div>
+  </div>
+</li>
+"""
+CLOSED = '<strong class="nhsuk-tag nhsuk-tag--red">Closed to admissions</strong> <span class="nhsuk-body-s">{}</span>'
+BEDS = '<strong class="tracker-beds">{}</strong> vacant bed{} accepting admissions{}'
+DISTANCE = " · <strong>{} miles</strong>"
+FRESH_TIME = ' <time class="nhsuk-body-s" datetime="{iso}" title="{exact}">{exact}</time>'
+CATEGORIES = '<p class="nhsuk-body-s nhsuk-u-margin-bottom-2">{}</p>\n      '
+PHONE = (
+    '<a class="nhsuk-button nhsuk-button--small nhsuk-u-margin-bottom-0" href="tel:{tel}">Call {phone}'
+    '<span class="nhsuk-u-visually-hidden"> ({name})</span></a>\n        '
+)
+EMAIL = '<a class="nhsuk-body-s tracker-email" href="mailto:{email}">{email}</a>\n        '
+
+
+def cards_html(cards: list[dict], *, csrf_token: str, next_path: str, chosen_category: str = "") -> SafeString:
+    """The cards as list items (for an <ol class="tracker-results">). ``chosen_category``
+    labels the bed count when the search chose one."""
+    chosen = f" ({escape(chosen_category)})" if chosen_category else ""
+    html = []
+    for card in cards:
+        name = escape(card["name"])
+        if card["closed"]:
+            status = CLOSED.format(escape(card["closed_text"]))
+        elif card["beds"] is not None:
+            status = BEDS.format(card["beds"], "s" if card["beds_plural"] else "", chosen)
+        else:
+            status = "No figures entered"
+        html.append(
+            CARD.format(
+                url=escape(card["url"]),
+                name=name,
+                place=escape(card["place"]),
+                distance=DISTANCE.format(card["distance"]) if card["distance"] else "",
+                service_type=escape(card["service_type"]),
+                status=status,
+                fresh_class=card["fresh_class"],
+                fresh_words=escape(card["fresh_words"]),
+                fresh_time=FRESH_TIME.format(iso=card["fresh_iso"], exact=escape(card["fresh_exact"]))
+                if card["fresh_iso"]
+                else "",
+                categories=CATEGORIES.format(escape(card["categories"])) if card["categories"] else "",
+                rating=escape(card["rating"]),
+                phone=PHONE.format(tel=escape(card["tel"]), phone=escape(card["phone"]), name=name)
+                if card["phone"]
+                else "",
+                email=EMAIL.format(email=escape(card["email"])) if card["email"] else "",
+                button=shortlist_button_html(card, csrf_token=csrf_token, next_path=next_path),
+            )
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every value is escaped

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +15,7 @@ from tracker.csv_export import csv_response
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
 from vacancies import search
-from vacancies.cards import cards_for, category_rows, shortlist_item
+from vacancies.cards import cards_for, cards_html, category_rows, shortlist_button_html, shortlist_item
 from vacancies.models import CareCategory, CategoryVacancy, ShortlistEntry
 
 EXPORT_LIMIT = 5000
@@ -61,11 +62,15 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": found.form,
         "page": page,
-        "cards": page.object_list,
+        "cards_html": cards_html(
+            page.object_list,
+            csrf_token=get_token(request),
+            next_path=request.get_full_path(),
+            chosen_category=CareCategory(chosen).label if chosen else "",
+        ),
         "search": found,
         "query": query.urlencode(),
         "hints": search.relaxations(params, found) if page.paginator.count == 0 else [],
-        "chosen_category_label": CareCategory(chosen).label if chosen else "",
     }
     template = "vacancies/search.html#results" if request.htmx else "vacancies/search.html"
     return render(request, template, context)
@@ -106,7 +111,8 @@ def shortlist(request: HtmxHttpRequest) -> HttpResponse:
     _require_search(request)
     homes = ShortlistEntry.objects.filter(user=request.user).order_by("home__name", "home_id")
     cards = cards_for(request.user, list(homes.values_list("home_id", flat=True)))
-    return render(request, "vacancies/shortlist.html", {"cards": cards})
+    html = cards_html(cards, csrf_token=get_token(request), next_path=request.path)
+    return render(request, "vacancies/shortlist.html", {"cards": cards, "cards_html": html})
 
 
 @require_GET
@@ -150,8 +156,10 @@ def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ShortlistEntry.objects.get_or_create(user=request.user, home=home)
         added = True
     if request.htmx:
-        context = {"item": shortlist_item(home, added), "next": request.POST.get("next", "")}
-        return render(request, "vacancies/results.html#shortlist_button", context)
+        button = shortlist_button_html(
+            shortlist_item(home, added), csrf_token=get_token(request), next_path=request.POST.get("next", "")
+        )
+        return HttpResponse(button)
     messages.success(request, f"{home.name} {'added to' if added else 'removed from'} your shortlist.")
     return redirect(_back(request, "search:shortlist"))
 
