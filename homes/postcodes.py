@@ -80,8 +80,23 @@ def locate_postcode(postcode: str, *, with_council: bool = True) -> Place | None
     return None
 
 
+# What coordinators' "near" boxes have found, by what they typed. Postcode
+# places change only with a data release (a migration or load_places, then a
+# restart), and most searches repeat a few districts: this saves a query per
+# search. Only places found are kept, and at most _FOUND_MAX of them.
+_FOUND: dict[str, tuple[str, float, float]] = {}
+_FOUND_MAX = 50_000
+
+
 def locate_search_location(text: str) -> tuple[str, float, float] | None:
     """(label, lat, lng) for a coordinator's 'near' box: full postcode, sector or district."""
+    key = re.sub(r"\s+", " ", (text or "").strip().upper())
+    if (found := _FOUND.get(key)) is None and (found := _locate_search_location(text)) and len(_FOUND) < _FOUND_MAX:
+        _FOUND[key] = found
+    return found
+
+
+def _locate_search_location(text: str) -> tuple[str, float, float] | None:
     from homes.models import PostcodeArea
 
     for kind, value in search_location_candidates(text):

@@ -1,5 +1,6 @@
 """The design system's form markup, which tracker/forms.py writes in Python."""
 
+import pytest
 from django import forms
 
 from tracker.forms import FastSelect, NhsFormMixin
@@ -50,3 +51,17 @@ def test_a_fast_select_escapes_once_and_marks_the_choice():
     html = str(form["council"])
     assert '<option value="">Anywhere</option><option value="x" selected>Leeds &lt;West&gt;</option>' in html
     assert '<option value="" selected>Anywhere</option>' in str(ExampleForm()["council"])
+
+
+class RememberingForm(ExampleForm):
+    same_html_for_same_value = ("size", "council")
+
+
+@pytest.mark.parametrize("data", [{"size": "s"}, {"size": "l", "council": "x"}, {"council": ""}, {"size": "nonsense"}])
+def test_remembered_field_groups_are_what_rendering_would_give(data):
+    """Fields a form says depend only on their value are made once per value: the same HTML as afresh."""
+    for _ in range(2):  # the second time from memory
+        remembered, fresh = RememberingForm(data), ExampleForm(data)
+        remembered.is_valid(), fresh.is_valid()
+        for name in ("size", "council"):
+            assert str(remembered[name].as_field_group()) == str(fresh[name].as_field_group())

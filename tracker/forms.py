@@ -173,6 +173,30 @@ def _field_group(field) -> str:
     )  # fmt: skip
 
 
+_REMEMBERED: dict[tuple, str] = {}
+_REMEMBERED_MAX = 2000
+
+
+def _remembered_field_group(field) -> str:
+    """A field group made once per process for each valid value.
+
+    Only for fields a form lists in ``same_html_for_same_value``: fields whose
+    markup depends on nothing but their value (fixed choices, no per-user or
+    per-request content). The search form's filters are rendered on every full
+    page load with a handful of values each. A field with an error is made
+    afresh (so nonsense in a URL cannot fill the memory).
+    """
+    if field.errors:
+        return _field_group(field)
+    value = field.value()
+    key = (type(field.form), field.name, tuple(value) if isinstance(value, list | tuple) else value)
+    if (html := _REMEMBERED.get(key)) is None:
+        html = _field_group(field)
+        if len(_REMEMBERED) < _REMEMBERED_MAX:
+            _REMEMBERED[key] = html
+    return html
+
+
 class NhsFormRenderer(TemplatesSetting):
     """{{ form }} and {{ form.field.as_field_group }} in design-system markup.
 
@@ -195,6 +219,9 @@ class NhsFormRenderer(TemplatesSetting):
 
     def render(self, template_name, context, request=None):
         if template_name == self.field_template_name and "field" in context:
+            field = context["field"]
+            if field.name in getattr(field.form, "same_html_for_same_value", ()):
+                return _remembered_field_group(field)
             return _field_group(context["field"])
         fast = self.fast_widgets.get(template_name)
         if fast is not None and "widget" in context:

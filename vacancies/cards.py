@@ -57,36 +57,42 @@ def shortlist_item(home: CareHome, shortlisted: bool, toggle_url=None) -> dict:
     return {"name": home.name, "toggle_url": toggle_url(home.pk), "shortlisted": shortlisted}
 
 
-# Everything a card shows, for a list of homes, in one query (the ORM took three
-# times as long to build and read this as the database took to answer it).
-CARDS_SQL = """
-SELECT h.id, h.name, h.town, h.postcode, h.phone, h.email, h.service_type, h.cqc_rating, h.cqc_rating_date,
-       v.closed_to_admissions, v.closed_reason, v.reopening_date, v.last_confirmed_at, v.vacant_accepting_total,
+# What a card shows about a home ``h`` (with its board ``v``), after the home's
+# id, beds, distance and the search's total: added to the search's page query
+# (vacancies/search.py), so a page of results is one query; the ORM took three
+# times as long to build and read this as the database took to answer it.
+# The one parameter is the signed-in user (their shortlist).
+CARD_COLUMNS = """h.name, h.town, h.postcode, h.phone, h.email, h.service_type, h.cqc_rating, h.cqc_rating_date,
+       v.closed_to_admissions, v.closed_reason, v.reopening_date, v.last_confirmed_at,
        EXISTS (SELECT 1 FROM vacancies_shortlistentry s WHERE s.user_id = %s AND s.home_id = h.id),
        (SELECT json_agg(json_build_array(c.category, c.vacant_accepting, c.sex, c.closed))
-          FROM vacancies_categoryvacancy c WHERE c.home_id = h.id)
-  FROM homes_carehome h LEFT JOIN vacancies_homevacancies v ON v.home_id = h.id
- WHERE h.id = ANY(%s::bigint[])
-"""
+          FROM vacancies_categoryvacancy c WHERE c.home_id = h.id)"""
+CARD_JOINS = "JOIN homes_carehome h ON h.id = e.home_id LEFT JOIN vacancies_homevacancies v ON v.home_id = e.home_id"
+SHORTLIST_SQL = f"""
+SELECT h.id, v.vacant_accepting_total, NULL, NULL, {CARD_COLUMNS}
+  FROM vacancies_shortlistentry e {CARD_JOINS}
+ WHERE e.user_id = %s
+ ORDER BY h.name, h.id
+"""  # noqa: S608 - constants only
 
 
-def cards_for(user, home_ids: list[int], *, found: dict | None = None, back_query: str = "") -> list[dict]:
-    """One dict per home, in the order given. ``found`` maps a home to its (beds,
-    distance) from a search (beds of the chosen category); otherwise a card shows
-    the home's total. ``back_query`` takes the home's page back to the search."""
+def shortlist_cards(user) -> list[dict]:
+    """The user's shortlist, by name, each card with the home's total beds."""
     with connection.cursor() as cursor:
-        cursor.execute(CARDS_SQL, [user.pk, list(home_ids)])
-        by_id = {row[0]: row for row in cursor.fetchall()}
+        cursor.execute(SHORTLIST_SQL, [user.pk, user.pk])
+        return cards_from(cursor.fetchall())
+
+
+def cards_from(rows, *, back_query: str = "") -> list[dict]:
+    """One dict per row of (home id, beds, distance, total, *CARD_COLUMNS), in
+    order. ``back_query`` takes the home's page back to the search."""
     detail_url, toggle_url = url_for_each("homes:detail"), url_for_each("search:toggle_shortlist")
     back = f"?back={quote_plus(back_query)}" if back_query else ""
     now = timezone.now()
     cards = []
-    for home_id in home_ids:
-        if home_id not in by_id:
-            continue  # deleted since the search
-        (_, name, town, postcode, phone, email, service_type, rating, rating_date,
-         closed, closed_reason, reopening, confirmed, total, shortlisted, categories) = by_id[home_id]  # fmt: skip
-        beds, distance = found[home_id] if found else (total, None)
+    for row in rows:
+        (home_id, beds, distance, _total, name, town, postcode, phone, email, service_type, rating, rating_date,
+         closed, closed_reason, reopening, confirmed, shortlisted, categories) = row  # fmt: skip
         fresh = freshness(confirmed, now)
         closed_text = ""
         if closed:

@@ -51,6 +51,19 @@ _ANYWHERE = (("", "Anywhere"),)
 
 class SearchForm(NhsFormMixin, forms.Form):
     all_optional = True  # every filter is optional: no "(optional)" on each label
+    # Filters with fixed choices: their markup is made once per value (tracker/forms.py).
+    same_html_for_same_value = (
+        "radius",
+        "category",
+        "sex",
+        "bands",
+        "funding",
+        "rating",
+        "updated",
+        "open",
+        "la",
+        "sort",
+    )
     near = forms.CharField(
         label="Near postcode", required=False, max_length=10, help_text="A full postcode or a district, like LS6"
     )
@@ -146,12 +159,27 @@ class Search:
             cursor.execute(*self._select("count(*)", []))
             return cursor.fetchone()[0]
 
-    def rows(self, offset: int, limit: int) -> list[tuple[int, int | None, float | None, int]]:
-        """(home id, beds, distance, how many match in all), in order."""
-        columns = f"e.home_id, e.beds, {self.distance}, count(*) OVER ()"
-        sql = self._select(columns, self.distance_params, f"ORDER BY {self.order} LIMIT %s OFFSET %s", [limit, offset])
+    def rows(self, offset: int, limit: int, columns: str = "", joins: str = "", params=()) -> list[tuple]:
+        """(home id, beds, distance, how many match in all, *columns), in order.
+        ``columns`` (with ``joins`` and their ``params``) add facts about the
+        homes of the page, joined once the page is chosen."""
+        page = self._select(
+            f"e.home_id, e.beds, {self.distance} AS distance, count(*) OVER () AS total, e.name, e.last_confirmed_at",
+            self.distance_params,
+            f"ORDER BY {self.order} LIMIT %s OFFSET %s",
+            [limit, offset],
+        )
+        sql, values = page
+        if columns:
+            # The same order again outside: the 25 rows, not the search, are sorted.
+            sql = (
+                f"SELECT e.home_id, e.beds, e.distance, e.total, {columns} FROM ({sql}) e {joins} ORDER BY {self.order}"  # noqa: S608
+            )
+            values = [*params, *values]
+        else:
+            sql = f"SELECT home_id, beds, distance, total FROM ({sql}) e"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(*sql)
+            cursor.execute(sql, values)
             return cursor.fetchall()
 
 
@@ -284,19 +312,19 @@ class CountedPaginator(Paginator):
 MAX_PAGE = 10_000
 
 
-def page_of(search: Search, number: str | None) -> tuple[Page, list[tuple[int, int | None, float | None]]]:
+def page_of(search: Search, number: str | None, **columns) -> tuple[Page, list[tuple]]:
     """The page asked for (the last one if past the end, the first if nonsense), and
-    its (home id, beds, distance) rows in order, with the total from the same query."""
+    its rows (``Search.rows``; ``columns`` as there), with the total from the same query."""
     try:
         wanted = min(max(int(number or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         wanted = 1
-    rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+    rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE, **columns)
     if rows:
         total = rows[0][3]
     elif wanted > 1 and (total := search.count()):
         wanted = math.ceil(total / PAGE_SIZE)  # past the end: the last page
-        rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE)
+        rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE, **columns)
     else:
         total, wanted = 0, 1
-    return Page([], wanted, CountedPaginator(total, PAGE_SIZE)), [row[:3] for row in rows]
+    return Page([], wanted, CountedPaginator(total, PAGE_SIZE)), rows

@@ -15,7 +15,16 @@ from tracker.csv_export import csv_response
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
 from vacancies import search
-from vacancies.cards import cards_for, cards_html, category_rows, shortlist_button_html, shortlist_item
+from vacancies.cards import (
+    CARD_COLUMNS,
+    CARD_JOINS,
+    cards_from,
+    cards_html,
+    category_rows,
+    shortlist_button_html,
+    shortlist_cards,
+    shortlist_item,
+)
 from vacancies.models import CareCategory, CategoryVacancy, ShortlistEntry
 
 EXPORT_LIMIT = 5000
@@ -53,11 +62,12 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
     if not params and request.user.default_search_postcode:
         params["near"] = request.user.default_search_postcode
     found = search.build(params)
-    page, rows = search.page_of(found, request.GET.get("page"))
+    page, rows = search.page_of(
+        found, request.GET.get("page"), columns=CARD_COLUMNS, joins=CARD_JOINS, params=[request.user.pk]
+    )
     query = params.copy()
     query.pop("page", None)
-    found_homes = {home_id: (beds, distance) for home_id, beds, distance in rows}
-    page.object_list = cards_for(request.user, list(found_homes), found=found_homes, back_query=query.urlencode())
+    page.object_list = cards_from(rows, back_query=query.urlencode())
     chosen = getattr(found.form, "cleaned_data", {}).get("category")
     context = {
         "form": found.form,
@@ -109,8 +119,7 @@ def _shortlist_homes(user):
 @require_GET
 def shortlist(request: HtmxHttpRequest) -> HttpResponse:
     _require_search(request)
-    homes = ShortlistEntry.objects.filter(user=request.user).order_by("home__name", "home_id")
-    cards = cards_for(request.user, list(homes.values_list("home_id", flat=True)))
+    cards = shortlist_cards(request.user)
     html = cards_html(cards, csrf_token=get_token(request), next_path=request.path)
     return render(request, "vacancies/shortlist.html", {"cards": cards, "cards_html": html})
 
