@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from homes.models import CareHome
 from tracker.models import Membership, User
-from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, VacancyChange
+from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, SearchEntry, VacancyChange
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,10 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
         assert row.occupied + row.vacant_accepting + row.vacant_unavailable <= row.capacity
     assert HomeVacancies.objects.exists()
     assert CapacitySnapshot.objects.exists()
+    # Each home's town is its council's name, and search has an entry for every home.
+    home = CareHome.objects.filter(cqc_location_id__startswith="1-5").select_related("local_authority").first()
+    assert home.town == home.local_authority.name.split(",")[0]
+    assert SearchEntry.objects.filter(category="").count() == CareHome.objects.active().count()
     assert (
         User.objects.filter(email__endswith="@dataset.example").count()
         == Membership.objects.filter(user__email__endswith="@dataset.example").count()

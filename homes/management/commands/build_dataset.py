@@ -193,6 +193,7 @@ class Command(BaseCommand):
                     {
                         "number": number,
                         "la": la.pk,
+                        "town": la.name.split(",")[0],  # "Bristol, City of" -> "Bristol"
                         "postcode": postcode,
                         "lat": lat,
                         "lng": lng,
@@ -236,7 +237,7 @@ class Command(BaseCommand):
                     provider_id,
                     f"{rng.randint(1, 200)} Example Road",
                     "",
-                    "Town",
+                    home["town"],
                     "",
                     home["postcode"],
                     home["la"],
