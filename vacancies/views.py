@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -12,6 +12,7 @@ from homes.models import CareHome
 from tracker import audit
 from tracker.roles import roles_for
 from tracker.views import HtmxHttpRequest
+from vacancies.cards import url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, HomeClosureForm
 from vacancies.freshness import STALE_AFTER, freshness
 from vacancies.models import CareCategory, CategoryVacancy
@@ -27,8 +28,8 @@ def _my_homes(request):
     homes = (
         CareHome.objects.editable_by(request.user)
         .active()
-        .select_related("vacancies", "local_authority")
-        .prefetch_related(Prefetch("categories", queryset=CategoryVacancy.objects.order_by("category")))
+        .select_related("vacancies")
+        .annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
     )
     if request.GET.get("stale"):
         homes = homes.filter(
@@ -40,10 +41,13 @@ def _my_homes(request):
 
 
 def _with_freshness(homes):
+    """Freshness and links for each home card (the links made once a page: a
+    provider admin's page has 100 homes)."""
+    detail, update, confirm = (url_for_each(name) for name in ("homes:detail", "vacancies:update", "vacancies:confirm"))
     for home in homes:
         board = getattr(home, "vacancies", None)
         home.freshness = freshness(board.last_confirmed_at if board else None)
-        home.has_figures = bool(home.categories.all())
+        home.detail_url, home.update_url, home.confirm_url = detail(home.pk), update(home.pk), confirm(home.pk)
     return homes
 
 
@@ -80,8 +84,8 @@ def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _my_homes_one(request, pk):
     home = (
         CareHome.objects.filter(pk=pk)
-        .select_related("vacancies", "local_authority")
-        .prefetch_related(Prefetch("categories", queryset=CategoryVacancy.objects.order_by("category")))
+        .select_related("vacancies")
+        .annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
         .get()
     )
     return _with_freshness([home])[0]
