@@ -66,7 +66,7 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.home_id = e.home_id AND w.category = e.category)
     )
     INSERT INTO vacancies_searchentry AS e (home_id, category, {", ".join(COLUMNS)})
-    SELECT home_id, category, {", ".join(COLUMNS)} FROM wanted
+    SELECT home_id, category, {", ".join(COLUMNS)} FROM wanted ORDER BY category, home_id
     ON CONFLICT (home_id, category) DO UPDATE SET ({", ".join(COLUMNS)}) = ({", ".join(f"EXCLUDED.{c}" for c in COLUMNS)})
      WHERE ({", ".join(f"e.{c}" for c in COLUMNS)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in COLUMNS)});
 END $$;
