@@ -189,7 +189,14 @@ def _remembered_field_group(field) -> str:
     if field.errors:
         return _field_group(field)
     value = field.value()
-    key = (type(field.form), field.name, tuple(value) if isinstance(value, list | tuple) else value)
+    form = field.form
+    key = (
+        type(form),
+        form.prefix,
+        form.auto_id,
+        field.name,
+        tuple(value) if isinstance(value, list | tuple) else value,
+    )
     if (html := _REMEMBERED.get(key)) is None:
         html = _field_group(field)
         if len(_REMEMBERED) < _REMEMBERED_MAX:
@@ -243,6 +250,7 @@ ERROR_CLASSES = {
     "nhsuk-textarea": "nhsuk-textarea--error",
     "nhsuk-file-upload": "nhsuk-file-upload--error",
 }
+# Names the renderer answers in Python (fast_widgets) for the first two; the single checkbox is a template.
 WIDGET_TEMPLATES = {
     forms.CheckboxSelectMultiple: "forms/widgets/checkboxes.html",
     forms.RadioSelect: "forms/widgets/radios.html",
