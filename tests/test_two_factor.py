@@ -8,6 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.conftest import VerifiedClient
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tracker.models import AuditEvent, Role
 
@@ -111,3 +112,40 @@ def test_plain_users_have_nothing_to_verify(client):
     user = UserFactory()
     client.force_login(user)
     assert client.get("/account/two-factor/")["Location"] == "/account/two-factor/set-up/"
+
+
+def _reset_in_admin(client, *people):
+    data = {"action": "reset_two_factor", "_selected_action": [person.pk for person in people], "index": 0}
+    return client.post("/admin/tracker/user/", data, follow=True)
+
+
+def test_a_service_admin_resets_a_lost_phone_in_admin(client, service_admin, council_admin):
+    StaticToken.objects.create(device=council_admin.staticdevice_set.create(name="Recovery codes"), token="12345678")
+    theirs = VerifiedClient()
+    theirs.force_login(council_admin)
+    assert theirs.get("/area/").status_code == 200  # signed in with their (lost) phone
+    client.force_login(service_admin)
+    response = _reset_in_admin(client, council_admin)
+    assert "Two-factor authentication reset for 1 person" in response.text
+    assert not TOTPDevice.objects.filter(user=council_admin).exists()
+    assert not council_admin.staticdevice_set.exists()  # the recovery codes went too
+    event = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_RESET)
+    assert (event.user, event.target) == (service_admin, "council@example.org")
+    # Their session no longer counts as verified: they must set up again.
+    assert theirs.get("/area/")["Location"].startswith("/account/two-factor/set-up/")
+    assert TOTPDevice.objects.filter(user=service_admin).exists()  # nobody else's
+
+
+def test_only_service_admins_can_reset_and_only_whom_they_choose(client, council_admin, service_admin):
+    client.force_login(council_admin)
+    response = client.post(
+        "/admin/tracker/user/", {"action": "reset_two_factor", "_selected_action": [service_admin.pk], "index": 0}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert TOTPDevice.objects.filter(user=service_admin).exists()
+    client.force_login(service_admin)
+    response = _reset_in_admin(client)  # nobody selected
+    assert "Items must be selected" in response.text
+    assert TOTPDevice.objects.filter(user=council_admin).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_RESET).exists()

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tracker import audit
 from tracker.models import AuditEvent, Invitation, Membership, User
 
 
@@ -26,6 +30,25 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor authentication (lost phone and recovery codes)")
+    def reset_two_factor(self, request, queryset):
+        """Removes the person's authenticator app and recovery codes: any session
+        they have stops counting as verified, and at their next sign-in they
+        set up again. Recorded in the audit trail."""
+        with transaction.atomic():
+            people = list(queryset)
+            for person in people:
+                TOTPDevice.objects.filter(user=person).delete()
+                StaticDevice.objects.filter(user=person).delete()
+                audit.record(audit.Action.TWO_FACTOR_RESET, target=person.email, request=request)
+        self.message_user(
+            request,
+            f"Two-factor authentication reset for {len(people)} "
+            f"{'person' if len(people) == 1 else 'people'}: they set it up again at their next sign-in.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Membership)

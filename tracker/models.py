@@ -209,6 +209,7 @@ class AuditEvent(models.Model):
         VACANCIES_CHANGED = "vacancies_changed", "Vacancies updated"
         VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
