@@ -1,7 +1,7 @@
 """Result cards: a home as search results and the shortlist show it.
 
 Everything a card shows is worked out here, once, as plain values in a dict
-(``cards_for``), and written out as HTML by ``cards_html`` from the markup
+(``cards_from``), and written out as HTML by ``cards_html`` from the markup
 below. The cards are the search page's inner loop: through a Django template
 25 cards took about 2.3 ms a page, most of what the page cost beyond the
 framework's own; formatted here they take 0.25 ms (docs/adr/007-search-entries.md).
@@ -113,7 +113,6 @@ def cards_from(rows, *, back_query: str = "") -> list[dict]:
                 "closed": bool(closed),
                 "closed_text": closed_text,
                 "beds": beds,
-                "beds_plural": beds != 1,
                 "fresh_words": fresh.words[:1].upper() + fresh.words[1:],
                 "fresh_class": fresh.tag_class,
                 "fresh_iso": fresh.iso,
@@ -192,7 +191,7 @@ def cards_html(cards: list[dict], *, csrf_token: str, next_path: str, chosen_cat
         if card["closed"]:
             status = CLOSED.format(escape(card["closed_text"]))
         elif card["beds"] is not None:
-            status = BEDS.format(card["beds"], "s" if card["beds_plural"] else "", chosen)
+            status = BEDS.format(card["beds"], "" if card["beds"] == 1 else "s", chosen)
         else:
             status = "No figures entered"
         html.append(

@@ -163,13 +163,12 @@ class Search:
         """(home id, beds, distance, how many match in all, *columns), in order.
         ``columns`` (with ``joins`` and their ``params``) add facts about the
         homes of the page, joined once the page is chosen."""
-        page = self._select(
+        sql, values = self._select(
             f"e.home_id, e.beds, {self.distance} AS distance, count(*) OVER () AS total, e.name, e.last_confirmed_at",
             self.distance_params,
             f"ORDER BY {self.order} LIMIT %s OFFSET %s",
             [limit, offset],
         )
-        sql, values = page
         if columns:
             # The same order again outside: the 25 rows, not the search, are sorted.
             sql = (

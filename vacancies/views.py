@@ -24,13 +24,15 @@ def _editable_home(user, pk: int) -> CareHome:
     return get_object_or_404(CareHome.objects.editable_by(user).select_related("provider"), pk=pk)
 
 
-def _my_homes(request):
-    homes = (
-        CareHome.objects.editable_by(request.user)
-        .active()
-        .select_related("vacancies")
-        .annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
+def _with_board(homes):
+    """Homes with their board and whether they have any figures yet (for the My homes cards)."""
+    return homes.select_related("vacancies").annotate(
+        has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk")))
     )
+
+
+def _my_homes(request):
+    homes = _with_board(CareHome.objects.editable_by(request.user).active())
     if request.GET.get("stale"):
         homes = homes.filter(
             Q(vacancies__isnull=True)
@@ -82,12 +84,7 @@ def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_homes_one(request, pk):
-    home = (
-        CareHome.objects.filter(pk=pk)
-        .select_related("vacancies")
-        .annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
-        .get()
-    )
+    home = _with_board(CareHome.objects.filter(pk=pk)).get()
     return _with_freshness([home])[0]
 
 
