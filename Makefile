@@ -76,17 +76,10 @@ db-stop:
 var/secret_key:
 	@mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
+# tracker/serve.py: the embedded PostgreSQL, migrations, demo data, gunicorn and a
+# worker; Ctrl-C stops them all (and PostgreSQL, if this run started it).
 run: install frontend var/secret_key
-	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" HTTPS="$${HTTPS:-false}"; \
-	$(PY) manage.py migrate --noinput; \
-	$(PY) manage.py collectstatic --noinput -v 0; \
-	$(PY) manage.py load_places; \
-	$(PY) manage.py build_dataset --scale "$${DATASET:-region}"; \
-	$(PY) manage.py seed_demo; \
-	$(PY) manage.py db_worker --queue-name '*' --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; [ -n "$${DATABASE_URL:-}" ] || $(PY) -m tracker.embedded_postgres stop' EXIT; \
-	echo; echo "The portal is at http://127.0.0.1:8000 (Ctrl-C stops it)"; echo; \
-	$(VENV)/bin/gunicorn tracker.wsgi -c tracker/gunicorn.conf.py --bind 127.0.0.1:8000
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" HTTPS="$${HTTPS:-false}" $(PY) -m tracker.serve
 
 test: install-dev frontend
 	$(VENV)/bin/ruff check .

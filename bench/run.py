@@ -57,8 +57,8 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from accounts.models import Membership, Role, User  # noqa: E402
 from homes.models import CareHome, Provider  # noqa: E402
-from tracker.models import Membership, Role, User  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
 PORT = 8100

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from homes.models import CareHome, CareHomeChange, ImportJob, LocalAuthority, Postcode, PostcodeArea, Provider, Region
+from tracker.admin_site import AppendOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Region)
@@ -38,14 +39,9 @@ class ProviderAdmin(admin.ModelAdmin):
     search_fields = ["name", "cqc_provider_id"]
 
 
-class CareHomeChangeInline(admin.TabularInline):
+class CareHomeChangeInline(ReadOnlyInline):
     model = CareHomeChange
-    extra = 0
-    can_delete = False
     readonly_fields = ["changed_at", "changed_by", "field", "old_value", "new_value"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CareHome)
@@ -69,17 +65,10 @@ class CareHomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareHomeChange)
-class CareHomeChangeAdmin(admin.ModelAdmin):
+class CareHomeChangeAdmin(AppendOnlyAdmin):
     list_display = ["home", "field", "changed_by", "changed_at"]
     search_fields = ["home__name", "field"]
     list_select_related = ["home", "changed_by"]
-    readonly_fields = ["home", "changed_by", "changed_at", "field", "old_value", "new_value"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportJob)

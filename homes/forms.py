@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.roles import roles_for
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
 from homes.cqc import normalise_cqc_id, normalise_phone
 from homes.models import CareHome, CareHomeChange, Provider
 from homes.postcodes import locate_postcode, normalise_postcode
 from tracker.forms import NhsFormMixin
-from tracker.roles import roles_for
 
 # The fields a home's own staff keep current (not its CQC ID, provider or council).
 DETAIL_FIELDS = [
@@ -214,7 +214,7 @@ class AddCareHomeForm(CareHomeDetailsForm):
                 format_html(
                     'A home with CQC location ID {} is already registered: <a href="{}">{}</a>',
                     cqc_id,
-                    reverse("homes:detail", args=[existing.pk]),
+                    reverse("vacancies:home", args=[existing.pk]),
                     existing.name,
                 )
             )

@@ -7,14 +7,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import audit
+from accounts.roles import roles_for
 from homes import csv_import, tasks
 from homes.models import ImportJob, LocalAuthority
 from homes.views import require_onboarding
-from tracker import audit
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
-from tracker.roles import roles_for
-from tracker.views import HtmxHttpRequest
+from tracker.http import HtmxHttpRequest
 
 
 class UploadForm(NhsFormMixin, forms.Form):

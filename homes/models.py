@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 
+from accounts import permissions
+from accounts.permissions import HomeRule
+from accounts.roles import roles_for
 from homes.choices import CqcRating, Facility, Funding, HomeStatus, ServiceType, ServiceUserBand
-from tracker.roles import roles_for
 
 CQC_LOCATION_ID_PATTERN = r"^1-[0-9]{1,12}$"
 CQC_PROVIDER_ID_PATTERN = r"^1-[0-9]{1,12}$"
@@ -109,38 +111,9 @@ class CareHomeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=HomeStatus.ACTIVE)
 
-    def editable_by(self, user):
-        """Homes whose details and vacancies this user may change."""
-        roles = roles_for(user)
-        if roles.is_service_admin:
-            return self.all()
-        scope = (
-            Q(pk__in=roles.home_ids) | Q(provider__in=roles.provider_ids) | Q(local_authority__in=roles.council_la_ids)
-        )
-        if not (roles.home_ids or roles.provider_ids or roles.council_la_ids):
-            return self.none()
-        return self.filter(scope)
-
-    def visible_to(self, user):
-        """Homes this user may read: coordinators read every home."""
-        roles = roles_for(user)
-        if roles.is_service_admin or roles.is_coordinator or roles.is_council_admin:
-            return self.all()
-        return self.editable_by(user)
-
-    def administered_by(self, user):
-        """Homes whose onboarding and history this user manages (councils)."""
-        roles = roles_for(user)
-        if roles.is_service_admin:
-            return self.all()
-        return self.filter(local_authority__in=roles.council_la_ids)
-
-    def staff_managed_by(self, user):
-        """Homes whose staff this user may invite and remove: councils and provider admins."""
-        roles = roles_for(user)
-        if roles.is_service_admin:
-            return self.all()
-        return self.filter(Q(local_authority__in=roles.council_la_ids) | Q(provider__in=roles.provider_ids))
+    def allowed(self, rule: HomeRule, user):
+        """The homes ``rule`` (accounts/permissions.py) lets this person reach."""
+        return self.filter(rule.homes(roles_for(user)))
 
 
 class CareHome(models.Model):
@@ -227,6 +200,11 @@ class CareHome(models.Model):
         return [Facility(value).label for value in self.facilities]
 
     @property
+    def tel(self) -> str:
+        """The phone number for a tel: link."""
+        return self.phone.replace(" ", "")
+
+    @property
     def address_lines(self) -> list[str]:
         return [
             line for line in [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode] if line
@@ -255,10 +233,7 @@ class CareHomeChange(models.Model):
 class ImportJobQuerySet(models.QuerySet):
     def for_user(self, user):
         """A council's imports are shared by its admins; service admins see all."""
-        roles = roles_for(user)
-        if roles.is_service_admin:
-            return self.all()
-        return self.filter(Q(uploaded_by=user) | Q(local_authority__in=roles.council_la_ids))
+        return self.filter(permissions.import_jobs(roles_for(user), user))
 
 
 class ImportJob(models.Model):

@@ -7,12 +7,16 @@ districts and sectors by migration, every live English postcode by
 
 import csv
 import gzip
+import hashlib
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.cache import caches
 from django.db import connection, transaction
+
+from tracker.sql import table
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 POSTCODES_FILE = DATA_DIR / "england_postcodes.csv.gz"
@@ -80,19 +84,24 @@ def locate_postcode(postcode: str, *, with_council: bool = True) -> Place | None
     return None
 
 
-# What coordinators' "near" boxes have found, by what they typed. Postcode
-# places change only with a data release (a migration or load_places, then a
-# restart), and most searches repeat a few districts: this saves a query per
-# search. Only places found are kept, and at most _FOUND_MAX of them.
-_FOUND: dict[str, tuple[str, float, float]] = {}
-_FOUND_MAX = 50_000
+# The postcode data's release (homes/data/PROVENANCE.md): places change only when
+# a new release of the files ships with the code, and this changes with it.
+DATA_RELEASE = "codepoint-2024.3.0"
+FOUND_SECONDS = 24 * 60 * 60
 
 
 def locate_search_location(text: str) -> tuple[str, float, float] | None:
-    """(label, lat, lng) for a coordinator's 'near' box: full postcode, sector or district."""
-    key = re.sub(r"\s+", " ", (text or "").strip().upper())
-    if (found := _FOUND.get(key)) is None and (found := _locate_search_location(text)) and len(_FOUND) < _FOUND_MAX:
-        _FOUND[key] = found
+    """(label, lat, lng) for a coordinator's 'near' box: full postcode, sector or district.
+
+    Most searches repeat a few districts, so each process keeps what was found
+    (settings.CACHES "local", keyed by the data's release): a query saved per
+    search. Only places found are kept.
+    """
+    typed = re.sub(r"\s+", " ", (text or "").strip().upper())
+    key = f"place:{DATA_RELEASE}:{hashlib.sha256(typed.encode()).hexdigest()}"
+    cache = caches["local"]
+    if (found := cache.get(key)) is None and (found := _locate_search_location(text)):
+        cache.set(key, found, FOUND_SECONDS)
     return found
 
 
@@ -110,9 +119,9 @@ def _locate_search_location(text: str) -> tuple[str, float, float] | None:
 
 
 def postcodes_loaded() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM homes_postcode")
-        return cursor.fetchone()[0]
+    from homes.models import Postcode
+
+    return Postcode.objects.count()
 
 
 def load_postcodes(path: Path = POSTCODES_FILE) -> int:
@@ -130,10 +139,13 @@ def load_postcodes(path: Path = POSTCODES_FILE) -> int:
             writer.writerow(row)
             count += 1
     buffer.seek(0)
+    from homes.models import Postcode
+
+    postcodes = table(Postcode)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE homes_postcode")
+        cursor.execute(f"TRUNCATE {postcodes}")
         with cursor.copy(
-            "COPY homes_postcode (postcode, latitude, longitude, lad_code) FROM STDIN WITH (FORMAT csv)"
+            f"COPY {postcodes} (postcode, latitude, longitude, lad_code) FROM STDIN WITH (FORMAT csv)"
         ) as copy:
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)

@@ -1,35 +1,52 @@
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import audit, permissions
+from accounts.invitations import InviteForm, invite
+from accounts.models import Invitation, Membership, Role
+from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME
+from accounts.roles import roles_for
+from homes.access import home_or_404
 from homes.forms import AddCareHomeForm, EditCareHomeForm
 from homes.models import CareHome, LocalAuthority
-from tracker import audit
-from tracker.invitations import InviteForm, invite
-from tracker.models import Invitation, Membership, Role
-from tracker.roles import roles_for
-from tracker.views import HtmxHttpRequest
-from vacancies.cards import shortlist_button_html, shortlist_item
-from vacancies.models import ShortlistEntry
-from vacancies.panel import vacancy_panel
-
-
-def _home_for(user, pk: int, queryset_name: str) -> CareHome:
-    """Load one home through a scoped queryset: an outsider gets 404."""
-    scoped = getattr(CareHome.objects, queryset_name)(user)
-    return get_object_or_404(scoped.select_related("provider", "local_authority__region"), pk=pk)
+from tracker.forms import NhsFormMixin
+from tracker.http import HtmxHttpRequest
 
 
 def require_onboarding(request):
-    if not roles_for(request.user).can_onboard:
+    if not permissions.may_onboard(roles_for(request.user)):
         raise Http404
+
+
+class HomesFilterForm(NhsFormMixin, forms.Form):
+    """The council's list of homes: by name, CQC location ID or postcode; service admins by council too."""
+
+    all_optional = True
+    q = forms.CharField(
+        label="Name, CQC location ID or postcode",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"id": "q", "type": "search", "autocomplete": "off", "class": "nhsuk-input--width-20"}
+        ),
+    )
+
+    def __init__(self, *args, authorities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if authorities is not None:
+            self.fields["la"] = forms.ChoiceField(
+                label="Local authority",
+                required=False,
+                choices=[("", "All of England"), *((la.gss_code, la.name) for la in authorities)],
+                widget=forms.Select(attrs={"id": "la"}),
+            )
 
 
 @require_GET
@@ -38,7 +55,7 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     """The homes a council admin onboards and looks after, with a name filter."""
     require_onboarding(request)
     roles = roles_for(request.user)
-    homes = CareHome.objects.administered_by(request.user).select_related("provider", "local_authority")
+    homes = CareHome.objects.allowed(ADMINISTER_HOME, request.user).select_related("provider", "local_authority")
     query = request.GET.get("q", "").strip()[:100]
     if query:
         homes = homes.filter(Q(name__icontains=query) | Q(cqc_location_id=query) | Q(postcode__istartswith=query))
@@ -62,7 +79,12 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     )
     page = Paginator(homes.order_by("name"), 50).get_page(request.GET.get("page"))
     areas = LocalAuthority.objects.filter(pk__in=roles.council_la_ids)
-    context = {"page": page, "query": query, "authorities": authorities, "la_code": la_code, "areas": areas}
+    context = {
+        "page": page,
+        "query": query,
+        "areas": areas,
+        "filter_form": HomesFilterForm(initial={"q": query, "la": la_code}, authorities=authorities),
+    }
     template = "homes/council_homes.html#results" if request.htmx else "homes/council_homes.html"
     return render(request, template, context)
 
@@ -79,43 +101,16 @@ def add_home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "homes/add_home.html", {"form": form})
 
 
-@require_GET
-def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = _home_for(request.user, pk, "visible_to")
-    user = request.user
-    context = {
-        "home": home,
-        "can_edit": CareHome.objects.editable_by(user).filter(pk=pk).exists(),
-        "can_manage_staff": CareHome.objects.staff_managed_by(user).filter(pk=pk).exists(),
-        "can_read_history": CareHome.objects.administered_by(user).filter(pk=pk).exists(),
-        "vacancy": vacancy_panel(home),
-        "can_shortlist": roles_for(user).can_search,
-        "back": _search_back_link(request),
-    }
-    if context["can_shortlist"]:
-        item = shortlist_item(home, ShortlistEntry.objects.filter(user=user, home=home).exists())
-        context["shortlist_button"] = shortlist_button_html(
-            item, csrf_token=get_token(request), next_path=request.get_full_path()
-        )
-    return render(request, "homes/detail.html", context)
-
-
-def _search_back_link(request) -> str:
-    """Back to the search results this home was opened from, filters intact."""
-    back = request.GET.get("back", "")
-    return f"{reverse('search:search')}?{back}" if back else ""
-
-
 @require_http_methods(["GET", "POST"])
 def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = _home_for(request.user, pk, "editable_by")
+    home = home_or_404(request.user, pk, UPDATE_HOME, "provider", "local_authority")
     form = EditCareHomeForm(request.POST or None, instance=home, user=request.user)
     if request.method == "POST" and form.is_valid():
         if form.save_details():
             audit.record(audit.Action.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
                          detail=", ".join(sorted(form.changed_data)))  # fmt: skip
             messages.success(request, f"{home.name}'s details have been saved.")
-            return redirect("homes:detail", pk=home.pk)
+            return redirect("vacancies:home", pk=home.pk)
         return render(
             request, "homes/edit.html", {"form": form, "home": home, "conflict": form.conflicting_changes}, status=409
         )
@@ -124,7 +119,7 @@ def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = _home_for(request.user, pk, "administered_by")
+    home = home_or_404(request.user, pk, ADMINISTER_HOME, "provider")
     changes = home.changes.select_related("changed_by")
     page = Paginator(changes, 100).get_page(request.GET.get("page"))
     return render(request, "homes/history.html", {"home": home, "page": page})
@@ -133,7 +128,7 @@ def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Who can update this home, who is invited, and a form to invite someone."""
-    home = _home_for(request.user, pk, "staff_managed_by")
+    home = home_or_404(request.user, pk, MANAGE_STAFF, "provider")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -144,6 +139,8 @@ def staff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Invitation sent to {email}. The link works for 7 days.")
             return redirect("homes:staff", pk=home.pk)
     members = Membership.objects.filter(home=home, role=Role.HOME_STAFF).select_related("user").order_by("user__email")
+    for member in members:
+        member.summary = member.user.email + ("" if member.user.is_active else " (account deactivated)")
     invitations = Invitation.objects.open().filter(home=home).select_related("invited_by")
     return render(
         request, "homes/staff.html", {"home": home, "form": form, "members": members, "invitations": invitations}
@@ -152,7 +149,7 @@ def staff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def remove_staff(request: HtmxHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    home = _home_for(request.user, pk, "staff_managed_by")
+    home = home_or_404(request.user, pk, MANAGE_STAFF, "provider")
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, home=home)
     membership.delete()
     messages.success(request, f"{membership.user.email} can no longer update {home.name}.")

@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import Role
 from tests.factories import (
     BRADFORD,
     LEEDS,
@@ -16,7 +17,6 @@ from tests.factories import (
     local_authority,
 )
 from tests.reference import ensure_reference_data
-from tracker.models import Role
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,9 +3,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.models import Membership, Role
 from homes.choices import CqcRating, ServiceType
 from homes.models import CareHome, LocalAuthority, Provider
-from tracker.models import Membership, Role
 
 PASSWORD = "correct-horse-battery-staple"
 

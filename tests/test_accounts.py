@@ -153,7 +153,7 @@ def test_a_user_without_a_role_is_told_how_to_get_one(client, user_without_role)
 def test_sign_in_expires_after_inactivity(client, settings):
     import time as time_module
 
-    from tracker.middleware import SessionActivityMiddleware
+    from accounts.middleware import SessionActivityMiddleware
 
     user = UserFactory()
     client.force_login(user)

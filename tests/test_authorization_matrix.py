@@ -8,8 +8,8 @@ on the public pages.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import Invitation, Membership, Role
 from tests.vacancy_helpers import give_figures
-from tracker.models import Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ MATRIX = {
     "homes:import_start": ("POST", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
     "homes:import_cancel": ("POST", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
     "homes:import_problems": ("GET", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
-    "homes:detail": ("GET", lambda w: {"pk": w.home_a.pk}, READERS_OF_A),
+    "vacancies:home": ("GET", lambda w: {"pk": w.home_a.pk}, READERS_OF_A),
     "homes:edit": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
     "homes:history": ("GET", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
     "homes:staff": ("GET", lambda w: {"pk": w.home_a.pk}, {"provider_a", "council_a", "service_admin"}),

@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import Role
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures
-from tracker.models import Role
 from vacancies.models import CapacitySnapshot, FreshnessSnapshot, HomeVacancies, Reminder, VacancyUpdate
 from vacancies.snapshots import take_snapshot
 from vacancies.updates import save_vacancies

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from accounts.models import Membership, User
 from homes.models import CareHome
-from tracker.models import Membership, User
 from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, SearchEntry, VacancyChange
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,9 @@
-"""The design system's form markup, which tracker/forms.py writes in Python."""
+"""The design system's form markup: tracker/forms.py presents each field, templates/components/nhsuk.jinja draws it."""
 
 import pytest
 from django import forms
 
-from tracker.forms import FastSelect, NhsFormMixin
+from tracker.forms import NhsFormMixin
 
 
 class ExampleForm(NhsFormMixin, forms.Form):
@@ -14,7 +14,11 @@ class ExampleForm(NhsFormMixin, forms.Form):
         label="Extras", choices=[("a", "A & B")], widget=forms.CheckboxSelectMultiple, required=False
     )
     agree = forms.BooleanField(label="I agree", help_text="Tick to agree")
-    council = forms.ChoiceField(label="Council", choices=[("", "Anywhere"), ("x", "Leeds <West>")], widget=FastSelect)
+    council = forms.ChoiceField(label="Council", choices=[("", "Anywhere"), ("x", "Leeds <West>")])
+    region = forms.ChoiceField(
+        label="Region", required=False, choices=[("", "Any"), ("North", [("ne", "North East"), ("nw", "North West")])]
+    )
+    notes = forms.CharField(label="Notes", required=False, help_text="<em>Safe</em> help text")
 
 
 def test_a_text_field_with_an_error_message_and_hint():
@@ -46,11 +50,31 @@ def test_radios_checkboxes_and_a_single_checkbox():
     assert '<div class="nhsuk-hint nhsuk-checkboxes__hint" id="id_agree_helptext">Tick to agree</div>' in single
 
 
-def test_a_fast_select_escapes_once_and_marks_the_choice():
-    form = ExampleForm({"council": "x"})
-    html = str(form["council"])
+def test_a_select_escapes_once_marks_the_choice_and_keeps_its_groups():
+    form = ExampleForm({"council": "x", "region": "nw"})
+    html = str(form["council"].as_field_group())
     assert '<option value="">Anywhere</option><option value="x" selected>Leeds &lt;West&gt;</option>' in html
-    assert '<option value="" selected>Anywhere</option>' in str(ExampleForm()["council"])
+    assert '<option value="" selected>Anywhere</option>' in str(ExampleForm()["council"].as_field_group())
+    region = str(form["region"].as_field_group())
+    assert '<optgroup label="North"><option value="ne">North East</option><option value="nw" selected>' in region
+
+
+def test_help_text_marked_safe_stays_markup_and_plain_help_text_is_escaped():
+    from django.utils.safestring import mark_safe
+
+    form = ExampleForm()
+    form.fields["notes"].help_text = mark_safe("<em>Safe</em> help text")
+    assert "<em>Safe</em> help text" in str(form["notes"].as_field_group())
+    form.fields["notes"].help_text = "<em>Plain</em>"
+    assert "&lt;em&gt;Plain&lt;/em&gt;" in str(form["notes"].as_field_group())
+
+
+def test_django_admin_keeps_its_own_widgets(client, service_admin):
+    """Our renderer draws our forms only: admin's forms are Django's (its inputs have no NHS.UK class)."""
+    client.force_login(service_admin)
+    html = client.get("/admin/homes/provider/add/").text
+    assert 'name="name"' in html
+    assert "nhsuk-input" not in html
 
 
 class RememberingForm(ExampleForm):

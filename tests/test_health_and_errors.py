@@ -43,7 +43,7 @@ def test_500_page_renders_without_the_database():
 def test_database_outage_gives_a_styled_503_not_a_500(client, coordinator):
     client.force_login(coordinator)
     client.raise_request_exception = False
-    with mock.patch("tracker.views.render", side_effect=OperationalError("connection refused")):
+    with mock.patch("accounts.views.render", side_effect=OperationalError("connection refused")):
         response = client.get("/")
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.text

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts.models import Invitation, Membership, Role
 from tests.factories import PASSWORD, UserFactory
-from tracker.models import Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
 

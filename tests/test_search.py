@@ -326,7 +326,7 @@ def test_home_page_links_back_to_the_search_with_filters(client, coordinator, ho
 
 
 def test_result_cards_escape_what_homes_typed(client, coordinator):
-    """Cards are formatted in Python (vacancies/cards.py): every value is escaped on the way in."""
+    """Cards are a Jinja2 template with autoescaping (templates/vacancies/cards.jinja): nothing a home typed runs."""
     home = CareHomeFactory(name='<script>alert("x")</script> & Sons', phone="0113 <b>", email="a&b@example.org")
     give_figures(home, nursing={"vacant_accepting": 2})
     client.force_login(coordinator)
@@ -334,6 +334,6 @@ def test_result_cards_escape_what_homes_typed(client, coordinator):
         assert "<script>alert" not in page.text
         assert "<b>" not in page.text
     page = client.get("/find-a-bed/", {"category": "nursing"})
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons</a></h3>" in page.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Sons</a></h3>" in page.text
     assert 'href="mailto:a&amp;b@example.org"' in page.text
     assert "2</strong> vacant beds accepting admissions (Nursing)" in page.text

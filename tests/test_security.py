@@ -6,9 +6,9 @@ import io
 import pytest
 from axes.models import AccessAttempt
 
+from accounts.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 from tests.vacancy_helpers import form_post, give_figures
-from tracker.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -84,4 +84,4 @@ def test_audit_trail_is_for_service_admins_and_exports(client, service_admin, co
 
 def test_audit_events_cannot_be_changed_in_admin(client, service_admin):
     client.force_login(service_admin)
-    assert client.get("/admin/tracker/auditevent/add/").status_code == 403
+    assert client.get("/admin/accounts/auditevent/add/").status_code == 403

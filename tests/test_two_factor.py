@@ -8,9 +8,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuditEvent, Role
 from tests.conftest import VerifiedClient
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
-from tracker.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_plain_users_have_nothing_to_verify(client):
 
 def _reset_in_admin(client, *people):
     data = {"action": "reset_two_factor", "_selected_action": [person.pk for person in people], "index": 0}
-    return client.post("/admin/tracker/user/", data, follow=True)
+    return client.post("/admin/accounts/user/", data, follow=True)
 
 
 def test_a_service_admin_resets_a_lost_phone_in_admin(client, service_admin, council_admin):
@@ -139,7 +139,7 @@ def test_a_service_admin_resets_a_lost_phone_in_admin(client, service_admin, cou
 def test_only_service_admins_can_reset_and_only_whom_they_choose(client, council_admin, service_admin):
     client.force_login(council_admin)
     response = client.post(
-        "/admin/tracker/user/", {"action": "reset_two_factor", "_selected_action": [service_admin.pk], "index": 0}
+        "/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [service_admin.pk], "index": 0}
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")

@@ -1,6 +1,3 @@
-import time
-
-from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
@@ -8,8 +5,6 @@ from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
-
-from tracker.roles import roles_for
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -38,31 +33,6 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
-
-
-class SessionActivityMiddleware:
-    """Sign-ins expire after SESSION_COOKIE_AGE of inactivity.
-
-    Saving the session on every request would do that too, at the cost of a
-    database write per page view; refreshing it at most every few minutes
-    keeps the expiry honest to within that margin.
-    """
-
-    REFRESH_SECONDS = 300
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        session = getattr(request, "session", None)
-        if session is not None and request.user.is_authenticated:
-            now = int(time.time())
-            if now - session.get("seen", 0) >= self.REFRESH_SECONDS:
-                session["seen"] = now
-                roles = roles_for(request.user)
-                if roles.is_service_admin or roles.is_council_admin:
-                    session.set_expiry(settings.ADMIN_SESSION_COOKIE_AGE)
-        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # Council and service admins hold more power: their sign-ins expire sooner.
 ADMIN_SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_COOKIE_AGE", 2 * 60 * 60)
-# Expiry counts from the last activity (tracker.middleware.SessionActivityMiddleware).
+# Expiry counts from the last activity (accounts.middleware.SessionActivityMiddleware).
 CSRF_FAILURE_VIEW = "tracker.views.csrf_failure"
 
 # No inline script anywhere; htmx and NHS.UK frontend come from our own static files.
@@ -97,10 +98,13 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Our apps, lowest layer first: each imports only those above it in this list
+# (tests/test_architecture.py). The project package, tracker/, is not an app.
 INSTALLED_APPS = [
-    "tracker",
+    "accounts",
     "homes",
     "vacancies",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -130,13 +134,13 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tracker.middleware.LoginRequiredMiddleware",
-    "tracker.middleware.SessionActivityMiddleware",
-    "tracker.two_factor.TwoFactorMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tracker.middleware.PermissionsPolicyMiddleware",
-    "tracker.audit.AuditMiddleware",
+    "accounts.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -154,16 +158,41 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "tracker.context_processors.navigation",
+                "accounts.navigation.navigation",
             ],
             "builtins": [
                 "django_htmx.templatetags.django_htmx",
+                "tracker.components",
                 "homes.templatetags.homes",
                 "vacancies.templatetags.vacancies",
             ],
         },
     },
+    {
+        # The NHS.UK components, our forms' fields and the few loops that must be
+        # fast are Jinja2 templates (*.jinja); pages are Django templates (docs/adr/009-html.md).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "tracker.components.environment",
+            "undefined": jinja2.StrictUndefined,
+            "auto_reload": DEBUG,
+        },
+    },
 ]
+
+# "local": what each process can make again from the code and the database
+# (drawn form fields, reference data); never anything two app servers must agree on.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 # PostgreSQL only. Without DATABASE_URL, the project-local cluster in
 # var/postgres (started on demand by manage.py, gunicorn and pytest).
@@ -192,7 +221,7 @@ else:
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "tracker.User"
+AUTH_USER_MODEL = "accounts.User"
 # django-axes counts failed sign-ins and locks out (see the AXES_ settings below).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from
@@ -202,7 +231,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; it holds the email address
-AXES_USERNAME_CALLABLE = "tracker.accounts.username_for_lockout"
+AXES_USERNAME_CALLABLE = "accounts.forms.username_for_lockout"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -287,4 +316,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
-FORM_RENDERER = "tracker.forms.NhsFormRenderer"

@@ -1,28 +1,14 @@
+"""Pages that belong to no app: health, errors, and where the data comes from."""
+
 import sys
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
-
-from tracker.roles import roles_for
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-@require_GET
-def start(request: HtmxHttpRequest) -> HttpResponse:
-    roles = roles_for(request.user)
-    if roles.updates_homes and not (roles.can_search or roles.can_onboard):
-        return redirect("vacancies:my_homes")  # care home staff: straight to their homes
-    return render(request, "start.html")
 
 
 @login_not_required
@@ -56,8 +42,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 def about_data(request: HttpRequest) -> HttpResponse:
     return render(request, "about_data.html")
-
-
-def password_changed(request: HttpRequest) -> HttpResponse:
-    messages.success(request, "Your password has been changed.")
-    return redirect("start")

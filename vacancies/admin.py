@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tracker.admin_site import AppendOnlyAdmin, ReadOnlyInline
 from vacancies.models import (
     CapacitySnapshot,
     CategoryVacancy,
@@ -35,29 +36,9 @@ class CategoryVacancyAdmin(admin.ModelAdmin):
     list_select_related = ["home"]
 
 
-class VacancyChangeInline(admin.TabularInline):
+class VacancyChangeInline(ReadOnlyInline):
     model = VacancyChange
-    extra = 0
-    can_delete = False
     readonly_fields = ["category", "field", "old_value", "new_value"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """The history is append-only: readable here, never added to, changed or deleted."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VacancyUpdate)

@@ -9,13 +9,20 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, Sum
-from django.http import Http404
 from django.utils import timezone
 
+from accounts import permissions
+from accounts.roles import roles_for
 from homes.models import CareHome, LocalAuthority, Region
-from tracker.roles import roles_for
 from vacancies.freshness import STALE_AFTER
-from vacancies.models import CapacitySnapshot, CareCategory, CategoryVacancy, ClosureReason, FreshnessSnapshot
+from vacancies.models import (
+    CapacitySnapshot,
+    CareCategory,
+    CategoryVacancy,
+    ClosureReason,
+    FreshnessSnapshot,
+    in_category_order,
+)
 from vacancies.trends import PALETTE, Series, Trend
 
 
@@ -33,43 +40,45 @@ class Area:
         return Q() if self.la_ids is None else Q(**{f"{prefix}local_authority__in": self.la_ids})
 
 
+def _council(la) -> Area:
+    return Area(la.gss_code, la.name, (la.pk,))
+
+
+ENGLAND = Area("england", "England", None)
+
+
 def areas_for(user) -> list[Area]:
+    """Every area this person may see: England, each region and each council for
+    service admins; their own councils for council admins."""
     roles = roles_for(user)
     councils = LocalAuthority.objects.councils().order_by("name")
-    if roles.is_service_admin:
-        areas = [Area("england", "England", None)]
+    if permissions.may_see_every_area(roles):
+        areas = [ENGLAND]
         regions = Region.objects.order_by("name").prefetch_related("local_authorities")
         for region in regions:
             ids = tuple(la.pk for la in region.local_authorities.all() if la.is_social_care_authority)
             areas.append(Area(f"region:{region.code}", region.name, ids))
-        areas += [Area(la.gss_code, la.name, (la.pk,)) for la in councils]
-        return areas
-    return [Area(la.gss_code, la.name, (la.pk,)) for la in councils.filter(pk__in=roles.council_la_ids)]
+        return areas + [_council(la) for la in councils]
+    return [_council(la) for la in councils.filter(pk__in=roles.council_la_ids)]
 
 
-def area_for(user, key: str | None) -> Area:
-    """The area asked for, if this user may see it; their first area by default; 404 otherwise."""
+def area_for(user, key: str | None) -> Area | None:
+    """The area ``key`` names, if this person may see it (their first area when
+    ``key`` is empty); None when it does not exist or is not theirs."""
     roles = roles_for(user)
-    if not (roles.is_service_admin or roles.is_council_admin):
-        raise Http404
-    if roles.is_service_admin:
+    if not permissions.may_see_areas(roles):
+        return None
+    if permissions.may_see_every_area(roles):
         if not key or key == "england":
-            return Area("england", "England", None)
+            return ENGLAND
         if key.startswith("region:"):
             region = Region.objects.filter(code=key.removeprefix("region:")).first()
             if region is None:
-                raise Http404
-            ids = tuple(region.local_authorities.councils().values_list("pk", flat=True))
-            return Area(key, region.name, ids)
-        la = LocalAuthority.objects.councils().filter(gss_code=key).first()
-        if la is None:
-            raise Http404
-        return Area(la.gss_code, la.name, (la.pk,))
-    councils = LocalAuthority.objects.filter(pk__in=roles.council_la_ids).order_by("name")
-    la = councils.filter(gss_code=key).first() if key else councils.first()
-    if la is None:
-        raise Http404
-    return Area(la.gss_code, la.name, (la.pk,))
+                return None
+            return Area(key, region.name, tuple(region.local_authorities.councils().values_list("pk", flat=True)))
+    councils = LocalAuthority.objects.councils().order_by("name")
+    la = councils.filter(gss_code=key).first() if key else councils.filter(pk__in=roles.council_la_ids).first()
+    return _council(la) if la is not None and permissions.may_see_council(roles, la.pk) else None
 
 
 def totals_by_category(area: Area) -> list[dict]:
@@ -147,9 +156,7 @@ def trends(area: Area, days: int, today: datetime.date | None = None) -> tuple[T
         by_category.setdefault(row["category"], {})[row["date"]] = row["accepting"]
     series = [
         Series(CareCategory(category).label, PALETTE[i % len(PALETTE)], [values.get(d) for d in day_list])
-        for i, (category, values) in enumerate(
-            sorted(by_category.items(), key=lambda item: CareCategory.values.index(item[0]))
-        )
+        for i, (category, values) in enumerate(in_category_order(by_category.items(), lambda item: item[0]))
     ]
     beds = None
     if series:

@@ -5,15 +5,17 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
-from tracker.views import HtmxHttpRequest
+from tracker.http import HtmxHttpRequest
 from vacancies import areas
 from vacancies.freshness import freshness
 from vacancies.models import CategoryVacancy, VacancyChange
@@ -37,6 +39,32 @@ class PeriodForm(NhsFormMixin, forms.Form):
         return cleaned
 
 
+class AreaForm(NhsFormMixin, forms.Form):
+    """Which area the dashboard shows (service admins, and councils with several)."""
+
+    area = forms.ChoiceField(label="Area", widget=forms.Select(attrs={"id": "area"}))
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(area.key, area.label) for area in areas]
+
+
+class TrendPeriodForm(NhsFormMixin, forms.Form):
+    period = forms.ChoiceField(
+        label="Period",
+        choices=[(key, f"{days} days") for key, days in areas.PERIODS.items()],
+        widget=forms.RadioSelect(attrs={"class": "nhsuk-radios--inline"}),
+    )
+
+
+def _area(request, params) -> areas.Area:
+    """The area the page is about; 404 when it does not exist or is not this person's."""
+    area = areas.area_for(request.user, params.get("area"))
+    if area is None:
+        raise Http404
+    return area
+
+
 def _period(request) -> str:
     period = request.GET.get("period", "30")
     return period if period in areas.PERIODS else "30"
@@ -45,10 +73,16 @@ def _period(request) -> str:
 @require_GET
 @vary_on_headers("HX-Request")
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    area = areas.area_for(request.user, request.GET.get("area"))
+    area = _area(request, request.GET)
     period = _period(request)
     beds_trend, daily_trend = areas.trends(area, areas.PERIODS[period])
-    context = {"area": area, "period": period, "beds_trend": beds_trend, "daily_trend": daily_trend}
+    context = {
+        "area": area,
+        "period": period,
+        "period_choice": TrendPeriodForm(initial={"period": period}),
+        "beds_trend": beds_trend,
+        "daily_trend": daily_trend,
+    }
     if request.htmx and request.GET.get("part") == "trends":
         return render(request, "vacancies/dashboard.html#trends", context)
     stale_page = Paginator(areas.stale_homes(area), 50).get_page(request.GET.get("page"))
@@ -56,8 +90,10 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         board = getattr(home, "vacancies", None)
         home.freshness = freshness(board.last_confirmed_at if board else None)
     today = timezone.localdate()
+    visible = areas.areas_for(request.user)
     context |= {
-        "areas": areas.areas_for(request.user),
+        "areas": visible,
+        "area_form": AreaForm(initial={"area": area.key}, areas=visible),
         "totals": areas.totals_by_category(area),
         "closures": areas.closures(area),
         "bands": areas.freshness_bands(area),
@@ -71,7 +107,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def remind_one(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    area = areas.area_for(request.user, request.POST.get("area"))
+    area = _area(request, request.POST)
     home = get_object_or_404(area.homes(), pk=pk)
     if send_reminder(home, by=request.user):
         messages.success(request, f"Reminder sent to {home.name}.")
@@ -82,25 +118,23 @@ def remind_one(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def remind_all(request: HtmxHttpRequest) -> HttpResponse:
-    area = areas.area_for(request.user, request.POST.get("area"))
+    area = _area(request, request.POST)
     reminded, skipped = remind_stale(list(areas.stale_homes(area)), by=request.user)
     messages.success(
         request,
-        f"Reminders sent to {reminded} home{'s' if reminded != 1 else ''}."
+        f"Reminders sent to {reminded} home{pluralize(reminded)}."
         + (f" {skipped} skipped: reminded already today, or nobody to email." if skipped else ""),
     )
     return redirect(f"{_dashboard_url(area)}#stale-homes")
 
 
 def _dashboard_url(area) -> str:
-    from django.urls import reverse
-
     return f"{reverse('dashboard:dashboard')}?area={area.key}"
 
 
 @require_GET
 def position_csv(request: HtmxHttpRequest):
-    area = areas.area_for(request.user, request.GET.get("area"))
+    area = _area(request, request.GET)
     rows = (
         CategoryVacancy.objects.filter(area.scope("home__"), home__status="active")
         .select_related("home__vacancies", "home__local_authority")
@@ -126,7 +160,7 @@ def position_csv(request: HtmxHttpRequest):
 
 @require_GET
 def history_csv(request: HtmxHttpRequest):
-    area = areas.area_for(request.user, request.GET.get("area"))
+    area = _area(request, request.GET)
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "vacancies/history_extract_error.html", {"form": form, "area": area}, status=400)

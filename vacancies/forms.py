@@ -70,6 +70,10 @@ class CategoryForm(NhsFormMixin, forms.Form):
     def label(self) -> str:
         return CareCategory(self.category).label
 
+    def all_messages(self) -> list[str]:
+        """Every error, each as a sentence (the inline check while typing)."""
+        return [f"{message}." for messages in self.errors.values() for message in messages]
+
     def clean(self):
         cleaned = super().clean()
         counts = [cleaned.get(name) for name in ("capacity", "occupied", "vacant_accepting", "vacant_unavailable")]

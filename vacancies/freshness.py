@@ -16,7 +16,7 @@ STALE_AFTER = datetime.timedelta(hours=24)
 class Freshness:
     words: str  # "updated 3 hours ago"
     level: str  # fresh | stale | never
-    tag_class: str  # NHS.UK tag colour
+    colour: str  # its NHS.UK tag's colour
     exact: str  # "24 November 2026 at 09:41"
     iso: str
 
@@ -24,10 +24,15 @@ class Freshness:
     def is_stale(self) -> bool:
         return self.level != "fresh"
 
+    @property
+    def sentence(self) -> str:
+        """The words at the start of a sentence: "Updated 3 hours ago"."""
+        return self.words[:1].upper() + self.words[1:]
+
 
 def freshness(last_confirmed_at: datetime.datetime | None, now: datetime.datetime | None = None) -> Freshness:
     if last_confirmed_at is None:
-        return Freshness("never updated", "never", "nhsuk-tag--grey", "No figures have been entered yet", "")
+        return Freshness("never updated", "never", "grey", "No figures have been entered yet", "")
     now = now or timezone.now()
     age = now - last_confirmed_at
     if age < datetime.timedelta(minutes=1):
@@ -37,5 +42,5 @@ def freshness(last_confirmed_at: datetime.datetime | None, now: datetime.datetim
     local = timezone.localtime(last_confirmed_at)
     exact = f"{local:%-d %B %Y} at {local:%H:%M}"
     if age >= STALE_AFTER:
-        return Freshness(words, "stale", "nhsuk-tag--red", exact, local.isoformat())
-    return Freshness(words, "fresh", "nhsuk-tag--green", exact, local.isoformat())
+        return Freshness(words, "stale", "red", exact, local.isoformat())
+    return Freshness(words, "fresh", "green", exact, local.isoformat())

@@ -28,6 +28,15 @@ class CareCategory(models.TextChoices):
     RESPITE = "respite", "Short stay: respite"
 
 
+# The care categories' own order (as listed above): how every page and extract lists them.
+CATEGORY_ORDER = {value: index for index, value in enumerate(CareCategory.values)}
+
+
+def in_category_order(items, category=lambda item: item.category) -> list:
+    """``items`` sorted into the care categories' order; ``category`` reads an item's category."""
+    return sorted(items, key=lambda item: CATEGORY_ORDER[category(item)])
+
+
 class UnavailableReason(models.TextChoices):
     RESERVED = "reserved", "Reserved or held"
     STAFFING = "staffing", "Staffing"

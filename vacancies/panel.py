@@ -1,13 +1,13 @@
 """What a home's page shows about its beds: figures, freshness, closure, trend."""
 
 from vacancies.freshness import freshness
-from vacancies.models import CareCategory, HomeVacancies
+from vacancies.models import HomeVacancies, in_category_order
 from vacancies.trends import accepting_trend
 
 
 def vacancy_panel(home) -> dict:
     board = HomeVacancies.objects.filter(home=home).select_related("last_confirmed_by").first()
-    categories = sorted(home.categories.all(), key=lambda row: CareCategory.values.index(row.category))
+    categories = in_category_order(home.categories.all())
     return {
         "board": board,
         "categories": categories,

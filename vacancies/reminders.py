@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from homes.models import CareHome
-from tracker.models import Role
 from vacancies.freshness import freshness
 from vacancies.models import HomeVacancies, Reminder
 

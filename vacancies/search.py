@@ -1,30 +1,33 @@
-"""Finding a suitable bed: the search form and the query behind it.
+"""Finding a suitable bed: the search form and the one query behind the
+results page, their CSV, and each coordinator's shortlist.
 
-Search reads ``SearchEntry`` (``vacancies_searchentry``): one narrow row per
-home, or per home and care category, kept by the database
-(docs/adr/007-search-entries.md). One SQL query filters them (a bounding box
-on an index, then great-circle distance; array containment for bands and
-funding), counts them (a window) and takes a page of 25; vacancies/cards.py
-then reads those 25 homes in one more. The SQL is written here, from fixed
-fragments and parameters, because building it through the ORM cost more than
-running it (see docs/adr/005-search.md).
+Search reads ``SearchEntry``: one narrow row per home, or per home and care
+category, kept by the database (docs/adr/007-search-entries.md). One SQL
+query filters them (a bounding box on an index, then great-circle distance;
+array containment for bands and funding), counts them (a window), takes a
+page, and joins what a card says about each of the page's homes
+(``HOME_FACTS``). The shortlist reads the same facts. The SQL is written
+here, from fixed fragments and parameters, because building it through the
+ORM cost more than running it (docs/adr/005-search.md); its rows come back
+named, and its tables are the models' (tracker/sql.py).
 """
 
 import datetime
-import functools
 import math
 from dataclasses import dataclass
 
 from django import forms
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
-from homes.models import LocalAuthority
+from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
-from tracker.forms import FastSelect, NhsFormMixin
-from vacancies.models import BedSex, CareCategory
+from tracker.forms import NhsFormMixin
+from tracker.sql import named_rows, table, value
+from vacancies.models import BedSex, CareCategory, CategoryVacancy, HomeVacancies, SearchEntry, ShortlistEntry
 
 EARTH_RADIUS_MILES = 3958.8
 RADII = [("5", "5 miles"), ("10", "10 miles"), ("20", "20 miles"), ("50", "50 miles"), ("any", "Any distance")]
@@ -39,11 +42,39 @@ RATING_AT_LEAST = [
 SORTS = [("distance", "Distance"), ("beds", "Most vacant beds"), ("updated", "Most recently updated")]
 PAGE_SIZE = 25
 
+ENTRIES, HOMES, COUNCILS = table(SearchEntry), table(CareHome), table(LocalAuthority)
+BOARDS, CATEGORIES, SHORTLIST = table(HomeVacancies), table(CategoryVacancy), table(ShortlistEntry)
 
-@functools.cache
+# What a result card and a CSV row say about a home ``h`` (joined to its board
+# ``v`` and council ``la`` by HOME_JOINS from a row ``e`` with a home_id).
+# The one parameter: whose shortlist ``shortlisted`` looks in.
+HOME_FACTS = f"""h.name, h.town, h.postcode, h.phone, h.email, h.cqc_location_id, h.service_type, h.cqc_rating,
+       h.cqc_rating_date, la.name AS local_authority, COALESCE(v.closed_to_admissions, false) AS closed,
+       v.closed_reason, v.reopening_date, v.last_confirmed_at,
+       EXISTS (SELECT 1 FROM {SHORTLIST} s WHERE s.user_id = %s AND s.home_id = h.id) AS shortlisted,
+       (SELECT json_agg(json_build_object('category', c.category, 'accepting', c.vacant_accepting,
+                                          'sex', c.sex, 'closed', c.closed))
+          FROM {CATEGORIES} c WHERE c.home_id = h.id) AS categories"""  # noqa: S608 - constants only
+HOME_JOINS = f"""JOIN {HOMES} h ON h.id = e.home_id JOIN {COUNCILS} la ON la.id = h.local_authority_id
+  LEFT JOIN {BOARDS} v ON v.home_id = e.home_id"""
+SHORTLIST_SQL = f"""SELECT e.home_id, v.vacant_accepting_total AS beds, NULL::float AS distance, NULL::bigint AS total,
+       {HOME_FACTS}
+  FROM {SHORTLIST} e {HOME_JOINS}
+ WHERE e.user_id = %s
+ ORDER BY h.name, h.id"""  # noqa: S608 - constants only
+
+
+def shortlist_rows(user_id: int) -> list[dict]:
+    """A person's shortlist by name, as the same rows as a page of results (beds: the home's total)."""
+    return named_rows(SHORTLIST_SQL, [user_id, user_id])
+
+
 def council_choices() -> tuple[tuple[str, str], ...]:
-    """The 153 councils: reference data that changes only with a release (by migration)."""
-    return tuple(LocalAuthority.objects.councils().values_list("gss_code", "name"))
+    """The 153 councils: reference data that changes only with a release (by
+    migration), so each process keeps it (settings.CACHES "local") for an hour."""
+    return caches["local"].get_or_set(
+        "council-choices", lambda: tuple(LocalAuthority.objects.councils().values_list("gss_code", "name")), 60 * 60
+    )
 
 
 _ANYWHERE = (("", "Anywhere"),)
@@ -67,14 +98,14 @@ class SearchForm(NhsFormMixin, forms.Form):
     near = forms.CharField(
         label="Near postcode", required=False, max_length=10, help_text="A full postcode or a district, like LS6"
     )
-    radius = forms.ChoiceField(label="Within", choices=RADII, required=False, initial="20", widget=FastSelect)
+    radius = forms.ChoiceField(label="Within", choices=RADII, required=False, initial="20", widget=forms.Select)
     category = forms.ChoiceField(
         label="Care category", choices=[("", "Any care category"), *CareCategory.choices], required=False,
-        widget=FastSelect,
+        widget=forms.Select,
     )  # fmt: skip
     sex = forms.ChoiceField(
         label="Bed for", choices=[("", "Anyone"), (BedSex.FEMALE, "A woman"), (BedSex.MALE, "A man")], required=False,
-        widget=FastSelect,
+        widget=forms.Select,
     )  # fmt: skip
     min_beds = forms.IntegerField(
         label="At least this many vacant beds", min_value=0, max_value=500, required=False, initial=1,
@@ -86,9 +117,9 @@ class SearchForm(NhsFormMixin, forms.Form):
     funding = forms.MultipleChoiceField(
         label="Funding accepted", choices=Funding.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    rating = forms.ChoiceField(label="CQC rating", choices=RATING_AT_LEAST, required=False, widget=FastSelect)
+    rating = forms.ChoiceField(label="CQC rating", choices=RATING_AT_LEAST, required=False, widget=forms.Select)
     updated = forms.ChoiceField(
-        label="Updated within", choices=UPDATED_WITHIN, required=False, initial="any", widget=FastSelect
+        label="Updated within", choices=UPDATED_WITHIN, required=False, initial="any", widget=forms.Select
     )
     open = forms.ChoiceField(
         label="Show",
@@ -98,10 +129,10 @@ class SearchForm(NhsFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     la = forms.ChoiceField(
-        label="Local authority", choices=lambda: _ANYWHERE + council_choices(), required=False, widget=FastSelect
+        label="Local authority", choices=lambda: _ANYWHERE + council_choices(), required=False, widget=forms.Select
     )
     name = forms.CharField(label="Name contains", required=False, max_length=100)
-    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False, widget=FastSelect)
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False, widget=forms.Select)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +165,7 @@ def _data_with_defaults(params) -> dict:
 
 @dataclass
 class Search:
-    """A search: its form, what it filters on (SQL over ``vacancies_searchentry e``), and its order."""
+    """A search: its form, what it filters on (SQL over the search entries ``e``), and its order."""
 
     form: SearchForm
     active: dict  # filter name -> its value, for the "relax a filter" hints and the summary
@@ -149,37 +180,38 @@ class Search:
     def has_location(self) -> bool:
         return self.form.location is not None
 
+    @property
+    def sort_label(self) -> str:
+        return dict(SORTS)[self.sort].lower()
+
+    @property
+    def more_filters_chosen(self) -> bool:
+        """Whether a filter under "More filters" has a value (so it opens)."""
+        return any(self.form[name].value() for name in ("bands", "funding", "rating", "la", "name"))
+
     def _select(self, columns: str, columns_params: list, rest: str = "", rest_params=()) -> tuple[str, list]:
         # Every fragment is a constant of this module; every value is a parameter.
-        sql = f"SELECT {columns} FROM vacancies_searchentry e WHERE {' AND '.join(self.conditions)} {rest}"  # noqa: S608
+        sql = f"SELECT {columns} FROM {ENTRIES} e WHERE {' AND '.join(self.conditions)} {rest}"  # noqa: S608
         return sql, [*columns_params, *self.params, *rest_params]
 
     def count(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(*self._select("count(*)", []))
-            return cursor.fetchone()[0]
+        return value(*self._select("count(*)", []))
 
-    def rows(self, offset: int, limit: int, columns: str = "", joins: str = "", params=()) -> list[tuple]:
-        """(home id, beds, distance, how many match in all, *columns), in order.
-        ``columns`` (with ``joins`` and their ``params``) add facts about the
-        homes of the page, joined once the page is chosen."""
-        sql, values = self._select(
+    def rows(self, offset: int, limit: int, *, user_id: int | None) -> list[dict]:
+        """A page of results in order, each a dict: the home's ``home_id``, ``beds`` (the
+        chosen category's, or the home's), ``distance`` in miles (or None), ``total``
+        matching homes, and ``HOME_FACTS`` (``shortlisted`` by ``user_id``)."""
+        page, values = self._select(
             f"e.home_id, e.beds, {self.distance} AS distance, count(*) OVER () AS total, e.name, e.last_confirmed_at",
             self.distance_params,
             f"ORDER BY {self.order} LIMIT %s OFFSET %s",
             [limit, offset],
         )
-        if columns:
-            # The same order again outside: the 25 rows, not the search, are sorted.
-            sql = (
-                f"SELECT e.home_id, e.beds, e.distance, e.total, {columns} FROM ({sql}) e {joins} ORDER BY {self.order}"  # noqa: S608
-            )
-            values = [*params, *values]
-        else:
-            sql = f"SELECT home_id, beds, distance, total FROM ({sql}) e"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            return cursor.fetchall()
+        # The facts are joined once the page is chosen; the same order again outside
+        # sorts the page's rows, not the search's.
+        sql = f"""SELECT e.home_id, e.beds, e.distance, e.total, {HOME_FACTS}
+                    FROM ({page}) e {HOME_JOINS} ORDER BY {self.order}"""  # noqa: S608
+        return named_rows(sql, [user_id, *values])
 
 
 # Great-circle distance (haversine) in miles from a point given by three
@@ -187,7 +219,7 @@ class Search:
 DISTANCE_SQL = f"""({2 * EARTH_RADIUS_MILES} * asin(sqrt(power(sin((radians(e.latitude) - %s) / 2), 2)
     + %s * cos(radians(e.latitude)) * power(sin((radians(e.longitude) - %s) / 2), 2))))"""
 ORDERS = {
-    "distance": "3, e.beds DESC NULLS LAST, e.name, e.home_id",
+    "distance": "distance, e.beds DESC NULLS LAST, e.name, e.home_id",
     "beds": "e.beds DESC NULLS LAST, e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
     "updated": "e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
 }
@@ -222,7 +254,7 @@ def build(params, *, drop: str | None = None) -> Search:
         active["category"] = CareCategory(category).label
     if min_beds := clean.get("min_beds"):
         where("e.beds >= %s", min_beds)
-        active["min_beds"] = f"At least {min_beds} vacant bed{'s' if min_beds != 1 else ''}"
+        active["min_beds"] = f"At least {min_beds} vacant bed{pluralize(min_beds)}"
     if sex := clean.get("sex") or "":
         where({BedSex.FEMALE: "e.suits_female", BedSex.MALE: "e.suits_male"}[sex])
         active["sex"] = "For a woman" if sex == BedSex.FEMALE else "For a man"
@@ -242,11 +274,11 @@ def build(params, *, drop: str | None = None) -> Search:
         where("e.last_confirmed_at >= %s", timezone.now() - UPDATED_DELTA[updated])
         active["updated"] = f"Updated within {dict(UPDATED_WITHIN)[updated]}"
     if la := clean.get("la"):
-        where("e.local_authority_id = (SELECT id FROM homes_localauthority WHERE gss_code = %s)", la)
+        where(f"e.local_authority_id = (SELECT id FROM {COUNCILS} WHERE gss_code = %s)", la)  # noqa: S608
         active["la"] = dict(form.fields["la"].choices).get(la, la)
     if name := (clean.get("name") or "").strip():
         # The homes' trigram index on UPPER(name) answers this.
-        where("e.home_id IN (SELECT id FROM homes_carehome WHERE UPPER(name) LIKE UPPER(%s))", _like_pattern(name))
+        where(f"e.home_id IN (SELECT id FROM {HOMES} WHERE UPPER(name) LIKE UPPER(%s))", _like_pattern(name))  # noqa: S608
         active["name"] = f"Name contains “{name}”"
 
     distance, distance_params = "NULL::float", []
@@ -311,19 +343,19 @@ class CountedPaginator(Paginator):
 MAX_PAGE = 10_000
 
 
-def page_of(search: Search, number: str | None, **columns) -> tuple[Page, list[tuple]]:
+def page_of(search: Search, number: str | None, *, user_id: int | None) -> tuple[Page, list[dict]]:
     """The page asked for (the last one if past the end, the first if nonsense), and
-    its rows (``Search.rows``; ``columns`` as there), with the total from the same query."""
+    its rows (``Search.rows``), with the total from the same query."""
     try:
         wanted = min(max(int(number or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         wanted = 1
-    rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE, **columns)
+    rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE, user_id=user_id)
     if rows:
-        total = rows[0][3]
+        total = rows[0]["total"]
     elif wanted > 1 and (total := search.count()):
         wanted = math.ceil(total / PAGE_SIZE)  # past the end: the last page
-        rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE, **columns)
+        rows = search.rows((wanted - 1) * PAGE_SIZE, PAGE_SIZE, user_id=user_id)
     else:
         total, wanted = 0, 1
     return Page([], wanted, CountedPaginator(total, PAGE_SIZE)), rows

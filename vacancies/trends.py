@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from vacancies.models import CareCategory, CategoryVacancy, VacancyChange
+from vacancies.models import CareCategory, CategoryVacancy, VacancyChange, in_category_order
 
 PALETTE = ["#005eb8", "#007f3b", "#d5281b", "#330072", "#ffb81c", "#41b6e6", "#7c2855", "#425563"]
 
@@ -62,10 +62,23 @@ class Trend:
         return self
 
     @property
+    def first_day(self) -> str:
+        return f"{self.days[0]:%-d %B}"
+
+    @property
+    def last_day(self) -> str:
+        return f"{self.days[-1]:%-d %B %Y}"
+
+    @property
+    def table_head(self) -> list[str]:
+        """The figures table's column headings (numeric columns end "#": templates/components/nhsuk.jinja)."""
+        return ["Day", *(f"{series.label}#" for series in self.series)]
+
+    @property
     def rows(self) -> list[dict]:
         """The same figures as a table, newest first."""
         return [
-            {"day": day, "values": [series.values[i] for series in self.series]}
+            {"day": day, "label": f"{day:%a %-d %b}", "values": [series.values[i] for series in self.series]}
             for i, day in reversed(list(enumerate(self.days)))
         ]
 
@@ -96,7 +109,7 @@ def accepting_trend(home, days: int = 30, today: datetime.date | None = None) ->
                 value[category] = int(old_value) if old_value != "" else None
     series = [
         Series(CareCategory(category).label, PALETTE[i % len(PALETTE)], [closing[category][d] for d in day_list])
-        for i, category in enumerate(sorted(current, key=lambda c: CareCategory.values.index(c)))
+        for i, category in enumerate(in_category_order(current, lambda category: category))
     ]
     highest = max((v for s in series for v in s.values if v is not None), default=0)
     return Trend(days=day_list, series=series, max_value=max(highest, 1)).layout()

@@ -5,9 +5,10 @@ from vacancies import views
 app_name = "vacancies"
 
 urlpatterns = [
-    path("", views.my_homes, name="my_homes"),
-    path("confirm-all/", views.confirm_all, name="confirm_all"),
-    path("<int:pk>/", views.update, name="update"),
-    path("<int:pk>/confirm/", views.confirm, name="confirm"),
-    path("<int:pk>/check/<str:category>/", views.check, name="check"),
+    path("homes/<int:pk>/", views.home_page, name="home"),
+    path("my-homes/", views.my_homes, name="my_homes"),
+    path("my-homes/confirm-all/", views.confirm_all, name="confirm_all"),
+    path("my-homes/<int:pk>/", views.update, name="update"),
+    path("my-homes/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("my-homes/<int:pk>/check/<str:category>/", views.check, name="check"),
 ]

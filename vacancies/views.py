@@ -1,27 +1,64 @@
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import audit, permissions
+from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, VIEW_HOME
+from accounts.roles import roles_for
+from homes.access import home_or_404
 from homes.models import CareHome
-from tracker import audit
-from tracker.roles import roles_for
-from tracker.views import HtmxHttpRequest
-from vacancies.cards import url_for_each
+from tracker.components import macro
+from tracker.forms import NhsFormMixin
+from tracker.http import HtmxHttpRequest
+from vacancies.cards import shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, HomeClosureForm
 from vacancies.freshness import STALE_AFTER, freshness
-from vacancies.models import CareCategory, CategoryVacancy
+from vacancies.models import CareCategory, CategoryVacancy, ShortlistEntry, in_category_order
+from vacancies.panel import vacancy_panel
 from vacancies.updates import Conflict, board_for, confirm_no_change, save_vacancies
 
 
-def _editable_home(user, pk: int) -> CareHome:
-    """A home this user may update; 404 for anyone else."""
-    return get_object_or_404(CareHome.objects.editable_by(user).select_related("provider"), pk=pk)
+@require_GET
+def home_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A home's page: its beds, freshness and trend, its details, and what this person may do with it."""
+    home = home_or_404(request.user, pk, VIEW_HOME, "provider", "local_authority__region")
+    roles = roles_for(request.user)
+    context = {
+        "home": home,
+        "can_edit": UPDATE_HOME.allows(roles, home),
+        "can_manage_staff": MANAGE_STAFF.allows(roles, home),
+        "can_read_history": ADMINISTER_HOME.allows(roles, home),
+        "vacancy": vacancy_panel(home),
+        "can_shortlist": permissions.may_search(roles),
+        "back": _search_back_link(request),
+    }
+    if context["can_shortlist"]:
+        shortlisted = ShortlistEntry.objects.filter(user=request.user, home=home).exists()
+        context["shortlist_button"] = shortlist_button(request, home, shortlisted)
+    return render(request, "vacancies/home.html", context)
+
+
+def _search_back_link(request) -> str:
+    """Back to the search results this home was opened from, filters intact."""
+    back = request.GET.get("back", "")
+    return f"{reverse('search:search')}?{back}" if back else ""
+
+
+class MyHomesFilter(NhsFormMixin, forms.Form):
+    stale = forms.BooleanField(
+        label="Only homes not updated in the last 24 hours",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "nhsuk-checkboxes--small"}),
+    )
 
 
 def _with_board(homes):
@@ -32,7 +69,7 @@ def _with_board(homes):
 
 
 def _my_homes(request):
-    homes = _with_board(CareHome.objects.editable_by(request.user).active())
+    homes = _with_board(CareHome.objects.allowed(UPDATE_HOME, request.user).active())
     if request.GET.get("stale"):
         homes = homes.filter(
             Q(vacancies__isnull=True)
@@ -45,7 +82,9 @@ def _my_homes(request):
 def _with_freshness(homes):
     """Freshness and links for each home card (the links made once a page: a
     provider admin's page has 100 homes)."""
-    detail, update, confirm = (url_for_each(name) for name in ("homes:detail", "vacancies:update", "vacancies:confirm"))
+    detail, update, confirm = (
+        url_for_each(name) for name in ("vacancies:home", "vacancies:update", "vacancies:confirm")
+    )
     for home in homes:
         board = getattr(home, "vacancies", None)
         home.freshness = freshness(board.last_confirmed_at if board else None)
@@ -56,12 +95,18 @@ def _with_freshness(homes):
 @require_GET
 @vary_on_headers("HX-Request")
 def my_homes(request: HtmxHttpRequest) -> HttpResponse:
-    if not roles_for(request.user).updates_homes:
+    if not permissions.keeps_homes(roles_for(request.user)):
         raise Http404
     homes = _my_homes(request)
     page = Paginator(homes, 100).get_page(request.GET.get("page"))
     _with_freshness(page.object_list)
-    context = {"page": page, "stale_only": bool(request.GET.get("stale")), "total": page.paginator.count}
+    stale_only = bool(request.GET.get("stale"))
+    context = {
+        "page": page,
+        "stale_only": stale_only,
+        "total": page.paginator.count,
+        "filter_form": MyHomesFilter(initial={"stale": stale_only}),
+    }
     template = "vacancies/my_homes.html#home_list" if request.htmx else "vacancies/my_homes.html"
     return render(request, template, context)
 
@@ -69,13 +114,13 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """ "No change today": one tap."""
-    home = _editable_home(request.user, pk)
+    home = home_or_404(request.user, pk, UPDATE_HOME, "provider")
     confirmed = confirm_no_change([home], request.user)
     if confirmed:
         audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})")
     if request.htmx:
-        home = _my_homes_one(request, pk)
-        return render(request, "vacancies/my_homes.html#home_row", {"home": home, "just_confirmed": bool(confirmed)})
+        card = macro("home_card", "vacancies/home_cards.jinja")
+        return HttpResponse(card(_my_homes_one(request, pk), get_token(request), just_confirmed=bool(confirmed)))
     if confirmed:
         messages.success(request, f"{home.name}: confirmed no change. Its figures are now marked as current.")
     else:
@@ -90,7 +135,7 @@ def _my_homes_one(request, pk):
 
 @require_POST
 def confirm_all(request: HtmxHttpRequest) -> HttpResponse:
-    if not roles_for(request.user).updates_homes:
+    if not permissions.keeps_homes(roles_for(request.user)):
         raise Http404
     homes = list(_my_homes(request))
     confirmed = confirm_no_change(homes, request.user)
@@ -109,14 +154,14 @@ def _category_forms(home, data=None):
     rows = {row.category: row for row in home.categories.all()}
     forms = [
         CategoryForm(data, category=category, initial=CategoryForm.initial_from(row))
-        for category, row in sorted(rows.items(), key=lambda item: CareCategory.values.index(item[0]))
+        for category, row in in_category_order(rows.items(), lambda item: item[0])
     ]
     return forms, set(rows)
 
 
 @require_http_methods(["GET", "POST"])
 def update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = _editable_home(request.user, pk)
+    home = home_or_404(request.user, pk, UPDATE_HOME, "provider")
     board = board_for(home)
     data = request.POST if request.method == "POST" else None
     category_forms, offered = _category_forms(home, data)
@@ -196,7 +241,7 @@ def _error_summary(forms) -> list[tuple[str, str]]:
 @require_POST
 def check(request: HtmxHttpRequest, pk: int, category: str) -> HttpResponse:
     """Inline validation while typing: one category's messages, nothing saved."""
-    _editable_home(request.user, pk)
+    home_or_404(request.user, pk, UPDATE_HOME)
     if category not in CareCategory.values:
         raise Http404
     form = CategoryForm(request.POST, category=category)

@@ -134,7 +134,7 @@ def sign_in(live_server, assert_accessible):
             page.get_by_role("textbox", name="Code").fill(code_for(device))
             page.get_by_role("button", name="Turn on two-factor authentication").click()
             assert_accessible(page)
-            page.get_by_role("link", name="I have saved my recovery codes").click()
+            page.get_by_role("button", name="I have saved my recovery codes").click()
         elif heading.startswith("Enter the code"):
             device = TOTPDevice.objects.get(user__email=email, confirmed=True)
             page.get_by_role("textbox", name="Code").fill(code_for(device))

@@ -1,10 +1,10 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from accounts.models import AuditEvent, Role
 from homes.models import LocalAuthority
 from tests.conftest import with_authenticator
 from tests.factories import MembershipFactory, UserFactory
-from tracker.models import AuditEvent, Role
 
 
 def test_service_admin_resets_a_council_admins_lost_phone(page, live_server, sign_in, assert_accessible):
@@ -14,7 +14,7 @@ def test_service_admin_resets_a_council_admins_lost_phone(page, live_server, sig
     )
     UserFactory(email="service@example.org", is_superuser=True, is_staff=True)
     sign_in(page, "service@example.org")  # sets up their own app on the way
-    page.goto(f"{live_server.url}/admin/tracker/user/?q=lost.phone")
+    page.goto(f"{live_server.url}/admin/accounts/user/?q=lost.phone")
     page.locator(f'input[name="_selected_action"][value="{lost.pk}"]').check()
     page.locator('select[name="action"]').select_option("reset_two_factor")
     page.get_by_role("button", name="Run", exact=True).click()

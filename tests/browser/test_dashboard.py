@@ -4,9 +4,9 @@ from django.utils import timezone
 
 
 def test_council_admin_sees_the_area_and_reminds_a_stale_home(page, live_server, sign_in, assert_accessible):
+    from accounts.models import Role
     from tests.factories import CareHomeFactory, MembershipFactory, local_authority
     from tests.vacancy_helpers import give_figures
-    from tracker.models import Role
     from vacancies.models import HomeVacancies
     from vacancies.snapshots import take_snapshot
 

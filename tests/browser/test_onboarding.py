@@ -4,15 +4,15 @@ from django.core import mail
 
 
 def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, sign_in, assert_accessible):
+    from accounts.models import Role
     from tests.factories import MembershipFactory, local_authority
-    from tracker.models import Role
 
     MembershipFactory(
         role=Role.COUNCIL_ADMIN, local_authority=local_authority("E08000035"), user__email="c@example.org"
     )
     sign_in(page, "c@example.org")
     page.get_by_role("link", name="Care homes").first.click()
-    page.get_by_role("link", name="Add a care home").click()
+    page.get_by_role("button", name="Add a care home").click()
     assert_accessible(page)
 
     page.get_by_label("CQC location ID").fill("1-555000111")

@@ -4,9 +4,9 @@ from django.utils import timezone
 
 
 def test_manager_confirms_no_change_and_updates_a_count_on_a_phone(phone_page, live_server, sign_in, assert_accessible):
+    from accounts.models import Role
     from tests.factories import CareHomeFactory, MembershipFactory
     from tests.vacancy_helpers import give_figures
-    from tracker.models import Role
     from vacancies.models import CategoryVacancy, HomeVacancies
 
     home = CareHomeFactory(name="Headingley Park")
@@ -23,7 +23,7 @@ def test_manager_confirms_no_change_and_updates_a_count_on_a_phone(phone_page, l
     page.get_by_text("Updated just now").wait_for()
     assert HomeVacancies.objects.get(home=home).last_confirmed_at > timezone.now() - datetime.timedelta(minutes=1)
 
-    page.get_by_role("link", name="Update vacancies for Headingley Park").click()
+    page.get_by_role("button", name="Update vacancies for Headingley Park").click()
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling on a phone
     page.get_by_label("Occupied").fill("19")

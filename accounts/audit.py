@@ -1,0 +1,89 @@
+"""The audit trail: sign-ins, failed sign-ins, roles, homes and vacancies.
+
+``record()`` writes one AuditEvent. It finds who and where from the current
+request (kept by AuditMiddleware in a context variable), so model signals,
+which have no request, can record too.
+"""
+
+from contextvars import ContextVar
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from accounts.models import AuditEvent, Membership
+
+_request: ContextVar = ContextVar("audit_request", default=None)
+Action = AuditEvent.Action
+
+
+class AuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def client_ip(request) -> str | None:
+    """The client's address; behind TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For."""
+    from django.conf import settings
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    if proxies and len(hops) >= proxies:
+        return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action: str, *, user=None, email: str = "", target="", detail: str = "", request=None) -> AuditEvent:
+    request = request or _request.get()
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    return AuditEvent.objects.create(
+        action=action,
+        user=user,
+        email=email or (user.email if user else ""),
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
+        target=str(target)[:200],
+        detail=detail[:500],
+    )
+
+
+@receiver(user_logged_in)
+def _signed_in(sender, request, user, **kwargs):
+    record(Action.SIGN_IN, user=user, request=request)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(Action.SIGN_OUT, user=user, request=request)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    record(Action.SIGN_IN_FAILED, email=str(credentials.get("username", ""))[:254], request=request)
+
+
+@receiver(post_save, sender=Membership)
+def _membership_added(sender, instance, created, **kwargs):
+    if created:
+        scope = instance.home or instance.provider or instance.local_authority or ""
+        record(
+            Action.MEMBERSHIP_ADDED, target=instance.user.email, detail=f"{instance.get_role_display()} {scope}".strip()
+        )
+
+
+@receiver(post_delete, sender=Membership)
+def _membership_removed(sender, instance, **kwargs):
+    scope = instance.home or instance.provider or instance.local_authority or ""
+    record(
+        Action.MEMBERSHIP_REMOVED, target=instance.user.email, detail=f"{instance.get_role_display()} {scope}".strip()
+    )

@@ -1,0 +1,72 @@
+"""The audit trail for service admins: filter, read, export."""
+
+import datetime
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from accounts.models import AuditEvent
+from accounts.roles import roles_for
+from tracker.csv_export import csv_response
+from tracker.forms import NhsFormMixin
+
+
+class AuditFilterForm(NhsFormMixin, forms.Form):
+    all_optional = True
+    action = forms.ChoiceField(label="What", choices=[("", "Everything"), *AuditEvent.Action.choices], required=False)
+    who = forms.CharField(label="Email contains", required=False, max_length=254)
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _events(request):
+    if not permissions.reads_audit_trail(roles_for(request.user)):
+        raise Http404
+    form = AuditFilterForm(request.GET)
+    events = AuditEvent.objects.select_related("user")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["who"]:
+            events = events.filter(email__icontains=data["who"])
+        if data["start"]:
+            events = events.filter(
+                at__gte=timezone.make_aware(datetime.datetime.combine(data["start"], datetime.time.min))
+            )
+        if data["end"]:
+            end = timezone.make_aware(datetime.datetime.combine(data["end"], datetime.time.min))
+            events = events.filter(at__lt=end + datetime.timedelta(days=1))
+    return form, events
+
+
+@require_GET
+def audit_log(request) -> HttpResponse:
+    form, events = _events(request)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+def audit_csv(request):
+    _form, events = _events(request)
+    rows = (
+        [
+            timezone.localtime(e.at).isoformat(),
+            e.get_action_display(),
+            e.email,
+            e.ip_address or "",
+            e.target,
+            e.detail,
+            e.user_agent,
+        ]
+        for e in events.iterator(chunk_size=2000)
+    )
+    return csv_response("audit.csv", ["When", "What", "Who", "From", "To what", "Detail", "Browser"], rows)

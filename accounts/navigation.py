@@ -1,0 +1,34 @@
+"""The header's menu: the sections a person's roles open, in header order."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.roles import roles_for
+
+# (label, url name, who sees it)
+SECTIONS = [
+    ("Find a bed", "search:search", permissions.may_search),
+    ("Shortlist", "search:shortlist", permissions.may_search),
+    ("Area dashboard", "dashboard:dashboard", permissions.may_see_areas),
+    ("My homes", "vacancies:my_homes", permissions.keeps_homes),
+    ("Care homes", "homes:council_homes", permissions.may_onboard),
+    ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
+    ("Audit", "audit", permissions.reads_audit_trail),
+    ("Admin", "admin:index", lambda roles: roles.is_service_admin),
+]
+
+
+def navigation(request):
+    """Context processor: the menu, the person's roles, and the service's name."""
+    roles = roles_for(getattr(request, "user", None))
+    items = [
+        {"label": label, "url": reverse(url_name), "current": False}
+        for label, url_name, allowed in SECTIONS
+        if allowed(roles)
+    ]
+    # The current section is the longest link the path starts with.
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
+    return {"service_name": settings.SERVICE_NAME, "phase": settings.PHASE, "nav_items": items, "roles": roles}

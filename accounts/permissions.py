@@ -1,0 +1,155 @@
+"""Who may do what: every rule of the portal, stated once (docs/adr/002-roles.md).
+
+A person's ``Roles`` (read once a request) say which homes, providers and
+councils they hold a role for. The rules below say what those roles allow,
+and the rest of the code asks them and nothing else:
+
+- pages a role opens: ``may_search(roles)`` and the other ``may_*`` functions;
+- homes a person may reach, as a filter: ``UPDATE_HOME.homes(roles)``
+  (``CareHome.objects.allowed(UPDATE_HOME, user)``), or through a relation:
+  ``UPDATE_HOME.homes(roles, through="home__")``;
+- one home already loaded: ``UPDATE_HOME.allows(roles, home)``, no query.
+
+Service admins may do everything. Filters and checks are made from the same
+grants, so they cannot disagree (tests/test_permissions.py checks every rule
+both ways for every role).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from accounts.roles import Roles
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class HomeRule:
+    """Which roles grant one thing over a care home."""
+
+    name: str
+    staff: bool = False  # home staff, over their own home
+    provider: bool = False  # provider admins, over their provider's homes
+    council: bool = False  # council admins, over the homes in their council area
+    every_home_to_coordinators: bool = False  # discharge coordinators, over every home
+    every_home_to_councils: bool = False  # council admins, over every home (reading only)
+
+    def _everywhere(self, roles: Roles) -> bool:
+        return (
+            roles.is_service_admin
+            or (self.every_home_to_coordinators and roles.is_coordinator)
+            or (self.every_home_to_councils and roles.is_council_admin)
+        )
+
+    def homes(self, roles: Roles, through: str = "") -> Q:
+        """The homes this rule lets ``roles`` reach, as a filter on CareHome, or on a
+        model that reaches a home ``through`` a relation ("home__")."""
+        if self._everywhere(roles):
+            return Q()
+        grants = [
+            Q(**{f"{through}pk__in" if through else "pk__in": roles.home_ids})
+            if self.staff and roles.home_ids
+            else None,
+            Q(**{f"{through}provider_id__in": roles.provider_ids}) if self.provider and roles.provider_ids else None,
+            Q(**{f"{through}local_authority_id__in": roles.council_la_ids})
+            if self.council and roles.council_la_ids
+            else None,
+        ]
+        found = NOTHING
+        for grant in grants:
+            if grant is not None:
+                found = grant if found is NOTHING else found | grant
+        return found
+
+    def allows(self, roles: Roles, home) -> bool:
+        """Whether this rule lets ``roles`` do its thing to ``home`` (already loaded: no query)."""
+        return (
+            self._everywhere(roles)
+            or (self.staff and home.pk in roles.home_ids)
+            or (self.provider and home.provider_id in roles.provider_ids)
+            or (self.council and home.local_authority_id in roles.council_la_ids)
+        )
+
+
+# Read a home's page: its details, vacancies and trend.
+VIEW_HOME = HomeRule(
+    "view", staff=True, provider=True, council=True, every_home_to_coordinators=True, every_home_to_councils=True
+)
+# Keep a home's details and vacancies current.
+UPDATE_HOME = HomeRule("update", staff=True, provider=True, council=True)
+# Invite and remove a home's staff.
+MANAGE_STAFF = HomeRule("manage staff", provider=True, council=True)
+# Look after a home for the council: its history of changes, reminders, imports, onboarding records.
+ADMINISTER_HOME = HomeRule("administer", council=True)
+
+HOME_RULES = [VIEW_HOME, UPDATE_HOME, MANAGE_STAFF, ADMINISTER_HOME]
+
+
+# --- pages a role opens -------------------------------------------------------
+
+
+def keeps_homes(roles: Roles) -> bool:
+    """Has a "My homes" list: keeps some homes' figures current."""
+    return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin or roles.is_council_admin
+
+
+def may_search(roles: Roles) -> bool:
+    """Finds beds, keeps a shortlist."""
+    return roles.is_service_admin or roles.is_coordinator or roles.is_council_admin
+
+
+def may_onboard(roles: Roles) -> bool:
+    """Adds homes (one by one or from a CQC file) and lists the council's homes."""
+    return roles.is_service_admin or roles.is_council_admin
+
+
+def may_see_areas(roles: Roles) -> bool:
+    """Opens the area dashboard."""
+    return roles.is_service_admin or roles.is_council_admin
+
+
+def may_see_council(roles: Roles, local_authority_id: int) -> bool:
+    """Sees one council's area: its dashboard, reminders and extracts."""
+    return roles.is_service_admin or local_authority_id in roles.council_la_ids
+
+
+def may_see_every_area(roles: Roles) -> bool:
+    """Sees England, every region and every council."""
+    return roles.is_service_admin
+
+
+def manages_invitations(roles: Roles) -> bool:
+    return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin
+
+
+def reads_audit_trail(roles: Roles) -> bool:
+    return roles.is_service_admin
+
+
+def holds_admin_power(roles: Roles) -> bool:
+    """Council and service admins: a second factor always, and shorter sessions."""
+    return roles.is_service_admin or roles.is_council_admin
+
+
+# --- other records --------------------------------------------------------------
+
+
+def invitations(roles: Roles) -> Q:
+    """Invitations a person may see, resend and revoke: to the homes whose staff
+    they manage, and to their own provider or council."""
+    if roles.is_service_admin:
+        return Q()
+    found = MANAGE_STAFF.homes(roles, through="home__")
+    if roles.provider_ids:
+        found = found | Q(provider_id__in=roles.provider_ids)
+    if roles.council_la_ids:
+        found = found | Q(local_authority_id__in=roles.council_la_ids)
+    return found
+
+
+def import_jobs(roles: Roles, user) -> Q:
+    """CSV imports a person may follow: their own, and their council's (shared by its admins)."""
+    if roles.is_service_admin:
+        return Q()
+    return Q(uploaded_by=user) | Q(local_authority_id__in=roles.council_la_ids)

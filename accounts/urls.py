@@ -1,0 +1,46 @@
+"""Signing in and out, passwords, two-factor, invitations and the audit trail."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import audit_views, forms, invitations, two_factor, views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=forms.SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=forms.PasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            extra_email_context={"site_name": "Care Capacity Tracker"},
+        ),
+        name="password_reset",
+    ),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
+        name="password_change",
+    ),
+    path("account/password/changed/", views.password_changed, name="password_change_done"),
+    path("account/two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("invitations/", invitations.invitation_list, name="invitations"),
+    path("invitations/<int:pk>/resend/", invitations.resend, name="resend_invitation"),
+    path("invitations/<int:pk>/revoke/", invitations.revoke, name="revoke_invitation"),
+    path("invitations/accept/<str:token>/", invitations.accept, name="accept_invitation"),
+    path("audit/", audit_views.audit_log, name="audit"),
+    path("audit.csv", audit_views.audit_csv, name="audit_csv"),
+]

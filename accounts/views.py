@@ -1,0 +1,23 @@
+"""The signed-in start page, and what follows a password change."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from accounts.roles import roles_for
+from tracker.http import HtmxHttpRequest
+
+
+@require_GET
+def start(request: HtmxHttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    if permissions.keeps_homes(roles) and not (permissions.may_search(roles) or permissions.may_onboard(roles)):
+        return redirect("vacancies:my_homes")  # care home staff: straight to their homes
+    return render(request, "start.html")
+
+
+def password_changed(request: HtmxHttpRequest) -> HttpResponse:
+    messages.success(request, "Your password has been changed.")
+    return redirect("start")

@@ -1,0 +1,53 @@
+"""The NHS.UK components (templates/components/nhsuk.jinja) as Django templates call them (tracker/components.py)."""
+
+from django.core.paginator import Paginator
+from django.template import Context, Template
+from django.test import RequestFactory
+
+
+def render(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_a_component_escapes_what_it_is_given_and_keeps_what_is_safe():
+    from django.utils.safestring import mark_safe
+
+    html = render('{% nhsuk "tag" text=words colour="green" %}', words="<b>Fresh</b>")
+    assert html == '<strong class="nhsuk-tag nhsuk-tag--green">&lt;b&gt;Fresh&lt;/b&gt;</strong>'
+    html = render(
+        '{% nhsuk "button" html=words variant="secondary" small=True %}', words=mark_safe("Add <span>x</span>")
+    )
+    assert html == (
+        '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" '
+        'data-module="nhsuk-button">Add <span>x</span></button>'
+    )
+
+
+def test_a_block_component_wraps_its_content_and_takes_attributes():
+    html = render(
+        '{% nhsukblock "fieldset" legend="Nursing" heading=True attr_hx_post=url %}<p>{{ x }}</p>{% endnhsukblock %}',
+        url="/check/?a=1&b=2",
+        x="<i>",
+    )
+    assert 'hx-post="/check/?a=1&amp;b=2"' in html
+    assert '<h2 class="nhsuk-fieldset__heading">Nursing</h2>' in html
+    assert "<p>&lt;i&gt;</p>" in html
+
+
+def test_a_table_marks_numeric_and_hidden_headings():
+    html = render('{% nhsukblock "table" caption="Beds" head="Home|Beds#|~Actions" %}{% endnhsukblock %}')
+    assert '<th class="nhsuk-table__header" scope="col">Home</th>' in html
+    assert '<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Beds</th>' in html
+    assert '<span class="nhsuk-u-visually-hidden">Actions</span>' in html
+
+
+def test_pagination_keeps_every_parameter_of_the_page():
+    """Next and Previous keep the filters: the first one (often the postcode) was once lost to ``??``."""
+    request = RequestFactory().get("/find-a-bed/", {"near": "LS6 2AD", "category": "nursing", "page": "2"})
+    page = Paginator(range(100), 25).get_page(2)
+    html = render("{% pagination page %}", request=request, page=page)
+    assert 'href="?near=LS6+2AD&amp;category=nursing&amp;page=3"' in html
+    assert 'href="?near=LS6+2AD&amp;category=nursing&amp;page=1"' in html
+    assert "??" not in html
+    assert "Page 3 of 4" in html
+    assert render("{% pagination page %}", request=request, page=Paginator(range(5), 25).get_page(1)).strip() == ""
