@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -211,6 +212,21 @@ class CareHome(models.Model):
         ]
 
 
+# History entries that are not a field of the home.
+_EVENT_LABELS = {"onboarded": "Onboarded", "imported": "Imported from CSV"}
+
+
+def field_label(name: str) -> str:
+    """'cqc_rating' -> 'CQC rating': a history row's field in words."""
+    if name in _EVENT_LABELS:
+        return _EVENT_LABELS[name]
+    try:
+        label = str(CareHome._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+    return label[0].upper() + label[1:]
+
+
 class CareHomeChange(models.Model):
     """Append-only history of a home's details: who changed which field, when."""
 
@@ -228,6 +244,10 @@ class CareHomeChange(models.Model):
 
     def __str__(self):
         return f"{self.home}: {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.field)
 
 
 class ImportJobQuerySet(models.QuerySet):

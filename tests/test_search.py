@@ -57,7 +57,7 @@ def homes(db):
 
 
 def names(response) -> list[str]:
-    return [card["name"] for card in response.context["page"].object_list]
+    return [card.name for card in response.context["page"].object_list]
 
 
 def haversine_miles(lat1, lng1, lat2, lng2):
@@ -96,8 +96,8 @@ def test_near_a_postcode_within_a_radius_sorted_by_true_distance(client, coordin
     )
     assert names(response) == [n for _, n in expected]
     for card, (miles, _) in zip(response.context["page"].object_list, expected, strict=True):
-        assert card["miles"] == pytest.approx(miles, abs=0.01)
-        assert card["distance"] == f"{miles:.1f}"  # as shown
+        assert card.miles == pytest.approx(miles, abs=0.01)
+        assert card.distance == f"{miles:.1f}"  # as shown
     assert "Within 5 miles of LS6 2AD" in response.text
 
 
@@ -107,7 +107,7 @@ def test_any_distance_orders_england_by_distance(client, coordinator, homes):
     found = names(response)
     assert found[-2:] == ["York Minster House", "London House"]
     london = response.context["page"].object_list[len(found) - 1]
-    assert london["miles"] == pytest.approx(haversine_miles(53.82083, -1.57703, 51.50101, -0.14159), abs=0.01)
+    assert london.miles == pytest.approx(haversine_miles(53.82083, -1.57703, 51.50101, -0.14159), abs=0.01)
     assert "Closed Outbreak" not in found  # closed homes are hidden by default
     assert "No Figures Yet" not in found  # no beds to offer
 
@@ -132,7 +132,7 @@ def test_care_category_shows_that_categorys_beds(client, coordinator, homes):
     client.force_login(coordinator)
     response = client.get("/find-a-bed/", {"category": "nursing"})
     assert set(names(response)) == {"Near Nursing", "Heaton Bradford", "York Minster House", "London House"}
-    beds = {card["name"]: card["beds"] for card in response.context["page"].object_list}
+    beds = {card.name: card.beds for card in response.context["page"].object_list}
     assert beds["London House"] == 6
     assert names(response)[0] == "London House"  # without a postcode: most beds first
 
@@ -283,7 +283,7 @@ def test_shortlist_add_review_export_and_remove(client, coordinator, homes, htmx
     assert "<html" not in response.text
     client.post(f"/find-a-bed/shortlist/{homes['London House'].pk}/", {"action": "add", "next": "/find-a-bed/?x=1"})
     page = client.get("/find-a-bed/shortlist/")
-    assert [card["name"] for card in page.context["cards"]] == ["London House", "Near Nursing"]  # by name
+    assert [card.name for card in page.context["cards"]] == ["London House", "Near Nursing"]  # by name
     assert '<strong class="tracker-beds">6</strong> vacant beds accepting admissions' in page.text  # the home's total
     assert "On your shortlist: remove" in page.text
     rows = list(csv.reader(io.StringIO(b"".join(client.get("/find-a-bed/shortlist.csv").streaming_content).decode())))

@@ -155,19 +155,37 @@ class NhsFormRenderer(BaseRenderer):
         bound = context.get("field") if template_name == self.field_template_name else None
         if bound is None:
             return super().render(template_name, context, request=request)
-        context = {**context, "view": FieldView.of(bound)}
         if bound.name not in getattr(bound.form, "same_html_for_same_value", ()) or bound.errors:
-            return super().render(template_name, context, request=request)
+            return super().render(template_name, {**context, "view": FieldView.of(bound)}, request=request)
         # A field whose markup depends on its value alone (fixed choices, nothing per
-        # person): drawn once per value and kept, with its choices in the key.
-        view = context["view"]
-        key = "field:" + hashlib.sha256(repr((type(bound.form).__qualname__, view)).encode()).hexdigest()
+        # person): drawn once per value and kept, under a key of everything it shows.
+        key = "field:" + hashlib.sha256(repr(_drawn_from(bound)).encode()).hexdigest()
         cache = caches["local"]
         html = cache.get(key)
         if html is None:
-            html = super().render(template_name, context, request=request)
+            html = super().render(template_name, {**context, "view": FieldView.of(bound)}, request=request)
             cache.set(key, html, REMEMBER_SECONDS)
         return html
+
+
+def _drawn_from(bound: forms.BoundField) -> tuple:
+    """Everything a field's markup is made from: its form, name, id, label, hint, widget and its
+    attributes, value, and (for its choices, which may come from the database) a digest of them."""
+    choices = getattr(bound.field, "choices", ())
+    return (
+        type(bound.form).__qualname__, bound.html_name, bound.auto_id, str(bound.label), str(bound.field.help_text),
+        type(bound.field.widget).__name__, tuple(sorted(bound.field.widget.attrs.items())), bound.field.required,
+        repr(bound.value()), _digest(choices),
+    )  # fmt: skip
+
+
+def _digest(choices) -> int | None:
+    if not choices:
+        return None
+    try:
+        return hash(tuple(choices))
+    except TypeError:  # grouped choices hold lists
+        return hash(repr(list(choices)))
 
 
 class NhsFormMixin:

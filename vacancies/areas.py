@@ -32,6 +32,10 @@ class Area:
     label: str
     la_ids: tuple[int, ...] | None  # None: all of England
 
+    @property
+    def is_one_council(self) -> bool:
+        return self.la_ids is not None and len(self.la_ids) == 1
+
     def homes(self):
         homes = CareHome.objects.active()
         return homes if self.la_ids is None else homes.filter(local_authority__in=self.la_ids)

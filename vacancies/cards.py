@@ -7,6 +7,7 @@ draws them. The cards are the search page's inner loop, so they are a Jinja2
 template (docs/adr/009-html.md).
 """
 
+from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from django.middleware.csrf import get_token
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from homes.choices import CqcRating, ServiceType
 from tracker.components import macro
-from vacancies.freshness import freshness
+from vacancies.freshness import Freshness, freshness
 from vacancies.models import BedSex, CareCategory, ClosureReason, in_category_order
 
 CATEGORY_LABELS = dict(CareCategory.choices)
@@ -46,7 +47,33 @@ def categories_line(categories) -> str:
     )
 
 
-def cards_from(rows: list[dict], *, back_query: str = "") -> list[dict]:
+@dataclass(slots=True)
+class Card:
+    """What a result card shows about one home (attributes, not a dict: a Jinja2
+    template reads an object's attribute at once, a dict's after a failed try)."""
+
+    home_id: int
+    name: str
+    url: str
+    toggle_url: str
+    shortlisted: bool
+    place: str
+    miles: float | None
+    distance: str
+    service_type: str
+    closed: bool
+    closed_text: str
+    beds: int | None
+    beds_plural: str
+    freshness: Freshness
+    categories: str
+    rating: str
+    phone: str
+    tel: str
+    email: str
+
+
+def cards_from(rows: list[dict], *, back_query: str = "") -> list[Card]:
     """A card for each row of vacancies/search.py, in order. ``back_query`` takes the
     home's page back to the search."""
     home_url, toggle_url = url_for_each("vacancies:home"), url_for_each("search:toggle_shortlist")
@@ -63,29 +90,36 @@ def cards_from(rows: list[dict], *, back_query: str = "") -> list[dict]:
         rated = row["cqc_rating_date"]
         beds, distance = row["beds"], row["distance"]
         cards.append(
-            {
-                "home_id": row["home_id"],
-                "name": row["name"],
-                "url": f"{home_url(row['home_id'])}{back}",
-                "toggle_url": toggle_url(row["home_id"]),
-                "shortlisted": row["shortlisted"],
-                "place": f"{row['town']}, {row['postcode']}",
-                "miles": distance,
-                "distance": "" if distance is None else f"{distance:.1f}",
-                "service_type": SERVICE_TYPES.get(row["service_type"], row["service_type"]),
-                "closed": row["closed"],
-                "closed_text": closed_text,
-                "beds": beds,
-                "beds_plural": pluralize(beds) if beds is not None else "",
-                "freshness": fresh,
-                "categories": categories_line(row["categories"] or []),
-                "rating": RATINGS.get(row["cqc_rating"], row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
-                "phone": row["phone"],
-                "tel": row["phone"].replace(" ", ""),
-                "email": row["email"],
-            }
+            Card(
+                home_id=row["home_id"],
+                name=row["name"],
+                url=f"{home_url(row['home_id'])}{back}",
+                toggle_url=toggle_url(row["home_id"]),
+                shortlisted=row["shortlisted"],
+                place=f"{row['town']}, {row['postcode']}",
+                miles=distance,
+                distance="" if distance is None else f"{distance:.1f}",
+                service_type=SERVICE_TYPES.get(row["service_type"], row["service_type"]),
+                closed=row["closed"],
+                closed_text=closed_text,
+                beds=beds,
+                beds_plural=pluralize(beds) if beds is not None else "",
+                freshness=fresh,
+                categories=categories_line(row["categories"] or []),
+                rating=RATINGS.get(row["cqc_rating"], row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
+                phone=row["phone"],
+                tel=row["phone"].replace(" ", ""),
+                email=row["email"],
+            )
         )
     return cards
+
+
+@dataclass(slots=True)
+class ShortlistItem:
+    name: str
+    toggle_url: str
+    shortlisted: bool
 
 
 def cards_html(request, cards: list[dict], *, chosen_category: str = "") -> SafeString:

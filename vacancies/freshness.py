@@ -6,8 +6,8 @@ Stale after 24 hours; never confirmed is its own state.
 import datetime
 from dataclasses import dataclass
 
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
-from django.utils.timesince import timesince
 
 STALE_AFTER = datetime.timedelta(hours=24)
 
@@ -30,6 +30,28 @@ class Freshness:
         return self.words[:1].upper() + self.words[1:]
 
 
+# Largest first: an age is given in the largest unit it has one of ("3 hours", "2 weeks").
+UNITS = [
+    (365 * 86400, "year"),
+    (30 * 86400, "month"),
+    (7 * 86400, "week"),
+    (86400, "day"),
+    (3600, "hour"),
+    (60, "minute"),
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]  # fmt: skip
+
+
+def age_in_words(seconds: float) -> str:
+    """ "3 hours", "1 day": the age in its largest whole unit (a search page words 25 of these)."""
+    for size, unit in UNITS:
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{pluralize(count)}"
+    return "0 minutes"
+
+
 def freshness(last_confirmed_at: datetime.datetime | None, now: datetime.datetime | None = None) -> Freshness:
     if last_confirmed_at is None:
         return Freshness("never updated", "never", "grey", "No figures have been entered yet", "")
@@ -38,9 +60,9 @@ def freshness(last_confirmed_at: datetime.datetime | None, now: datetime.datetim
     if age < datetime.timedelta(minutes=1):
         words = "updated just now"
     else:
-        words = f"updated {timesince(last_confirmed_at, now, depth=1)} ago".replace("\xa0", " ")
-    local = timezone.localtime(last_confirmed_at)
-    exact = f"{local:%-d %B %Y} at {local:%H:%M}"
+        words = f"updated {age_in_words(age.total_seconds())} ago"
+    local = last_confirmed_at.astimezone(timezone.get_current_timezone())
+    exact = f"{local.day} {MONTHS[local.month - 1]} {local.year} at {local.hour:02d}:{local.minute:02d}"
     if age >= STALE_AFTER:
         return Freshness(words, "stale", "red", exact, local.isoformat())
     return Freshness(words, "fresh", "green", exact, local.isoformat())

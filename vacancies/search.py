@@ -82,19 +82,11 @@ _ANYWHERE = (("", "Anywhere"),)
 
 class SearchForm(NhsFormMixin, forms.Form):
     all_optional = True  # every filter is optional: no "(optional)" on each label
-    # Filters with fixed choices: their markup is made once per value (tracker/forms.py).
+    # No field shows anything personal: each is drawn once per value and kept (tracker/forms.py).
     same_html_for_same_value = (
-        "radius",
-        "category",
-        "sex",
-        "bands",
-        "funding",
-        "rating",
-        "updated",
-        "open",
-        "la",
+        "near", "radius", "category", "sex", "min_beds", "bands", "funding", "rating", "updated", "open", "la", "name",
         "sort",
-    )
+    )  # fmt: skip
     near = forms.CharField(
         label="Near postcode", required=False, max_length=10, help_text="A full postcode or a district, like LS6"
     )

@@ -75,12 +75,19 @@ class Trend:
         return ["Day", *(f"{series.label}#" for series in self.series)]
 
     @property
-    def rows(self) -> list[dict]:
+    def rows(self) -> list["TrendRow"]:
         """The same figures as a table, newest first."""
         return [
-            {"day": day, "label": f"{day:%a %-d %b}", "values": [series.values[i] for series in self.series]}
+            TrendRow(day, f"{day:%a %-d %b}", [series.values[i] for series in self.series])
             for i, day in reversed(list(enumerate(self.days)))
         ]
+
+
+@dataclass(slots=True)
+class TrendRow:
+    day: datetime.date
+    label: str
+    values: list[int | None]
 
 
 def accepting_trend(home, days: int = 30, today: datetime.date | None = None) -> Trend | None:
