@@ -56,7 +56,8 @@ class WrittenInComponent(Extension):
     template: the macro of templates/components/nhsuk.jinja written into the template
     when it is compiled, so a loop pays no macro call per item. For the loops that must
     be fast (25 result cards: about 3.5 ms through macro calls); the markup is still
-    the component's, from its one place (docs/adr/009-html.md)."""
+    the component's, from its one place (docs/adr/009-html.md). A macro of another
+    template is named "path:macro" (not the template being compiled)."""
 
     tags = {"component"}
 
@@ -71,9 +72,10 @@ class WrittenInComponent(Extension):
             key = parser.stream.expect("name").value
             parser.stream.expect("assign")
             given[key] = parser.parse_expression()
-        macro = self._macros().get(name.value)
+        library, _, macro_name = name.value.rpartition(":")
+        macro = self._macros(library or COMPONENTS).get(macro_name)
         if macro is None:
-            parser.fail(f"No component {name.value!r} in {COMPONENTS}", lineno)
+            parser.fail(f"No component {macro_name!r} in {library or COMPONENTS} that can be written in", lineno)
         if unknown := set(given) - {arg.name for arg in macro.args}:
             parser.fail(f"Component {name.value!r} takes no {', '.join(sorted(unknown))}", lineno)
         first_default = len(macro.args) - len(macro.defaults)
@@ -93,16 +95,19 @@ class WrittenInComponent(Extension):
         """A fresh copy of parsed nodes (they are written in afresh each time), sharing the environment."""
         return copy.deepcopy(parsed, {id(self.environment): self.environment})
 
-    def _macros(self) -> dict:
-        if not hasattr(self, "_parsed"):
-            source, _, _ = self.environment.loader.get_source(self.environment, COMPONENTS)
+    def _macros(self, library: str) -> dict:
+        """The macros of a template that can be written in elsewhere: those that call none of their neighbours."""
+        parsed = self.__dict__.setdefault("_parsed", {})
+        if library not in parsed:
+            source, _, _ = self.environment.loader.get_source(self.environment, library)
             found = {node.name: node for node in self.environment.parse(source).find_all(nodes.Macro)}
-            for macro in found.values():  # written in elsewhere, it could not reach its neighbours
-                called = {call.node.name for call in macro.find_all(nodes.Call) if isinstance(call.node, nodes.Name)}
-                if called & set(found):
-                    found[macro.name] = None
-            self._parsed = {name: macro for name, macro in found.items() if macro is not None}
-        return self._parsed
+            parsed[library] = {
+                name: macro
+                for name, macro in found.items()
+                if not {call.node.name for call in macro.find_all(nodes.Call) if isinstance(call.node, nodes.Name)}
+                & set(found)
+            }
+        return parsed[library]
 
 
 def _local(value):

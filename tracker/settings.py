@@ -219,6 +219,12 @@ else:
         }
     }
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+# Parameters sent apart from the query text, so psycopg prepares a query the fifth time
+# it runs on a connection and PostgreSQL plans it once, not on every search (planning was
+# a third of a search query's time). A pooler in front (PgBouncer) must then run in session
+# mode, or with its prepared-statement support on: DB_SERVER_SIDE_BINDING=false turns it off.
+if env_bool("DB_SERVER_SIDE_BINDING", True):
+    DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

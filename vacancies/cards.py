@@ -141,7 +141,8 @@ def shortlist_button(request, home, shortlisted: bool, *, next_path: str | None 
         "shortlisted": shortlisted,
     }
     next_path = request.get_full_path() if next_path is None else next_path
-    return mark_safe(macro("shortlist_button", TEMPLATE)(item, get_token(request), next_path))  # noqa: S308
+    button = macro("shortlist_button", "vacancies/shortlist_button.jinja")
+    return mark_safe(button(item, get_token(request), next_path))  # noqa: S308
 
 
 CSV_HEADER = [
