@@ -45,6 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     default_search_postcode = models.CharField(
         max_length=8, blank=True, help_text="Where a discharge coordinator's searches start."
     )
+    # Made by the demo or benchmark builders (demo/): they touch nothing else.
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = UserManager()
 

@@ -55,7 +55,7 @@ def status(path: str) -> int | None:
 
 def people():
     homes = list(
-        CategoryVacancy.objects.filter(home__cqc_location_id__startswith="1-5")
+        CategoryVacancy.objects.filter(home__is_synthetic=True, home__email__endswith="@dataset.example")
         .values_list("home_id", flat=True).distinct()[:60]
     )  # fmt: skip
     managers = dict(
@@ -171,7 +171,7 @@ def outage() -> dict:
 
 def main() -> None:
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    run.call_command("build_dataset", scale="national")
+    run.call_command("build_dataset", scale="national", alongside_real_homes=True)
     run.call_command("collectstatic", interactive=False, verbosity=0)
     server = start_server()
     results = {}

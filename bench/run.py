@@ -275,9 +275,11 @@ def main() -> None:
     args = parser.parse_args()
     only = {name for name in args.only.split(",") if name}
 
-    call_command("build_dataset", scale="national")
+    call_command("build_dataset", scale="national", alongside_real_homes=True)
     call_command("collectstatic", interactive=False, verbosity=0)
-    homes = list(CareHome.objects.filter(cqc_location_id__startswith="1-5").values_list("pk", flat=True))
+    homes = list(
+        CareHome.objects.filter(is_synthetic=True, email__endswith="@dataset.example").values_list("pk", flat=True)
+    )
     updatable = list(
         HomeVacancies.objects.filter(home_id__in=homes, home__categories__isnull=False)
         .values_list("home_id", flat=True).distinct()[:2000]
@@ -286,7 +288,7 @@ def main() -> None:
         Membership.objects.filter(role=Role.HOME_STAFF, home_id__in=updatable).values_list("home_id", "user__email")
     )
     big_provider = (
-        Provider.objects.filter(cqc_provider_id__startswith="1-5").annotate(n=Count("homes"))
+        Provider.objects.filter(is_synthetic=True, name__startswith="Dataset Care Group").annotate(n=Count("homes"))
         .filter(n__gte=150).order_by("n").first()
     )  # fmt: skip
     provider_admin = Membership.objects.filter(role=Role.PROVIDER_ADMIN, provider=big_provider).values_list(

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from homes.models import CareHome, CareHomeChange, ImportJob, LocalAuthority, Postcode, PostcodeArea, Provider, Region
+from homes.models import (
+    CareHome,
+    CareHomeChange,
+    ImportColumnMapping,
+    ImportJob,
+    LocalAuthority,
+    Postcode,
+    PostcodeArea,
+    Provider,
+    Region,
+)
 from tracker.admin_site import AppendOnlyAdmin, ReadOnlyInline
 
 
@@ -82,3 +92,14 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ImportColumnMapping)
+class ImportColumnMappingAdmin(admin.ModelAdmin):
+    """What each council's files' headings hold, as chosen in the mapping step: correct or delete a choice here."""
+
+    list_display = ["heading", "field", "local_authority", "chosen_by", "chosen_at"]
+    list_filter = ["local_authority"]
+    search_fields = ["heading", "field"]
+    list_select_related = ["local_authority", "chosen_by"]
+    readonly_fields = ["chosen_by", "chosen_at"]

@@ -22,12 +22,19 @@ class ServiceUserBand(models.TextChoices):
 
 
 class CqcRating(models.TextChoices):
+    """Every value CQC publishes for an overall or key-question rating."""
+
     OUTSTANDING = "outstanding", "Outstanding"
     GOOD = "good", "Good"
     REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
     INADEQUATE = "inadequate", "Inadequate"
+    INSPECTED_NOT_RATED = "inspected_not_rated", "Inspected but not rated"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence", "Insufficient evidence to rate"
     NOT_YET_RATED = "not_yet_rated", "Not yet rated"
 
+
+# Not a rating on CQC's scale: search filters treat them all as "not rated".
+UNRATED = (CqcRating.INSPECTED_NOT_RATED, CqcRating.INSUFFICIENT_EVIDENCE, CqcRating.NOT_YET_RATED)
 
 # Best first; "at least Good" means the ratings up to and including Good.
 RATING_RANK = {
@@ -35,8 +42,17 @@ RATING_RANK = {
     CqcRating.GOOD: 3,
     CqcRating.REQUIRES_IMPROVEMENT: 2,
     CqcRating.INADEQUATE: 1,
-    CqcRating.NOT_YET_RATED: 0,
+    **dict.fromkeys(UNRATED, 0),
 }
+
+# CQC's five key questions, each rated like the whole home (CareHome.rating_<name>).
+KEY_QUESTIONS = [
+    ("safe", "Safe"),
+    ("effective", "Effective"),
+    ("caring", "Caring"),
+    ("responsive", "Responsive"),
+    ("well_led", "Well-led"),
+]
 
 
 class Funding(models.TextChoices):
@@ -60,3 +76,8 @@ class Facility(models.TextChoices):
 class HomeStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     ARCHIVED = "archived", "Archived"
+
+
+def cqc_page(location_id: str) -> str:
+    """The home's page on CQC's website."""
+    return f"https://www.cqc.org.uk/location/{location_id}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.roles import roles_for
-from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
+from homes.choices import KEY_QUESTIONS, UNRATED, CqcRating, Facility, Funding, ServiceType, ServiceUserBand
 from homes.cqc import normalise_cqc_id, normalise_phone
 from homes.models import CareHome, CareHomeChange, Provider
 from homes.postcodes import locate_postcode, normalise_postcode
@@ -28,6 +28,13 @@ DETAIL_FIELDS = [
     "service_user_bands",
     "cqc_rating",
     "cqc_rating_date",
+    "rating_safe",
+    "rating_effective",
+    "rating_caring",
+    "rating_responsive",
+    "rating_well_led",
+    "last_inspection_date",
+    "registered_beds",
     "funding_accepted",
     "facilities",
     "visiting_arrangements",
@@ -67,6 +74,17 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
         help_text="The date of the report, for example 2024-03-27",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    last_inspection_date = forms.DateField(
+        label="Date of last CQC inspection", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    registered_beds = forms.IntegerField(
+        label="Registered beds",
+        required=False,
+        min_value=0,
+        max_value=2000,
+        help_text="The number of beds CQC registers the home for",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
+    )
 
     class Meta:
         model = CareHome
@@ -81,6 +99,8 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
         self.user = user
         self.place = None
         super().__init__(*args, **kwargs)
+        for name, _label in KEY_QUESTIONS:
+            self.fields[f"rating_{name}"].choices = [("", "No rating given"), *CqcRating.choices]
 
     def clean_postcode(self):
         postcode = normalise_postcode(self.cleaned_data["postcode"])
@@ -97,6 +117,12 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
             raise forms.ValidationError("Enter a UK phone number, like 0113 496 0000")
         return phone
 
+    def clean_last_inspection_date(self):
+        inspected = self.cleaned_data["last_inspection_date"]
+        if inspected and inspected > timezone.localdate():
+            raise forms.ValidationError("The date of the last inspection must be today or in the past")
+        return inspected
+
     def clean_cqc_rating_date(self):
         rated = self.cleaned_data["cqc_rating_date"]
         if rated and rated > timezone.localdate():
@@ -108,7 +134,7 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         rating = cleaned.get("cqc_rating")
-        if rating and rating != CqcRating.NOT_YET_RATED and not cleaned.get("cqc_rating_date"):
+        if rating and rating not in UNRATED and not cleaned.get("cqc_rating_date"):
             self.add_error("cqc_rating_date", "Enter the date of the CQC rating")
         if rating == CqcRating.NOT_YET_RATED:
             cleaned["cqc_rating_date"] = None

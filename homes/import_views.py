@@ -1,8 +1,10 @@
-"""Bulk onboarding pages: upload, live progress, preview, import."""
+"""Bulk onboarding pages: upload, matching the columns of an unfamiliar file,
+live progress, preview, import."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from accounts.roles import roles_for
 from homes import csv_import, tasks
-from homes.models import ImportJob, LocalAuthority
+from homes.models import ImportColumnMapping, ImportJob, LocalAuthority
 from homes.views import require_onboarding
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
@@ -20,7 +22,7 @@ from tracker.http import HtmxHttpRequest
 class UploadForm(NhsFormMixin, forms.Form):
     file = forms.FileField(
         label="CSV file of care homes",
-        help_text="CQC's API extract or care directory CSV, up to 20 MB",
+        help_text="CQC's API extract, care directory or HSCA active locations, or your own list: up to 20 MB",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"empty": "The file is empty", "required": "Choose a CSV file to upload"},
     )
@@ -61,21 +63,109 @@ def upload(request: HtmxHttpRequest) -> HttpResponse:
             area = None
         else:
             area = form.cleaned_data.get("local_authority") or areas.first()
+        columns = csv_import.columns_for(csv_import.read_header(form.text), _remembered(area))
         job = ImportJob.objects.create(
             uploaded_by=request.user,
             local_authority=area,
             filename=form.cleaned_data["file"].name[:255],
             content=form.text,
+            columns=columns.fields if columns.complete else [],
+            layout=columns.layout if columns.complete else "",
+            status=ImportJob.Status.QUEUED if columns.complete else ImportJob.Status.MAPPING,
         )
+        if not columns.complete:  # headings we do not know: the admin says which column is which
+            return redirect("homes:import_columns", pk=job.pk)
         tasks.check_import.enqueue(job.pk)
         return redirect("homes:import_detail", pk=job.pk)
     recent = ImportJob.objects.for_user(request.user).defer("content")[:10]
-    return render(request, "homes/import_upload.html", {"form": form, "recent": recent, "columns": csv_import.COLUMNS})
+    return render(request, "homes/import_upload.html", {"form": form, "recent": recent, "fields": csv_import.FIELDS})
+
+
+def _remembered(area) -> dict[str, str]:
+    """The columns this council (or, for a national import, the service) matched before: heading -> field."""
+    return dict(ImportColumnMapping.objects.filter(local_authority=area).values_list("heading", "field"))
+
+
+class ColumnsForm(NhsFormMixin, forms.Form):
+    """Which field each column of an unfamiliar file holds."""
+
+    def __init__(self, *args, header: list[str], samples: list[list[str]], guesses: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = header
+        groups = _field_groups()
+        for index, heading in enumerate(header):
+            values = [row[index].strip() for row in samples if index < len(row) and row[index].strip()]
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=heading.strip() or f"Column {index + 1} (no heading)",
+                choices=groups,
+                required=False,
+                initial=guesses[index],
+                help_text=("First values: " + " · ".join(values[:3])) if values else "No values in the first rows",
+            )
+
+    def chosen(self) -> list[str]:
+        return [self.cleaned_data.get(f"column_{index}", "") for index in range(len(self.header))]
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = self.chosen()
+        for index, message in csv_import.check_mapping(self.header, fields).items():
+            self.add_error(f"column_{index}", message)
+        missing = csv_import.Columns(fields, "").missing
+        if missing:
+            raise forms.ValidationError("Match a column to each of these: " + ", ".join(missing))
+        return cleaned
+
+
+def _field_groups():
+    """The mapping step's choices, grouped as the preview shows them."""
+    fields = csv_import.FIELDS
+    home = [name for name in fields if not name.startswith(("rating_", "flag:", "band:"))]
+    return [
+        ("", "Not used"),
+        ("The home", [(name, fields[name].label) for name in home]),
+        ("CQC's ratings of each key question", [(n, fields[n].label) for n in fields if n.startswith("rating_")]),
+        ("Y or N columns", [(n, fields[n].label) for n in fields if n.startswith(("flag:", "band:"))]),
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def columns(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The mapping step: each column of a file in an unfamiliar layout, its first values, and its field."""
+    job = _job_for(request, pk)
+    if job.status != ImportJob.Status.MAPPING:
+        return redirect("homes:import_detail", pk=job.pk)
+    header = csv_import.read_header(job.content)
+    form = ColumnsForm(
+        request.POST or None,
+        header=header,
+        samples=csv_import.sample_rows(job.content),
+        guesses=csv_import.suggest(header, _remembered(job.local_authority)),
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = form.chosen()
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.MAPPING).update(
+                columns=fields, layout="Columns matched by you", status=ImportJob.Status.QUEUED
+            )
+            if claimed:
+                for heading, field in zip(header, fields, strict=True):
+                    if key := csv_import.heading_key(heading):
+                        ImportColumnMapping.objects.update_or_create(
+                            local_authority=job.local_authority, heading=key,
+                            defaults={"field": field, "chosen_by": request.user},
+                        )  # fmt: skip
+        if claimed:
+            tasks.check_import.enqueue(job.pk)
+        return redirect("homes:import_detail", pk=job.pk)
+    return render(request, "homes/import_columns.html", {"job": job, "form": form})
 
 
 @require_GET
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
+    if job.status == ImportJob.Status.MAPPING and not request.htmx:
+        return redirect("homes:import_columns", pk=job.pk)
     template = "homes/import_detail.html#status" if request.htmx else "homes/import_detail.html"
     return render(request, template, {"job": job, "problems": job.problems[:200]})
 
@@ -88,8 +178,8 @@ def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if updated:
         tasks.run_import.enqueue(job.pk)
-        audit.record(audit.Action.HOMES_IMPORTED, target=job.filename,
-                     detail=f"{job.to_create} to add, {job.to_update} to update")  # fmt: skip
+        detail = f"{job.to_create} to add, {job.to_update} to update, {job.to_archive} to archive"
+        audit.record(audit.Action.HOMES_IMPORTED, target=job.filename, detail=detail)
     else:
         messages.error(request, "This file has already been imported or cancelled.")
     return redirect("homes:import_detail", pk=job.pk)
@@ -99,7 +189,13 @@ def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     cancelled = ImportJob.objects.filter(
-        pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, ImportJob.Status.READY]
+        pk=job.pk,
+        status__in=[
+            ImportJob.Status.MAPPING,
+            ImportJob.Status.QUEUED,
+            ImportJob.Status.CHECKING,
+            ImportJob.Status.READY,
+        ],
     ).update(status=ImportJob.Status.CANCELLED, content="")
     if cancelled:
         messages.success(request, f"{job.filename} was not imported. Nothing changed.")

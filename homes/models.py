@@ -9,7 +9,17 @@ from django.db.models.functions import Upper
 from accounts import permissions
 from accounts.permissions import HomeRule
 from accounts.roles import roles_for
-from homes.choices import CqcRating, Facility, Funding, HomeStatus, ServiceType, ServiceUserBand
+from homes.choices import (
+    KEY_QUESTIONS,
+    UNRATED,
+    CqcRating,
+    Facility,
+    Funding,
+    HomeStatus,
+    ServiceType,
+    ServiceUserBand,
+    cqc_page,
+)
 
 CQC_LOCATION_ID_PATTERN = r"^1-[0-9]{1,12}$"
 CQC_PROVIDER_ID_PATTERN = r"^1-[0-9]{1,12}$"
@@ -89,6 +99,8 @@ class Postcode(models.Model):
 
 class Provider(models.Model):
     name = models.CharField(max_length=200)
+    # Made by the demo or benchmark builders (demo/): they touch nothing else.
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
     cqc_provider_id = models.CharField(
         "CQC provider ID", max_length=14, unique=True, null=True, blank=True, help_text="Like 1-101234567"
     )
@@ -106,6 +118,12 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _key_question_rating(question: str) -> models.CharField:
+    return models.CharField(
+        f"CQC rating: {question}", max_length=30, choices=CqcRating.choices, blank=True, default="", db_default=""
+    )
 
 
 class CareHomeQuerySet(models.QuerySet):
@@ -143,6 +161,16 @@ class CareHome(models.Model):
         "CQC rating", max_length=30, choices=CqcRating.choices, default=CqcRating.NOT_YET_RATED
     )
     cqc_rating_date = models.DateField("date of CQC rating", null=True, blank=True)
+    rating_safe = _key_question_rating("Safe")
+    rating_effective = _key_question_rating("Effective")
+    rating_caring = _key_question_rating("Caring")
+    rating_responsive = _key_question_rating("Responsive")
+    rating_well_led = _key_question_rating("Well-led")
+    last_inspection_date = models.DateField("date of last CQC inspection", null=True, blank=True)
+    registered_beds = models.PositiveSmallIntegerField(
+        "registered beds", null=True, blank=True, help_text="The number of beds CQC registers the home for."
+    )
+    registration_date = models.DateField("date registered with CQC", null=True, blank=True)
     funding_accepted = ArrayField(
         models.CharField(max_length=30, choices=Funding.choices),
         default=list,
@@ -153,6 +181,10 @@ class CareHome(models.Model):
     visiting_arrangements = models.TextField(blank=True, max_length=1000)
     description = models.TextField("short description", blank=True, max_length=2000)
     status = models.CharField(max_length=10, choices=HomeStatus.choices, default=HomeStatus.ACTIVE)
+    archived_reason = models.CharField("why archived", max_length=300, blank=True, default="", db_default="")
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Made by the demo or benchmark builders (demo/): they touch nothing else.
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
     # Bumped on every save of the details: two people editing at once cannot
     # overwrite each other (see homes/forms.py and docs/adr/003-no-lost-updates.md).
     version = models.PositiveIntegerField(default=1)
@@ -169,11 +201,14 @@ class CareHome(models.Model):
             ),
             models.CheckConstraint(condition=Q(postcode__regex=POSTCODE_PATTERN), name="home_postcode_format"),
             models.CheckConstraint(
+                condition=Q(registered_beds__isnull=True) | Q(registered_beds__lte=2000), name="home_beds_plausible"
+            ),
+            models.CheckConstraint(
                 condition=Q(latitude__gte=49.0, latitude__lte=61.0, longitude__gte=-8.7, longitude__lte=2.0),
                 name="home_in_great_britain",
             ),
             models.CheckConstraint(
-                condition=Q(cqc_rating=CqcRating.NOT_YET_RATED) | Q(cqc_rating_date__isnull=False),
+                condition=Q(cqc_rating__in=UNRATED) | Q(cqc_rating_date__isnull=False),
                 name="home_rating_has_date",
             ),
         ]
@@ -199,6 +234,19 @@ class CareHome(models.Model):
     @property
     def facility_labels(self) -> list[str]:
         return [Facility(value).label for value in self.facilities]
+
+    @property
+    def cqc_url(self) -> str:
+        return cqc_page(self.cqc_location_id)
+
+    @property
+    def key_question_ratings(self) -> list[tuple[str, str]]:
+        """(question, rating in words) for each of CQC's five key questions it has a rating for."""
+        return [
+            (label, CqcRating(rating).label)
+            for name, label in KEY_QUESTIONS
+            if (rating := getattr(self, f"rating_{name}"))
+        ]
 
     @property
     def tel(self) -> str:
@@ -260,6 +308,7 @@ class ImportJob(models.Model):
     """One uploaded CSV: checked in the background, previewed, then imported."""
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", "Waiting for its columns to be matched"
         QUEUED = "queued", "Waiting to be checked"
         CHECKING = "checking", "Checking the file"
         READY = "ready", "Checked: ready to import"
@@ -278,17 +327,24 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255)
     content = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Which field each column holds ("" for none), by the file's layout or the mapping step.
+    columns = models.JSONField(default=list, blank=True)
+    layout = models.CharField(max_length=40, blank=True, help_text="The file's layout, in words")
     total_rows = models.PositiveIntegerField(default=0)
     checked_rows = models.PositiveIntegerField(default=0)
     to_create = models.PositiveIntegerField(default=0)
     to_update = models.PositiveIntegerField(default=0)
+    to_archive = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, blank=True, help_text="Rows skipped on purpose, by reason: counts")
     preview = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    archived_count = models.PositiveIntegerField(default=0)
     seconds_taken = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -310,3 +366,27 @@ class ImportJob(models.Model):
         if self.status == self.Status.IMPORTING:
             return 100
         return int(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
+
+
+class ImportColumnMapping(models.Model):
+    """A column heading a council's files use, and the field it holds: chosen once in
+    the mapping step, remembered for the council's next upload."""
+
+    # Empty for a service admin's national imports.
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    heading = models.CharField(max_length=200, help_text="Lower case, letters and digits only")
+    field = models.CharField(max_length=40, blank=True, help_text="Empty: the column is not used")
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "heading"], name="one_mapping_per_heading", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.heading} -> {self.field or '(not used)'}"

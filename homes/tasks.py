@@ -9,7 +9,6 @@ from django.utils import timezone
 from homes import csv_import
 from homes.models import ImportJob
 
-PREVIEW_ROWS = 50
 MAX_PROBLEMS_KEPT = 5000
 
 
@@ -17,9 +16,13 @@ def _allowed(job: ImportJob) -> set[int] | None:
     return None if job.local_authority_id is None else {job.local_authority_id}
 
 
+def _as_rows(problems) -> list[dict]:
+    return [{"row": p.row, "id": p.location_id, "reason": p.reason} for p in problems[:MAX_PROBLEMS_KEPT]]
+
+
 @task()
 def check_import(job_id: int) -> None:
-    """The dry run: what would be created, updated, and which rows are bad."""
+    """The dry run: what would be added, updated and archived, which rows are bad."""
     job = ImportJob.objects.get(pk=job_id)
     if job.status != ImportJob.Status.QUEUED:
         return
@@ -30,7 +33,7 @@ def check_import(job_id: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
 
     try:
-        plan = csv_import.plan(job.content, allowed_la_ids=_allowed(job), progress=progress)
+        plan = csv_import.plan(job.content, job.columns, allowed_la_ids=_allowed(job), progress=progress)
     except csv_import.ImportFileError as error:
         _fail(job, str(error))
         return
@@ -38,18 +41,11 @@ def check_import(job_id: int) -> None:
     if job.status != ImportJob.Status.CHECKING:
         return  # cancelled meanwhile
     job.total_rows = job.checked_rows = plan.total_rows
-    job.to_create, job.to_update, job.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
-    job.preview = {
-        "create": [
-            {"row": r.row, "id": r.location_id, "name": r.values["name"], "postcode": r.values["postcode"]}
-            for r in plan.creates[:PREVIEW_ROWS]
-        ],
-        "update": [
-            {"row": r.row, "id": r.location_id, "name": r.values["name"], "fields": changed}
-            for r, _, changed in plan.updates[:PREVIEW_ROWS]
-        ],
-    }
-    job.problems = [{"row": p.row, "id": p.location_id, "reason": p.reason} for p in plan.problems[:MAX_PROBLEMS_KEPT]]
+    job.to_create, job.to_update, job.to_archive = len(plan.creates), len(plan.updates), len(plan.archives)
+    job.unchanged = plan.unchanged
+    job.preview = csv_import.preview(plan)
+    job.problems, job.warnings = _as_rows(plan.problems), _as_rows(plan.warnings)
+    job.skipped = plan.skipped
     job.ignored_columns = plan.ignored_columns
     job.status = ImportJob.Status.READY
     job.save()
@@ -64,12 +60,12 @@ def run_import(job_id: int) -> None:
             return
     started = time.monotonic()
     try:
-        plan = csv_import.plan(job.content, allowed_la_ids=_allowed(job))
-        created, updated = csv_import.apply(plan, user=job.uploaded_by)
+        plan = csv_import.plan(job.content, job.columns, allowed_la_ids=_allowed(job))
+        created, updated, archived = csv_import.apply(plan, user=job.uploaded_by, filename=job.filename)
     except Exception as error:  # the transaction rolled back: nothing was imported
         _fail(job, f"Nothing was imported: {error}")
         raise
-    job.created_count, job.updated_count = created, updated
+    job.created_count, job.updated_count, job.archived_count = created, updated, archived
     job.seconds_taken = time.monotonic() - started
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("homes/add/", views.add_home, name="add"),
     path("homes/import/", import_views.upload, name="import_upload"),
     path("homes/import/<int:pk>/", import_views.detail, name="import_detail"),
+    path("homes/import/<int:pk>/columns/", import_views.columns, name="import_columns"),
     path("homes/import/<int:pk>/start/", import_views.start, name="import_start"),
     path("homes/import/<int:pk>/cancel/", import_views.cancel, name="import_cancel"),
     path("homes/import/<int:pk>/problems.csv", import_views.problems_csv, name="import_problems"),

@@ -40,6 +40,7 @@ MATRIX = {
     "homes:add": ("GET", None, ONBOARDERS),
     "homes:import_upload": ("GET", None, ONBOARDERS),
     "homes:import_detail": ("GET", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
+    "homes:import_columns": ("GET", lambda w: {"pk": w.mapping_job.pk}, {"council_a", "service_admin"}),
     "homes:import_start": ("POST", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
     "homes:import_cancel": ("POST", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
     "homes:import_problems": ("GET", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
@@ -118,6 +119,10 @@ class World:
         self.job = ImportJob.objects.create(
             uploaded_by=self.users["council_a"], local_authority=self.home_a.local_authority, filename="a.csv",
             content="", status=ImportJob.Status.READY,
+        )  # fmt: skip
+        self.mapping_job = ImportJob.objects.create(
+            uploaded_by=self.users["council_a"], local_authority=self.home_a.local_authority, filename="b.csv",
+            content="Home ID,Home name\n1-101,A\n", status=ImportJob.Status.MAPPING,
         )  # fmt: skip
         from django.utils import timezone
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role
+from homes.models import CareHome
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures
 from vacancies.models import CapacitySnapshot, FreshnessSnapshot, HomeVacancies, Reminder, VacancyUpdate
@@ -225,3 +226,16 @@ def test_dashboard_queries_are_bounded(client, council_admin, area, django_asser
     client.get("/area/")
     with django_assert_max_num_queries(14):
         client.get("/area/", {"period": "365"})
+
+
+def test_homes_with_more_beds_than_cqc_registers_are_flagged(client, council_admin, area):
+    """Registrations lag reality: a flag for the council, not a refusal."""
+    CareHome.objects.filter(pk=area["fresh"].pk).update(registered_beds=36)  # its figures: 30 + 10
+    CareHome.objects.filter(pk=area["two_days"].pk).update(registered_beds=20)  # exactly its figures
+    CareHome.objects.filter(pk=area["elsewhere"].pk).update(registered_beds=10)  # another council's
+    client.force_login(council_admin)
+    response = client.get("/area/")
+    assert [(home.name, home.figures, home.registered_beds) for home in response.context["above_registration"]] == [
+        ("Fresh Home", 40, 36)
+    ]
+    assert "Fresh Home</a>: 40 beds in its figures, 36 registered" in response.text

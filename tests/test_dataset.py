@@ -1,38 +1,52 @@
-"""The synthetic dataset: deterministic from its seed, and idempotent."""
+"""The synthetic dataset and the demo: deterministic, idempotent, and they never touch a real home."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Membership, User
-from homes.models import CareHome
-from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, SearchEntry, VacancyChange
+from homes.models import CareHome, CareHomeChange, Provider
+from tests.factories import CareHomeFactory, ProviderFactory, UserFactory
+from tests.vacancy_helpers import give_figures
+from vacancies.models import (
+    CapacitySnapshot,
+    CategoryVacancy,
+    FreshnessSnapshot,
+    HomeVacancies,
+    SearchEntry,
+    VacancyChange,
+    VacancyUpdate,
+)
 
 pytestmark = pytest.mark.django_db
+LEEDS, BRADFORD = "E08000035", "E08000032"
 
 
 def build(**options) -> str:
     out = io.StringIO()
-    call_command("build_dataset", scale="region", stdout=out, **options)
+    call_command("build_dataset", stdout=out, **options)
     return out.getvalue()
 
 
 def fingerprint():
-    return list(CareHome.objects.filter(cqc_location_id__startswith="1-5").order_by("cqc_location_id")
+    return list(CareHome.objects.filter(is_synthetic=True).order_by("cqc_location_id")
                 .values_list("cqc_location_id", "postcode", "provider__name", "cqc_rating"))  # fmt: skip
 
 
 def test_region_dataset_is_deterministic_idempotent_and_consistent():
-    build(seed=7)
+    build(scale="region", seed=7)
     first = fingerprint()
     assert first  # homes at the test postcodes of Yorkshire's councils
-    assert "already built" in build(seed=7)
+    assert all(cqc_id.startswith("1-99") and len(cqc_id) == 14 for cqc_id, *_ in first)
+    assert "already built" in build(scale="region", seed=7)
     assert fingerprint() == first
-    build(seed=7, force=True)
+    build(scale="region", seed=7, force=True)
     assert fingerprint() == first
     # The current position matches the end of each home's history.
-    for row in CategoryVacancy.objects.filter(home__cqc_location_id__startswith="1-5")[:20]:
+    for row in CategoryVacancy.objects.filter(home__is_synthetic=True)[:20]:
         last = (
             VacancyChange.objects.filter(update__home=row.home, category=row.category, field="vacant_accepting")
             .order_by("-update__made_at", "-id")
@@ -41,14 +55,82 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
         assert int(last.new_value) == row.vacant_accepting
         assert row.occupied + row.vacant_accepting + row.vacant_unavailable <= row.capacity
     assert HomeVacancies.objects.exists()
-    assert CapacitySnapshot.objects.exists()
+    assert CapacitySnapshot.objects.filter(is_synthetic=True).exists()
     # Each home's town is its council's name, and search has an entry for every home.
-    home = CareHome.objects.filter(cqc_location_id__startswith="1-5").select_related("local_authority").first()
+    home = CareHome.objects.filter(is_synthetic=True).select_related("local_authority").first()
     assert home.town == home.local_authority.name.split(",")[0]
     assert SearchEntry.objects.filter(category="").count() == CareHome.objects.active().count()
-    assert (
-        User.objects.filter(email__endswith="@dataset.example").count()
-        == Membership.objects.filter(user__email__endswith="@dataset.example").count()
-    )
-    build(seed=8)
+    synthetic_users = User.objects.filter(is_synthetic=True)
+    assert synthetic_users.count() == Membership.objects.filter(user__is_synthetic=True).count()
+    assert not Provider.objects.filter(is_synthetic=True, cqc_provider_id__isnull=False).exists()
+    build(scale="region", seed=8)
     assert fingerprint() != first
+
+
+def real_home_with_history():
+    """A home as a council's CQC file brings it: a CQC ID that starts 1-5, like some real ones do."""
+    provider = ProviderFactory(name="Real Provider Ltd", cqc_provider_id="1-500000000")
+    home = CareHomeFactory(name="Real Home", provider=provider, cqc_location_id="1-5000000001")
+    person = UserFactory(email="real.manager@example.org")
+    give_figures(home, person, nursing={"vacant_accepting": 2})
+    CareHomeChange.objects.create(home=home, changed_by=person, version=1, field="imported", new_value=home.name)
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    CapacitySnapshot.objects.create(date=day, local_authority=home.local_authority, category="nursing", homes=1,
+                                    capacity=20, occupied=15, vacant_accepting=2, vacant_unavailable=2)  # fmt: skip
+    FreshnessSnapshot.objects.create(date=day, local_authority=home.local_authority, homes=1, updated=1)
+    return home
+
+
+def everything_about(home) -> dict:
+    return {
+        "home": CareHome.objects.filter(pk=home.pk).values().get(),
+        "provider": Provider.objects.filter(pk=home.provider_id).values().get(),
+        "figures": list(CategoryVacancy.objects.filter(home=home).values()),
+        "board": list(HomeVacancies.objects.filter(home=home).values()),
+        "updates": list(VacancyUpdate.objects.filter(home=home).values()),
+        "changes": list(VacancyChange.objects.filter(update__home=home).values()),
+        "history": list(CareHomeChange.objects.filter(home=home).values()),
+        "snapshots": list(CapacitySnapshot.objects.filter(is_synthetic=False).values()),
+        "freshness": list(FreshnessSnapshot.objects.filter(is_synthetic=False).values()),
+        "people": list(User.objects.filter(is_synthetic=False).values("pk", "email", "password")),
+    }
+
+
+def test_the_builders_add_nothing_beside_real_homes_unless_told_and_never_touch_them():
+    home = real_home_with_history()
+    before = everything_about(home)
+
+    said = build(councils=LEEDS, seed=3)
+    assert "This database holds 1 real care home, so the synthetic dataset is not built (--alongside-real-homes" in said
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "no demo homes or sign-ins are added" in out.getvalue()
+    assert not CareHome.objects.filter(is_synthetic=True).exists()
+    assert not User.objects.filter(is_synthetic=True).exists()
+
+    build(councils=f"{LEEDS},{BRADFORD}", seed=3, alongside_real_homes=True)
+    build(councils=LEEDS, seed=4, alongside_real_homes=True)  # a rebuild deletes only what the first made
+    call_command("seed_demo", alongside_real_homes=True, stdout=io.StringIO())
+    assert CareHome.objects.filter(is_synthetic=True).count() > 6
+    assert everything_about(home) == before  # the real home, its history, its snapshots: untouched
+    # The dataset's own snapshots did not replace the real one for the same day and council.
+    real_day = before["snapshots"][0]
+    kept = CapacitySnapshot.objects.get(date=real_day["date"], local_authority_id=real_day["local_authority_id"],
+                                        category="nursing")  # fmt: skip
+    assert not kept.is_synthetic
+
+    build(remove=True)
+    assert not CareHome.objects.filter(is_synthetic=True, email__endswith="@dataset.example").exists()
+    assert everything_about(home) == before
+
+
+def test_a_real_file_cannot_change_a_demo_home(client, council_admin):
+    from tests.test_homes_import import API_HEADER, api_row, checked_job, to_csv
+
+    call_command("seed_demo", stdout=io.StringIO())
+    demo = CareHome.objects.filter(is_synthetic=True, local_authority__gss_code=LEEDS).first()
+    client.force_login(council_admin)
+    job = checked_job(client, to_csv(API_HEADER, [api_row(demo.cqc_location_id, "Someone Else's Name")]))
+    assert [p["reason"] for p in job.problems] == [
+        "This CQC location ID is a demo home's: remove the demo data before importing it"
+    ]

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from homes.models import CareHome, CareHomeChange, ImportJob
+from homes.models import CareHome, CareHomeChange, ImportColumnMapping, ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -93,36 +93,45 @@ def test_messy_file_is_checked_previewed_then_imported(client, council_admin, ho
     )
     job = checked_job(client, content)
     assert job.status == ImportJob.Status.READY
-    assert (job.to_create, job.to_update, job.unchanged) == (4, 1, 0)
+    assert job.layout == "CQC API extract"
+    assert (job.to_create, job.to_update, job.unchanged) == (5, 1, 0)
     reasons = {p["row"]: p["reason"] for p in job.problems}
     assert reasons == {
         7: "CQC location ID “not-an-id” is not like 1-101234567",
         8: "Postcode ZZ9 9ZZ is not a postcode we can find in England",
         9: "Bradford is not your council area",
         10: "The same CQC location ID is on row 2: only the first is used",
-        11: "Not a care home (care_home is N)",
         12: "The CQC rating has no date (overall_rating_date): a rating is always shown with its date",
-        13: "The postcode LS6 2AD is in Leeds, but the local authority column says Bradford",
     }
-    assert job.ignored_columns == ["region", "number_of_beds", "an_extra_column"]
+    assert job.skipped == {"Not care homes": 1}  # row 11: counted, not a problem
+    # The postcode wins over the council column: a warning, and the row is imported.
+    assert [(w["row"], w["reason"]) for w in job.warnings] == [
+        (13, "The local authority column says Bradford, but the postcode LS6 2AD is in Leeds: the postcode's council "
+             "is used"),
+    ]  # fmt: skip
+    assert job.ignored_columns == ["region", "an_extra_column"]  # number_of_beds is kept now
     assert not CareHome.objects.filter(cqc_location_id="1-100000001").exists()  # a dry run writes nothing
 
     page = client.get(f"/homes/import/{job.pk}/")
     assert "Homes to add" in page.text
-    assert "Row 7" not in page.text or "not-an-id" in page.text
-    assert "Import 5 homes" in page.text
+    assert "40 registered beds" in page.text
+    assert "Rows with warnings" in page.text
+    assert "Skipped: Not care homes" in page.text
+    assert "Import 6 homes" in page.text
 
     client.post(f"/homes/import/{job.pk}/start/")
     run_worker()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
-    assert (job.created_count, job.updated_count) == (4, 1)
+    assert (job.created_count, job.updated_count) == (5, 1)
     meanwood = CareHome.objects.get(cqc_location_id="1-100000001")
     assert meanwood.phone == "0113 496 0000"
     assert meanwood.address_line_2 == ""
     assert meanwood.website == "https://www.example.org"
     assert meanwood.service_user_bands == ["older_people", "dementia"]
     assert meanwood.provider.cqc_provider_id == "1-555000001"
+    assert meanwood.registered_beds == 40
+    assert CareHome.objects.get(cqc_location_id="1-100000009").local_authority.name == "Leeds"
     assert CareHome.objects.get(cqc_location_id="1-100000002").name == '=HYPERLINK("http://evil")'
     assert CareHome.objects.get(cqc_location_id="1-100000003").postcode == "LS6 2ZZ"
     home.refresh_from_db()
@@ -131,7 +140,7 @@ def test_messy_file_is_checked_previewed_then_imported(client, council_admin, ho
     assert CareHomeChange.objects.filter(home=meanwood, field="imported").exists()
     # Importing the same file again changes nothing and duplicates nothing.
     again = checked_job(client, content)
-    assert (again.to_create, again.to_update, again.unchanged) == (0, 0, 5)
+    assert (again.to_create, again.to_update, again.unchanged) == (0, 0, 6)
 
 
 DIRECTORY_HEADER = [
@@ -168,7 +177,7 @@ def test_cqc_care_directory_headings_are_understood(client, council_admin):
         (b"", "The file is empty"),
         (b"   \n  ", "The file is empty"),
         ("name,postcode\nCaf\u00e9,LS6 2AD\n".encode("latin-1"), "The file is not UTF-8 text"),
-        (b"name,postcode\nA,LS6 2AD\n", "The file is missing these columns: location_id, provider_id or Provider name"),
+        (b",,\n1,2,3\n", "first row has no column headings"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "The file is not UTF-8 text"),
     ],
 )
@@ -262,3 +271,280 @@ def test_service_admin_imports_anywhere(client, service_admin):
         client, to_csv(API_HEADER, [api_row("1-100000006", "In Bradford", postcode="BD9 5AB", local_authority="")])
     )
     assert (job.to_create, job.problems) == (1, [])
+
+
+# --- every layout, every rating, registered beds, refreshing (issue 15) ---------------------------
+
+HSCA_HEADER = [
+    "Location ID", "Location HSCA start date", "Dormant (Y/N)", "Care home?", "Location Name",
+    "Location Telephone Number", "Location Web Address", "Care homes beds", "Location Latest Overall Rating",
+    "Publication Date", "Location Region", "Location Local Authority", "Location Street Address",
+    "Location Address Line 2", "Location City", "Location County", "Location Postal Code", "Provider ID",
+    "Provider Name", "Service type - Care home service with nursing",
+    "Service type - Care home service without nursing", "Service type - Domiciliary care service",
+    "Service user band - Dementia", "Service user band - Older People", "Service user band - Children 0-18 years",
+]  # fmt: skip
+
+
+def hsca_row(location_id, name, **overrides):
+    row = dict.fromkeys(HSCA_HEADER, "")
+    row |= {
+        "Location ID": location_id, "Location HSCA start date": "01/04/2011", "Dormant (Y/N)": "N", "Care home?": "Y",
+        "Location Name": name, "Location Telephone Number": "01134960123", "Care homes beds": "38",
+        "Location Latest Overall Rating": "Good", "Publication Date": "23 February 2021",
+        "Location Local Authority": "Leeds", "Location Street Address": "5 Spen Lane", "Location City": "Leeds",
+        "Location Postal Code": "LS6 2AD", "Provider ID": "1-600000001", "Provider Name": "Spen Care Ltd",
+        "Service type - Care home service with nursing": "Y", "Service user band - Dementia": "Y",
+        "Service user band - Older People": "Y",
+    }  # fmt: skip
+    row.update(overrides)
+    return [row[h] for h in HSCA_HEADER]
+
+
+def imported(client, job):
+    client.post(f"/homes/import/{job.pk}/start/")
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.error
+    return job
+
+
+def test_cqc_hsca_active_locations_layout(client, council_admin):
+    client.force_login(council_admin)
+    rows = [
+        hsca_row("1-700000001", "Spen Court"),
+        hsca_row("1-700000002", "Spen Domiciliary", **{"Care home?": "N", "Care homes beds": ""}),
+        hsca_row("1-700000003", "Spen Lodge", **{
+            "Service type - Care home service with nursing": "",
+            "Service type - Care home service without nursing": "Y",
+            "Service user band - Dementia": "", "Location Latest Overall Rating": "Inspected but not rated",
+            "Publication Date": "",
+        }),
+    ]  # fmt: skip
+    job = checked_job(client, to_csv(HSCA_HEADER, rows))
+    assert job.layout == "CQC HSCA active locations"
+    assert (job.to_create, job.problems, job.skipped) == (2, [], {"Not care homes": 1})
+    imported(client, job)
+    court = CareHome.objects.get(cqc_location_id="1-700000001")
+    assert (court.service_type, court.service_user_bands) == ("with_nursing", ["dementia", "older_people"])
+    assert (court.registered_beds, str(court.registration_date), str(court.cqc_rating_date)) == (
+        38,
+        "2011-04-01",
+        "2021-02-23",
+    )
+    assert court.provider.name == "Spen Care Ltd"
+    lodge = CareHome.objects.get(cqc_location_id="1-700000003")
+    assert (lodge.service_type, lodge.cqc_rating, lodge.cqc_rating_date) == (
+        "without_nursing",
+        "inspected_not_rated",
+        None,
+    )
+    assert lodge.get_cqc_rating_display() == "Inspected but not rated"
+
+
+def test_every_cqc_rating_and_the_key_questions_are_kept(client, council_admin):
+    client.force_login(council_admin)
+    header = [*API_HEADER, "safe_rating", "well_led_rating", "registration_status", "last_inspection_date"]
+    base = api_row("1-100000001", "Inspected Not Rated", overall_rating="Inspected but not rated",
+                   overall_rating_date="23/02/2021")  # fmt: skip
+    rows = [
+        [*base, "Good", "Requires improvement", "Registered", "2021-02-10"],
+        [
+            *api_row(
+                "1-100000002", "Insufficient", overall_rating="Insufficient evidence to rate", overall_rating_date="NA"
+            ),
+            "",
+            "N/A",
+            "Registered",
+            "",
+        ],
+        [*api_row("1-100000003", "Not Yet", overall_rating="Not yet rated", overall_rating_date=""), "", "", "", ""],
+        [*api_row("1-100000004", "Bad Rating", overall_rating="Excellent"), "", "", "", ""],
+        [*api_row("1-100000005", "Bad Key Question"), "Brilliant", "", "", ""],
+        [*api_row("1-100000006", "Bad Date"), "", "", "", "last Tuesday"],
+    ]
+    job = checked_job(client, to_csv(header, rows))
+    assert {p["row"]: p["reason"] for p in job.problems} == {
+        5: "CQC rating “Excellent” is not one of CQC's ratings",
+        6: "CQC rating: Safe “Brilliant” is not one of CQC's ratings",
+        7: "Date of last inspection “last Tuesday” is not a date we can read (like 2024-03-01 or 01/03/2024)",
+    }
+    imported(client, job)
+    home = CareHome.objects.get(cqc_location_id="1-100000001")
+    assert (home.cqc_rating, str(home.cqc_rating_date)) == ("inspected_not_rated", "2021-02-23")
+    assert home.key_question_ratings == [("Safe", "Good"), ("Well-led", "Requires improvement")]
+    assert str(home.last_inspection_date) == "2021-02-10"
+    assert CareHome.objects.get(cqc_location_id="1-100000002").cqc_rating == "insufficient_evidence"
+    assert CareHome.objects.get(cqc_location_id="1-100000003").cqc_rating == "not_yet_rated"
+    page = client.get(f"/homes/{home.pk}/").text
+    assert "Inspected but not rated, 23 February 2021" in page
+    assert "Safe: Good<br>Well-led: Requires improvement" in page
+    assert f'href="https://www.cqc.org.uk/location/{home.cqc_location_id}"' in page
+
+
+@pytest.mark.parametrize(
+    ("beds", "reason"),
+    [
+        ("-3", "Registered beds -3 is not a number of beds a home can have (0 to 2,000)"),
+        ("forty", "Registered beds “forty” is not a whole number"),
+        ("5000", "Registered beds 5000 is not a number of beds a home can have (0 to 2,000)"),
+    ],
+)
+def test_registered_beds_that_cannot_be_are_problems(client, council_admin, beds, reason):
+    client.force_login(council_admin)
+    job = checked_job(client, to_csv(API_HEADER, [api_row("1-100000001", "A", number_of_beds=beds)]))
+    assert [p["reason"] for p in job.problems] == [reason]
+    assert job.to_create == 0
+
+
+def test_a_file_whose_every_row_is_skipped_imports_nothing(client, council_admin):
+    client.force_login(council_admin)
+    rows = [api_row("1-100000001", "A", care_home="N"), api_row("bad", "B"), api_row("1-100000003", "C", postcode="")]
+    job = checked_job(client, to_csv(API_HEADER, rows))
+    assert (job.to_create, job.to_update, job.to_archive, len(job.problems)) == (0, 0, 0, 2)
+    page = client.get(f"/homes/import/{job.pk}/").text
+    assert "Import 0" not in page
+    assert "/start/" not in page  # no import button: nothing to import
+    assert "Cancel: import nothing" in page
+    assert not CareHome.objects.exists()
+
+
+def test_a_newer_file_updates_archives_the_deregistered_and_lists_the_missing(client, council_admin):
+    client.force_login(council_admin)
+    header = [*API_HEADER, "registration_status", "deregistration_date"]
+    first = [
+        [*api_row("1-100000001", "Stays", number_of_beds="40"), "Registered", ""],
+        [*api_row("1-100000002", "Rating Changes"), "Registered", ""],
+        [*api_row("1-100000003", "Closes Down"), "Registered", ""],
+        [*api_row("1-100000004", "Left Out"), "Registered", ""],
+    ]
+    imported(client, checked_job(client, to_csv(header, first)))
+    newer = [
+        [*api_row("1-100000001", "Stays", number_of_beds="44"), "Registered", ""],
+        [
+            *api_row("1-100000002", "Rating Changes", overall_rating="Outstanding", overall_rating_date="2025-06-01"),
+            "Registered",
+            "",
+        ],
+        [*api_row("1-100000003", "Closes Down"), "Deregistered", "2025-10-31"],
+        [*api_row("1-100000009", "Never Here"), "Deregistered", "2025-01-01"],
+    ]
+    job = checked_job(client, to_csv(header, newer))
+    assert (job.to_create, job.to_update, job.to_archive) == (0, 2, 1)
+    assert job.skipped == {"Deregistered homes not in the portal (not added)": 1}
+    assert job.preview["rating_changes"] == [
+        {"row": 3, "id": "1-100000002", "name": "Rating Changes", "old": "Good", "new": "Outstanding"}
+    ]
+    assert job.preview["beds_changes"] == [{"row": 2, "id": "1-100000001", "name": "Stays", "old": 40, "new": 44}]
+    assert [a["id"] for a in job.preview["archive"]] == ["1-100000003"]
+    assert job.preview["archive"][0]["reason"] == "Deregistered by CQC on 31 October 2025"
+    assert [m["id"] for m in job.preview["missing"]] == ["1-100000004"]
+    page = client.get(f"/homes/import/{job.pk}/").text
+    shown = ["CQC ratings that change", "Registered beds that change", "Homes to archive", "Homes not in this file"]
+    for words in [*shown, "Import 2 homes and archive 1"]:
+        assert words in page
+    assert CareHome.objects.get(cqc_location_id="1-100000003").status == "active"  # not before the import
+
+    imported(client, job)
+    closed = CareHome.objects.get(cqc_location_id="1-100000003")
+    assert closed.status == "archived"
+    assert closed.archived_reason == f"Deregistered by CQC on 31 October 2025 (file {job.filename})"
+    assert CareHomeChange.objects.filter(home=closed, field="status", new_value__startswith="Archived").exists()
+    assert CareHome.objects.get(cqc_location_id="1-100000004").status == "active"  # missing: never removed
+    assert CareHome.objects.get(cqc_location_id="1-100000001").registered_beds == 44
+    assert not CareHome.objects.filter(cqc_location_id="1-100000009").exists()
+
+
+def test_only_the_columns_a_file_has_are_imported(client, council_admin, home):
+    """A refresh without a website column leaves the website as it was."""
+    home.website, home.county = "https://kept.example.org", "Kept County"
+    home.save()
+    client.force_login(council_admin)
+    header = ["location_id", "provider_id", "name", "postcode", "service_types", "number_of_beds"]
+    job = checked_job(client, to_csv(header, [[home.cqc_location_id, "1-555000001", home.name, "LS6 2AD",
+                                               "Care home service with nursing", "30"]]))  # fmt: skip
+    imported(client, job)
+    home.refresh_from_db()
+    assert (home.website, home.county, home.registered_beds) == ("https://kept.example.org", "Kept County", 30)
+
+
+# --- the mapping step ------------------------------------------------------------------------------
+
+COUNCIL_HEADER = ["Home ID", "Home name", "Post Code", "Telephone", "Provider", "Type", "Rating", "Rating date",
+                  "Beds", "Notes"]  # fmt: skip
+
+
+def council_row(home_id, name, **overrides):
+    row = {"Home ID": home_id, "Home name": name, "Post Code": "LS6 2AD", "Telephone": "0113 496 0777",
+           "Provider": "Council List Care", "Type": "Nursing home", "Rating": "Good", "Rating date": "01/02/2024",
+           "Beds": "25", "Notes": "call before noon"}  # fmt: skip
+    row.update(overrides)
+    return [row[h] for h in COUNCIL_HEADER]
+
+
+def test_unfamiliar_headings_are_matched_once_then_remembered(client, council_admin):
+    client.force_login(council_admin)
+    content = to_csv(COUNCIL_HEADER, [council_row("1-800000001", "Mapped House"), council_row("1-800000002", "Two")])
+    response = upload(client, content, name="council-list.csv")
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/homes/import/{job.pk}/columns/"
+    assert job.status == ImportJob.Status.MAPPING
+    assert client.get(f"/homes/import/{job.pk}/")["Location"] == f"/homes/import/{job.pk}/columns/"
+    page = client.get(f"/homes/import/{job.pk}/columns/")
+    form = page.context["form"]
+    guesses = [form[f"column_{i}"].value() for i in range(len(COUNCIL_HEADER))]
+    assert guesses == ["location_id", "name", "postcode", "phone", "provider_name", "service_types",
+                       "overall_rating", "overall_rating_date", "registered_beds", ""]  # fmt: skip
+    assert "First values: 1-800000001 · 1-800000002" in page.text
+    assert '<optgroup label="The home">' in page.text
+
+    data = {f"column_{i}": guess for i, guess in enumerate(guesses)}
+    response = client.post(f"/homes/import/{job.pk}/columns/", data)
+    assert response["Location"] == f"/homes/import/{job.pk}/"
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.layout, job.to_create, job.problems) == ("ready", "Columns matched by you", 2, [])
+    imported(client, job)
+    mapped = CareHome.objects.get(cqc_location_id="1-800000001")
+    assert (mapped.name, mapped.phone, mapped.service_type, mapped.registered_beds) == (
+        "Mapped House",
+        "0113 496 0777",
+        "with_nursing",
+        25,
+    )
+    assert mapped.provider.name == "Council List Care"
+
+    # The council's next file with these headings skips the step.
+    upload(client, to_csv(COUNCIL_HEADER, [council_row("1-800000003", "Three")]), name="next.csv")
+    again = ImportJob.objects.get(filename="next.csv")
+    assert again.status == ImportJob.Status.QUEUED
+    assert again.layout == "Matched as this council's earlier file"
+
+
+def test_the_mapping_step_refuses_what_it_cannot_use(client, council_admin):
+    client.force_login(council_admin)
+    upload(client, to_csv(COUNCIL_HEADER, [council_row("1-800000001", "A")]))
+    job = ImportJob.objects.get()
+    nothing = {f"column_{i}": "" for i in range(len(COUNCIL_HEADER))}
+    response = client.post(f"/homes/import/{job.pk}/columns/", nothing)
+    assert response.status_code == 200
+    assert ("Match a column to each of these: CQC location ID, Name of the home, Postcode, CQC provider ID or "
+            "provider name") in response.text  # fmt: skip
+    twice = nothing | {"column_0": "location_id", "column_1": "name", "column_2": "postcode", "column_4": "name"}
+    response = client.post(f"/homes/import/{job.pk}/columns/", twice)
+    assert "Name of the home is already matched to “Home name”: match each field to one column" in response.text
+    assert 'id="id_column_4-error"' in response.text
+    nonsense = nothing | {"column_0": "not_a_field"}
+    assert "Select a valid choice" in client.post(f"/homes/import/{job.pk}/columns/", nonsense).text
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.MAPPING
+    assert not ImportColumnMapping.objects.exists()
+
+
+def test_another_councils_mapping_step_is_not_found(client, council_admin, other_council_admin):
+    client.force_login(council_admin)
+    upload(client, to_csv(COUNCIL_HEADER, [council_row("1-800000001", "A")]))
+    job = ImportJob.objects.get()
+    client.force_login(other_council_admin)
+    assert client.get(f"/homes/import/{job.pk}/columns/").status_code == 404
+    assert client.post(f"/homes/import/{job.pk}/columns/", {}).status_code == 404

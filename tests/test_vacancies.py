@@ -310,3 +310,17 @@ def test_home_page_shows_vacancies_trend_and_data_table(client, coordinator, hom
     assert "Vacant, accepting admissions: the last 30 days" in page
     assert "<polyline" in page
     assert "Show the figures as a table" in page
+
+
+def test_more_beds_than_cqc_registers_is_a_warning_not_a_refusal(client, home_staff, home):
+    home.registered_beds = 25
+    home.save()
+    give_figures(home, nursing={"capacity": 20})
+    client.force_login(home_staff)
+    assert "More beds than CQC registers" not in client.get(f"/my-homes/{home.pk}/").text
+    data = form_post(1, nursing={"capacity": 30, "vacant_accepting": 3, "vacant_unavailable": 2, "occupied": 25})
+    response = client.post(f"/my-homes/{home.pk}/", data, follow=True)
+    assert "vacancies saved" in response.text
+    assert "add up to 30, more than the 25 CQC registers it for" in response.text
+    page = client.get(f"/my-homes/{home.pk}/").text
+    assert "More beds than CQC registers" in page

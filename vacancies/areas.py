@@ -127,6 +127,18 @@ def freshness_bands(area: Area, now: datetime.datetime | None = None) -> dict:
     return counts
 
 
+def above_registration(area: Area):
+    """Homes whose beds by care category add up to more than CQC registers them for (registrations
+    lag reality: a flag for the council to look at, not an error)."""
+    return (
+        area.homes()
+        .filter(registered_beds__isnull=False)
+        .annotate(figures=Sum("categories__capacity"))
+        .filter(figures__gt=F("registered_beds"))
+        .order_by("name")
+    )
+
+
 def stale_homes(area: Area, now: datetime.datetime | None = None):
     now = now or timezone.now()
     today = timezone.localdate()

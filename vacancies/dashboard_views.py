@@ -57,6 +57,9 @@ class TrendPeriodForm(NhsFormMixin, forms.Form):
     )
 
 
+ABOVE_REGISTRATION_LISTED = 50
+
+
 def _area(request, params) -> areas.Area:
     """The area the page is about; 404 when it does not exist or is not this person's."""
     area = areas.area_for(request.user, params.get("area"))
@@ -96,6 +99,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "area_form": AreaForm(initial={"area": area.key}, areas=visible),
         "totals": areas.totals_by_category(area),
         "closures": areas.closures(area),
+        "above_registration": list(areas.above_registration(area)[:ABOVE_REGISTRATION_LISTED]),
         "bands": areas.freshness_bands(area),
         "stale_page": stale_page,
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),

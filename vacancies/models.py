@@ -228,6 +228,9 @@ class CapacitySnapshot(models.Model):
     vacant_accepting = models.PositiveIntegerField()
     vacant_unavailable = models.PositiveIntegerField()
 
+    # Made up by the benchmark's dataset (demo/): its rebuild deletes these and no others.
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["date", "local_authority", "category"], name="one_snapshot_per_day")
@@ -246,6 +249,9 @@ class FreshnessSnapshot(models.Model):
     homes = models.PositiveIntegerField()
     updated = models.PositiveIntegerField()
     closed = models.PositiveIntegerField(default=0)
+
+    # Made up by the benchmark's dataset (demo/): its rebuild deletes these and no others.
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         constraints = [

@@ -82,7 +82,7 @@ def take_snapshot(date: datetime.date | None = None) -> int:
 COUNT_FIELDS = ("capacity", "occupied", "vacant_accepting", "vacant_unavailable")
 
 
-def replay_history(first_day: datetime.date, last_day: datetime.date | None = None) -> int:
+def replay_history(first_day: datetime.date, last_day: datetime.date | None = None, *, synthetic: bool = False) -> int:
     """Rebuild past days' snapshots by replaying the full vacancy history from its start.
 
     For demo and generated data only (they have every change since each home's
@@ -127,7 +127,10 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
             if not values.get("closed") and not closed_home.get(home_id):
                 row["vacant_accepting"] += values["vacant_accepting"]
         CapacitySnapshot.objects.bulk_create(
-            [CapacitySnapshot(date=day, local_authority_id=la, category=c, **row) for (la, c), row in totals.items()],
+            [
+                CapacitySnapshot(date=day, local_authority_id=la, category=c, is_synthetic=synthetic, **row)
+                for (la, c), row in totals.items()
+            ],
             update_conflicts=True,
             unique_fields=["date", "local_authority", "category"],
             update_fields=["homes", *COUNT_FIELDS],
@@ -139,7 +142,10 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
             counts["updated"] += home_id in confirmed_on.get(day, ())
             counts["closed"] += bool(closed_home.get(home_id))
         FreshnessSnapshot.objects.bulk_create(
-            [FreshnessSnapshot(date=day, local_authority_id=la, **counts) for la, counts in per_la.items()],
+            [
+                FreshnessSnapshot(date=day, local_authority_id=la, is_synthetic=synthetic, **counts)
+                for la, counts in per_la.items()
+            ],
             update_conflicts=True,
             unique_fields=["date", "local_authority"],
             update_fields=["homes", "updated", "closed"],

@@ -182,6 +182,7 @@ def update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "closure": closure,
         "add": add,
         "freshness": freshness(board.last_confirmed_at),
+        "above_registration": above_registration(home, [form.initial["capacity"] for form in category_forms]),
     }
     if request.method == "POST":
         forms = [*category_forms, closure, add]
@@ -208,11 +209,25 @@ def update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 return render(request, "vacancies/update.html", context, status=409)
             audit.record(audit.Action.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})")
             messages.success(request, f"{home.name}: vacancies saved.")
+            if warning := above_registration(home, [values["capacity"] for values in categories.values()]):
+                messages.warning(request, warning)
             if add.cleaned_data.get("new_category"):
                 return redirect("vacancies:update", pk=home.pk)
             return redirect(request.POST.get("next") or "vacancies:my_homes")
         context["errors"] = _error_summary(forms)
     return render(request, "vacancies/update.html", context)
+
+
+def above_registration(home, capacities: list[int]) -> str:
+    """A warning when a home's beds by category add up to more than CQC registers it for
+    (not a refusal: registrations lag reality); empty otherwise."""
+    total = sum(capacity or 0 for capacity in capacities)
+    if home.registered_beds is None or total <= home.registered_beds:
+        return ""
+    return (
+        f"The registered beds of {home.name}'s care categories add up to {total}, more than the "
+        f"{home.registered_beds} CQC registers it for. Check them, or ask your council to update its registration."
+    )
 
 
 def _new_category_values(capacity: int) -> dict:

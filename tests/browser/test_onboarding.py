@@ -56,3 +56,50 @@ def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, 
     assert page.get_by_role("link", name="Meanwood Court", exact=True).is_visible()
     assert_accessible(page)
     assert page.js_errors == []
+
+
+def test_council_admin_matches_an_unfamiliar_file_and_imports_it(
+    page, live_server, sign_in, assert_accessible, tmp_path
+):
+    from accounts.models import Role
+    from homes.models import CareHome
+    from tests.factories import MembershipFactory, local_authority
+    from tests.test_homes_import import COUNCIL_HEADER, council_row, run_worker, to_csv
+
+    MembershipFactory(
+        role=Role.COUNCIL_ADMIN, local_authority=local_authority("E08000035"), user__email="c@example.org"
+    )
+    rows = [council_row("1-800000001", "Meanwood Park", Beds="31"), council_row("1-800000002", "Chapel Allerton Lodge")]
+    upload = tmp_path / "leeds-homes.csv"
+    upload.write_bytes(
+        to_csv(["Reference", *COUNCIL_HEADER[1:]], [["1-800000001", *rows[0][1:]], ["1-800000002", *rows[1][1:]]])
+    )
+    sign_in(page, "c@example.org")
+    page.get_by_role("link", name="Care homes").first.click()
+    page.get_by_role("button", name="Add homes from a CSV file").click()
+    page.get_by_label("CSV file of care homes").set_input_files(str(upload))
+    page.get_by_role("button", name="Check file").click()
+
+    page.get_by_role("heading", name="Match the file's columns").wait_for()
+    assert_accessible(page)
+    assert page.get_by_label("Post Code").input_value() == "postcode"  # guessed
+    assert page.get_by_label("Reference").input_value() == ""  # not a word we know
+    page.get_by_role("button", name="Use these columns and check the file").click()
+    # Without the CQC location ID the step says so, and keeps what was chosen.
+    assert page.get_by_role("link", name="Match a column to each of these: CQC location ID").is_visible()
+    assert page.get_by_label("Post Code").input_value() == "postcode"
+    page.get_by_label("Reference").select_option("location_id")
+    page.get_by_role("button", name="Use these columns and check the file").click()
+
+    page.get_by_role("heading", name="leeds-homes.csv").wait_for()
+    run_worker()  # the background check
+    page.reload()
+    assert page.get_by_text("Columns matched by you").is_visible()
+    assert page.get_by_text("Meanwood Park (1-800000001, LS6 2AD, 31 registered beds)", exact=False).is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import 2 homes").click()
+    run_worker()  # the background import
+    page.reload()
+    assert page.get_by_text("2 homes added and 0 updated").is_visible()
+    assert CareHome.objects.get(cqc_location_id="1-800000001").registered_beds == 31
+    assert page.js_errors == []

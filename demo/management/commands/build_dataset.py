@@ -6,7 +6,12 @@ staff, and a year of vacancy history. Deterministic from --seed, idempotent.
 
 Homes are spread over the real councils in proportion to their number of live
 postcodes (a stand-in for population) at real postcodes. Everything it makes
-is marked (CQC IDs 1-5..., emails @dataset.example), so it can be rebuilt.
+is marked as synthetic (``is_synthetic`` on its homes, providers, accounts and
+snapshots), and a rebuild deletes only what is so marked: never a home, account
+or snapshot it did not make. Against a database that holds real homes it builds
+nothing unless told to (``--alongside-real-homes``). Its CQC location IDs are
+twelve digits starting 99 (1-99...), longer than any CQC has issued, and its
+providers have no CQC ID, so a real file cannot meet them.
 """
 
 import datetime
@@ -21,8 +26,11 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from demo.models import DatasetBuild
+from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType
 from homes.models import CareHome, LocalAuthority, Postcode, PostcodeArea, Provider
+from tracker.sql import table
 from vacancies.models import (
     CapacitySnapshot,
     CategoryVacancy,
@@ -35,7 +43,7 @@ from vacancies.updates import CATEGORY_FIELDS
 
 NATIONAL_HOMES = 15_500
 DAYS = 365
-ID_PREFIX = "1-5"
+ID_PREFIX = "1-99"  # then 10 digits: see the module's docstring
 EMAIL_DOMAIN = "dataset.example"
 PASSWORD = "dataset-password-2026"  # noqa: S105 - synthetic accounts for load tests
 REGION_FOR_DEFAULT = "Yorkshire and The Humber"
@@ -55,16 +63,26 @@ def _weighted(rng, pairs):
     return rng.choices([value for value, _ in pairs], weights=[weight for _, weight in pairs])[0]
 
 
-def _copy(model, fields: list[str], rows) -> int:
-    """COPY ``rows`` (tuples in the order of ``fields``, the model's field names) into ``model``'s table."""
+def _copy(model, fields: list[str], rows, *, keep_existing: bool = False) -> int:
+    """COPY ``rows`` (tuples in the order of ``fields``, the model's field names) into ``model``'s table.
+    ``keep_existing``: rows that clash with one already there (a unique constraint) are left out."""
     by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
-    columns = [by_attname[name] for name in fields]  # a KeyError names a field the model does not have
-    count = 0
+    columns = ", ".join(by_attname[name] for name in fields)  # a KeyError names a field the model lacks
     table = model._meta.db_table
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
+    target = f"{table}_incoming" if keep_existing else table
+    count = 0
+    with connection.cursor() as cursor:
+        if keep_existing:
+            cursor.execute(f"CREATE TEMPORARY TABLE {target} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        if keep_existing:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} ON CONFLICT DO NOTHING"  # noqa: S608
+            )
+            cursor.execute(f"DROP TABLE {target}")
     return count
 
 
@@ -75,28 +93,47 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["region", "national"], default="region")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--force", action="store_true", help="Rebuild even if the same dataset is there.")
+        parser.add_argument(
+            "--councils",
+            default="",
+            help="Only these councils (ONS codes, comma-separated): a small dataset for tests.",
+        )
+        add_flag(parser, "the dataset")
+        parser.add_argument("--remove", action="store_true", help="Delete the synthetic dataset, and build nothing.")
 
-    def handle(self, *args, scale, seed, force, **options):
+    def handle(self, *args, scale, seed, force, councils, alongside_real_homes, remove, **options):
         started = time.monotonic()
+        if remove:
+            with transaction.atomic():
+                self._clear()
+            self.stdout.write("Removed the synthetic dataset (real homes, accounts and snapshots are untouched).")
+            return
+        real = real_homes(self, alongside=alongside_real_homes, what="the synthetic dataset is not built")
+        if real is None:
+            return
+        chosen = [code for code in councils.split(",") if code]
         councils = list(LocalAuthority.objects.councils().select_related("region"))
-        if scale == "region":
+        if chosen:
+            councils = [la for la in councils if la.gss_code in chosen]
+            scale = "councils " + ",".join(sorted(chosen))
+        elif scale == "region":
             councils = [la for la in councils if la.region.name == REGION_FOR_DEFAULT]
         weights = self._postcode_counts(councils)
         total_weight = sum(weights.values())
         share = sum(weights.values()) / sum(self._postcode_counts(list(LocalAuthority.objects.councils())).values())
         target = round(NATIONAL_HOMES * share)
-        marker = f"{scale}:{seed}"
-        existing = CareHome.objects.filter(cqc_location_id__startswith=ID_PREFIX).count()
-        if existing and not force and self._marker() == marker:
+        built = DatasetBuild.objects.first()
+        existing = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).count()
+        if built and not force and (built.scale, built.seed, built.homes) == (scale, seed, existing):
             self.stdout.write(f"Dataset already built ({existing:,} homes, {scale}, seed {seed}).")
             return
         rng = random.Random(seed)
         with transaction.atomic():
             self._clear()
             homes = self._homes(rng, councils, weights, total_weight, target)
-            self._history(rng, homes)
+            self._history(rng, homes, keep_snapshots=bool(real))
             self._people(homes)
-            self._set_marker(marker)
+            DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
@@ -108,37 +145,28 @@ class Command(BaseCommand):
 
     # --- bookkeeping -------------------------------------------------------
 
-    def _marker(self) -> str:
-        provider = Provider.objects.filter(cqc_provider_id="1-500000000").first()
-        return provider.name.removeprefix("Dataset marker ") if provider else ""
-
-    def _set_marker(self, marker: str) -> None:
-        Provider.objects.update_or_create(cqc_provider_id="1-500000000", defaults={"name": f"Dataset marker {marker}"})
-
     def _clear(self) -> None:
+        """Delete what an earlier build made, and only that: rows marked synthetic (the demo's
+        homes from seed_demo too are left: they are not the dataset's)."""
+        homes = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN)
+        # The history is millions of rows: deleted in SQL, not collected by the ORM.
         with connection.cursor() as cursor:
-            tables = {
-                "changes": VacancyChange._meta.db_table,
-                "updates": VacancyUpdate._meta.db_table,
-                "homes": CareHome._meta.db_table,
-            }
+            tables = {"changes": table(VacancyChange), "updates": table(VacancyUpdate), "homes": table(CareHome)}
             changes_sql = (
-                "DELETE FROM {changes} WHERE update_id IN (SELECT u.id FROM {updates} u "
-                "JOIN {homes} h ON h.id = u.home_id WHERE h.cqc_location_id LIKE %s)"
+                "DELETE FROM {changes} WHERE update_id IN (SELECT u.id FROM {updates} u JOIN {homes} h "
+                "ON h.id = u.home_id WHERE h.is_synthetic AND h.email LIKE %s)"
             )
-            cursor.execute(changes_sql.format(**tables), [ID_PREFIX + "%"])
-            cursor.execute(
-                "DELETE FROM {updates} WHERE home_id IN (SELECT id FROM {homes} WHERE cqc_location_id LIKE %s)".format(  # noqa: S608
-                    **tables
-                ),
-                [ID_PREFIX + "%"],
+            updates_sql = (
+                "DELETE FROM {updates} WHERE home_id IN (SELECT id FROM {homes} WHERE is_synthetic AND email LIKE %s)"
             )
-        User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).delete()
-        CareHome.objects.filter(cqc_location_id__startswith=ID_PREFIX).delete()
-        Provider.objects.filter(cqc_provider_id__startswith=ID_PREFIX).delete()
-        # The dataset's year of nightly snapshots replaces any there were.
-        CapacitySnapshot.objects.all().delete()
-        FreshnessSnapshot.objects.all().delete()
+            cursor.execute(changes_sql.format(**tables), ["%@" + EMAIL_DOMAIN])
+            cursor.execute(updates_sql.format(**tables), ["%@" + EMAIL_DOMAIN])
+        User.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).delete()
+        homes.delete()
+        Provider.objects.filter(is_synthetic=True, name__startswith="Dataset ").filter(homes__isnull=True).delete()
+        CapacitySnapshot.objects.filter(is_synthetic=True).delete()
+        FreshnessSnapshot.objects.filter(is_synthetic=True).delete()
+        DatasetBuild.objects.all().delete()
 
     def _postcode_counts(self, councils) -> dict[int, int]:
         """Postcode sectors per council: a stand-in for its population."""
@@ -183,10 +211,7 @@ class Command(BaseCommand):
         slots = [g for g, size in enumerate(group_sizes) for _ in range(size)]
         rng.shuffle(slots)
         providers = Provider.objects.bulk_create(
-            [
-                Provider(name=f"Dataset Care Group {g + 1}", cqc_provider_id=f"{ID_PREFIX}{g + 1:08d}")
-                for g in range(len(group_sizes))
-            ]
+            [Provider(name=f"Dataset Care Group {g + 1}", is_synthetic=True) for g in range(len(group_sizes))]
         )
         homes, singles = [], []
         today = timezone.localdate()
@@ -202,11 +227,7 @@ class Command(BaseCommand):
                 rating = _weighted(rng, RATINGS)
                 group = slots.pop() if slots else None
                 if group is None:
-                    singles.append(
-                        Provider(
-                            name=f"Dataset Single Home Owner {number}", cqc_provider_id=f"{ID_PREFIX}9{number:07d}"
-                        )
-                    )
+                    singles.append(Provider(name=f"Dataset Single Home Owner {number}", is_synthetic=True))
                 homes.append(
                     {
                         "number": number,
@@ -250,7 +271,7 @@ class Command(BaseCommand):
             facilities = [f for f in Facility.values if rng.random() < 0.5]
             rows.append(
                 {
-                    "cqc_location_id": f"{ID_PREFIX}{home['number']:08d}",
+                    "cqc_location_id": f"{ID_PREFIX}{home['number']:010d}",
                     "name": f"Dataset {'Nursing' if home['nursing'] else 'Care'} Home {home['number']}",
                     "provider_id": provider_id,
                     "address_line_1": f"{rng.randint(1, 200)} Example Road",
@@ -273,21 +294,25 @@ class Command(BaseCommand):
                     "visiting_arrangements": "",
                     "description": "",
                     "status": "active",
+                    "is_synthetic": True,
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
                 }
             )
         _copy(CareHome, list(rows[0]), (tuple(row.values()) for row in rows))
-        ids = dict(CareHome.objects.filter(cqc_location_id__startswith=ID_PREFIX).values_list("cqc_location_id", "pk"))
+        ids = dict(CareHome.objects.filter(is_synthetic=True).values_list("cqc_location_id", "pk"))
         for home in homes:
-            home["id"] = ids[f"{ID_PREFIX}{home['number']:08d}"]
+            home["id"] = ids[f"{ID_PREFIX}{home['number']:010d}"]
         self.stdout.write(f"  {len(homes):,} homes, {len(providers) + len(singles):,} providers")
         return homes
 
     # --- a year of vacancies --------------------------------------------------
 
-    def _history(self, rng, homes) -> None:
+    def _history(self, rng, homes, *, keep_snapshots: bool) -> None:
+        """A year of updates for each home, and the councils' nightly snapshots from them
+        (``keep_snapshots``: a day and council the database already has a real snapshot
+        for keeps it; the dataset's are left out)."""
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         today = timezone.localdate()
         first_day = today - datetime.timedelta(days=DAYS - 1)
@@ -403,7 +428,7 @@ class Command(BaseCommand):
                     running[slot] += capacity_diff[(la, category, slot)][day]
                 if running[4]:
                     snapshot_rows.append(
-                        (first_day + datetime.timedelta(days=day), la, category, running[4], *running[:4])
+                        (first_day + datetime.timedelta(days=day), la, category, running[4], *running[:4], True)
                     )
         _copy(
             CapacitySnapshot,
@@ -416,15 +441,29 @@ class Command(BaseCommand):
                 "occupied",
                 "vacant_accepting",
                 "vacant_unavailable",
+                "is_synthetic",
             ],
             snapshot_rows,
+            keep_existing=keep_snapshots,
         )
         fresh_rows = [
-            (first_day + datetime.timedelta(days=day), la, homes_per_la[la], min(counts[day], homes_per_la[la]), 0)
+            (
+                first_day + datetime.timedelta(days=day),
+                la,
+                homes_per_la[la],
+                min(counts[day], homes_per_la[la]),
+                0,
+                True,
+            )
             for la, counts in updated_per_day.items()
             for day in range(DAYS)
         ]
-        _copy(FreshnessSnapshot, ["date", "local_authority_id", "homes", "updated", "closed"], fresh_rows)
+        _copy(
+            FreshnessSnapshot,
+            ["date", "local_authority_id", "homes", "updated", "closed", "is_synthetic"],
+            fresh_rows,
+            keep_existing=keep_snapshots,
+        )
         self.stdout.write(
             f"  {places:,} places; {len(update_rows):,} updates and {len(change_rows):,} changes over {DAYS} days"
         )
@@ -456,10 +495,13 @@ class Command(BaseCommand):
                 "is_active",
                 "date_joined",
                 "default_search_postcode",
+                "is_synthetic",
             ],
-            ((email, name, password, False, False, True, now, "") for email, name in users),
+            ((email, name, password, False, False, True, now, "", True) for email, name in users),
         )
-        ids = dict(User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).values_list("email", "pk"))
+        ids = dict(
+            User.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).values_list("email", "pk")
+        )
         provider_of_group = {}
         for home in homes:
             if home["group"] is not None:

@@ -1,6 +1,10 @@
 """Demo data for `make run`: one sign-in per role and a few homes in Leeds and
-Bradford. Idempotent: running it again changes nothing that exists. Never run
-it against a real deployment."""
+Bradford. Idempotent: running it again changes nothing that exists.
+
+Everything it makes is marked synthetic (``is_synthetic``), and it reads or
+changes nothing else: against a database that holds real homes it adds
+nothing unless told to (``--alongside-real-homes``). Its CQC IDs are twelve
+digits starting 99, longer than any CQC has issued; its providers have none."""
 
 import base64
 import datetime
@@ -14,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role
+from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
 from homes.models import CareHome, LocalAuthority, Provider
 from homes.postcodes import locate_postcode
@@ -22,16 +27,12 @@ from vacancies.snapshots import replay_history
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
 
-PROVIDERS = [
-    ("Aire Valley Care Ltd", "1-900000001"),
-    ("Rosewood Homes", "1-900000002"),
-    ("Moorside Care Partnership", "1-900000003"),
-]
+PROVIDERS = ["Aire Valley Care Ltd", "Rosewood Homes", "Moorside Care Partnership"]
 
 # (CQC location ID, name, provider index, address, town, postcode, service type, bands, rating, rating date)
 HOMES = [
     (
-        "1-900000101",
+        "1-998000000101",
         "Headingley Park Care Home",
         0,
         "12 Shire Oak Road",
@@ -43,7 +44,7 @@ HOMES = [
         "2024-03-12",
     ),
     (
-        "1-900000102",
+        "1-998000000102",
         "Roundhay Lodge",
         0,
         "4 Street Lane",
@@ -55,7 +56,7 @@ HOMES = [
         "2023-11-02",
     ),
     (
-        "1-900000103",
+        "1-998000000103",
         "Alwoodley Grange Nursing Home",
         0,
         "88 King Lane",
@@ -67,7 +68,7 @@ HOMES = [
         "2022-06-21",
     ),
     (
-        "1-900000201",
+        "1-998000000201",
         "Armley Heights",
         1,
         "15 Town Street",
@@ -79,7 +80,7 @@ HOMES = [
         "2024-09-30",
     ),
     (
-        "1-900000202",
+        "1-998000000202",
         "Lawnswood House",
         1,
         "2 Otley Road",
@@ -91,7 +92,7 @@ HOMES = [
         "2025-01-15",
     ),
     (
-        "1-900000301",
+        "1-998000000301",
         "Heaton Grove Care Home",
         2,
         "30 Heaton Road",
@@ -109,19 +110,19 @@ USERS = [
     ("admin@example.org", "Sam Service-Admin", "service_admin", None),
     ("council@example.org", "Chris Council (Leeds)", Role.COUNCIL_ADMIN, "E08000035"),
     ("coordinator@example.org", "Dana Discharge-Coordinator", Role.COORDINATOR, None),
-    ("provider@example.org", "Pat Provider (Aire Valley Care)", Role.PROVIDER_ADMIN, "1-900000001"),
-    ("manager@example.org", "Morgan Manager (Headingley Park)", Role.HOME_STAFF, "1-900000101"),
+    ("provider@example.org", "Pat Provider (Aire Valley Care)", Role.PROVIDER_ADMIN, "Aire Valley Care Ltd"),
+    ("manager@example.org", "Morgan Manager (Headingley Park)", Role.HOME_STAFF, "1-998000000101"),
 ]
 
 
 # Per demo home: (category, registered beds), and how many days ago it was last confirmed (None: never).
 DEMO_BEDS = {
-    "1-900000101": ([("nursing", 30), ("nursing_dementia", 20)], 0),
-    "1-900000102": ([("residential", 25), ("residential_dementia", 15), ("respite", 4)], 0),
-    "1-900000103": ([("nursing", 40), ("d2a", 6)], 3),
-    "1-900000201": ([("residential", 32)], 0),
-    "1-900000202": ([("ld_nursing", 12), ("mh_nursing", 10)], None),
-    "1-900000301": ([("nursing", 28), ("nursing_dementia", 18)], 0),
+    "1-998000000101": ([("nursing", 30), ("nursing_dementia", 20)], 0),
+    "1-998000000102": ([("residential", 25), ("residential_dementia", 15), ("respite", 4)], 0),
+    "1-998000000103": ([("nursing", 40), ("d2a", 6)], 3),
+    "1-998000000201": ([("residential", 32)], 0),
+    "1-998000000202": ([("ld_nursing", 12), ("mh_nursing", 10)], None),
+    "1-998000000301": ([("nursing", 28), ("nursing_dementia", 18)], 0),
 }
 
 
@@ -204,16 +205,20 @@ def give_demo_authenticator(user) -> None:
 class Command(BaseCommand):
     help = "Create demo sign-ins (one per role) and demo homes. Idempotent. Not for real deployments."
 
+    def add_arguments(self, parser):
+        add_flag(parser, "the demo")
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, alongside_real_homes, **options):
         if not LocalAuthority.objects.exists():
             raise CommandError("Run `manage.py migrate` first: the local authorities are not loaded.")
-        providers = [
-            Provider.objects.get_or_create(cqc_provider_id=cqc_id, defaults={"name": name})[0]
-            for name, cqc_id in PROVIDERS
-        ]
+        real = real_homes(self, alongside=alongside_real_homes, what="no demo homes or sign-ins are added")
+        if real is None:
+            return
+        providers = [Provider.objects.get_or_create(name=name, is_synthetic=True)[0] for name in PROVIDERS]
+        demo_homes = CareHome.objects.filter(is_synthetic=True)
         for cqc_id, name, provider, address, town, postcode, service_type, bands, rating, rated in HOMES:
-            if CareHome.objects.filter(cqc_location_id=cqc_id).exists():
+            if demo_homes.filter(cqc_location_id=cqc_id).exists():
                 continue
             place = locate_postcode(postcode)
             if place is None:
@@ -236,19 +241,26 @@ class Command(BaseCommand):
                 cqc_rating_date=datetime.date.fromisoformat(rated),
                 funding_accepted=[Funding.LOCAL_AUTHORITY, Funding.SELF_FUNDED, Funding.DISCHARGE_TO_ASSESS],
                 facilities=[Facility.EN_SUITE, Facility.LIFT, Facility.GARDEN],
+                is_synthetic=True,
             )
 
         seeded = [
             seed_vacancies(home)
-            for home in CareHome.objects.filter(cqc_location_id__in=[h[0] for h in HOMES]).order_by("cqc_location_id")
+            for home in demo_homes.filter(cqc_location_id__in=[h[0] for h in HOMES]).order_by("cqc_location_id")
         ]
-        if any(seeded) and not CapacitySnapshot.objects.exists():
-            # The area dashboard's trends: the last 30 days' nightly snapshots (unless a dataset brought a year).
-            replay_history(timezone.localdate() - datetime.timedelta(days=30))
+        if any(seeded) and not real and not CapacitySnapshot.objects.exists():
+            # The area dashboard's trends: the last 30 days' nightly snapshots (unless a dataset brought a
+            # year), marked synthetic. With real homes there the nightly job's own snapshots stand alone.
+            replay_history(timezone.localdate() - datetime.timedelta(days=30), synthetic=True)
 
         User = get_user_model()
         for email, full_name, role, scope in USERS:
-            user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+            user, created = User.objects.get_or_create(
+                email=email, defaults={"full_name": full_name, "is_synthetic": True}
+            )
+            if not user.is_synthetic:
+                self.stdout.write(f"  {email} is a real account: the demo leaves it alone.")
+                continue
             if created:
                 user.set_password(DEMO_PASSWORD)
                 if role == "service_admin":
@@ -262,9 +274,9 @@ class Command(BaseCommand):
             if role == Role.COUNCIL_ADMIN:
                 scope_kwargs["local_authority"] = LocalAuthority.objects.get(gss_code=scope)
             elif role == Role.PROVIDER_ADMIN:
-                scope_kwargs["provider"] = Provider.objects.get(cqc_provider_id=scope)
+                scope_kwargs["provider"] = Provider.objects.get(name=scope, is_synthetic=True)
             elif role == Role.HOME_STAFF:
-                scope_kwargs["home"] = CareHome.objects.get(cqc_location_id=scope)
+                scope_kwargs["home"] = demo_homes.get(cqc_location_id=scope)
             Membership.objects.get_or_create(user=user, role=role, **scope_kwargs)
 
         self.stdout.write("")

@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class DatasetBuild(models.Model):
+    """The synthetic dataset this database holds (demo/management/commands/build_dataset.py)."""
+
+    scale = models.CharField(max_length=200)
+    seed = models.IntegerField()
+    homes = models.PositiveIntegerField()
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.scale} dataset, seed {self.seed}: {self.homes:,} homes"
