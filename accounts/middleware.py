@@ -4,6 +4,7 @@ from django.conf import settings
 
 from accounts import permissions
 from accounts.roles import roles_for
+from tracker.http import is_public_page
 
 
 class SessionActivityMiddleware:
@@ -20,6 +21,11 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_public_page(view_func):
+            return None
         session = getattr(request, "session", None)
         if session is not None and request.user.is_authenticated:
             now = int(time.time())
@@ -27,4 +33,4 @@ class SessionActivityMiddleware:
                 session["seen"] = now
                 if permissions.holds_admin_power(roles_for(request.user)):
                     session.set_expiry(settings.ADMIN_SESSION_COOKIE_AGE)
-        return self.get_response(request)
+        return None

@@ -230,3 +230,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.email or self.user_id}"
+
+
+class RequestCount(models.Model):
+    """How many requests one client made in one minute, for the rate limits every app
+    server shares (accounts/throttle.py). An unlogged table: a crash may lose the counts,
+    which only lets a few more requests through."""
+
+    key = models.CharField(max_length=120)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "minute"], name="one_count_per_key_and_minute")]
+        indexes = [models.Index(fields=["minute"], name="request_count_minute")]
+
+    def __str__(self):
+        return f"{self.key} at {self.minute:%H:%M}: {self.count}"

@@ -24,6 +24,7 @@ from django_otp.qr import write_qrcode_image
 from accounts import audit, permissions
 from accounts.roles import roles_for
 from tracker.forms import NhsFormMixin
+from tracker.http import is_public_page
 
 RECOVERY_CODES = 10
 OPTIONAL_SESSION_KEY = "two_factor_not_needed"
@@ -43,6 +44,11 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_public_page(view_func):
+            return None
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -55,7 +61,7 @@ class TwoFactorMiddleware:
             if getattr(request, "htmx", False):
                 return HttpResponseClientRedirect(target)
             return redirect(f"{target}?next={request.get_full_path()}")
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _needs_second_factor(request, user) -> bool:

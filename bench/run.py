@@ -64,15 +64,33 @@ from vacancies.models import HomeVacancies  # noqa: E402
 PORT = 8100
 PASSWORD = "dataset-password-2026"
 RESULTS = ROOT / "bench" / "results"
-TARGETS = {"search_filters": 50, "search_postcode": 50, "search_htmx": 50, "vacancy_save": 60, "dashboard": 150}
+TARGETS = {
+    "search_filters": 50,
+    "search_postcode": 50,
+    "search_htmx": 50,
+    "vacancy_save": 60,
+    "dashboard": 150,
+    "public_profile": 10,
+    "public_search": 20,
+}
+# Throughput as a share of the floor's, measured alongside it.
+SHARE_TARGETS = {
+    "search_filters": 0.4,
+    "search_postcode": 0.4,
+    "search_htmx": 0.4,
+    "public_profile": 0.7,
+    "public_search": 0.5,
+}
 
 
 class Session:
     """One signed-in browser: a keep-alive connection and its cookies."""
 
-    def __init__(self, email: str):
+    def __init__(self, email: str | None):
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         self.cookies: dict[str, str] = {}
+        if email is None:  # a member of the public: no sign-in
+            return
         page = self.request("GET", "/sign-in/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         self.request("POST", "/sign-in/", {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token})
@@ -214,22 +232,46 @@ def measure(make_session, step, seconds: float, concurrency: int, floor=None) ->
     return result
 
 
-def queries_for(email: str, method: str, path: str, data: dict | None = None) -> int:
-    """Queries for one request, in a steady state (after the same request once)."""
+def queries_for(email: str | None, method: str, path: str, data: dict | None = None) -> int:
+    """Queries for one request, in a steady state (after the same request once). ``email``
+    None: a member of the public."""
     client = Client(HTTP_HOST="127.0.0.1")
-    user = User.objects.get(email=email)
-    client.force_login(user)
-    if device := TOTPDevice.objects.filter(user=user, confirmed=True).first():
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as after giving a code
-        session.save()
-    client.get("/")
+    if email is not None:
+        user = User.objects.get(email=email)
+        client.force_login(user)
+        if device := TOTPDevice.objects.filter(user=user, confirmed=True).first():
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as after giving a code
+            session.save()
+        client.get("/")
     if method == "GET":
         client.get(path)
     with CaptureQueriesContext(connection) as captured:
         response = client.post(path, data) if method == "POST" else client.get(path)
     assert response.status_code in ((200,) if method == "GET" else (200, 302)), (path, response.status_code)
     return len(captured.captured_queries)
+
+
+def privacy_sweep(profiles: list[str], districts: list[str], sample: int = 1500) -> dict:
+    """Public pages of the national dataset read for what a family must never see
+    (tests/public_privacy.py): a sample of homes' pages, searches near every district
+    for every type of care, and comparisons."""
+    from django.test.utils import override_settings
+
+    from public.search import CARE
+    from tests.public_privacy import private_things
+
+    client, rng, pages, problems = Client(HTTP_HOST="127.0.0.1"), random.Random(7), 0, []
+    paths = [f"/care-homes/{cqc_id}/" for cqc_id in rng.sample(profiles, min(sample, len(profiles)))]
+    paths += [f"/care-homes/?near={d}&radius=20&care={care}" for d in districts for care in CARE]
+    paths += [f"/care-homes/compare/?home={'&home='.join(rng.sample(profiles, 3))}" for _ in range(50)]
+    with override_settings(PUBLIC_REQUESTS_PER_MINUTE=10**9):
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            pages += 1
+            problems += [f"{path}: {found}" for found in private_things(response.content.decode())]
+    return {"pages": pages, "problems": problems[:20], "problem_count": len(problems)}
 
 
 def worker_memory_mb(master_pid: int) -> float:
@@ -301,7 +343,16 @@ def main() -> None:
     districts = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "CB4", "PL4", "SW9", "N16", "LE2", "YO10"]
     categories = ["nursing", "residential", "nursing_dementia", "residential_dementia"]
 
-    env = {**os.environ, "ACCESS_LOG": "false", "WEB_CONCURRENCY": str(args.workers), "BIND": f"127.0.0.1:{PORT}"}
+    profiles = list(CareHome.objects.filter(pk__in=homes, status="active").values_list("cqc_location_id", flat=True))
+    care = ["dementia&care=nursing", "nursing", "residential", "dementia", "residential&paying=council"]
+    # Every benchmark request comes from one address: the public pages' rate limit is lifted.
+    env = {
+        **os.environ,
+        "PUBLIC_REQUESTS_PER_MINUTE": "100000000",
+        "ACCESS_LOG": "false",
+        "WEB_CONCURRENCY": str(args.workers),
+        "BIND": f"127.0.0.1:{PORT}",
+    }
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed after the server stops
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "tracker.wsgi", "-c", "tracker/gunicorn.conf.py"],
@@ -341,6 +392,9 @@ def main() -> None:
             "home_page": (as_user(coordinator), lambda s, n: s.request("GET", f"/homes/{rng.choice(homes)}/")),
             "my_homes_200": (as_user(provider_admin), lambda s, n: s.request("GET", "/my-homes/")),
             "dashboard": (as_user(council_admin), lambda s, n: s.request("GET", "/area/")),
+            "public_profile": (as_user(None), lambda s, n: s.request("GET", f"/care-homes/{rng.choice(profiles)}/")),
+            "public_search": (as_user(None), lambda s, n: s.request(
+                "GET", f"/care-homes/?near={districts[n % len(districts)]}&radius=10&care={care[n % len(care)]}")),
         }  # fmt: skip
         for name, (make_session, step) in plan.items():
             if only and name not in only | {"floor"}:
@@ -409,10 +463,15 @@ def main() -> None:
         "home_page": queries_for(coordinator, "GET", f"/homes/{some_home}/"),
         "my_homes_200": queries_for(provider_admin, "GET", "/my-homes/"),
         "dashboard": queries_for(council_admin, "GET", "/area/"),
+        "public_profile": queries_for(None, "GET", f"/care-homes/{profiles[0]}/"),
+        "public_search": queries_for(None, "GET", "/care-homes/?near=LS6&radius=10&care=dementia&care=nursing"),
         "confirm_no_change": queries_for(manager_of[some_home], "POST", f"/my-homes/{some_home}/confirm/"),
     }  # fmt: skip
     for name, count in queries.items():
         journeys[name]["queries"] = count
+
+    privacy = privacy_sweep(profiles, districts)
+    print(f"public pages read for bed counts and emails: {privacy}", flush=True)
 
     started = time.monotonic()
     imported = subprocess.run(
@@ -440,6 +499,8 @@ def main() -> None:
         "import_output": imported.stdout.strip(),
         "wall_seconds": round(time.monotonic() - started, 1),
         "targets_ms_p95": TARGETS,
+        "targets_share_of_floor": SHARE_TARGETS,
+        "public_privacy": privacy,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str))
@@ -456,6 +517,8 @@ def main() -> None:
         )
         readme.write_text(text)
     print(table)
+    if privacy["problem_count"]:
+        raise SystemExit(f"Public pages show what they must not: {privacy['problems']}")
 
 
 def markdown(results: dict) -> str:
@@ -466,24 +529,29 @@ def markdown(results: dict) -> str:
         f"{results['seconds_per_measurement']:g} s each.",
         "",
         "| journey | p50 ms | p95 ms | p99 ms | req/s | floor req/s alongside | share of floor | queries "
-        "| target p95 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| target p95 | target share |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, r in results["journeys"].items():
-        target = results["targets_ms_p95"].get(name)
+        target = results["targets_ms_p95"].get(name, "")
+        share = results.get("targets_share_of_floor", {}).get(name, "")
         lines.append(
             f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['rps']} | "
             f"{r.get('floor_rps_alongside', '')} | {r['share_of_floor']} | "
-            f"{r.get('queries', '')} | {f'{target}' if target else ''} |"
+            f"{r.get('queries', '')} | {target} | {share} |"
         )
     lines += [
         "",
         f"Peak gunicorn worker memory: {results['peak_worker_memory_mb']} MB (target 200 MB). "
         f"CSV import of 15,500 rows: {results['csv_import_15500_rows_seconds']} s (target 60 s). "
+        f"Public pages read for a bed count or an email: {results['public_privacy']['pages']:,}, "
+        f"{results['public_privacy']['problem_count']} found. "
         "vacancy_update and confirm_no_change time a GET of the page plus the POST; vacancy_save is the save (POST) "
         "alone, one user. search_filters: postcode district, 20 miles, category, sex, at least 1 bed, updated in "
         "3 days, rated Good or better; search_postcode: district, 10 miles, category; search_htmx: the same as an "
-        "htmx filter change (results only); search_national: the filters with no postcode, all of England. "
+        "htmx filter change (results only); search_national: the filters with no postcode, all of England; "
+        "public_profile: a random home's public page, no sign-in; public_search: families' search near a district, "
+        "10 miles, a type of care. "
         f"Throughput is measured in {SLICES} slices alternating with the floor's; share of floor = the median over "
         "the slices of req/s over the floor's req/s in the slice beside it (this machine's speed drifts more between "
         "minutes than the differences measured).",

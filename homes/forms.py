@@ -36,8 +36,6 @@ DETAIL_FIELDS = [
     "last_inspection_date",
     "registered_beds",
     "funding_accepted",
-    "facilities",
-    "visiting_arrangements",
     "description",
 ]
 
@@ -141,33 +139,27 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
         return cleaned
 
 
-class EditCareHomeForm(CareHomeDetailsForm):
-    """Editing an existing home: the council stays the same, and two people
-    editing at once cannot overwrite each other (the version must match)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class VersionedSaveMixin:
+    """A form over some of a home's fields that two people can use at once without either
+    losing their work: saving checks the version the form was loaded at (a hidden field),
+    records each changed field in the home's history, and moves the version on.
+    ``Meta.fields`` are the fields it saves."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
         self.conflicting_changes: list[CareHomeChange] = []
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.place and self.place.local_authority_id != self.instance.local_authority_id:
-            self.add_error(
-                "postcode",
-                f"This postcode is outside {self.instance.local_authority}. "
-                "A home that moves council must be onboarded again by its new council.",
-            )
-        return cleaned
-
     def save(self, commit=True):
-        raise NotImplementedError("use save_details(), which refuses lost updates")
+        raise NotImplementedError("use save_versioned(), which refuses lost updates")
+
+    def before_versioned_save(self, current: CareHome) -> None:
+        """Anything else to set on the home when some field changed."""
 
     @transaction.atomic
-    def save_details(self) -> bool:
+    def save_versioned(self) -> bool:
         """Save if nobody else saved since this form was loaded. False on a conflict,
         with self.conflicting_changes holding what the other person changed."""
         current = CareHome.objects.select_for_update().get(pk=self.instance.pk)
@@ -181,14 +173,14 @@ class EditCareHomeForm(CareHomeDetailsForm):
             self.data["version"] = current.version
             return False
         changes = []
-        for name in DETAIL_FIELDS:
+        for name in self._meta.fields:
             old, new = getattr(current, name), self.cleaned_data[name]
             if old != new:
                 changes.append((name, display_value(current, name, old), display_value(current, name, new)))
                 setattr(current, name, new)
         if not changes:
             return True
-        current.latitude, current.longitude = self.place.latitude, self.place.longitude
+        self.before_versioned_save(current)
         current.version += 1
         current.save()
         CareHomeChange.objects.bulk_create(
@@ -199,6 +191,24 @@ class EditCareHomeForm(CareHomeDetailsForm):
         )
         self.instance = current
         return True
+
+
+class EditCareHomeForm(VersionedSaveMixin, CareHomeDetailsForm):
+    """Editing an existing home: the council stays the same, and two people
+    editing at once cannot overwrite each other (the version must match)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.place and self.place.local_authority_id != self.instance.local_authority_id:
+            self.add_error(
+                "postcode",
+                f"This postcode is outside {self.instance.local_authority}. "
+                "A home that moves council must be onboarded again by its new council.",
+            )
+        return cleaned
+
+    def before_versioned_save(self, current: CareHome) -> None:
+        current.latitude, current.longitude = self.place.latitude, self.place.longitude
 
 
 def display_value(home: CareHome, name: str, value) -> str:

@@ -3,7 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 
 from accounts import permissions
@@ -180,6 +180,17 @@ class CareHome(models.Model):
     facilities = ArrayField(models.CharField(max_length=30, choices=Facility.choices), default=list, blank=True)
     visiting_arrangements = models.TextField(blank=True, max_length=1000)
     description = models.TextField("short description", blank=True, max_length=2000)
+    # The home's public page (public/): what the home tells families, in its own words.
+    public_description = models.TextField(
+        "description for families", blank=True, max_length=3000, default="", db_default=""
+    )
+    fee_from = models.PositiveIntegerField("weekly fees from (£)", null=True, blank=True)
+    fee_to = models.PositiveIntegerField("weekly fees up to (£)", null=True, blank=True)
+    top_up = models.BooleanField(
+        "a top-up may be asked for", null=True, blank=True, help_text="Empty: the home has not said"
+    )
+    top_up_note = models.CharField("about top-ups", max_length=300, blank=True, default="", db_default="")
+    shows_availability = models.BooleanField("shows its availability on its public page", default=True, db_default=True)
     status = models.CharField(max_length=10, choices=HomeStatus.choices, default=HomeStatus.ACTIVE)
     archived_reason = models.CharField("why archived", max_length=300, blank=True, default="", db_default="")
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -202,6 +213,10 @@ class CareHome(models.Model):
             models.CheckConstraint(condition=Q(postcode__regex=POSTCODE_PATTERN), name="home_postcode_format"),
             models.CheckConstraint(
                 condition=Q(registered_beds__isnull=True) | Q(registered_beds__lte=2000), name="home_beds_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_from__isnull=True) | Q(fee_to__isnull=True) | Q(fee_from__lte=F("fee_to")),
+                name="home_fees_in_order",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__gte=49.0, latitude__lte=61.0, longitude__gte=-8.7, longitude__lte=2.0),

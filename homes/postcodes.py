@@ -98,9 +98,15 @@ def locate_search_location(text: str) -> tuple[str, float, float] | None:
     search. Only places found are kept.
     """
     typed = re.sub(r"\s+", " ", (text or "").strip().upper())
-    key = f"place:{DATA_RELEASE}:{hashlib.sha256(typed.encode()).hexdigest()}"
+    return _remembered("place", typed, lambda: _locate_search_location(text))
+
+
+def _remembered(kind: str, typed: str, find):
+    """What ``find()`` found for ``typed``, kept in this process's memory; nothing is kept
+    when it finds nothing (so a mistyped place costs a query each time, and no memory)."""
+    key = f"{kind}:{DATA_RELEASE}:{hashlib.sha256(typed.encode()).hexdigest()}"
     cache = caches["local"]
-    if (found := cache.get(key)) is None and (found := _locate_search_location(text)):
+    if (found := cache.get(key)) is None and (found := find()):
         cache.set(key, found, FOUND_SECONDS)
     return found
 
@@ -116,6 +122,45 @@ def _locate_search_location(text: str) -> tuple[str, float, float] | None:
         if area:
             return (value, area.latitude, area.longitude)
     return None
+
+
+def locate_place(text: str) -> tuple[str, float, float] | None:
+    """(label, lat, lng) for a family's "postcode or town" box: a postcode, district or
+    sector; else a council area by any of its names ("Leeds", "City of York"); else a
+    town some active home is in (the middle of its homes). Found places are kept per
+    process, like locate_search_location's."""
+    if found := locate_search_location(text):
+        return found
+    typed = re.sub(r"\s+", " ", (text or "").strip())
+    if not typed or len(typed) > 60:
+        return None
+    return _remembered("town", typed.lower(), lambda: _locate_town(typed))
+
+
+def _locate_town(typed: str) -> tuple[str, float, float] | None:
+    from django.db.models import Avg, Q
+    from django.db.models.functions import Lower
+
+    from homes.models import CareHome, LocalAuthority
+
+    lowered = typed.lower()
+    council = (
+        LocalAuthority.objects.filter(Q(name__iexact=typed) | Q(alt_names__contains=[lowered]))
+        .filter(latitude__isnull=False)
+        .order_by("-is_social_care_authority", "name")
+        .first()
+    )
+    if council:
+        return council.name, council.latitude, council.longitude
+    middle = (
+        CareHome.objects.active()
+        .annotate(lowered=Lower("town"))
+        .filter(lowered=lowered)
+        .aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+    )
+    if middle["latitude"] is None:
+        return None
+    return typed.title(), middle["latitude"], middle["longitude"]
 
 
 def postcodes_loaded() -> int:

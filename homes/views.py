@@ -14,6 +14,7 @@ from accounts.models import Invitation, Membership, Role
 from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME
 from accounts.roles import roles_for
 from homes.access import home_or_404
+from homes.choices import HomeStatus
 from homes.forms import AddCareHomeForm, EditCareHomeForm
 from homes.models import CareHome, LocalAuthority
 from tracker.forms import NhsFormMixin
@@ -65,6 +66,10 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
         authorities = LocalAuthority.objects.councils()
         if la_code:
             homes = homes.filter(local_authority__gss_code=la_code)
+    # The count and how many hide their availability publicly, in one query.
+    counts = homes.aggregate(
+        total=Count("pk"), hidden=Count("pk", filter=Q(status=HomeStatus.ACTIVE, shows_availability=False))
+    )
     homes = homes.annotate(
         staff_count=Count("memberships", filter=Q(memberships__role=Role.HOME_STAFF), distinct=True),
         open_invitations=Count(
@@ -77,10 +82,13 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
             distinct=True,
         ),
     )
-    page = Paginator(homes.order_by("name"), 50).get_page(request.GET.get("page"))
+    paginator = Paginator(homes.order_by("name"), 50)
+    paginator.count = counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
     areas = LocalAuthority.objects.filter(pk__in=roles.council_la_ids)
     context = {
         "page": page,
+        "hidden": counts["hidden"],
         "query": query,
         "areas": areas,
         "filter_form": HomesFilterForm(initial={"q": query, "la": la_code}, authorities=authorities),
@@ -106,7 +114,7 @@ def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     home = home_or_404(request.user, pk, UPDATE_HOME, "provider", "local_authority")
     form = EditCareHomeForm(request.POST or None, instance=home, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if form.save_details():
+        if form.save_versioned():
             audit.record(audit.Action.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
                          detail=", ".join(sorted(form.changed_data)))  # fmt: skip
             messages.success(request, f"{home.name}'s details have been saved.")

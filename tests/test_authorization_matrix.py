@@ -75,6 +75,14 @@ MATRIX = {
     "audit": ("GET", None, {"service_admin"}),
     "audit_csv": ("GET", None, {"service_admin"}),
     "admin:index": ("GET", None, "admin"),
+    "public:find": ("GET", None, None),
+    "public:compare": ("GET", None, None),
+    "public:about": ("GET", None, None),
+    "public:profile": ("GET", lambda w: {"cqc_id": w.home_a.cqc_location_id}, None),
+    "public:robots": ("GET", None, None),
+    "public:sitemap": ("GET", None, None),
+    "public:sitemap_section": ("GET", lambda w: {"section": "homes"}, None),
+    "public:edit": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
 }  # fmt: skip
 
 

@@ -122,7 +122,6 @@ def test_hostile_search_parameters(client, coordinator, value, field):
         [
             "name",
             "description",
-            "visiting_arrangements",
             "phone",
             "postcode",
             "website",

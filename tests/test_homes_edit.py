@@ -63,16 +63,19 @@ def test_moving_to_another_council_is_refused(client, home_staff, home):
 
 def test_every_change_is_kept_in_the_history(client, home_staff, council_admin, home):
     client.force_login(home_staff)
-    client.post(f"/homes/{home.pk}/edit/", form_data(home, name="Headingley Park House", facilities=["lift", "garden"]))
+    client.post(
+        f"/homes/{home.pk}/edit/",
+        form_data(home, name="Headingley Park House", funding_accepted=["chc", "self_funded"]),
+    )
     changes = {c.field: c for c in CareHomeChange.objects.filter(home=home)}
     assert changes["name"].old_value == "Headingley Park"
     assert changes["name"].new_value == "Headingley Park House"
-    assert changes["facilities"].new_value == "Lift, Garden"
+    assert changes["funding_accepted"].new_value == "NHS Continuing Healthcare, Self-funded"
     assert changes["name"].changed_by == home_staff
     client.force_login(council_admin)
     response = client.get(f"/homes/{home.pk}/history/")
     assert "Headingley Park House" in response.text
-    assert "Facilities" in response.text
+    assert "Funding accepted" in response.text
 
 
 def test_saving_without_changes_records_nothing(client, home_staff, home):
@@ -115,4 +118,4 @@ def test_conflict_check_holds_under_the_form_too(home, home_staff):
     CareHome.objects.filter(pk=home.pk).update(version=5)
     form = EditCareHomeForm(stale, instance=home, user=home_staff)
     assert form.is_valid(), form.errors
-    assert form.save_details() is False
+    assert form.save_versioned() is False

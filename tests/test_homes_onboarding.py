@@ -21,7 +21,6 @@ VALID = {
     "cqc_rating": "good",
     "cqc_rating_date": "2024-05-01",
     "funding_accepted": ["local_authority", "chc"],
-    "facilities": ["lift"],
 }
 
 

@@ -150,8 +150,8 @@ def _with_attributes(kwargs: dict) -> dict:
 
 
 @register.simple_tag(name="nhsuk")
-def nhsuk_tag(name: str, *args, **kwargs):
-    return mark_safe(macro(name)(*args, **_with_attributes(kwargs)))  # noqa: S308 - the macro's output, autoescaped
+def nhsuk_tag(component: str, *args, **kwargs):
+    return mark_safe(macro(component)(*args, **_with_attributes(kwargs)))  # noqa: S308 - the macro's output, autoescaped
 
 
 class ComponentBlockNode(template.Node):
@@ -190,10 +190,11 @@ def jinja_tag(context, template_name: str, **extra):
 
 
 @register.simple_tag(name="pagination", takes_context=True)
-def pagination_tag(context, page):
+def pagination_tag(context, page, params=None):
     """Previous and next links for ``page``, keeping every other parameter of the
-    request (a filtered list's page 2 keeps its filters)."""
-    params = context["request"].GET
+    request (a filtered list's page 2 keeps its filters). ``params``: the query to
+    keep, for a page rendered without its request (the public pages)."""
+    params = context["request"].GET if params is None else params
 
     def link(number: int) -> dict:
         query = params.copy()

@@ -109,7 +109,8 @@ class FieldView:
         else:
             raise TypeError(f"No NHS.UK component draws a {type(widget).__name__} ({bound.name})")
         if view.component not in ("choices", "hidden"):
-            attrs = {"id": view.id, **attrs}
+            if view.component != "checkbox":  # a checkbox's id is its check_item's
+                attrs = {"id": view.id, **attrs}
             if view.described_by:
                 attrs["aria-describedby"] = view.described_by
         view.attrs = attrs

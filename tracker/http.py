@@ -16,3 +16,17 @@ def safe_next(request: HttpRequest, target: str | None, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def public_page(view):
+    """A page anyone may see without signing in, built without the session or the user
+    (the public shop window, public/). Middleware that would read the session or the user
+    for a signed-in visitor leaves these alone (``is_public_page``), so a public page
+    costs no session or user query and sets no cookie for anyone."""
+    view.login_required = False
+    view.public_page = True
+    return view
+
+
+def is_public_page(view) -> bool:
+    return getattr(view, "public_page", False)

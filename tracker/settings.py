@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "accounts",
     "homes",
     "vacancies",
+    "public",
     "demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django.forms",
     "django_htmx",
@@ -241,6 +243,12 @@ AXES_USERNAME_CALLABLE = "accounts.forms.username_for_lockout"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The public pages (public/): requests one address may make a minute before a polite 429,
+# counted in the database so every app server shares the count (accounts/throttle.py).
+PUBLIC_REQUESTS_PER_MINUTE = env_int("PUBLIC_REQUESTS_PER_MINUTE", 120)
+# What is deployed: part of the public pages' ETags, so a release never serves a stale 304.
+RELEASE = env("RELEASE", "dev")
 AXES_VERBOSE = False
 
 # Two-factor authentication (TOTP): required for council and service admins,

@@ -27,5 +27,7 @@ urlpatterns = [
     path("", include("vacancies.search_urls")),
     # area/: the area dashboard
     path("", include("vacancies.dashboard_urls")),
+    # care-homes/: the public pages (no sign-in); homes/<id>/public-page/; sitemap.xml, robots.txt
+    path("", include("public.urls")),
     path("admin/", admin.site.urls),
 ]

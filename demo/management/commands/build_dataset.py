@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from demo.models import DatasetBuild
+from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType
 from homes.models import CareHome, LocalAuthority, Postcode, PostcodeArea, Provider
@@ -124,8 +125,10 @@ class Command(BaseCommand):
         target = round(NATIONAL_HOMES * share)
         built = DatasetBuild.objects.first()
         existing = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).count()
+        self.seed = seed
         if built and not force and (built.scale, built.seed, built.homes) == (scale, seed, existing):
             self.stdout.write(f"Dataset already built ({existing:,} homes, {scale}, seed {seed}).")
+            self._fill_public_profiles()
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -269,10 +272,14 @@ class Command(BaseCommand):
                 if rng.random() < p
             ]
             facilities = [f for f in Facility.values if rng.random() < 0.5]
+            name = f"Dataset {'Nursing' if home['nursing'] else 'Care'} Home {home['number']}"
+            profile = public_profile(
+                self.seed, home["number"], name=name, town=home["town"], nursing=home["nursing"], bands=bands
+            )
             rows.append(
                 {
                     "cqc_location_id": f"{ID_PREFIX}{home['number']:010d}",
-                    "name": f"Dataset {'Nursing' if home['nursing'] else 'Care'} Home {home['number']}",
+                    "name": name,
                     "provider_id": provider_id,
                     "address_line_1": f"{rng.randint(1, 200)} Example Road",
                     "address_line_2": "",
@@ -291,8 +298,8 @@ class Command(BaseCommand):
                     "cqc_rating_date": home["rated"],
                     "funding_accepted": "{" + ",".join(funding) + "}",
                     "facilities": "{" + ",".join(facilities) + "}",
-                    "visiting_arrangements": "",
                     "description": "",
+                    **profile,
                     "status": "active",
                     "is_synthetic": True,
                     "version": 1,
@@ -306,6 +313,31 @@ class Command(BaseCommand):
             home["id"] = ids[f"{ID_PREFIX}{home['number']:010d}"]
         self.stdout.write(f"  {len(homes):,} homes, {len(providers) + len(singles):,} providers")
         return homes
+
+    def _fill_public_profiles(self) -> None:
+        """Public page fields for a dataset built before homes had public pages (every dataset
+        home has a description for families, so one without has not been filled)."""
+        missing = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN, public_description="")
+        homes = list(missing.values("pk", "cqc_location_id", "name", "town", "service_type", "service_user_bands"))
+        if not homes:
+            return
+        fields = list(public_profile(self.seed, 0, name="", town="", nursing=False, bands=[]))
+        columns = ", ".join(f"{name} {CareHome._meta.get_field(name).db_type(connection)}" for name in fields)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE incoming_profiles (id bigint, {columns}) ON COMMIT DROP")
+            with cursor.copy(f"COPY incoming_profiles (id, {', '.join(fields)}) FROM STDIN") as copy:
+                for home in homes:
+                    number = int(home["cqc_location_id"].removeprefix(ID_PREFIX))
+                    profile = public_profile(
+                        self.seed, number, name=home["name"], town=home["town"],
+                        nursing=home["service_type"] == ServiceType.WITH_NURSING, bands=home["service_user_bands"],
+                    )  # fmt: skip
+                    copy.write_row([home["pk"], *profile.values()])
+            assignments = ", ".join(f"{name} = p.{name}" for name in fields)
+            cursor.execute(
+                f"UPDATE {table(CareHome)} h SET {assignments} FROM incoming_profiles p WHERE h.id = p.id"  # noqa: S608
+            )
+        self.stdout.write(f"  Public page details added to {len(homes):,} homes.")
 
     # --- a year of vacancies --------------------------------------------------
 

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role
+from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
 from homes.models import CareHome, LocalAuthority, Provider
@@ -25,6 +26,7 @@ from homes.postcodes import locate_postcode
 from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 from vacancies.snapshots import replay_history
 
+DEMO_SEED = 2026  # the demo homes' public pages (demo/profiles.py)
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
 
 PROVIDERS = ["Aire Valley Care Ltd", "Rosewood Homes", "Moorside Care Partnership"]
@@ -218,7 +220,13 @@ class Command(BaseCommand):
         providers = [Provider.objects.get_or_create(name=name, is_synthetic=True)[0] for name in PROVIDERS]
         demo_homes = CareHome.objects.filter(is_synthetic=True)
         for cqc_id, name, provider, address, town, postcode, service_type, bands, rating, rated in HOMES:
+            profile = public_profile(
+                DEMO_SEED, int(cqc_id[-3:]), name=name, town=town,
+                nursing=service_type == ServiceType.WITH_NURSING, bands=bands,
+            )  # fmt: skip
             if demo_homes.filter(cqc_location_id=cqc_id).exists():
+                # Homes seeded before they had public pages get theirs.
+                demo_homes.filter(cqc_location_id=cqc_id, public_description="").update(**profile)
                 continue
             place = locate_postcode(postcode)
             if place is None:
@@ -242,6 +250,7 @@ class Command(BaseCommand):
                 funding_accepted=[Funding.LOCAL_AUTHORITY, Funding.SELF_FUNDED, Funding.DISCHARGE_TO_ASSESS],
                 facilities=[Facility.EN_SUITE, Facility.LIFT, Facility.GARDEN],
                 is_synthetic=True,
+                **profile,
             )
 
         seeded = [

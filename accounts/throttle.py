@@ -1,0 +1,66 @@
+"""Rate limits that every app server shares: a count per client per minute, in PostgreSQL.
+
+``@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")`` on a view answers a client over
+its limit with a polite 429 and Retry-After. One upsert a request, on an unlogged table.
+"""
+
+import random
+from functools import wraps
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.audit import client_ip
+from accounts.models import RequestCount
+from tracker.sql import table
+
+COUNTS = table(RequestCount)
+KEEP_MINUTES = 10
+
+
+def count(key: str, limit: int) -> int | None:
+    """Count one request for ``key`` this minute. None when it is within ``limit``;
+    otherwise the seconds until the minute ends (for Retry-After)."""
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {COUNTS} (key, minute, count) VALUES (%s, %s, 1) "  # noqa: S608 - the model's table
+            f"ON CONFLICT (key, minute) DO UPDATE SET count = {COUNTS}.count + 1 RETURNING count",
+            [key, minute],
+        )
+        made = cursor.fetchone()[0]
+        if made == 1 and random.random() < 0.01:  # now and then, forget finished minutes
+            cursor.execute(
+                f"DELETE FROM {COUNTS} WHERE minute < %s",  # noqa: S608
+                [minute - timezone.timedelta(minutes=KEEP_MINUTES)],
+            )
+    if made <= limit:
+        return None
+    return max(1, 60 - now.second)
+
+
+def too_many(wait: int) -> HttpResponse:
+    response = HttpResponse(render_to_string("429.html", {"wait": wait}), status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def throttled(scope: str, limit_setting: str):
+    """A view that answers 429 to a client over ``settings.<limit_setting>`` requests a minute."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            wait = count(f"{scope}:{client_ip(request)}", getattr(settings, limit_setting))
+            if wait is not None:
+                return too_many(wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,139 @@
+"""A home's public page: what a family may see, worked out here, drawn by templates/public/.
+
+A page is made from one row (``FACTS``: the home, its provider and council, its board of
+vacancies and its care categories), read in one query; its ETag is a digest of that row.
+Never a count of beds, a member of staff, an email address, or why a home is closed
+(tests/test_public.py reads every public page for them).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from homes.choices import KEY_QUESTIONS, CqcRating, Facility, Funding, ServiceType, ServiceUserBand, cqc_page
+from homes.models import CareHome, LocalAuthority, Provider
+from public.availability import Availability, availability
+from public.search import fees_words, rating_words
+from tracker.sql import named_rows, table
+from vacancies.models import CareCategory, CategoryVacancy, HomeVacancies, in_category_order
+
+MAX_COMPARED = 3
+RATING_COLUMNS = [f"rating_{name}" for name, _ in KEY_QUESTIONS]
+# What a public page is made from: nothing else about the home is read.
+FACTS = f"""
+SELECT h.id, h.cqc_location_id, h.name, h.status, h.address_line_1, h.address_line_2, h.town, h.county,
+       h.postcode, h.phone, h.website, h.cqc_rating, h.cqc_rating_date, {", ".join(f"h.{c}" for c in RATING_COLUMNS)},
+       h.service_type, h.service_user_bands, h.registered_beds, h.funding_accepted, h.facilities,
+       h.visiting_arrangements, h.public_description, h.fee_from, h.fee_to, h.top_up, h.top_up_note,
+       h.shows_availability, h.version, p.name AS provider, la.name AS council,
+       v.closed_to_admissions, v.vacant_accepting_total, v.last_confirmed_at,
+       ARRAY(SELECT c.category FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id) AS categories,
+       NOT EXISTS (SELECT 1 FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id AND NOT c.closed) AS all_closed
+  FROM {table(CareHome)} h
+  JOIN {table(Provider)} p ON p.id = h.provider_id
+  JOIN {table(LocalAuthority)} la ON la.id = h.local_authority_id
+  LEFT JOIN {table(HomeVacancies)} v ON v.home_id = h.id
+"""  # noqa: S608 - table names and constants only
+
+
+def facts_of(cqc_id: str) -> dict | None:
+    """The row a home's page is made from (archived homes too: their page says so)."""
+    rows = named_rows(FACTS + " WHERE h.cqc_location_id = %s", [cqc_id])
+    return rows[0] if rows else None
+
+
+def facts_of_active(cqc_ids: list[str]) -> dict[str, dict]:
+    """Rows for the active homes among ``cqc_ids``, by CQC location ID."""
+    rows = named_rows(FACTS + " WHERE h.cqc_location_id = ANY(%s) AND h.status = 'active'", [cqc_ids])
+    return {row["cqc_location_id"]: row for row in rows}
+
+
+def etag_of(facts: dict) -> str:
+    """A digest of what the page is made from, today ("updated N days ago" moves at
+    midnight) and in this release (the templates)."""
+    made_from = repr((sorted(facts.items()), timezone.localdate(), settings.RELEASE))
+    return hashlib.md5(made_from.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass(slots=True)
+class PublicProfile:
+    cqc_location_id: str
+    name: str
+    provider: str
+    address_lines: list[str]
+    postcode: str
+    phone: str
+    tel: str
+    website: str
+    cqc_url: str
+    rating: str
+    key_questions: list[tuple[str, str]]
+    kind: str
+    cares_for: list[str]
+    categories: list[str]
+    registered_beds: int | None
+    funding: list[str]
+    fees: str
+    top_up: str
+    facilities: list[str]
+    visiting: str
+    description: str
+    availability: Availability | None
+    council: str
+
+
+def _top_up(said: bool | None, note: str) -> str:
+    if said is None:
+        return ""
+    words = "A top-up may be asked for." if said else "No top-up is asked for."
+    return f"{words} {note}" if note else words
+
+
+def _key_questions(facts: dict) -> list[tuple[str, str]]:
+    """All five of CQC's key questions when the home has a rating for any (a family should
+    see which are missing); none when it has none."""
+    ratings = [facts[column] for column in RATING_COLUMNS]
+    if not any(ratings):
+        return []
+    return [
+        (label, CqcRating(rating).label if rating else "No rating given")
+        for (_, label), rating in zip(KEY_QUESTIONS, ratings, strict=True)
+    ]
+
+
+def profile_of(facts: dict) -> PublicProfile:
+    categories = facts["categories"] or []
+    has_board = facts["last_confirmed_at"] is not None
+    return PublicProfile(
+        cqc_location_id=facts["cqc_location_id"],
+        name=facts["name"],
+        provider=facts["provider"],
+        address_lines=[facts[key] for key in ("address_line_1", "address_line_2", "town", "county") if facts[key]],
+        postcode=facts["postcode"],
+        phone=facts["phone"],
+        tel=facts["phone"].replace(" ", ""),
+        website=facts["website"],
+        cqc_url=cqc_page(facts["cqc_location_id"]),
+        rating=rating_words(facts["cqc_rating"], facts["cqc_rating_date"]),
+        key_questions=_key_questions(facts),
+        kind=ServiceType(facts["service_type"]).label,
+        cares_for=[ServiceUserBand(band).label for band in facts["service_user_bands"]],
+        categories=[CareCategory(value).label for value in in_category_order(categories, lambda value: value)],
+        registered_beds=facts["registered_beds"],
+        funding=[Funding(value).label for value in facts["funding_accepted"]],
+        fees=fees_words(facts["fee_from"], facts["fee_to"]),
+        top_up=_top_up(facts["top_up"], facts["top_up_note"]),
+        facilities=[Facility(value).label for value in facts["facilities"]],
+        visiting=facts["visiting_arrangements"],
+        description=facts["public_description"],
+        availability=availability(
+            shows=facts["shows_availability"],
+            closed=bool(facts["closed_to_admissions"]),
+            all_categories_closed=bool(categories) and facts["all_closed"],
+            beds=facts["vacant_accepting_total"] if has_board and categories else None,
+            last_confirmed_at=facts["last_confirmed_at"],
+        ),
+        council=facts["council"],
+    )

@@ -1,0 +1,112 @@
+"""The public side: find a care home, a home's page, compare homes. No sign-in.
+
+Nothing here reads the session, the user, a CSRF token or messages, and the pages
+are rendered without the request's context processors: an anonymous visitor gets
+no cookie and costs no session or user query, and the pages can be cached
+(Cache-Control, ETag, 304). Every page counts against a per-address rate limit
+that all app servers share (accounts/throttle.py).
+"""
+
+import hashlib
+
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from accounts.throttle import throttled
+from homes.choices import HomeStatus
+from public import search
+from public.profile import MAX_COMPARED, etag_of, facts_of, facts_of_active, profile_of
+from tracker.http import HtmxHttpRequest, public_page
+
+SEARCH_SECONDS = 60  # how long a browser or a cache may keep a page of results
+PROFILE_SECONDS = 300
+
+
+def _public_page(request, template: str, context: dict, *, seconds: int, status: int = 200) -> HttpResponse:
+    """A public page: rendered without the request (no session, user or cookie), cacheable."""
+    response = HttpResponse(render_to_string(template, context), status=status)
+    if status == 200:
+        response["Cache-Control"] = f"public, max-age={seconds}"
+    return response
+
+
+def _with_content_etag(request, response: HttpResponse) -> HttpResponse:
+    """An ETag from the page itself, and 304 when the browser already has it."""
+    etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response) or response
+
+
+@public_page
+@require_safe
+@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
+def find(request: HtmxHttpRequest) -> HttpResponse:
+    found = search.find(request.GET, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "found": found,
+        "form": found.form,
+        "page": found.page,
+        "query": query.urlencode(),
+        "params": request.GET,
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "public/find.html#results" if partial else "public/find.html"
+    response = _with_content_etag(request, _public_page(request, template, context, seconds=SEARCH_SECONDS))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@public_page
+@require_safe
+@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
+def profile(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
+    facts = facts_of(cqc_id)
+    if facts is None:
+        raise Http404
+    if facts["status"] != HomeStatus.ACTIVE:
+        return _public_page(request, "public/gone.html", {"home": facts}, seconds=PROFILE_SECONDS, status=410)
+    # A page unchanged since the browser's copy is answered 304 without being drawn again.
+    etag = f'"{etag_of(facts)}"'
+    if not_modified := get_conditional_response(request, etag=etag):
+        not_modified["ETag"], not_modified["Cache-Control"] = etag, f"public, max-age={PROFILE_SECONDS}"
+        return not_modified
+    back = request.GET.get("back", "")
+    context = {"profile": profile_of(facts), "back": f"?{back}" if back else ""}
+    response = _public_page(request, "public/profile.html", context, seconds=PROFILE_SECONDS)
+    response["ETag"] = etag
+    return response
+
+
+@public_page
+@require_safe
+@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
+def compare(request: HtmxHttpRequest) -> HttpResponse:
+    wanted = list(dict.fromkeys(value.strip()[:20] for value in request.GET.getlist("home") if value.strip()))
+    chosen = wanted[:MAX_COMPARED]
+    found = facts_of_active(chosen)
+    context = {
+        "profiles": [profile_of(found[cqc_id]) for cqc_id in chosen if cqc_id in found],
+        "too_many": len(wanted) > MAX_COMPARED,
+        "not_found": len([cqc_id for cqc_id in chosen if cqc_id not in found]),
+    }
+    return _with_content_etag(request, _public_page(request, "public/compare.html", context, seconds=PROFILE_SECONDS))
+
+
+@public_page
+@require_safe
+def about(request: HtmxHttpRequest) -> HttpResponse:
+    return _with_content_etag(request, _public_page(request, "public/about.html", {}, seconds=3600))
+
+
+@public_page
+@require_safe
+def robots(request: HtmxHttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Allow: /care-homes/", "Disallow: /", f"Sitemap: {sitemap}", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
