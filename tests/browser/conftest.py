@@ -127,6 +127,7 @@ def sign_in(live_server, assert_accessible):
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(password or PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in/" not in url)
         heading = page.locator("h1").first.inner_text()
         if heading.startswith("Set up two-factor"):
             assert_accessible(page)
@@ -139,5 +140,7 @@ def sign_in(live_server, assert_accessible):
             device = TOTPDevice.objects.get(user__email=email, confirmed=True)
             page.get_by_role("textbox", name="Code").fill(code_for(device))
             page.get_by_role("button", name="Continue").click()
+        # Signed in only once the last page has gone: a link clicked before would be lost.
+        page.wait_for_url(lambda url: "/account/two-factor/" not in url)
 
     return do
