@@ -6,7 +6,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import audit
-from accounts.models import AuditEvent, Invitation, Membership, User
+from accounts.models import AuditEvent, Invitation, Membership, Team, User
 from tracker.admin_site import AppendOnlyAdmin
 
 
@@ -77,3 +77,12 @@ class AuditEventAdmin(AppendOnlyAdmin):
     list_display = ["at", "action", "email", "ip_address", "target"]
     list_filter = ["action"]
     search_fields = ["email", "target", "detail"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "local_authority", "reply_within_hours", "contact_email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "organisation", "local_authority__name"]
+    list_select_related = ["local_authority"]
+    readonly_fields = ["created_at", "created_by", "is_synthetic"]

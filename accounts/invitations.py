@@ -137,6 +137,7 @@ def _membership_for(invitation: Invitation, user) -> None:
         home=invitation.home,
         provider=invitation.provider,
         local_authority=invitation.local_authority,
+        team=invitation.team,
         defaults={"created_by": invitation.invited_by},
     )
 

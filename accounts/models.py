@@ -75,21 +75,72 @@ class Role(models.TextChoices):
     HOME_STAFF = "home_staff", "Home staff"
     PROVIDER_ADMIN = "provider_admin", "Provider admin"
     COORDINATOR = "coordinator", "Discharge coordinator"
+    TEAM_LEAD = "team_lead", "Discharge team lead"
     COUNCIL_ADMIN = "council_admin", "Council admin"
 
 
 def scope_matches_role(name: str) -> models.CheckConstraint:
-    """Each role's scope: a home, a provider, a council, or (coordinators) none."""
-    nothing = {"home__isnull": True, "provider__isnull": True, "local_authority__isnull": True}
+    """Each role's scope: a home, a provider, a council, a discharge team (team leads), or
+    (coordinators) their team if they have one."""
+    nothing = {"home__isnull": True, "provider__isnull": True, "local_authority__isnull": True, "team__isnull": True}
     return models.CheckConstraint(
         name=name,
         condition=(
             Q(role=Role.HOME_STAFF, **{**nothing, "home__isnull": False})
             | Q(role=Role.PROVIDER_ADMIN, **{**nothing, "provider__isnull": False})
             | Q(role=Role.COUNCIL_ADMIN, **{**nothing, "local_authority__isnull": False})
-            | Q(role=Role.COORDINATOR, **nothing)
+            | Q(role=Role.TEAM_LEAD, **{**nothing, "team__isnull": False})
+            | Q(role=Role.COORDINATOR, home__isnull=True, provider__isnull=True, local_authority__isnull=True)
         ),
     )
+
+
+class Team(models.Model):
+    """A discharge team: a hospital trust's discharge or transfer-of-care hub, or a council's
+    brokerage team. Coordinators belong to one; what they send and receive about placements
+    (enquiries/) is the team's, shared across shifts."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", "Hospital discharge team"
+        BROKERAGE = "brokerage", "Council brokerage team"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="The trust or council it works for, e.g. Leeds Teaching Hospitals"
+    )
+    local_authority = models.ForeignKey(
+        "homes.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="A brokerage team's council",
+    )  # fmt: skip
+    contact_phone = models.CharField("phone", max_length=30, blank=True)
+    contact_email = models.EmailField("email", blank=True)
+    reply_within_hours = models.PositiveSmallIntegerField(
+        "homes are asked to reply within (hours)", default=4, db_default=4
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="brokerage_team_has_a_council", condition=~Q(kind="brokerage") | Q(local_authority__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="team_reply_within_plausible", condition=Q(reply_within_hours__gte=1, reply_within_hours__lte=72)
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def contact(self) -> str:
+        return " · ".join(part for part in (self.contact_phone, self.contact_email) if part)
 
 
 class Membership(models.Model):
@@ -108,6 +159,7 @@ class Membership(models.Model):
     local_authority = models.ForeignKey(
         "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -117,7 +169,7 @@ class Membership(models.Model):
         constraints = [
             scope_matches_role("membership_scope_matches_role"),
             models.UniqueConstraint(
-                fields=["user", "role", "home", "provider", "local_authority"],
+                fields=["user", "role", "home", "provider", "local_authority", "team"],
                 name="membership_unique",
                 nulls_distinct=False,
             ),
@@ -125,7 +177,7 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["home", "role"]), models.Index(fields=["local_authority", "role"])]
 
     def __str__(self):
-        scope = self.home or self.provider or self.local_authority
+        scope = self.home or self.provider or self.local_authority or self.team
         return f"{self.user} — {self.get_role_display()}" + (f" ({scope})" if scope else "")
 
 
@@ -156,6 +208,7 @@ class Invitation(models.Model):
     local_authority = models.ForeignKey(
         "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -191,7 +244,7 @@ class Invitation(models.Model):
 
     @property
     def scope(self):
-        return self.home or self.provider or self.local_authority
+        return self.home or self.provider or self.local_authority or self.team
 
 
 class AuditEvent(models.Model):
@@ -212,6 +265,12 @@ class AuditEvent(models.Model):
         VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
+        TEAM_CREATED = "team_created", "Discharge team created"
+        TEAM_CHANGED = "team_changed", "Discharge team changed"
+        ENQUIRY_SENT = "enquiry_sent", "Enquiry sent"
+        ENQUIRY_ANSWERED = "enquiry_answered", "Enquiry answered"
+        PLACEMENT_CONFIRMED = "placement_confirmed", "Placement confirmed"
+        ENQUIRY_WITHDRAWN = "enquiry_withdrawn", "Enquiry withdrawn"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

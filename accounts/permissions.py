@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from accounts.models import Team
 from accounts.roles import Roles
 
 NOTHING = Q(pk__in=[])
@@ -83,7 +84,10 @@ MANAGE_STAFF = HomeRule("manage staff", provider=True, council=True)
 # Look after a home for the council: its history of changes, reminders, imports, onboarding records.
 ADMINISTER_HOME = HomeRule("administer", council=True)
 
-HOME_RULES = [VIEW_HOME, UPDATE_HOME, MANAGE_STAFF, ADMINISTER_HOME]
+# Answer a discharge team's enquiry about a bed: accept and hold one, decline, ask a question.
+ANSWER_ENQUIRIES = HomeRule("answer enquiries", staff=True, provider=True)
+
+HOME_RULES = [VIEW_HOME, UPDATE_HOME, MANAGE_STAFF, ADMINISTER_HOME, ANSWER_ENQUIRIES]
 
 
 # --- pages a role opens -------------------------------------------------------
@@ -120,7 +124,27 @@ def may_see_every_area(roles: Roles) -> bool:
 
 
 def manages_invitations(roles: Roles) -> bool:
-    return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin
+    return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin or roles.is_team_lead
+
+
+def may_create_teams(roles: Roles) -> bool:
+    """Sets up discharge teams: service admins (any), council admins (their council's brokerage)."""
+    return roles.is_service_admin or roles.is_council_admin
+
+
+def may_manage_teams(roles: Roles) -> bool:
+    """Opens the teams page: creates teams, or runs one as its lead."""
+    return may_create_teams(roles) or roles.is_team_lead
+
+
+def may_send_enquiries(roles: Roles) -> bool:
+    """Sends enquiries about beds and follows them: works in a discharge team."""
+    return bool(roles.team_ids)
+
+
+def answers_enquiries(roles: Roles) -> bool:
+    """Has an inbox of enquiries: keeps some homes as their staff or provider."""
+    return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin
 
 
 def reads_audit_trail(roles: Roles) -> bool:
@@ -145,6 +169,23 @@ def invitations(roles: Roles) -> Q:
         found = found | Q(provider_id__in=roles.provider_ids)
     if roles.council_la_ids:
         found = found | Q(local_authority_id__in=roles.council_la_ids)
+    teams_managed = teams(roles)
+    if teams_managed is not NOTHING:
+        found = found | Q(team__in=Team.objects.filter(teams_managed).values("pk"))
+    return found
+
+
+def teams(roles: Roles) -> Q:
+    """Discharge teams a person runs: every one (service admins), their council's brokerage
+    teams (council admins), the teams they lead."""
+    if roles.is_service_admin:
+        return Q()
+    found = NOTHING
+    if roles.council_la_ids:
+        found = Q(local_authority_id__in=roles.council_la_ids)
+    if roles.led_team_ids:
+        led = Q(pk__in=roles.led_team_ids)
+        found = led if found is NOTHING else found | led
     return found
 
 
@@ -153,3 +194,10 @@ def import_jobs(roles: Roles, user) -> Q:
     if roles.is_service_admin:
         return Q()
     return Q(uploaded_by=user) | Q(local_authority_id__in=roles.council_la_ids)
+
+
+def team_enquiries(roles: Roles) -> Q:
+    """Enquiries a person follows and acts on: their teams' (service admins: every one)."""
+    if roles.is_service_admin:
+        return Q()
+    return Q(team_id__in=roles.team_ids) if roles.team_ids else NOTHING

@@ -17,6 +17,8 @@ class Roles:
     home_ids: frozenset[int] = frozenset()
     provider_ids: frozenset[int] = frozenset()
     council_la_ids: frozenset[int] = frozenset()
+    team_ids: frozenset[int] = frozenset()  # discharge teams they work in (as coordinator or lead)
+    led_team_ids: frozenset[int] = frozenset()
 
     @property
     def is_council_admin(self) -> bool:
@@ -31,13 +33,19 @@ class Roles:
         return bool(self.home_ids)
 
     @property
+    def is_team_lead(self) -> bool:
+        return bool(self.led_team_ids)
+
+    @property
     def names(self) -> list[str]:
         names = []
         if self.is_service_admin:
             names.append("Service admin")
         if self.is_council_admin:
             names.append(Role.COUNCIL_ADMIN.label)
-        if self.is_coordinator:
+        if self.is_team_lead:
+            names.append(Role.TEAM_LEAD.label)
+        elif self.is_coordinator:
             names.append(Role.COORDINATOR.label)
         if self.is_provider_admin:
             names.append(Role.PROVIDER_ADMIN.label)
@@ -56,10 +64,10 @@ def roles_for(user) -> Roles:
     cached = getattr(user, "_roles", None)
     if cached is not None:
         return cached
-    home_ids, provider_ids, la_ids = set(), set(), set()
+    home_ids, provider_ids, la_ids, team_ids, led_team_ids = set(), set(), set(), set(), set()
     is_coordinator = False
-    for role, home_id, provider_id, la_id in Membership.objects.filter(user=user).values_list(
-        "role", "home_id", "provider_id", "local_authority_id"
+    for role, home_id, provider_id, la_id, team_id in Membership.objects.filter(user=user).values_list(
+        "role", "home_id", "provider_id", "local_authority_id", "team_id"
     ):
         if role == Role.HOME_STAFF:
             home_ids.add(home_id)
@@ -69,12 +77,20 @@ def roles_for(user) -> Roles:
             la_ids.add(la_id)
         elif role == Role.COORDINATOR:
             is_coordinator = True
+            if team_id:
+                team_ids.add(team_id)
+        elif role == Role.TEAM_LEAD:  # a team lead is one of the team's coordinators too
+            is_coordinator = True
+            team_ids.add(team_id)
+            led_team_ids.add(team_id)
     roles = Roles(
         is_service_admin=user.is_superuser,
         is_coordinator=is_coordinator,
         home_ids=frozenset(home_ids),
         provider_ids=frozenset(provider_ids),
         council_la_ids=frozenset(la_ids),
+        team_ids=frozenset(team_ids),
+        led_team_ids=frozenset(led_team_ids),
     )
     user._roles = roles
     return roles

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import audit_views, forms, invitations, two_factor, views
+from accounts import audit_views, forms, invitations, teams, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -41,6 +41,9 @@ urlpatterns = [
     path("invitations/<int:pk>/resend/", invitations.resend, name="resend_invitation"),
     path("invitations/<int:pk>/revoke/", invitations.revoke, name="revoke_invitation"),
     path("invitations/accept/<str:token>/", invitations.accept, name="accept_invitation"),
+    path("teams/", teams.team_list, name="teams"),
+    path("teams/<int:pk>/", teams.team, name="team"),
+    path("teams/<int:pk>/members/<int:membership_pk>/remove/", teams.remove_member, name="remove_team_member"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("audit.csv", audit_views.audit_csv, name="audit_csv"),
 ]

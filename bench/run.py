@@ -53,11 +53,13 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, User  # noqa: E402
+from enquiries.models import Referral  # noqa: E402
 from homes.models import CareHome, Provider  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
@@ -72,6 +74,8 @@ TARGETS = {
     "dashboard": 150,
     "public_profile": 10,
     "public_search": 20,
+    "inbox": 30,
+    "enquiry_send_5": 80,
 }
 # Throughput as a share of the floor's, measured alongside it.
 SHARE_TARGETS = {
@@ -306,6 +310,40 @@ def update_form(page: str, home_id: int, n: int) -> dict:
     return data
 
 
+def single_user(times: list[float]) -> dict:
+    return {
+        "single_user_requests": len(times),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "p99_ms": round(percentile(times, 0.99), 1),
+        "rps": None,
+        "errors": 0,
+    }
+
+
+def send_enquiries(session: Session, homes: list[int], seconds: float) -> dict:
+    """A discharge team's enquiry to ``homes``, again and again, one user: the POST alone
+    (the person has filled the form in once)."""
+    chosen = "&".join(f"home={pk}" for pk in homes)
+    token, _ = session.csrf(f"/enquiries/new/?{chosen}")
+    times, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        form = enquiry_form(token, homes, len(times))
+        started = time.perf_counter()
+        session.request("POST", f"/enquiries/new/?{chosen}", form, expect=(302,))
+        times.append((time.perf_counter() - started) * 1000)
+    return single_user(times)
+
+
+def enquiry_form(token: str, homes: list[int], n: int) -> dict:
+    return {
+        "csrfmiddlewaretoken": token, "homes": homes, "reference": f"Bench {n}", "category": "nursing",
+        "sex": "female", "age_band": "85+", "funding": "council", "pathway": "3",
+        "needed_from": timezone.localdate().isoformat(), "care_needs": "Needs two carers to transfer.",
+        "contact": "Hub 0113 496 0000",
+    }  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
@@ -343,6 +381,23 @@ def main() -> None:
     districts = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "CB4", "PL4", "SW9", "N16", "LE2", "YO10"]
     categories = ["nursing", "residential", "nursing_dementia", "residential_dementia"]
 
+    # The home staff with the fullest inboxes (open enquiries waiting for them), and five homes
+    # near the benchmark coordinator's team to send enquiries to.
+    busiest = (
+        Referral.objects.filter(home_id__in=homes, enquiry__state="open").values("home_id")
+        .annotate(n=Count("id")).order_by("-n").values_list("home_id", flat=True)[:20]
+    )  # fmt: skip
+    inbox_managers = list(
+        Membership.objects.filter(role=Role.HOME_STAFF, home_id__in=list(busiest)).values_list("user__email", flat=True)
+    )
+    team = Membership.objects.get(user__email=coordinator, role=Role.COORDINATOR).team
+    team_council = Referral.objects.filter(enquiry__team=team).values_list("home__local_authority", flat=True)[0]
+    send_to = list(
+        CareHome.objects.filter(pk__in=homes, status="active", local_authority=team_council).values_list(
+            "pk", flat=True
+        )
+    )[:5]
+
     profiles = list(CareHome.objects.filter(pk__in=homes, status="active").values_list("cqc_location_id", flat=True))
     care = ["dementia&care=nursing", "nursing", "residential", "dementia", "residential&paying=council"]
     # Every benchmark request comes from one address: the public pages' rate limit is lifted.
@@ -377,6 +432,9 @@ def main() -> None:
             session.home = home
             return session
 
+        def inbox_session(i):
+            return Session(inbox_managers[i % len(inbox_managers)])
+
         plan = {
             "floor": (as_user(coordinator), lambda s, n: s.request("GET", "/")),
             "search_filters": (as_user(coordinator), lambda s, n: s.request(
@@ -395,6 +453,7 @@ def main() -> None:
             "public_profile": (as_user(None), lambda s, n: s.request("GET", f"/care-homes/{rng.choice(profiles)}/")),
             "public_search": (as_user(None), lambda s, n: s.request(
                 "GET", f"/care-homes/?near={districts[n % len(districts)]}&radius=10&care={care[n % len(care)]}")),
+            "inbox": (inbox_session, lambda s, n: s.request("GET", "/inbox/")),
         }  # fmt: skip
         for name, (make_session, step) in plan.items():
             if only and name not in only | {"floor"}:
@@ -402,6 +461,9 @@ def main() -> None:
             floor = None if name == "floor" else plan["floor"]
             journeys[name] = measure(make_session, step, args.seconds, args.concurrency, floor)
             print(f"{name}: {journeys[name]}", flush=True)
+        if "enquiry_send_5" in only:
+            journeys["enquiry_send_5"] = send_enquiries(Session(coordinator), send_to, args.seconds)
+            print(f"enquiry_send_5: {journeys['enquiry_send_5']}", flush=True)
         if only:
             for name, result in journeys.items():
                 print(f"{name}: {result.get('share_of_floor') or 1.0:.2f} of the floor")
@@ -422,14 +484,10 @@ def main() -> None:
             started = time.perf_counter()
             session.request("POST", f"/my-homes/{session.home}/", form)
             post_times.append((time.perf_counter() - started) * 1000)
-        journeys["vacancy_save"] = {
-            "single_user_requests": len(post_times),
-            "p50_ms": round(statistics.median(post_times), 1),
-            "p95_ms": round(percentile(post_times, 0.95), 1),
-            "p99_ms": round(percentile(post_times, 0.99), 1),
-            "rps": None,
-            "errors": 0,
-        }
+        journeys["vacancy_save"] = single_user(post_times)
+
+        journeys["enquiry_send_5"] = send_enquiries(Session(coordinator), send_to, args.seconds)
+        print(f"enquiry_send_5: {journeys['enquiry_send_5']}", flush=True)
 
         def confirm_step(session, n):
             token, _ = session.csrf("/my-homes/")
@@ -466,6 +524,7 @@ def main() -> None:
         "public_profile": queries_for(None, "GET", f"/care-homes/{profiles[0]}/"),
         "public_search": queries_for(None, "GET", "/care-homes/?near=LS6&radius=10&care=dementia&care=nursing"),
         "confirm_no_change": queries_for(manager_of[some_home], "POST", f"/my-homes/{some_home}/confirm/"),
+        "inbox": queries_for(inbox_managers[0], "GET", "/inbox/"),
     }  # fmt: skip
     for name, count in queries.items():
         journeys[name]["queries"] = count
@@ -551,7 +610,8 @@ def markdown(results: dict) -> str:
         "3 days, rated Good or better; search_postcode: district, 10 miles, category; search_htmx: the same as an "
         "htmx filter change (results only); search_national: the filters with no postcode, all of England; "
         "public_profile: a random home's public page, no sign-in; public_search: families' search near a district, "
-        "10 miles, a type of care. "
+        "10 miles, a type of care; inbox: a home's enquiries waiting for an answer (a home among the busiest); "
+        "enquiry_send_5: a discharge team's enquiry to five homes, the POST alone, one user. "
         f"Throughput is measured in {SLICES} slices alternating with the floor's; share of floor = the median over "
         "the slices of req/s over the floor's req/s in the slice beside it (this machine's speed drifts more between "
         "minutes than the differences measured).",

@@ -17,7 +17,7 @@ from homes.models import CareHome, LocalAuthority, Provider
 from public.availability import Availability, availability
 from public.search import fees_words, rating_words
 from tracker.sql import named_rows, table
-from vacancies.models import CareCategory, CategoryVacancy, HomeVacancies, in_category_order
+from vacancies.models import BedHold, CareCategory, CategoryVacancy, HomeVacancies, in_category_order
 
 MAX_COMPARED = 3
 RATING_COLUMNS = [f"rating_{name}" for name, _ in KEY_QUESTIONS]
@@ -29,6 +29,8 @@ SELECT h.id, h.cqc_location_id, h.name, h.status, h.address_line_1, h.address_li
        h.visiting_arrangements, h.public_description, h.fee_from, h.fee_to, h.top_up, h.top_up_note,
        h.shows_availability, h.version, p.name AS provider, la.name AS council,
        v.closed_to_admissions, v.vacant_accepting_total, v.last_confirmed_at,
+       (SELECT count(*) FROM {table(BedHold)} b
+         WHERE b.home_id = h.id AND b.outcome = 'held' AND b.held_until > now()) AS held,
        ARRAY(SELECT c.category FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id) AS categories,
        NOT EXISTS (SELECT 1 FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id AND NOT c.closed) AS all_closed
   FROM {table(CareHome)} h
@@ -132,7 +134,8 @@ def profile_of(facts: dict) -> PublicProfile:
             shows=facts["shows_availability"],
             closed=bool(facts["closed_to_admissions"]),
             all_categories_closed=bool(categories) and facts["all_closed"],
-            beds=facts["vacant_accepting_total"] if has_board and categories else None,
+            # Beds held for a discharge team are not available to anyone else.
+            beds=max(0, facts["vacant_accepting_total"] - facts["held"]) if has_board and categories else None,
             last_confirmed_at=facts["last_confirmed_at"],
         ),
         council=facts["council"],

@@ -23,7 +23,7 @@ from public.availability import CONFIRMED_WITHIN, Availability, availability
 from tracker.forms import NhsFormMixin
 from tracker.sql import named_rows, table
 from vacancies.models import CategoryVacancy, HomeVacancies, SearchEntry
-from vacancies.search import DISTANCE_SQL, MAX_PAGE, CountedPaginator
+from vacancies.search import DISTANCE_SQL, MAX_PAGE, UNHELD_BEDS, CountedPaginator
 
 PAGE_SIZE = 20
 RADII = [("5", "5 miles"), ("10", "10 miles"), ("20", "20 miles"), ("50", "50 miles")]
@@ -48,7 +48,7 @@ BOARDS, CATEGORIES = table(HomeVacancies), table(CategoryVacancy)
 
 # What a public card says about a home ``h`` (its board ``v``), joined once the page is chosen.
 CARD_FACTS = f"""h.cqc_location_id, h.name, h.town, h.postcode, h.service_type, h.cqc_rating, h.cqc_rating_date,
-       h.fee_from, h.fee_to, h.shows_availability, v.vacant_accepting_total AS beds,
+       h.fee_from, h.fee_to, h.shows_availability,
        COALESCE(v.closed_to_admissions, false) AS closed,
        COALESCE((SELECT bool_and(c.closed) FROM {CATEGORIES} c WHERE c.home_id = h.id), false) AS all_closed,
        v.last_confirmed_at"""  # noqa: S608 - constants only
@@ -191,7 +191,9 @@ def find(params, page_number: str | None) -> Found:
         summary.append(dict(RATINGS)[rating])
     now = timezone.now()
     if clean.get("available"):
-        conditions.append("h.shows_availability AND e.open AND e.beds >= 1 AND e.last_confirmed_at >= %s")
+        conditions.append(
+            f"h.shows_availability AND e.open AND e.beds >= 1 AND {UNHELD_BEDS} >= 1 AND e.last_confirmed_at >= %s"
+        )
         values.append(now - CONFIRMED_WITHIN)
         summary.append("A bed available now")
     order = "distance, e.name, e.home_id" if form.place else "e.name, e.home_id"
@@ -208,11 +210,12 @@ def find(params, page_number: str | None) -> Found:
     def rows(number: int) -> list[dict]:
         # Every fragment is a constant of this module; every value is a parameter.
         sql = f"""WITH page AS (
-                    SELECT e.home_id, e.name, {distance} AS distance, count(*) OVER () AS total
+                    SELECT e.home_id, e.name, {distance} AS distance, count(*) OVER () AS total,
+                           {UNHELD_BEDS} AS beds
                       FROM {ENTRIES} e {homes_join}
                      WHERE {where}
                      ORDER BY {order} LIMIT %s OFFSET %s)
-                  SELECT page.distance, page.total, {CARD_FACTS}
+                  SELECT page.distance, page.total, page.beds, {CARD_FACTS}
                     FROM page JOIN {HOMES} h ON h.id = page.home_id LEFT JOIN {BOARDS} v ON v.home_id = h.id
                    ORDER BY {order.replace("e.", "page.")}"""  # noqa: S608
         return named_rows(sql, [*distance_params, *values, PAGE_SIZE, (number - 1) * PAGE_SIZE])

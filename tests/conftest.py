@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
+from accounts.models import Role, Team
 from tests.factories import (
     BRADFORD,
     LEEDS,
@@ -118,6 +118,25 @@ def provider_admin(provider):
 @pytest.fixture
 def coordinator(db):
     return MembershipFactory(role=Role.COORDINATOR, user__email="coordinator@example.org").user
+
+
+@pytest.fixture
+def team(db):
+    """A hospital's discharge hub."""
+    return Team.objects.create(
+        name="Leeds discharge hub", kind=Team.Kind.HOSPITAL, contact_email="hub@example.org",
+        contact_phone="0113 496 0123",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def team_coordinator(team):
+    return MembershipFactory(role=Role.COORDINATOR, team=team, user__email="dc@example.org").user
+
+
+@pytest.fixture
+def team_lead(team):
+    return MembershipFactory(role=Role.TEAM_LEAD, team=team, user__email="lead@example.org").user
 
 
 @pytest.fixture

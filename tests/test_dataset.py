@@ -7,11 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Team, User
+from enquiries.models import Enquiry, Referral
 from homes.models import CareHome, CareHomeChange, Provider
 from tests.factories import CareHomeFactory, ProviderFactory, UserFactory
 from tests.vacancy_helpers import give_figures
 from vacancies.models import (
+    BedHold,
     CapacitySnapshot,
     CategoryVacancy,
     FreshnessSnapshot,
@@ -63,6 +65,21 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
     synthetic_users = User.objects.filter(is_synthetic=True)
     assert synthetic_users.count() == Membership.objects.filter(user__is_synthetic=True).count()
     assert not Provider.objects.filter(is_synthetic=True, cqc_provider_id__isnull=False).exists()
+    # Discharge teams, with the coordinators in them, and a year of enquiries (some still open).
+    assert Team.objects.filter(is_synthetic=True).exists()
+    assert not Membership.objects.filter(role="coordinator", user__is_synthetic=True, team__isnull=True).exists()
+    assert Enquiry.objects.filter(is_synthetic=True, state="open").exists()
+    assert Enquiry.objects.filter(is_synthetic=True, state="placed").exists()
+    placed = Referral.objects.filter(status="completed", enquiry__is_synthetic=True)
+    assert placed.count() == Enquiry.objects.filter(is_synthetic=True, state="placed").count()
+    assert not placed.filter(hold__outcome__in=["held", "released", "expired"]).exists()
+    # Beds held for open enquiries are what search leaves out.
+    held = BedHold.objects.filter(outcome="held", held_until__gt=timezone.now(), home__is_synthetic=True)
+    in_search = sum(
+        sum(1 for until in holds if until > timezone.now())
+        for holds in SearchEntry.objects.exclude(category="").values_list("holds", flat=True)
+    )
+    assert in_search == held.count()
     build(scale="region", seed=8)
     assert fingerprint() != first
 

@@ -18,13 +18,19 @@ pytestmark = pytest.mark.django_db
 # Which of the two homes each role reaches, by rule: home A is in Leeds, run by the
 # provider; home B is in Bradford, run by another.
 EXPECTED = {
-    "home_staff": {"view": {"A"}, "update": {"A"}, "manage staff": set(), "administer": set()},
-    "provider_admin": {"view": {"A"}, "update": {"A"}, "manage staff": {"A"}, "administer": set()},
-    "coordinator": {"view": {"A", "B"}, "update": set(), "manage staff": set(), "administer": set()},
-    "council_admin": {"view": {"A", "B"}, "update": {"A"}, "manage staff": {"A"}, "administer": {"A"}},
-    "service_admin": {"view": {"A", "B"}, "update": {"A", "B"}, "manage staff": {"A", "B"}, "administer": {"A", "B"}},
-    "user_without_role": {"view": set(), "update": set(), "manage staff": set(), "administer": set()},
-}
+    "home_staff": {"view": {"A"}, "update": {"A"}, "manage staff": set(), "administer": set(),
+                   "answer enquiries": {"A"}},
+    "provider_admin": {"view": {"A"}, "update": {"A"}, "manage staff": {"A"}, "administer": set(),
+                       "answer enquiries": {"A"}},
+    "coordinator": {"view": {"A", "B"}, "update": set(), "manage staff": set(), "administer": set(),
+                    "answer enquiries": set()},
+    "council_admin": {"view": {"A", "B"}, "update": {"A"}, "manage staff": {"A"}, "administer": {"A"},
+                      "answer enquiries": set()},
+    "service_admin": {"view": {"A", "B"}, "update": {"A", "B"}, "manage staff": {"A", "B"},
+                      "administer": {"A", "B"}, "answer enquiries": {"A", "B"}},
+    "user_without_role": {"view": set(), "update": set(), "manage staff": set(), "administer": set(),
+                          "answer enquiries": set()},
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))

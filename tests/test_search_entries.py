@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 COLUMNS = (
     "home_id, category, name, latitude, longitude, local_authority_id, rating_rank, service_user_bands, "
-    "funding_accepted, open, beds, last_confirmed_at, suits_female, suits_male"
+    "funding_accepted, open, beds, last_confirmed_at, suits_female, suits_male, holds"
 )
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "accounts",
     "homes",
     "vacancies",
+    "enquiries",
     "public",
     "demo",
     "django.contrib.admin",
@@ -313,8 +314,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # GOV.UK Notify: when the key is set, reminders go through Notify instead of email.
 NOTIFY_API_KEY = env("NOTIFY_API_KEY")
 NOTIFY_REMINDER_TEMPLATE_ID = env("NOTIFY_REMINDER_TEMPLATE_ID")
-if NOTIFY_API_KEY and not NOTIFY_REMINDER_TEMPLATE_ID:
-    refuse_to_start("NOTIFY_REMINDER_TEMPLATE_ID must be set when NOTIFY_API_KEY is.")
+# Enquiries (issue 13): one Notify email template with ((subject)) and ((body)) filled in.
+NOTIFY_ENQUIRY_TEMPLATE_ID = env("NOTIFY_ENQUIRY_TEMPLATE_ID")
+if NOTIFY_API_KEY and not (NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID):
+    refuse_to_start("NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID must be set when NOTIFY_API_KEY is.")
 
 # The portal's public address, for links in emails sent outside a request (reminders).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")

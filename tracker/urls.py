@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("vacancies.search_urls")),
     # area/: the area dashboard
     path("", include("vacancies.dashboard_urls")),
+    # enquiries/ (a discharge team's), inbox/ (a home's), area/enquiries/ (a council's figures)
+    path("", include("enquiries.urls")),
     # care-homes/: the public pages (no sign-in); homes/<id>/public-page/; sitemap.xml, robots.txt
     path("", include("public.urls")),
     path("admin/", admin.site.urls),

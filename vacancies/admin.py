@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from tracker.admin_site import AppendOnlyAdmin, ReadOnlyInline
 from vacancies.models import (
+    BedHold,
     CapacitySnapshot,
     CategoryVacancy,
     FreshnessSnapshot,
@@ -86,3 +87,13 @@ class ReminderAdmin(AppendOnlyAdmin):
     list_filter = ["channel", "date"]
     search_fields = ["home__name"]
     list_select_related = ["home", "sent_by"]
+
+
+@admin.register(BedHold)
+class BedHoldAdmin(AppendOnlyAdmin):
+    """Holds start and end through enquiries (enquiries/flows.py), which keep the history."""
+
+    list_display = ["home", "category", "held_for", "held_until", "outcome", "ended_at"]
+    list_filter = ["outcome", "category"]
+    search_fields = ["home__name", "home__cqc_location_id", "held_for"]
+    list_select_related = ["home"]

@@ -16,6 +16,7 @@ from accounts.roles import roles_for
 from homes.models import CareHome, LocalAuthority, Region
 from vacancies.freshness import STALE_AFTER
 from vacancies.models import (
+    BedHold,
     CapacitySnapshot,
     CareCategory,
     CategoryVacancy,
@@ -86,12 +87,20 @@ def area_for(user, key: str | None) -> Area | None:
 
 
 def totals_by_category(area: Area) -> list[dict]:
+    """Beds per care category in the area; ``held``: vacant beds held for a discharge team now."""
     rows = CategoryVacancy.objects.filter(area.scope("home__")).bed_totals("category")
     by_category = {row["category"]: row for row in rows}
+    held = dict(
+        BedHold.objects.filter(area.scope("home__"), outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now())
+        .values("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
     return [
         {
             "label": label,
             "homes": by_category[value]["homes"],
+            "held": held.get(value, 0),
             **{
                 name: by_category[value][f"total_{name}"] or 0
                 for name in ("capacity", "occupied", "accepting", "unavailable")

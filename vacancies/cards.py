@@ -38,11 +38,17 @@ def url_for_each(name: str):
 
 
 def categories_line(categories) -> str:
-    """ "Nursing: 3 · Residential: closed · Nursing dementia: 2 (female only)", from the
-    rows' ``categories`` (category, accepting, sex, closed)."""
+    """ "Nursing: 3 · Residential: closed · Nursing dementia: 2 (female only) · Respite: 0 (1 held)",
+    from the rows' ``categories`` (category, accepting and held now, sex, closed): the beds
+    a coordinator can have, less those held for a discharge team."""
+
+    def beds(c) -> str:
+        held = c.get("held") or 0
+        free = max(0, c["accepting"] - held)
+        return f"{free}{SEX_WORDS.get(c['sex'], '')}" + (f" ({held} held)" if held else "")
+
     return " · ".join(
-        f"{CATEGORY_LABELS[c['category']]}: "
-        + ("closed" if c["closed"] else f"{c['accepting']}{SEX_WORDS.get(c['sex'], '')}")
+        f"{CATEGORY_LABELS[c['category']]}: " + ("closed" if c["closed"] else beds(c))
         for c in in_category_order(categories, lambda c: c["category"])
     )
 
@@ -63,8 +69,9 @@ class Card:
     service_type: str
     closed: bool
     closed_text: str
-    beds: int | None
+    beds: int | None  # vacant, accepting admissions and not held for a discharge team
     beds_plural: str
+    held: int  # held for a discharge team now
     freshness: Freshness
     categories: str
     rating: str
@@ -104,6 +111,7 @@ def cards_from(rows: list[dict], *, back_query: str = "") -> list[Card]:
                 closed_text=closed_text,
                 beds=beds,
                 beds_plural=pluralize(beds) if beds is not None else "",
+                held=row["held"] or 0,
                 freshness=fresh,
                 categories=categories_line(row["categories"] or []),
                 rating=RATINGS.get(row["cqc_rating"], row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
@@ -122,14 +130,16 @@ class ShortlistItem:
     shortlisted: bool
 
 
-def cards_html(request, cards: list[dict], *, chosen_category: str = "") -> SafeString:
+def cards_html(request, cards: list[dict], *, chosen_category: str = "", enquire_url: str = "") -> SafeString:
     """The cards as list items (for an <ol class="tracker-results">). ``chosen_category``
-    labels the bed count when the search chose one."""
+    labels the bed count when the search chose one; ``enquire_url``: where a coordinator
+    in a discharge team sends an enquiry to a home (none: no link)."""
     html = (
         engines["jinja2"]
         .env.get_template(TEMPLATE)
-        .render(cards=cards, csrf_token=get_token(request), next_path=request.get_full_path(), chosen=chosen_category)
-    )
+        .render(cards=cards, csrf_token=get_token(request), next_path=request.get_full_path(), chosen=chosen_category,
+                enquire_url=enquire_url)
+    )  # fmt: skip
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescape
 
 

@@ -6,6 +6,8 @@ changed value. "No change today" is an update with no changes: it refreshes
 the home's freshness and nothing else.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -162,6 +164,12 @@ class VacancyUpdate(models.Model):
     class Kind(models.TextChoices):
         UPDATE = "update", "Updated"
         NO_CHANGE = "no_change", "Confirmed no change"
+        PLACEMENT = "placement", "Placement confirmed"
+        HOLD = "hold", "Bed held"
+        HOLD_ENDED = "hold_ended", "Hold ended"
+
+    # What the home itself confirmed (its freshness counts these, not a team's holds and placements).
+    CONFIRMING = (Kind.UPDATE, Kind.NO_CHANGE)
 
     home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="vacancy_updates")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -194,6 +202,55 @@ class VacancyChange(models.Model):
 
     def __str__(self):
         return f"{self.category or 'home'} {self.field}: {self.old_value} -> {self.new_value}"
+
+
+MAX_HOLD = datetime.timedelta(hours=72)
+
+
+class BedHold(models.Model):
+    """One vacant bed a home holds for a discharge team until a time (an accepted enquiry,
+    enquiries/). A held bed is not offered to anyone else; at ``held_until`` it is free
+    again by itself: search and every page compare with the clock, so nothing has to run
+    for them to be right (a sweep records the expiry afterwards: ``manage.py end_holds``).
+
+    The database refuses a hold when every vacant bed of the category is held already
+    (a trigger that locks the category's row: two teams cannot hold the last bed).
+    """
+
+    class Outcome(models.TextChoices):
+        HELD = "held", "Held"
+        PLACED = "placed", "Placement confirmed"
+        RELEASED = "released", "Released"
+        EXPIRED = "expired", "Expired"
+
+    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="holds")
+    category = models.CharField(max_length=20, choices=CareCategory.choices)
+    held_until = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    held_for = models.CharField(max_length=200, help_text="The team (and its reference) the bed is held for")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.HELD)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["held_until"]
+        constraints = [
+            models.CheckConstraint(
+                name="hold_within_72_hours",
+                condition=Q(held_until__gt=F("created_at"), held_until__lte=F("created_at") + MAX_HOLD),
+            ),
+            models.CheckConstraint(
+                name="hold_ends_when_it_ended",
+                condition=Q(outcome="held", ended_at__isnull=True) | (~Q(outcome="held") & Q(ended_at__isnull=False)),
+            ),
+        ]
+        indexes = [models.Index(fields=["home", "category"], condition=Q(outcome="held"), name="hold_current")]
+
+    def __str__(self):
+        return f"{self.get_category_display()} at {self.home_id} held until {self.held_until:%Y-%m-%d %H:%M}"
+
+    def is_current(self, now=None) -> bool:
+        return self.outcome == self.Outcome.HELD and self.held_until > (now or timezone.now())
 
 
 class ShortlistEntry(models.Model):
@@ -323,6 +380,9 @@ class SearchEntry(models.Model):
     # some open category has a vacant bed a woman (a man) could take.
     suits_female = models.BooleanField()
     suits_male = models.BooleanField()
+    # Until when each of its beds held for a discharge team is held (BedHold): a bed held past
+    # its time is free again, so queries count only the times still ahead (vacancies_held(holds)).
+    holds = ArrayField(models.DateTimeField(), default=list)
 
     class Meta:
         indexes = [models.Index(fields=["category", "latitude", "longitude"], name="search_entry_location")]

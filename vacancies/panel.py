@@ -1,13 +1,22 @@
-"""What a home's page shows about its beds: figures, freshness, closure, trend."""
+"""What a home's page shows about its beds: figures, beds held for discharge teams, freshness,
+closure, trend."""
+
+from django.utils import timezone
 
 from vacancies.freshness import freshness
-from vacancies.models import HomeVacancies, in_category_order
+from vacancies.models import BedHold, HomeVacancies, in_category_order
 from vacancies.trends import accepting_trend
 
 
 def vacancy_panel(home) -> dict:
     board = HomeVacancies.objects.filter(home=home).select_related("last_confirmed_by").first()
     categories = in_category_order(home.categories.all())
+    held: dict[str, list] = {}
+    for hold in BedHold.objects.filter(home=home, outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now()):
+        held.setdefault(hold.category, []).append(hold.held_until)
+    for row in categories:
+        row.held_until = held.get(row.category, [])  # bed by bed, soonest free first
+        row.unheld = max(0, row.vacant_accepting - len(row.held_until))
     return {
         "board": board,
         "categories": categories,

@@ -7,7 +7,6 @@ whatever sends it; each one is recorded.
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from homes.models import CareHome
+from tracker.notify import send_emails
 from vacancies.freshness import freshness
 from vacancies.models import HomeVacancies, Reminder
 
@@ -32,29 +32,18 @@ def recipients(home: CareHome) -> list[str]:
 
 
 def _send(addresses: list[str], home: CareHome, context: dict) -> str:
-    if settings.NOTIFY_API_KEY:
-        from notifications_python_client.notifications import NotificationsAPIClient
-
-        client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
-        for address in addresses:
-            client.send_email_notification(
-                email_address=address,
-                template_id=settings.NOTIFY_REMINDER_TEMPLATE_ID,
-                personalisation={
-                    "home_name": home.name,
-                    "last_updated": context["freshness"].words,
-                    "update_link": context["link"],
-                },
-                reference=f"reminder-{home.pk}-{timezone.localdate().isoformat()}",
-            )
-        return "notify"
-    send_mail(
+    return send_emails(
+        addresses,
+        template_id=settings.NOTIFY_REMINDER_TEMPLATE_ID,
+        personalisation={
+            "home_name": home.name,
+            "last_updated": context["freshness"].words,
+            "update_link": context["link"],
+        },
+        reference=f"reminder-{home.pk}-{timezone.localdate().isoformat()}",
         subject=f"Please update {home.name}'s vacancies",
-        message=render_to_string("vacancies/reminder_email.txt", context),
-        from_email=None,
-        recipient_list=addresses,
+        body=lambda: render_to_string("vacancies/reminder_email.txt", context),
     )
-    return "email"
 
 
 def send_reminder(home: CareHome, *, by=None) -> Reminder | None:

@@ -27,7 +27,15 @@ from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
 from tracker.forms import NhsFormMixin
 from tracker.sql import named_rows, table, value
-from vacancies.models import BedSex, CareCategory, CategoryVacancy, HomeVacancies, SearchEntry, ShortlistEntry
+from vacancies.models import (
+    BedHold,
+    BedSex,
+    CareCategory,
+    CategoryVacancy,
+    HomeVacancies,
+    SearchEntry,
+    ShortlistEntry,
+)
 
 EARTH_RADIUS_MILES = 3958.8
 RADII = [("5", "5 miles"), ("10", "10 miles"), ("20", "20 miles"), ("50", "50 miles"), ("any", "Any distance")]
@@ -44,6 +52,7 @@ PAGE_SIZE = 25
 
 ENTRIES, HOMES, COUNCILS = table(SearchEntry), table(CareHome), table(LocalAuthority)
 BOARDS, CATEGORIES, SHORTLIST = table(HomeVacancies), table(CategoryVacancy), table(ShortlistEntry)
+HOLDS = table(BedHold)
 
 # What a result card and a CSV row say about a home ``h`` (joined to its board
 # ``v`` and council ``la`` by HOME_JOINS from a row ``e`` with a home_id).
@@ -53,13 +62,16 @@ HOME_FACTS = f"""h.name, h.town, h.postcode, h.phone, h.email, h.cqc_location_id
        v.closed_reason, v.reopening_date, v.last_confirmed_at,
        EXISTS (SELECT 1 FROM {SHORTLIST} s WHERE s.user_id = %s AND s.home_id = h.id) AS shortlisted,
        (SELECT json_agg(json_build_object('category', c.category, 'accepting', c.vacant_accepting,
-                                          'sex', c.sex, 'closed', c.closed))
+                                          'sex', c.sex, 'closed', c.closed, 'held', (
+            SELECT count(*) FROM {HOLDS} b WHERE b.home_id = h.id AND b.category = c.category
+               AND b.outcome = 'held' AND b.held_until > now())))
           FROM {CATEGORIES} c WHERE c.home_id = h.id) AS categories"""  # noqa: S608 - constants only
 HOME_JOINS = f"""JOIN {HOMES} h ON h.id = e.home_id JOIN {COUNCILS} la ON la.id = h.local_authority_id
   LEFT JOIN {BOARDS} v ON v.home_id = e.home_id"""
-SHORTLIST_SQL = f"""SELECT e.home_id, v.vacant_accepting_total AS beds, NULL::float AS distance, NULL::bigint AS total,
-       {HOME_FACTS}
+SHORTLIST_SQL = f"""SELECT e.home_id, vacancies_unheld(se.beds, se.holds) AS beds, vacancies_held(se.holds) AS held,
+       NULL::float AS distance, NULL::bigint AS total, {HOME_FACTS}
   FROM {SHORTLIST} e {HOME_JOINS}
+  LEFT JOIN {ENTRIES} se ON se.home_id = e.home_id AND se.category = ''
  WHERE e.user_id = %s
  ORDER BY h.name, h.id"""  # noqa: S608 - constants only
 
@@ -194,14 +206,15 @@ class Search:
         chosen category's, or the home's), ``distance`` in miles (or None), ``total``
         matching homes, and ``HOME_FACTS`` (``shortlisted`` by ``user_id``)."""
         page, values = self._select(
-            f"e.home_id, e.beds, {self.distance} AS distance, count(*) OVER () AS total, e.name, e.last_confirmed_at",
+            f"e.home_id, {UNHELD_BEDS} AS beds, {HELD_BEDS} AS held, {self.distance} AS distance, "
+            "count(*) OVER () AS total, e.name, e.last_confirmed_at",
             self.distance_params,
             f"ORDER BY {self.order} LIMIT %s OFFSET %s",
             [limit, offset],
         )
         # The facts are joined once the page is chosen; the same order again outside
         # sorts the page's rows, not the search's.
-        sql = f"""SELECT e.home_id, e.beds, e.distance, e.total, {HOME_FACTS}
+        sql = f"""SELECT e.home_id, e.beds, e.held, e.distance, e.total, {HOME_FACTS}
                     FROM ({page}) e {HOME_JOINS} ORDER BY {self.order}"""  # noqa: S608
         return named_rows(sql, [user_id, *values])
 
@@ -210,9 +223,16 @@ class Search:
 # parameters: its latitude in radians, the cosine of that, its longitude in radians.
 DISTANCE_SQL = f"""({2 * EARTH_RADIUS_MILES} * asin(sqrt(power(sin((radians(e.latitude) - %s) / 2), 2)
     + %s * cos(radians(e.latitude)) * power(sin((radians(e.longitude) - %s) / 2), 2))))"""
+# Vacant beds accepting admissions less those held for a discharge team now (a hold past its
+# time holds nothing: vacancies/migrations/0007), and how many are held. Nearly every entry
+# has no hold: the CASE answers those without calling a function (SQL functions with a
+# sub-select are not inlined, and a call per row costs more than the rest of the row).
+UNHELD_BEDS = "(CASE WHEN cardinality(e.holds) = 0 THEN e.beds ELSE vacancies_unheld(e.beds, e.holds) END)"
+HELD_BEDS = "(CASE WHEN cardinality(e.holds) = 0 THEN 0 ELSE vacancies_held(e.holds) END)"
+# ``beds`` is the page query's column of unheld beds (inside it and around it).
 ORDERS = {
-    "distance": "distance, e.beds DESC NULLS LAST, e.name, e.home_id",
-    "beds": "e.beds DESC NULLS LAST, e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
+    "distance": "distance, beds DESC NULLS LAST, e.name, e.home_id",
+    "beds": "beds DESC NULLS LAST, e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
     "updated": "e.last_confirmed_at DESC NULLS LAST, e.name, e.home_id",
 }
 
@@ -245,7 +265,7 @@ def build(params, *, drop: str | None = None) -> Search:
     if category:
         active["category"] = CareCategory(category).label
     if min_beds := clean.get("min_beds"):
-        where("e.beds >= %s", min_beds)
+        where(f"e.beds >= %s AND {UNHELD_BEDS} >= %s", min_beds, min_beds)  # the first is cheap: it goes first
         active["min_beds"] = f"At least {min_beds} vacant bed{pluralize(min_beds)}"
     if sex := clean.get("sex") or "":
         where({BedSex.FEMALE: "e.suits_female", BedSex.MALE: "e.suits_male"}[sex])

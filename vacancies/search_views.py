@@ -1,5 +1,7 @@
 """Find a bed: the search page, its CSV, and each coordinator's shortlist."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,7 +45,10 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
         "form": found.form,
         "page": page,
         "cards_html": cards_html(
-            request, page.object_list, chosen_category=CareCategory(chosen).label if chosen else ""
+            request,
+            page.object_list,
+            chosen_category=CareCategory(chosen).label if chosen else "",
+            enquire_url=_enquire_url(request),
         ),
         "search": found,
         "query": query.urlencode(),
@@ -64,7 +69,24 @@ def export(request: HtmxHttpRequest):
 def shortlist(request: HtmxHttpRequest) -> HttpResponse:
     _require_search(request)
     cards = cards_from(search.shortlist_rows(request.user.pk))
-    return render(request, "vacancies/shortlist.html", {"cards": cards, "cards_html": cards_html(request, cards)})
+    enquire_url = _enquire_url(request)
+    context = {
+        "cards": cards,
+        "cards_html": cards_html(request, cards, enquire_url=enquire_url),
+        "enquire_all_url": f"{enquire_url}?{urlencode([('home', card.home_id) for card in cards[:MAX_ENQUIRED]])}"
+        if enquire_url and cards
+        else "",
+    }
+    return render(request, "vacancies/shortlist.html", context)
+
+
+# An enquiry goes to at most 10 homes (enquiries.models.MAX_HOMES): the shortlist's first 10 are ticked.
+MAX_ENQUIRED = 10
+
+
+def _enquire_url(request) -> str:
+    """Where a coordinator in a discharge team sends an enquiry from; empty for others."""
+    return reverse("enquiries:new") if permissions.may_send_enquiries(roles_for(request.user)) else ""
 
 
 @require_GET

@@ -48,7 +48,9 @@ def take_snapshot(date: datetime.date | None = None) -> int:
     )
     start, end = day_bounds(date)
     updated = dict(
-        VacancyUpdate.objects.filter(made_at__gte=start, made_at__lt=end, home__status=HomeStatus.ACTIVE)
+        VacancyUpdate.objects.filter(
+            made_at__gte=start, made_at__lt=end, home__status=HomeStatus.ACTIVE, kind__in=VacancyUpdate.CONFIRMING
+        )
         .values("home__local_authority_id")
         .annotate(n=Count("home_id", distinct=True))
         .values_list("home__local_authority_id", "n")
@@ -98,9 +100,9 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
         .order_by("update__made_at", "id")
         .values_list("update__home_id", "update__made_at", "category", "field", "new_value")
     )
-    updates = VacancyUpdate.objects.filter(home__in=homes, made_at__date__gte=first_day).values_list(
-        "home_id", "made_at"
-    )
+    updates = VacancyUpdate.objects.filter(
+        home__in=homes, made_at__date__gte=first_day, kind__in=VacancyUpdate.CONFIRMING
+    ).values_list("home_id", "made_at")
     for home_id, made_at in updates:
         confirmed_on.setdefault(timezone.localdate(made_at), set()).add(home_id)
     pending = iter(changes.iterator(chunk_size=5000))

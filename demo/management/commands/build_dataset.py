@@ -26,6 +26,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from demo import enquiries
+from demo.bulk import copy_rows as _copy
 from demo.models import DatasetBuild
 from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
@@ -62,29 +64,6 @@ RESIDENTIAL_CATEGORIES = ["residential", "residential_dementia", "ld_residential
 
 def _weighted(rng, pairs):
     return rng.choices([value for value, _ in pairs], weights=[weight for _, weight in pairs])[0]
-
-
-def _copy(model, fields: list[str], rows, *, keep_existing: bool = False) -> int:
-    """COPY ``rows`` (tuples in the order of ``fields``, the model's field names) into ``model``'s table.
-    ``keep_existing``: rows that clash with one already there (a unique constraint) are left out."""
-    by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
-    columns = ", ".join(by_attname[name] for name in fields)  # a KeyError names a field the model lacks
-    table = model._meta.db_table
-    target = f"{table}_incoming" if keep_existing else table
-    count = 0
-    with connection.cursor() as cursor:
-        if keep_existing:
-            cursor.execute(f"CREATE TEMPORARY TABLE {target} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY)")
-        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-        if keep_existing:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} ON CONFLICT DO NOTHING"  # noqa: S608
-            )
-            cursor.execute(f"DROP TABLE {target}")
-    return count
 
 
 class Command(BaseCommand):
@@ -129,6 +108,7 @@ class Command(BaseCommand):
         if built and not force and (built.scale, built.seed, built.homes) == (scale, seed, existing):
             self.stdout.write(f"Dataset already built ({existing:,} homes, {scale}, seed {seed}).")
             self._fill_public_profiles()
+            enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -136,6 +116,7 @@ class Command(BaseCommand):
             homes = self._homes(rng, councils, weights, total_weight, target)
             self._history(rng, homes, keep_snapshots=bool(real))
             self._people(homes)
+            enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
             DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -152,6 +133,7 @@ class Command(BaseCommand):
         """Delete what an earlier build made, and only that: rows marked synthetic (the demo's
         homes from seed_demo too are left: they are not the dataset's)."""
         homes = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN)
+        enquiries.clear(EMAIL_DOMAIN)
         # The history is millions of rows: deleted in SQL, not collected by the ORM.
         with connection.cursor() as cursor:
             tables = {"changes": table(VacancyChange), "updates": table(VacancyUpdate), "homes": table(CareHome)}
@@ -445,10 +427,6 @@ class Command(BaseCommand):
             board_rows,
         )
         _copy(VacancyUpdate, ["id", "home_id", "kind", "made_by_id", "made_at", "version"], update_rows)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [VacancyUpdate._meta.db_table, update_id]
-            )
         _copy(VacancyChange, ["update_id", "category", "field", "old_value", "new_value"], change_rows)
         # Nightly snapshots for the year, from the running sums.
         snapshot_rows = []

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, Team
 from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
@@ -111,7 +111,7 @@ USERS = [
     # (email, name, role, scope)
     ("admin@example.org", "Sam Service-Admin", "service_admin", None),
     ("council@example.org", "Chris Council (Leeds)", Role.COUNCIL_ADMIN, "E08000035"),
-    ("coordinator@example.org", "Dana Discharge-Coordinator", Role.COORDINATOR, None),
+    ("coordinator@example.org", "Dana Discharge-Coordinator", Role.TEAM_LEAD, "Demo discharge hub (Leeds)"),
     ("provider@example.org", "Pat Provider (Aire Valley Care)", Role.PROVIDER_ADMIN, "Aire Valley Care Ltd"),
     ("manager@example.org", "Morgan Manager (Headingley Park)", Role.HOME_STAFF, "1-998000000101"),
 ]
@@ -204,6 +204,18 @@ def give_demo_authenticator(user) -> None:
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in DEMO_RECOVERY_CODES)
 
 
+def demo_team(name: str) -> Team:
+    """The demo's discharge team (its coordinator leads it): a hospital hub in Leeds."""
+    team, _ = Team.objects.get_or_create(
+        name=name,
+        defaults={
+            "kind": Team.Kind.HOSPITAL, "organisation": "Demo Teaching Hospitals NHS Trust",
+            "contact_phone": "0113 496 0999", "contact_email": "discharge.hub@example.org", "is_synthetic": True,
+        },
+    )  # fmt: skip
+    return team
+
+
 class Command(BaseCommand):
     help = "Create demo sign-ins (one per role) and demo homes. Idempotent. Not for real deployments."
 
@@ -286,6 +298,8 @@ class Command(BaseCommand):
                 scope_kwargs["provider"] = Provider.objects.get(name=scope, is_synthetic=True)
             elif role == Role.HOME_STAFF:
                 scope_kwargs["home"] = demo_homes.get(cqc_location_id=scope)
+            elif role == Role.TEAM_LEAD:
+                scope_kwargs["team"] = demo_team(scope)
             Membership.objects.get_or_create(user=user, role=role, **scope_kwargs)
 
         self.stdout.write("")

@@ -15,7 +15,7 @@ class Command(BaseCommand):
             cursor.execute(
                 "SELECT count(*) FROM (SELECT * FROM vacancies_searchsource "
                 "EXCEPT SELECT home_id, category, name, latitude, longitude, local_authority_id, rating_rank, "
-                "service_user_bands, funding_accepted, open, beds, last_confirmed_at, suits_female, suits_male "
+                "service_user_bands, funding_accepted, open, beds, last_confirmed_at, suits_female, suits_male, holds "
                 "FROM vacancies_searchentry) AS wrong"
             )
             wrong = cursor.fetchone()[0]

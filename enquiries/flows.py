@@ -1,0 +1,194 @@
+"""What happens to an enquiry: sent, seen, answered, placed, withdrawn, a hold ended.
+
+Each step is one transaction that locks what it changes and checks its state first; the
+database checks again (enquiries/migrations/0002, vacancies/migrations/0007). A step that
+finds the state moved on (a second answer, a replayed form, an answer after withdrawal)
+raises ``Refused`` with what to tell the person, and changes nothing. Emails go after the
+transaction commits (enquiries/notices.py).
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import Team
+from enquiries import notices
+from enquiries.models import LIVE, OPEN, Enquiry, Message, Referral, Status
+from homes.models import CareHome
+from vacancies.holds import NoFreeBed, end_hold, hold_bed, place
+from vacancies.models import BedHold, CareCategory
+
+
+class Refused(Exception):
+    """The step cannot happen now; the message says why, for the person who tried."""
+
+
+def _is(error: IntegrityError, constraint: str) -> bool:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") == constraint
+
+
+def send(team: Team, user, homes: list[CareHome], **details) -> Enquiry:
+    """A new enquiry to ``homes`` (1 to 10 active homes, each once)."""
+    now = timezone.now()
+    with transaction.atomic():
+        enquiry = Enquiry.objects.create(
+            team=team, created_by=user, created_at=now,
+            reply_by=now + datetime.timedelta(hours=team.reply_within_hours), **details,
+        )  # fmt: skip
+        referrals = Referral.objects.bulk_create(Referral(enquiry=enquiry, home=home, sent_at=now) for home in homes)
+        audit.record(audit.Action.ENQUIRY_SENT, target=f"{team} {enquiry.reference}",
+                     detail=", ".join(home.name for home in homes)[:500])  # fmt: skip
+        for referral in referrals:
+            notices.tell_home(referral, "sent")
+    return enquiry
+
+
+def _locked(referral_id: int) -> Referral:
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("enquiry__team", "home", "hold")
+        .get(pk=referral_id)
+    )
+
+
+def _answerable(referral: Referral) -> None:
+    if referral.enquiry.state == Enquiry.State.WITHDRAWN or referral.status == Status.CANCELLED:
+        raise Refused("The team has withdrawn this enquiry: nothing needs doing")
+    if referral.enquiry.state == Enquiry.State.PLACED:
+        raise Refused("The team has already placed this person elsewhere: nothing needs doing")
+    if referral.status not in OPEN:
+        raise Refused(f"This enquiry has already been answered: {referral.get_status_display().lower()}")
+
+
+def mark_received(referral: Referral) -> None:
+    """The home has seen the enquiry (once; the first time it is opened)."""
+    if referral.status == Status.REQUESTED:
+        Referral.objects.filter(pk=referral.pk, status=Status.REQUESTED).update(
+            status=Status.RECEIVED, received_at=timezone.now()
+        )
+
+
+def accept(referral: Referral, user, *, category: str, hours: int) -> Referral:
+    """The home offers a bed of ``category`` and holds it for ``hours`` (1 to 72)."""
+    with transaction.atomic():
+        referral = _locked(referral.pk)
+        _answerable(referral)
+        now = timezone.now()
+        held_for = f"{referral.enquiry.team.name}, enquiry {referral.enquiry.reference}"
+        try:
+            hold = hold_bed(referral.home, category, hours=hours, user=user, held_for=held_for)
+        except NoFreeBed as refused:
+            raise Refused(
+                f"No {CareCategory(category).label.lower()} bed is free to hold: every vacant one is held "
+                "for another team, or the figures show none. Update your vacancies, or decline."
+            ) from refused
+        referral.status, referral.hold = Status.ACCEPTED, hold
+        referral.answered_at, referral.answered_by = now, user
+        referral.received_at = referral.received_at or now
+        referral.save(update_fields=["status", "hold", "answered_at", "answered_by", "received_at"])
+        audit.record(audit.Action.ENQUIRY_ANSWERED, target=str(referral.home),
+                     detail=f"accepted, held until {hold.held_until:%Y-%m-%d %H:%M}")  # fmt: skip
+        notices.tell_team(referral, "accepted")
+    return referral
+
+
+def decline(referral: Referral, user, *, reason: str, note: str) -> Referral:
+    with transaction.atomic():
+        referral = _locked(referral.pk)
+        _answerable(referral)
+        now = timezone.now()
+        referral.status, referral.decline_reason, referral.decline_note = Status.REJECTED, reason, note
+        referral.answered_at, referral.answered_by = now, user
+        referral.received_at = referral.received_at or now
+        referral.save(update_fields=["status", "decline_reason", "decline_note", "answered_at", "answered_by",
+                                     "received_at"])  # fmt: skip
+        audit.record(audit.Action.ENQUIRY_ANSWERED, target=str(referral.home), detail=f"declined: {reason}")
+        notices.tell_team(referral, "declined")
+    return referral
+
+
+def write(referral: Referral, user, *, text: str, from_home: bool) -> Message:
+    """A message on the referral: a home's question, or the team's answer."""
+    with transaction.atomic():
+        referral = _locked(referral.pk)
+        if referral.status not in LIVE or not referral.enquiry.is_open:
+            raise Refused("This enquiry is closed: call the other side if something is still to say")
+        message = Message.objects.create(referral=referral, author=user, from_home=from_home, text=text)
+        if from_home:
+            mark_received(referral)
+            notices.tell_team(referral, f"message {message.pk}")
+        else:
+            notices.tell_home(referral, f"message {message.pk}")
+    return message
+
+
+def confirm_placement(enquiry: Enquiry, referral: Referral, user) -> Enquiry:
+    """The team places the person in the bed ``referral``'s home holds: the bed becomes
+    occupied through the vacancy history, and every other home's part is withdrawn."""
+    with transaction.atomic():
+        enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        if not enquiry.is_open:
+            raise Refused(f"This enquiry is already {enquiry.get_state_display().lower()}")
+        referral = _locked(referral.pk)
+        if referral.enquiry_id != enquiry.pk or referral.status != Status.ACCEPTED:
+            raise Refused("Only a home that has accepted and holds a bed can be chosen")
+        if not referral.hold.is_current():
+            until = timezone.localtime(referral.hold.held_until)
+            raise Refused(f"{referral.home.name} held the bed until {until:%H:%M on %d %b}: the hold has ended. "
+                          "Ask the home again.")  # fmt: skip
+        now = timezone.now()
+        place(referral.hold, user=user)
+        Referral.objects.filter(pk=referral.pk).update(status=Status.COMPLETED, closed_at=now)
+        _withdraw_others(enquiry, user, now, keep=referral.pk)
+        Enquiry.objects.filter(pk=enquiry.pk).update(state=Enquiry.State.PLACED, closed_at=now)
+        audit.record(audit.Action.PLACEMENT_CONFIRMED, target=f"{enquiry.team} {enquiry.reference}",
+                     detail=referral.home.name)  # fmt: skip
+        notices.tell_home(referral, "placed")
+    enquiry.refresh_from_db()
+    return enquiry
+
+
+def withdraw(enquiry: Enquiry, user) -> Enquiry:
+    """The team no longer needs a bed: every home's part is withdrawn and held beds freed."""
+    with transaction.atomic():
+        enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        if not enquiry.is_open:
+            raise Refused(f"This enquiry is already {enquiry.get_state_display().lower()}")
+        now = timezone.now()
+        _withdraw_others(enquiry, user, now, keep=None)
+        Enquiry.objects.filter(pk=enquiry.pk).update(state=Enquiry.State.WITHDRAWN, closed_at=now)
+        audit.record(audit.Action.ENQUIRY_WITHDRAWN, target=f"{enquiry.team} {enquiry.reference}")
+    enquiry.refresh_from_db()
+    return enquiry
+
+
+def _withdraw_others(enquiry: Enquiry, user, now, *, keep: int | None) -> None:
+    others = (
+        Referral.objects.select_for_update(of=("self",))
+        .filter(enquiry=enquiry, status__in=LIVE)
+        .exclude(pk=keep)
+        .select_related("hold", "home", "enquiry__team")
+    )
+    for other in others:
+        if other.hold is not None:
+            end_hold(other.hold, BedHold.Outcome.RELEASED, user=user, now=now)
+        Referral.objects.filter(pk=other.pk).update(status=Status.CANCELLED, closed_at=now)
+        notices.tell_home(other, "withdrawn")
+
+
+def end_lapsed_holds(now=None) -> int:
+    """The sweep: record in the history each hold that has passed its time, and tell the
+    team. Search did not wait for this: it compares holds with the clock."""
+    now = now or timezone.now()
+    ended = 0
+    lapsed = BedHold.objects.filter(outcome=BedHold.Outcome.HELD, held_until__lte=now).select_related("referral")
+    for hold in lapsed:
+        with transaction.atomic():
+            if end_hold(hold, BedHold.Outcome.EXPIRED, now=now):
+                ended += 1
+                referral = getattr(hold, "referral", None)
+                if referral is not None and referral.status == Status.ACCEPTED:
+                    notices.tell_team(referral, "hold expired")
+    return ended

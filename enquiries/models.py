@@ -1,0 +1,222 @@
+"""An enquiry from a discharge team to several homes, each home's referral and its answer.
+
+An ``Enquiry`` is the team's question (who needs what bed, from when); it goes to 1 to 10
+homes as one ``Referral`` each. A referral's ``status`` is named after FHIR's Task status
+(docs/adr/012-enquiries.md): requested (sent), received (seen by the home), accepted (a bed
+held), rejected (declined, with a reason), cancelled (withdrawn by the team, or another home
+was chosen), completed (placed). The database allows only the transitions in
+``TRANSITIONS`` (a trigger, migration 0002): a form replayed, a second answer, an answer
+after withdrawal change nothing. Nothing here identifies a patient: no name, no date of
+birth, no NHS number (enquiries/pii.py refuses free text that looks like one).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from vacancies.models import BedSex, CareCategory
+
+MAX_HOMES = 10
+
+
+class Status(models.TextChoices):
+    REQUESTED = "requested", "Sent"
+    RECEIVED = "received", "Seen"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Declined"
+    CANCELLED = "cancelled", "Withdrawn"
+    COMPLETED = "completed", "Placed"
+
+
+OPEN = (Status.REQUESTED, Status.RECEIVED)  # waiting for the home's answer
+LIVE = (Status.REQUESTED, Status.RECEIVED, Status.ACCEPTED)  # still in play for the team
+# (from, to): every change of a referral's status the database allows.
+TRANSITIONS = [
+    (Status.REQUESTED, Status.RECEIVED),
+    *((old, new) for old in OPEN for new in (Status.ACCEPTED, Status.REJECTED, Status.CANCELLED)),
+    (Status.ACCEPTED, Status.COMPLETED),
+    (Status.ACCEPTED, Status.CANCELLED),
+]
+
+
+class Funding(models.TextChoices):
+    COUNCIL = "council", "Council-funded"
+    CHC = "chc", "NHS Continuing Healthcare"
+    FNC = "fnc", "NHS-funded nursing care"
+    SELF_FUNDED = "self_funded", "Self-funded"
+    D2A = "d2a", "Discharge to assess (funded while assessed)"
+
+
+class Pathway(models.TextChoices):
+    PATHWAY_2 = "2", "Pathway 2: short-term bed-based care (rehabilitation, reablement, recovery)"
+    PATHWAY_3 = "3", "Pathway 3: long-term care home placement"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_65 = "18-64", "18 to 64"
+    FROM_65 = "65-74", "65 to 74"
+    FROM_75 = "75-84", "75 to 84"
+    FROM_85 = "85+", "85 and over"
+
+
+class DeclineReason(models.TextChoices):
+    NO_VACANCY = "no_vacancy", "No suitable vacancy"
+    CARE_NEEDS = "care_needs", "Cannot meet the care needs"
+    FUNDING = "funding", "Funding"
+    STAFFING = "staffing", "Staffing"
+    LOCATION = "location", "Location"
+    OTHER = "other", "Other"
+
+
+class Enquiry(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        PLACED = "placed", "Placed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="enquiries")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reference = models.CharField(
+        max_length=40, help_text="The team's own reference: a ward and bay, or a number. Never a name or an NHS number"
+    )
+    category = models.CharField("care category", max_length=20, choices=CareCategory.choices)
+    sex = models.CharField(max_length=6, choices=[(BedSex.FEMALE, "Female"), (BedSex.MALE, "Male")])
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices)
+    funding = models.CharField(max_length=12, choices=Funding.choices)
+    pathway = models.CharField("discharge pathway", max_length=1, choices=Pathway.choices)
+    needed_from = models.DateField("bed needed from")
+    care_needs = models.TextField(max_length=600)
+    contact = models.CharField("contact", max_length=200, help_text="Who the home should call or email")
+    reply_by = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "enquiries"
+        constraints = [
+            models.CheckConstraint(
+                name="enquiry_closed_when_not_open",
+                condition=Q(state="open", closed_at__isnull=True) | (~Q(state="open") & Q(closed_at__isnull=False)),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="enquiry_team_recent"),
+            models.Index(fields=["state", "created_at"], name="enquiry_state"),
+        ]
+
+    def __str__(self):
+        return f"Enquiry {self.pk} ({self.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enquiries:enquiry", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class Referral(models.Model):
+    """One home's part in an enquiry: what it was asked, and what it answered."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="referrals")
+    home = models.ForeignKey("homes.CareHome", on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    sent_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hold = models.OneToOneField(
+        "vacancies.BedHold", null=True, blank=True, on_delete=models.PROTECT, related_name="referral"
+    )
+    decline_reason = models.CharField(max_length=12, choices=DeclineReason.choices, blank=True)
+    decline_note = models.CharField(max_length=300, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn or placed")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "home"], name="one_referral_per_home"),
+            models.UniqueConstraint(fields=["enquiry"], condition=Q(status="completed"), name="one_placement"),
+            models.CheckConstraint(
+                name="accepted_holds_a_bed", condition=~Q(status__in=["accepted", "completed"]) | Q(hold__isnull=False)
+            ),
+            models.CheckConstraint(
+                name="declined_with_a_reason", condition=~Q(status="rejected") | ~Q(decline_reason="")
+            ),
+            models.CheckConstraint(
+                name="other_reason_explained", condition=~Q(decline_reason="other") | ~Q(decline_note="")
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["home", "status", "-sent_at"], name="referral_inbox"),
+            models.Index(fields=["status", "sent_at"], name="referral_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.enquiry} to {self.home_id}: {self.get_status_display()}"
+
+    def overdue(self, now: datetime.datetime | None = None) -> bool:
+        """Not answered by the time the team asked for."""
+        return self.status in OPEN and (now or timezone.now()) > self.enquiry.reply_by
+
+    def state(self, now: datetime.datetime | None = None) -> tuple[str, str]:
+        """(words, tag colour) for where this home's part stands now: "No reply by 14:00",
+        "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"..."""
+        now = now or timezone.now()
+        if self.status in OPEN and self.overdue(now):
+            return f"No reply by {_when(self.enquiry.reply_by)}", "orange"
+        if self.status == Status.ACCEPTED and self.hold is not None:
+            if self.hold.is_current(now):
+                return f"Bed held until {_when(self.hold.held_until)}", "green"
+            return f"Hold ended {_when(self.hold.held_until)}", "grey"
+        if self.status == Status.REJECTED:
+            return f"Declined: {self.get_decline_reason_display()}", "red"
+        colours = {Status.REQUESTED: "white", Status.RECEIVED: "blue", Status.COMPLETED: "green"}
+        return self.get_status_display(), colours.get(self.status, "grey")
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M}" if local.date() == timezone.localdate() else f"{local:%a %-d %b, %H:%M}"
+
+
+class Message(models.Model):
+    """A short message on a referral: a home's question, the team's answer."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    from_home = models.BooleanField()
+    text = models.TextField(max_length=1000)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self):
+        return f"Message on {self.referral_id} at {self.sent_at:%H:%M}"
+
+
+class Notice(models.Model):
+    """An email about an enquiry, claimed before it is sent: at most one per referral and event."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notices")
+    event = models.CharField(max_length=40)
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "event"], name="one_notice_per_event")]
+
+    def __str__(self):
+        return f"{self.event} for {self.referral_id}"

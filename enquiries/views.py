@@ -1,0 +1,267 @@
+"""Enquiries, both sides: a discharge team sends and follows them (/enquiries/), a home
+answers them (/inbox/). Who may do what is in accounts/permissions.py; every step in
+enquiries/flows.py."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts import permissions
+from accounts.models import Team
+from accounts.permissions import ANSWER_ENQUIRIES, VIEW_HOME
+from accounts.roles import roles_for
+from enquiries import flows
+from enquiries.forms import AcceptForm, DeclineForm, EnquiryForm, MessageForm, TeamMessageForm
+from enquiries.models import LIVE, OPEN, Enquiry, Message, Referral, Status
+from homes.models import CareHome
+from tracker.http import HtmxHttpRequest
+from vacancies.models import CategoryVacancy, ShortlistEntry
+
+PAGE_SIZE = 25  # as search: a page a phone draws quickly
+
+
+# --- the team's side ---------------------------------------------------------------
+
+
+def _teams(request):
+    roles = roles_for(request.user)
+    if not permissions.may_send_enquiries(roles):
+        raise Http404
+    return Team.objects.filter(pk__in=roles.team_ids).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HtmxHttpRequest) -> HttpResponse:
+    """An enquiry to the homes chosen in search (``?home=``) or on the shortlist."""
+    teams = _teams(request)
+    chosen = [value for value in request.GET.getlist("home") if value.isdigit()][:50]
+    shortlisted = ShortlistEntry.objects.filter(user=request.user).values("home_id")
+    homes = (
+        CareHome.objects.allowed(VIEW_HOME, request.user)
+        .active()
+        .filter(Q(pk__in=chosen) | Q(pk__in=shortlisted))
+        .order_by("name")
+    )
+    initial = {"homes": [int(pk) for pk in chosen]} if chosen else {}
+    form = EnquiryForm(request.POST or None, homes=homes, teams=teams, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        enquiry = flows.send(form.sending_team(), request.user, form.cleaned_data["homes"], **form.details())
+        count = enquiry.referrals.count()
+        messages.success(request, f"Enquiry {enquiry.reference} sent to {count} home{'s' if count != 1 else ''}.")
+        return redirect("enquiries:enquiry", pk=enquiry.pk)
+    return render(request, "enquiries/new.html", {"form": form, "has_homes": homes.exists()})
+
+
+def _team_enquiries(request):
+    roles = roles_for(request.user)
+    if not (permissions.may_send_enquiries(roles) or roles.is_service_admin):
+        raise Http404
+    return Enquiry.objects.filter(permissions.team_enquiries(roles))
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def enquiry_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The team's enquiries, open ones first, each home's state: it refreshes itself."""
+    enquiries = (
+        _team_enquiries(request)
+        .select_related("team")
+        .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("home", "hold")))
+        .order_by("state", "-created_at", "-id")  # "open" sorts before "placed" and "withdrawn"
+    )
+    show = request.GET.get("show", "open")
+    if show == "open":
+        enquiries = enquiries.filter(state=Enquiry.State.OPEN)
+    page = Paginator(enquiries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "show": show, "now": timezone.now()}
+    template = "enquiries/list.html#enquiries" if request.htmx else "enquiries/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def enquiry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    enquiry = get_object_or_404(_team_enquiries(request).select_related("team", "created_by"), pk=pk)
+    return _enquiry_page(request, enquiry, None)
+
+
+def _enquiry_page(request, enquiry: Enquiry, message_form) -> HttpResponse:
+    referrals = list(
+        enquiry.referrals.select_related("home", "hold", "answered_by").prefetch_related(
+            Prefetch("messages", queryset=Message.objects.select_related("author"))
+        )
+    )
+    live = [referral for referral in referrals if referral.status in LIVE]
+    if message_form is None:
+        message_form = TeamMessageForm(referrals=Referral.objects.filter(pk__in=[r.pk for r in live]))
+    context = {"enquiry": enquiry, "referrals": referrals, "message_form": message_form, "writable": bool(live)}
+    template = "enquiries/enquiry.html#states" if request.htmx else "enquiries/enquiry.html"
+    return render(request, template, context, status=400 if message_form.errors else 200)
+
+
+def _refused(request, refusal: flows.Refused, to: str) -> HttpResponse:
+    messages.error(request, str(refusal))
+    return redirect(to)
+
+
+@require_POST
+def place(request: HtmxHttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    enquiry = get_object_or_404(_team_enquiries(request), pk=pk)
+    referral = get_object_or_404(Referral.objects.select_related("home"), pk=referral_pk, enquiry=enquiry)
+    try:
+        flows.confirm_placement(enquiry, referral, request.user)
+    except flows.Refused as refused:
+        return _refused(request, refused, reverse("enquiries:enquiry", args=[pk]))
+    messages.success(
+        request, f"Placement at {referral.home.name} confirmed. The other homes have been told the enquiry is closed."
+    )
+    return redirect("enquiries:enquiry", pk=pk)
+
+
+@require_POST
+def withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    enquiry = get_object_or_404(_team_enquiries(request), pk=pk)
+    try:
+        flows.withdraw(enquiry, request.user)
+    except flows.Refused as refused:
+        return _refused(request, refused, reverse("enquiries:enquiry", args=[pk]))
+    messages.success(request, f"Enquiry {enquiry.reference} withdrawn. The homes have been told; held beds are free.")
+    return redirect("enquiries:enquiry", pk=pk)
+
+
+@require_POST
+def team_message(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The team writes to one of the homes (a form under the answers, which refresh themselves)."""
+    enquiry = get_object_or_404(_team_enquiries(request).select_related("team", "created_by"), pk=pk)
+    referrals = enquiry.referrals.filter(status__in=LIVE).select_related("home")
+    form = TeamMessageForm(request.POST, referrals=referrals)
+    if form.is_valid():
+        try:
+            flows.write(form.cleaned_data["referral"], request.user, text=form.cleaned_data["text"], from_home=False)
+        except flows.Refused as refused:
+            return _refused(request, refused, reverse("enquiries:enquiry", args=[pk]))
+        messages.success(request, f"Message sent to {form.cleaned_data['referral'].home.name}.")
+        return redirect("enquiries:enquiry", pk=pk)
+    return _enquiry_page(request, enquiry, form)
+
+
+# --- the home's side -----------------------------------------------------------------
+
+
+def _inbox(request):
+    roles = roles_for(request.user)
+    if not permissions.answers_enquiries(roles):
+        raise Http404
+    return Referral.objects.filter(ANSWER_ENQUIRIES.homes(roles, through="home__"))
+
+
+def waiting_count(user) -> int:
+    """Enquiries waiting for an answer from the homes this person answers for (the header's count)."""
+    roles = roles_for(user)
+    if not permissions.answers_enquiries(roles) or roles.is_service_admin:
+        return 0
+    return (
+        Referral.objects.filter(ANSWER_ENQUIRIES.homes(roles, through="home__"), status__in=OPEN)
+        .filter(enquiry__state=Enquiry.State.OPEN)
+        .count()
+    )
+
+
+INBOX_VIEWS = {
+    "waiting": ("Waiting for an answer", Q(status__in=OPEN, enquiry__state=Enquiry.State.OPEN)),
+    "answered": ("Answered", Q(status__in=[Status.ACCEPTED, Status.REJECTED], enquiry__state=Enquiry.State.OPEN)),
+    "closed": ("Closed", Q(status__in=[Status.CANCELLED, Status.COMPLETED]) | ~Q(enquiry__state=Enquiry.State.OPEN)),
+}
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def inbox(request: HtmxHttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "waiting")
+    if show not in INBOX_VIEWS:
+        show = "waiting"
+    referrals = (
+        _inbox(request)
+        .filter(INBOX_VIEWS[show][1])
+        .select_related("enquiry__team", "home", "hold")
+        .order_by("-sent_at", "-id")
+    )
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = [{"key": key, "label": label, "current": key == show} for key, (label, _) in INBOX_VIEWS.items()]
+    context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now()}
+    template = "enquiries/inbox.html#referrals" if request.htmx else "enquiries/inbox.html"
+    return render(request, template, context)
+
+
+@require_GET
+def inbox_count(request: HtmxHttpRequest) -> HttpResponse:
+    """The header's count of enquiries waiting, redrawn by htmx every minute."""
+    if not permissions.answers_enquiries(roles_for(request.user)):
+        raise Http404
+    return render(request, "enquiries/inbox_count.html", {"waiting": waiting_count(request.user)})
+
+
+def _bookable_categories(referral: Referral) -> list[str]:
+    """The open categories of the home with a vacant bed in the figures (the database
+    decides whether one is free of holds)."""
+    return list(
+        CategoryVacancy.objects.filter(home=referral.home, closed=False, vacant_accepting__gt=0)
+        .order_by("category")
+        .values_list("category", flat=True)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One enquiry as its home sees it, with the answers it can give."""
+    referral = get_object_or_404(_inbox(request).select_related("enquiry__team", "home", "hold"), pk=pk)
+    if request.method == "GET":
+        flows.mark_received(referral)
+    categories = _bookable_categories(referral)
+    action = request.POST.get("action") if request.method == "POST" else None
+    accept_form = AcceptForm(request.POST if action == "accept" else None, categories=categories,
+                             wanted=referral.enquiry.category)  # fmt: skip
+    decline_form = DeclineForm(request.POST if action == "decline" else None)
+    message_form = MessageForm(request.POST if action == "message" else None)
+    back = reverse("enquiries:referral", args=[pk])
+    if action is not None:
+        try:
+            if action == "accept" and accept_form.is_valid():
+                flows.accept(referral, request.user, category=accept_form.cleaned_data["category"],
+                             hours=accept_form.cleaned_data["hours"])  # fmt: skip
+                messages.success(request, "Accepted. The bed is held; the team has been told.")
+                return _after(request, back)
+            if action == "decline" and decline_form.is_valid():
+                flows.decline(referral, request.user, reason=decline_form.cleaned_data["reason"],
+                              note=decline_form.cleaned_data["note"])  # fmt: skip
+                messages.success(request, "Declined. The team has been told why.")
+                return _after(request, back)
+            if action == "message" and message_form.is_valid():
+                flows.write(referral, request.user, text=message_form.cleaned_data["text"], from_home=True)
+                messages.success(request, "Message sent to the team.")
+                return _after(request, back)
+            if action not in ("accept", "decline", "message"):
+                messages.error(request, "Choose accept, decline or send a message")
+                return _after(request, back)
+        except flows.Refused as refused:
+            messages.error(request, str(refused))
+            return _after(request, back)
+        referral.refresh_from_db()
+    context = {
+        "referral": referral, "enquiry": referral.enquiry, "accept_form": accept_form, "decline_form": decline_form,
+        "message_form": message_form, "categories": categories, "now": timezone.now(),
+        "thread": referral.messages.select_related("author"), "answerable": referral.status in OPEN
+        and referral.enquiry.is_open,
+    }  # fmt: skip
+    return render(request, "enquiries/referral.html", context, status=200)
+
+
+def _after(request, back: str) -> HttpResponse:
+    return HttpResponseClientRedirect(back) if request.htmx else redirect(back)

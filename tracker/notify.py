@@ -1,0 +1,22 @@
+"""Emails: through GOV.UK Notify when ``NOTIFY_API_KEY`` is set, else Django's email backend
+(SMTP, or the console in development)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+def send_emails(addresses: list[str], *, template_id: str, personalisation: dict, reference: str,
+                subject: str, body) -> str:  # fmt: skip
+    """One email to each address; the channel used ("notify" or "email"). ``body`` is a
+    callable giving the plain-text message, made only when Notify is not used."""
+    if settings.NOTIFY_API_KEY:
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+        for address in addresses:
+            client.send_email_notification(
+                email_address=address, template_id=template_id, personalisation=personalisation, reference=reference
+            )
+        return "notify"
+    send_mail(subject=subject, message=body(), from_email=None, recipient_list=addresses)
+    return "email"
