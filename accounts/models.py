@@ -263,6 +263,7 @@ class AuditEvent(models.Model):
         HOMES_IMPORTED = "homes_imported", "Homes imported from CSV"
         VACANCIES_CHANGED = "vacancies_changed", "Vacancies updated"
         VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"
+        CONFIRMED_FROM_REMINDER = "confirmed_from_reminder", "No change confirmed from reminder"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
         TEAM_CREATED = "team_created", "Discharge team created"

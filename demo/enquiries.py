@@ -163,6 +163,9 @@ def fill(stdout, seed: int, email_domain: str) -> None:
                         "closed_at", "is_synthetic"], enquiries)  # fmt: skip
         _copy(Referral, ["enquiry_id", "home_id", "status", "sent_at", "received_at", "answered_at", "hold_id",
                          "decline_reason", "decline_note", "closed_at"], referrals)  # fmt: skip
+    with connection.cursor() as cursor:  # the planner's statistics, for the inbox and the team pages
+        for model in (BedHold, Enquiry, Referral):
+            cursor.execute(f"ANALYZE {table(model)}")
     stdout.write(
         f"  {len(teams)} discharge teams; {closed:,} closed and {still_open:,} open enquiries, "
         f"{len(referrals):,} referrals, {len(holds):,} held beds (placed or holding)."

@@ -151,7 +151,7 @@ def test_reminders_go_through_gov_uk_notify_when_configured(settings, area):
     assert http.call_count == 3
     body = http.request_history[0].json()
     assert body["template_id"] == "f33517ff-2a88-4f6e-b855-c550268ce08a"
-    assert set(body["personalisation"]) == {"home_name", "last_updated", "update_link"}
+    assert set(body["personalisation"]) == {"home_name", "last_updated", "update_link", "confirm_link"}
     assert http.request_history[0].headers["Authorization"].startswith("Bearer ")
     assert mail.outbox == []
     assert set(Reminder.objects.values_list("channel", flat=True)) == {"notify"}

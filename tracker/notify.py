@@ -20,3 +20,12 @@ def send_emails(addresses: list[str], *, template_id: str, personalisation: dict
         return "notify"
     send_mail(subject=subject, message=body(), from_email=None, recipient_list=addresses)
     return "email"
+
+
+def send_text(number: str, *, template_id: str, personalisation: dict, reference: str) -> None:
+    """A text message through GOV.UK Notify (there is no other way to send one here)."""
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    NotificationsAPIClient(settings.NOTIFY_API_KEY).send_sms_notification(
+        phone_number=number, template_id=template_id, personalisation=personalisation, reference=reference
+    )

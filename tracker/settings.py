@@ -316,6 +316,8 @@ NOTIFY_API_KEY = env("NOTIFY_API_KEY")
 NOTIFY_REMINDER_TEMPLATE_ID = env("NOTIFY_REMINDER_TEMPLATE_ID")
 # Enquiries (issue 13): one Notify email template with ((subject)) and ((body)) filled in.
 NOTIFY_ENQUIRY_TEMPLATE_ID = env("NOTIFY_ENQUIRY_TEMPLATE_ID")
+# A text message template for reminders to homes whose phone number is a mobile: optional.
+NOTIFY_REMINDER_SMS_TEMPLATE_ID = env("NOTIFY_REMINDER_SMS_TEMPLATE_ID")
 if NOTIFY_API_KEY and not (NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID):
     refuse_to_start("NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID must be set when NOTIFY_API_KEY is.")
 

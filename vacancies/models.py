@@ -81,6 +81,9 @@ class HomeVacancies(models.Model):
     last_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    last_confirmed_from_reminder = models.BooleanField(
+        default=False, db_default=False, help_text="Confirmed with a reminder's link, nobody signed in"
+    )
     # Sum of vacant-accepting beds in open categories; 0 when the home is closed.
     vacant_accepting_total = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)
@@ -164,12 +167,13 @@ class VacancyUpdate(models.Model):
     class Kind(models.TextChoices):
         UPDATE = "update", "Updated"
         NO_CHANGE = "no_change", "Confirmed no change"
+        FROM_REMINDER = "reminder", "Confirmed from reminder"
         PLACEMENT = "placement", "Placement confirmed"
         HOLD = "hold", "Bed held"
         HOLD_ENDED = "hold_ended", "Hold ended"
 
     # What the home itself confirmed (its freshness counts these, not a team's holds and placements).
-    CONFIRMING = (Kind.UPDATE, Kind.NO_CHANGE)
+    CONFIRMING = (Kind.UPDATE, Kind.NO_CHANGE, Kind.FROM_REMINDER)
 
     home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="vacancy_updates")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -337,6 +341,9 @@ class Reminder(models.Model):
     )
     recipients = models.PositiveIntegerField()
     channel = models.CharField(max_length=10, choices=[("email", "Email"), ("notify", "GOV.UK Notify")])
+    texted = models.BooleanField(
+        "text message too", default=False, db_default=False, help_text="Also sent by text to the home's mobile number"
+    )
 
     class Meta:
         ordering = ["-sent_at"]

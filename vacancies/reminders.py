@@ -5,6 +5,7 @@ whatever sends it; each one is recorded.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,9 +15,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from homes.models import CareHome
-from tracker.notify import send_emails
+from tracker.notify import send_emails, send_text
+from vacancies import reminder_links
 from vacancies.freshness import freshness
-from vacancies.models import HomeVacancies, Reminder
+from vacancies.models import CategoryVacancy, HomeVacancies, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -31,19 +33,34 @@ def recipients(home: CareHome) -> list[str]:
     return staff or ([home.email] if home.email else [])
 
 
-def _send(addresses: list[str], home: CareHome, context: dict) -> str:
-    return send_emails(
-        addresses,
-        template_id=settings.NOTIFY_REMINDER_TEMPLATE_ID,
-        personalisation={
-            "home_name": home.name,
-            "last_updated": context["freshness"].words,
-            "update_link": context["link"],
-        },
-        reference=f"reminder-{home.pk}-{timezone.localdate().isoformat()}",
-        subject=f"Please update {home.name}'s vacancies",
+def mobile_number(home: CareHome) -> str | None:
+    """The home's phone number when it is a UK mobile (07..., or +44 7...), for a text."""
+    digits = re.sub(r"[^\d+]", "", home.phone)
+    if re.fullmatch(r"(?:\+44|0044|44)7\d{9}", digits):
+        digits = "0" + digits[digits.index("7") :]
+    return digits if re.fullmatch(r"07\d{9}", digits) else None
+
+
+def _send(addresses: list[str], home: CareHome, context: dict) -> tuple[str, bool]:
+    """Send the reminder: (the email's channel, whether a text went too)."""
+    personalisation = {
+        "home_name": home.name,
+        "last_updated": context["freshness"].words,
+        "update_link": context["link"],
+        "confirm_link": context["confirm_link"] or context["link"],
+    }
+    reference = f"reminder-{home.pk}-{timezone.localdate().isoformat()}"
+    channel = send_emails(
+        addresses, template_id=settings.NOTIFY_REMINDER_TEMPLATE_ID, personalisation=personalisation,
+        reference=reference, subject=f"Please update {home.name}'s vacancies",
         body=lambda: render_to_string("vacancies/reminder_email.txt", context),
-    )
+    )  # fmt: skip
+    mobile = mobile_number(home)
+    texted = bool(settings.NOTIFY_API_KEY and settings.NOTIFY_REMINDER_SMS_TEMPLATE_ID and mobile)
+    if texted:
+        send_text(mobile, template_id=settings.NOTIFY_REMINDER_SMS_TEMPLATE_ID, personalisation=personalisation,
+                  reference=reference)  # fmt: skip
+    return channel, texted
 
 
 def send_reminder(home: CareHome, *, by=None) -> Reminder | None:
@@ -59,6 +76,10 @@ def send_reminder(home: CareHome, *, by=None) -> Reminder | None:
         "home": home,
         "freshness": freshness(board.last_confirmed_at if board else None),
         "link": settings.SITE_URL.rstrip("/") + reverse("vacancies:update", args=[home.pk]),
+        # One tap, no sign-in: confirms the figures as they are now (a home without figures has nothing to confirm).
+        "confirm_link": settings.SITE_URL.rstrip("/") + reminder_links.confirm_path(home.pk, board.version)
+        if board is not None and CategoryVacancy.objects.filter(home=home).exists()
+        else None,
     }
     try:
         with transaction.atomic():
@@ -66,8 +87,8 @@ def send_reminder(home: CareHome, *, by=None) -> Reminder | None:
             reminder = Reminder.objects.create(
                 home=home, date=today, sent_by=by, recipients=len(addresses), channel="email"
             )
-            reminder.channel = _send(addresses, home, context)
-            reminder.save(update_fields=["channel"])
+            reminder.channel, reminder.texted = _send(addresses, home, context)
+            reminder.save(update_fields=["channel", "texted"])
     except IntegrityError:
         return None  # another process reminded this home a moment ago
     return reminder

@@ -96,7 +96,7 @@ def save_vacancies(
     board.vacant_accepting_total = (
         0 if board.closed_to_admissions else sum(row.accepting_now for row in existing.values())
     )
-    board.last_confirmed_at, board.last_confirmed_by = now, user
+    board.last_confirmed_at, board.last_confirmed_by, board.last_confirmed_from_reminder = now, user, False
     board.save()
     update = VacancyUpdate.objects.create(
         home=home,
@@ -112,8 +112,9 @@ def save_vacancies(
 
 
 @transaction.atomic
-def confirm_no_change(homes: list[CareHome], user) -> int:
-    """ "No change today" for each home that has figures: freshness only. Returns how many."""
+def confirm_no_change(homes: list[CareHome], user, kind=VacancyUpdate.Kind.NO_CHANGE) -> int:
+    """ "No change today" for each home that has figures: freshness only. Returns how many.
+    ``kind``: how it was confirmed (signed in, or from a reminder's link with nobody signed in)."""
     now = timezone.now()
     boards = list(
         HomeVacancies.objects.select_for_update()
@@ -124,12 +125,11 @@ def confirm_no_change(homes: list[CareHome], user) -> int:
     if not boards:
         return 0
     HomeVacancies.objects.filter(home__in=[b.home_id for b in boards]).update(
-        last_confirmed_at=now, last_confirmed_by=user
+        last_confirmed_at=now,
+        last_confirmed_by=user,
+        last_confirmed_from_reminder=kind == VacancyUpdate.Kind.FROM_REMINDER,
     )
     VacancyUpdate.objects.bulk_create(
-        VacancyUpdate(
-            home_id=b.home_id, kind=VacancyUpdate.Kind.NO_CHANGE, made_by=user, made_at=now, version=b.version
-        )
-        for b in boards
+        VacancyUpdate(home_id=b.home_id, kind=kind, made_by=user, made_at=now, version=b.version) for b in boards
     )
     return len(boards)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("my-homes/<int:pk>/", views.update, name="update"),
     path("my-homes/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("my-homes/<int:pk>/check/<str:category>/", views.check, name="check"),
+    path("reminder/<int:pk>/<str:token>/", views.confirm_from_reminder, name="confirm_from_reminder"),
 ]

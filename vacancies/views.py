@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
@@ -19,10 +20,11 @@ from homes.models import CareHome
 from tracker.components import macro
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
+from vacancies import reminder_links
 from vacancies.cards import shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, HomeClosureForm
 from vacancies.freshness import STALE_AFTER, freshness
-from vacancies.models import CareCategory, CategoryVacancy, ShortlistEntry, in_category_order
+from vacancies.models import CareCategory, CategoryVacancy, HomeVacancies, ShortlistEntry, in_category_order
 from vacancies.panel import vacancy_panel
 from vacancies.updates import Conflict, board_for, confirm_no_change, save_vacancies
 
@@ -262,3 +264,25 @@ def check(request: HtmxHttpRequest, pk: int, category: str) -> HttpResponse:
     form = CategoryForm(request.POST, category=category)
     form.is_valid()
     return render(request, "vacancies/update.html#category_check", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse:
+    """The link in a reminder: shows the home's figures (opening it changes nothing), and one
+    tap confirms them, without signing in (vacancies/reminder_links.py)."""
+    try:
+        link = reminder_links.read(pk, token)
+    except reminder_links.LinkProblem as problem:
+        return render(request, "vacancies/reminder_link.html", {"problem": problem}, status=problem.status)
+    if request.method == "POST":
+        reminder_links.confirm(link, request)
+        return redirect(request.path)  # the page then says what was confirmed, and a reload records nothing
+    board = HomeVacancies.objects.filter(home=link.home).only("last_confirmed_at").first()
+    context = {
+        "home": link.home,
+        "state": reminder_links.state(link),
+        "figures": reminder_links.figures_line(link.home),
+        "fresh": freshness(board.last_confirmed_at if board else None),
+    }
+    return render(request, "vacancies/reminder_link.html", context)
