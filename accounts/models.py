@@ -264,6 +264,7 @@ class AuditEvent(models.Model):
         VACANCIES_CHANGED = "vacancies_changed", "Vacancies updated"
         VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"
         CONFIRMED_FROM_REMINDER = "confirmed_from_reminder", "No change confirmed from reminder"
+        FIGURES_REPORTED = "figures_reported", "Figures reported wrong"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
         TEAM_CREATED = "team_created", "Discharge team created"

@@ -7,6 +7,10 @@ class DatasetBuild(models.Model):
     scale = models.CharField(max_length=200)
     seed = models.IntegerField()
     homes = models.PositiveIntegerField()
+    # What the builder makes changes now and then (homes' habits, say): a dataset built by an
+    # older builder is rebuilt rather than reused. 2: habits daily, weekly, monthly, lapsed.
+    VERSION = 2
+    version = models.PositiveSmallIntegerField(default=1)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -66,6 +66,7 @@ MATRIX = {
     "vacancies:confirm_all": ("POST", None, UPDATERS),
     "vacancies:update": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
     "vacancies:confirm": ("POST", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
+    "vacancies:report": ("GET", lambda w: {"pk": w.home_a.pk}, SEARCHERS),
     "vacancies:confirm_from_reminder": ("GET", lambda w: {"pk": w.home_a.pk, "token": "not-a-token"}, "public-404"),
     "vacancies:check": ("POST", lambda w: {"pk": w.home_a.pk, "category": "nursing"}, UPDATERS_OF_A),
     "search:search": ("GET", None, SEARCHERS),

@@ -59,7 +59,7 @@ def test_totals_by_category_with_known_answers(client, council_admin, area):
 def test_freshness_bands(client, council_admin, area):
     client.force_login(council_admin)
     bands = client.get("/area/").context["bands"]
-    assert bands == {"total": 4, "fresh": 1, "recent": 1, "older": 1, "never": 1}
+    assert bands == {"total": 4, "fresh": 1, "recent": 1, "older": 1, "never": 1, "week": 2}
 
 
 def test_freshness_band_boundaries(client, council_admin, area):
@@ -224,7 +224,7 @@ def test_dashboard_queries_are_bounded(client, council_admin, area, django_asser
     take_snapshot()
     client.force_login(council_admin)
     client.get("/area/")
-    with django_assert_max_num_queries(15):  # one of them counts the beds held for discharge teams
+    with django_assert_max_num_queries(16):  # with the beds held for discharge teams and the reports per home
         client.get("/area/", {"period": "365"})
 
 
@@ -239,3 +239,19 @@ def test_homes_with_more_beds_than_cqc_registers_are_flagged(client, council_adm
         ("Fresh Home", 40, 36)
     ]
     assert "Fresh Home</a>: 40 beds in its figures, 36 registered" in response.text
+
+
+def test_the_dashboard_measures_homes_confirming_in_24_hours_and_7_days(client, council_admin, area):
+    now = timezone.now()
+    VacancyUpdate.objects.filter(home=area["two_days"]).update(made_at=now - datetime.timedelta(days=3))
+    VacancyUpdate.objects.filter(home=area["week"]).update(made_at=now - datetime.timedelta(days=8))
+    take_snapshot()
+    leeds = FreshnessSnapshot.objects.get(date=timezone.localdate(), local_authority__gss_code="E08000035")
+    assert (leeds.homes, leeds.updated, leeds.updated_week) == (4, 1, 2)
+    client.force_login(council_admin)
+    response = client.get("/area/")
+    trend = response.context["daily_trend"]
+    assert [s.label for s in trend.series] == ["Confirmed in the last 24 hours (%)", "Confirmed in the last 7 days (%)"]
+    assert (trend.series[0].values[-1], trend.series[1].values[-1]) == (25, 50)
+    assert response.context["bands"]["week"] == 2  # confirmed now and 2 days ago; 7 days ago is just outside
+    assert "Confirmed in the last 7 days" in response.text

@@ -5,6 +5,7 @@ from vacancies.models import (
     BedHold,
     CapacitySnapshot,
     CategoryVacancy,
+    FigureReport,
     FreshnessSnapshot,
     HomeVacancies,
     Reminder,
@@ -97,3 +98,11 @@ class BedHoldAdmin(AppendOnlyAdmin):
     list_filter = ["outcome", "category"]
     search_fields = ["home__name", "home__cqc_location_id", "held_for"]
     list_select_related = ["home"]
+
+
+@admin.register(FigureReport)
+class FigureReportAdmin(AppendOnlyAdmin):
+    list_display = ["home", "problem", "category", "reported_by", "reported_at"]
+    list_filter = ["problem"]
+    search_fields = ["home__name", "home__cqc_location_id", "reported_by__email"]
+    list_select_related = ["home", "reported_by"]

@@ -131,6 +131,7 @@ def freshness_bands(area: Area, now: datetime.datetime | None = None) -> dict:
         fresh=Count("id", filter=Q(**{f"{seen}__gte": day})),
         recent=Count("id", filter=Q(**{f"{seen}__lt": day, f"{seen}__gte": three_days})),
         older=Count("id", filter=Q(**{f"{seen}__lt": three_days})),
+        week=Count("id", filter=Q(**{f"{seen}__gte": now - datetime.timedelta(days=7)})),
     )
     counts["never"] = counts["total"] - counts["fresh"] - counts["recent"] - counts["older"]
     return counts
@@ -190,11 +191,18 @@ def trends(area: Area, days: int, today: datetime.date | None = None) -> tuple[T
     fresh = (
         FreshnessSnapshot.objects.filter(area.scope(), date__gte=first, date__lte=today)
         .values("date")
-        .annotate(homes=Sum("homes"), updated=Sum("updated"))
+        .annotate(homes=Sum("homes"), updated=Sum("updated"), updated_week=Sum("updated_week"))
     )
-    shares = {row["date"]: round(100 * row["updated"] / row["homes"]) if row["homes"] else None for row in fresh}
+    day_share, week_share = {}, {}
+    for row in fresh:
+        if row["homes"]:
+            day_share[row["date"]] = round(100 * row["updated"] / row["homes"])
+            week_share[row["date"]] = round(100 * row["updated_week"] / row["homes"])
     daily = None
-    if shares:
-        share = Series("Homes updating that day (%)", PALETTE[1], [shares.get(d) for d in day_list])
-        daily = Trend(days=day_list, series=[share], max_value=100).layout()
+    if day_share:
+        series = [
+            Series("Confirmed in the last 24 hours (%)", PALETTE[1], [day_share.get(d) for d in day_list]),
+            Series("Confirmed in the last 7 days (%)", PALETTE[0], [week_share.get(d) for d in day_list]),
+        ]
+        daily = Trend(days=day_list, series=series, max_value=100).layout()
     return beds, daily

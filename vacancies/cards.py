@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from homes.choices import CqcRating, ServiceType
 from tracker.components import macro
+from vacancies import reports
 from vacancies.freshness import Freshness, freshness
 from vacancies.models import BedSex, CareCategory, ClosureReason, in_category_order
 
@@ -73,6 +74,7 @@ class Card:
     beds_plural: str
     held: int  # held for a discharge team now
     freshness: Freshness
+    reported_wrong: str  # "Reported wrong today": a report since the home last confirmed its figures
     categories: str
     rating: str
     phone: str
@@ -113,6 +115,7 @@ def cards_from(rows: list[dict], *, back_query: str = "") -> list[Card]:
                 beds_plural=pluralize(beds) if beds is not None else "",
                 held=row["held"] or 0,
                 freshness=fresh,
+                reported_wrong=reports.label(row["reported_at"]),
                 categories=categories_line(row["categories"] or []),
                 rating=RATINGS.get(row["cqc_rating"], row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
                 phone=row["phone"],

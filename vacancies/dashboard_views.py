@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
-from vacancies import areas
+from vacancies import areas, reports
 from vacancies.freshness import freshness
 from vacancies.models import CategoryVacancy, VacancyChange
 from vacancies.reminders import remind_stale, send_reminder
@@ -57,6 +57,7 @@ class TrendPeriodForm(NhsFormMixin, forms.Form):
     )
 
 
+REPORTED_LISTED = 20
 ABOVE_REGISTRATION_LISTED = 50
 
 
@@ -100,6 +101,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "totals": areas.totals_by_category(area),
         "closures": areas.closures(area),
         "above_registration": list(areas.above_registration(area)[:ABOVE_REGISTRATION_LISTED]),
+        "reported": list(reports.per_home(area.homes())[:REPORTED_LISTED]),
         "bands": areas.freshness_bands(area),
         "stale_page": stale_page,
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),

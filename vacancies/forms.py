@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from tracker.forms import NhsFormMixin
-from vacancies.models import BedSex, CareCategory, CategoryVacancy, ClosureReason, UnavailableReason
+from vacancies.models import BedSex, CareCategory, CategoryVacancy, ClosureReason, FigureReport, UnavailableReason
 
 MAX_BEDS = 2000
 
@@ -137,3 +137,24 @@ class AddCategoryForm(NhsFormMixin, forms.Form):
         if cleaned.get("new_capacity") and not cleaned.get("new_category"):
             self.add_error("new_category", "Choose the care category these beds are for")
         return cleaned
+
+
+class FigureReportForm(NhsFormMixin, forms.Form):
+    """ "This figure was wrong", from a home's page."""
+
+    problem = forms.ChoiceField(label="What was wrong", choices=FigureReport.Problem.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(label="Which care category (optional)", required=False)
+    note = forms.CharField(
+        label="What the home told you (optional)", max_length=300, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example \"no nursing bed until Monday\". No patient details.",
+    )  # fmt: skip
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Not about one category")] + [
+            (value, CareCategory(value).label) for value in categories
+        ]
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()

@@ -308,7 +308,10 @@ class FreshnessSnapshot(models.Model):
     date = models.DateField()
     local_authority = models.ForeignKey("homes.LocalAuthority", on_delete=models.CASCADE, related_name="+")
     homes = models.PositiveIntegerField()
-    updated = models.PositiveIntegerField()
+    updated = models.PositiveIntegerField(help_text="Homes that confirmed their figures that day")
+    updated_week = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Homes that confirmed their figures in the 7 days to that day"
+    )
     closed = models.PositiveIntegerField(default=0)
 
     # Made up by the benchmark's dataset (demo/): its rebuild deletes these and no others.
@@ -396,3 +399,31 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.category or 'home'} at {self.home_id}"
+
+
+class FigureReport(models.Model):
+    """A discharge coordinator's report that a home's figures were wrong (found out by phone):
+    the home's staff and its council see it, and the home's freshness says "reported wrong"
+    until the home next confirms or updates its figures."""
+
+    class Problem(models.TextChoices):
+        NO_VACANCY = "no_vacancy", "A vacant bed shown did not exist"
+        ACTUALLY_OPEN = "open", "The home is shown closed but is taking people"
+        OTHER = "other", "Something else in the figures is wrong"
+
+    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="figure_reports")
+    problem = models.CharField(max_length=12, choices=Problem.choices)
+    category = models.CharField(max_length=20, choices=CareCategory.choices, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["home", "-reported_at"], name="figure_report_home"),
+            models.Index(fields=["reported_by", "home", "-reported_at"], name="figure_report_reporter"),
+        ]
+
+    def __str__(self):
+        return f"{self.home_id}: {self.get_problem_display()} ({self.reported_at:%Y-%m-%d %H:%M})"

@@ -3,6 +3,7 @@ closure, trend."""
 
 from django.utils import timezone
 
+from vacancies import reports
 from vacancies.freshness import freshness
 from vacancies.models import BedHold, HomeVacancies, in_category_order
 from vacancies.trends import accepting_trend
@@ -17,7 +18,10 @@ def vacancy_panel(home) -> dict:
     for row in categories:
         row.held_until = held.get(row.category, [])  # bed by bed, soonest free first
         row.unheld = max(0, row.vacant_accepting - len(row.held_until))
+    standing = reports.standing(home, board.last_confirmed_at if board else None)
     return {
+        "reports": standing,
+        "reported_wrong": reports.label(standing[0].reported_at if standing else None),
         "board": board,
         "categories": categories,
         "freshness": freshness(board.last_confirmed_at if board else None),

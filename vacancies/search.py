@@ -32,6 +32,7 @@ from vacancies.models import (
     BedSex,
     CareCategory,
     CategoryVacancy,
+    FigureReport,
     HomeVacancies,
     SearchEntry,
     ShortlistEntry,
@@ -52,7 +53,7 @@ PAGE_SIZE = 25
 
 ENTRIES, HOMES, COUNCILS = table(SearchEntry), table(CareHome), table(LocalAuthority)
 BOARDS, CATEGORIES, SHORTLIST = table(HomeVacancies), table(CategoryVacancy), table(ShortlistEntry)
-HOLDS = table(BedHold)
+HOLDS, REPORTS = table(BedHold), table(FigureReport)
 
 # What a result card and a CSV row say about a home ``h`` (joined to its board
 # ``v`` and council ``la`` by HOME_JOINS from a row ``e`` with a home_id).
@@ -61,6 +62,8 @@ HOME_FACTS = f"""h.name, h.town, h.postcode, h.phone, h.email, h.cqc_location_id
        h.cqc_rating_date, la.name AS local_authority, COALESCE(v.closed_to_admissions, false) AS closed,
        v.closed_reason, v.reopening_date, v.last_confirmed_at,
        EXISTS (SELECT 1 FROM {SHORTLIST} s WHERE s.user_id = %s AND s.home_id = h.id) AS shortlisted,
+       (SELECT max(r.reported_at) FROM {REPORTS} r WHERE r.home_id = h.id
+           AND r.reported_at > COALESCE(v.last_confirmed_at, '-infinity')) AS reported_at,
        (SELECT json_agg(json_build_object('category', c.category, 'accepting', c.vacant_accepting,
                                           'sex', c.sex, 'closed', c.closed, 'held', (
             SELECT count(*) FROM {HOLDS} b WHERE b.home_id = h.id AND b.category = c.category

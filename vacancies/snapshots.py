@@ -16,6 +16,8 @@ from vacancies.models import (
     VacancyUpdate,
 )
 
+WEEK = 7  # days: "confirmed in the last 7 days"
+
 
 def day_bounds(date: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     start = timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
@@ -47,14 +49,19 @@ def take_snapshot(date: datetime.date | None = None) -> int:
         batch_size=2000,
     )
     start, end = day_bounds(date)
-    updated = dict(
-        VacancyUpdate.objects.filter(
-            made_at__gte=start, made_at__lt=end, home__status=HomeStatus.ACTIVE, kind__in=VacancyUpdate.CONFIRMING
+    week_start, _ = day_bounds(date - datetime.timedelta(days=WEEK - 1))
+
+    def confirming_homes(since):
+        return dict(
+            VacancyUpdate.objects.filter(
+                made_at__gte=since, made_at__lt=end, home__status=HomeStatus.ACTIVE, kind__in=VacancyUpdate.CONFIRMING
+            )
+            .values("home__local_authority_id")
+            .annotate(n=Count("home_id", distinct=True))
+            .values_list("home__local_authority_id", "n")
         )
-        .values("home__local_authority_id")
-        .annotate(n=Count("home_id", distinct=True))
-        .values_list("home__local_authority_id", "n")
-    )
+
+    updated, updated_week = confirming_homes(start), confirming_homes(week_start)
     closed = dict(
         HomeVacancies.objects.filter(closed_to_admissions=True, home__status=HomeStatus.ACTIVE)
         .values("home__local_authority_id")
@@ -70,13 +77,18 @@ def take_snapshot(date: datetime.date | None = None) -> int:
     FreshnessSnapshot.objects.bulk_create(
         [
             FreshnessSnapshot(
-                date=date, local_authority_id=la, homes=n, updated=min(updated.get(la, 0), n), closed=closed.get(la, 0)
+                date=date,
+                local_authority_id=la,
+                homes=n,
+                updated=min(updated.get(la, 0), n),
+                updated_week=min(updated_week.get(la, 0), n),
+                closed=closed.get(la, 0),
             )
             for la, n in homes
         ],
         update_conflicts=True,
         unique_fields=["date", "local_authority"],
-        update_fields=["homes", "updated", "closed"],
+        update_fields=["homes", "updated", "updated_week", "closed"],
     )
     return len(snapshots)
 
@@ -101,7 +113,9 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
         .values_list("update__home_id", "update__made_at", "category", "field", "new_value")
     )
     updates = VacancyUpdate.objects.filter(
-        home__in=homes, made_at__date__gte=first_day, kind__in=VacancyUpdate.CONFIRMING
+        home__in=homes,
+        made_at__date__gte=first_day - datetime.timedelta(days=WEEK - 1),
+        kind__in=VacancyUpdate.CONFIRMING,
     ).values_list("home_id", "made_at")
     for home_id, made_at in updates:
         confirmed_on.setdefault(timezone.localdate(made_at), set()).add(home_id)
@@ -138,10 +152,12 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
             update_fields=["homes", *COUNT_FIELDS],
         )
         per_la: dict[int, dict] = {}
+        week = set().union(*(confirmed_on.get(day - datetime.timedelta(days=n), ()) for n in range(WEEK)))
         for home_id, la in homes.items():
-            counts = per_la.setdefault(la, {"homes": 0, "updated": 0, "closed": 0})
+            counts = per_la.setdefault(la, {"homes": 0, "updated": 0, "updated_week": 0, "closed": 0})
             counts["homes"] += 1
             counts["updated"] += home_id in confirmed_on.get(day, ())
+            counts["updated_week"] += home_id in week
             counts["closed"] += bool(closed_home.get(home_id))
         FreshnessSnapshot.objects.bulk_create(
             [
@@ -150,7 +166,7 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
             ],
             update_conflicts=True,
             unique_fields=["date", "local_authority"],
-            update_fields=["homes", "updated", "closed"],
+            update_fields=["homes", "updated", "updated_week", "closed"],
         )
         written += len(totals)
         day += datetime.timedelta(days=1)

@@ -20,9 +20,9 @@ from homes.models import CareHome
 from tracker.components import macro
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
-from vacancies import reminder_links
+from vacancies import reminder_links, reports
 from vacancies.cards import shortlist_button, url_for_each
-from vacancies.forms import AddCategoryForm, CategoryForm, HomeClosureForm
+from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, HomeClosureForm
 from vacancies.freshness import STALE_AFTER, freshness
 from vacancies.models import CareCategory, CategoryVacancy, HomeVacancies, ShortlistEntry, in_category_order
 from vacancies.panel import vacancy_panel
@@ -286,3 +286,24 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         "fresh": freshness(board.last_confirmed_at if board else None),
     }
     return render(request, "vacancies/reminder_link.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_figures(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "This figure was wrong": a coordinator (or a council) reports a home's figures after a call."""
+    roles = roles_for(request.user)
+    if not permissions.may_search(roles):
+        raise Http404
+    home = home_or_404(request.user, pk, VIEW_HOME)
+    categories = [row.category for row in in_category_order(CategoryVacancy.objects.filter(home=home))]
+    form = FigureReportForm(request.POST if request.method == "POST" else None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.report(home, request.user, **form.cleaned_data)
+        except reports.TooMany:
+            form.add_error("problem", f"You have reported {home.name} {reports.PER_DAY} times today: call the "
+                                      "home, or its council, instead")  # fmt: skip
+        else:
+            messages.success(request, f"Thank you. {home.name}'s staff have been told, and its council can see it.")
+            return redirect("vacancies:home", pk=home.pk)
+    return render(request, "vacancies/report.html", {"home": home, "form": form})

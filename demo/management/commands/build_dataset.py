@@ -105,7 +105,11 @@ class Command(BaseCommand):
         built = DatasetBuild.objects.first()
         existing = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).count()
         self.seed = seed
-        if built and not force and (built.scale, built.seed, built.homes) == (scale, seed, existing):
+        if (
+            built
+            and not force
+            and (built.scale, built.seed, built.homes, built.version) == (scale, seed, existing, DatasetBuild.VERSION)
+        ):
             self.stdout.write(f"Dataset already built ({existing:,} homes, {scale}, seed {seed}).")
             self._fill_public_profiles()
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
@@ -117,7 +121,7 @@ class Command(BaseCommand):
             self._history(rng, homes, keep_snapshots=bool(real))
             self._people(homes)
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
-            DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes))
+            DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes), version=DatasetBuild.VERSION)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
@@ -334,12 +338,15 @@ class Command(BaseCommand):
         # Snapshot sums by (council, category) as per-day differences, summed at the end.
         capacity_diff: dict[tuple, list] = defaultdict(lambda: [0] * (DAYS + 1))
         updated_per_day: dict[int, list] = defaultdict(lambda: [0] * DAYS)
+        updated_week_per_day: dict[int, list] = defaultdict(lambda: [0] * DAYS)  # confirmed in the 7 days to then
         homes_per_la: dict[int, int] = defaultdict(int)
         update_id = self._next_id(VacancyUpdate)
         places = 0
         for home in homes:
             homes_per_la[home["la"]] += 1
-            habit = rng.random()  # 75% daily, 15% weekly, 8% drifting stale, 2% never
+            # Homes' habits: 60% confirm daily, 20% weekly, 8% monthly, 10% lapsed (they stopped 3 to 60
+            # days ago), 2% never entered figures. The dashboard's freshness figures come from these.
+            habit = rng.random()
             if habit >= 0.98:
                 continue
             pool = NURSING_CATEGORIES if home["nursing"] else RESIDENTIAL_CATEGORIES
@@ -356,13 +363,17 @@ class Command(BaseCommand):
                 unavailable = min(capacity - occupied, rng.choice([0, 0, 0, 1]))
                 state[category] = [capacity, occupied, capacity - occupied - unavailable, unavailable]
                 places += capacity
-            if habit < 0.75:
+            if habit < 0.60:
                 days = list(range(DAYS))
-            elif habit < 0.90:
+            elif habit < 0.80:
                 days = list(range(rng.randrange(7), DAYS, 7))
+            elif habit < 0.88:
+                days = list(range(rng.randrange(28), DAYS, rng.choice([28, 30, 31])))
             else:
                 stop = DAYS - rng.randint(3, 60)
                 days = list(range(0, stop, rng.choice([1, 2, 7])))
+            for day in {d for first in days for d in range(first, min(first + 7, DAYS))}:
+                updated_week_per_day[home["la"]][day] += 1
             last_made, version = None, 0
             for index, day in enumerate(days):
                 made_at = now - datetime.timedelta(days=DAYS - 1 - day, hours=rng.randint(0, 8))
@@ -462,6 +473,7 @@ class Command(BaseCommand):
                 la,
                 homes_per_la[la],
                 min(counts[day], homes_per_la[la]),
+                min(updated_week_per_day[la][day], homes_per_la[la]),
                 0,
                 True,
             )
@@ -470,7 +482,7 @@ class Command(BaseCommand):
         ]
         _copy(
             FreshnessSnapshot,
-            ["date", "local_authority_id", "homes", "updated", "closed", "is_synthetic"],
+            ["date", "local_authority_id", "homes", "updated", "updated_week", "closed", "is_synthetic"],
             fresh_rows,
             keep_existing=keep_snapshots,
         )
