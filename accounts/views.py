@@ -15,7 +15,8 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
     roles = roles_for(request.user)
     if permissions.keeps_homes(roles) and not (permissions.may_search(roles) or permissions.may_onboard(roles)):
         return redirect("vacancies:my_homes")  # care home staff: straight to their homes
-    return render(request, "start.html")
+    # Searchers see the beds that appeared for their saved searches (a fragment from vacancies/).
+    return render(request, "start.html", {"show_alerts": permissions.may_search(roles)})
 
 
 def password_changed(request: HtmxHttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation, Membership, Role
 from enquiries import flows
 from tests.vacancy_helpers import give_figures
+from vacancies.models import SavedSearch
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,11 @@ MATRIX = {
     "search:default_location": ("POST", None, SEARCHERS),
     "search:shortlist": ("GET", None, SEARCHERS),
     "search:shortlist_csv": ("GET", None, SEARCHERS),
+    "search:saved": ("GET", None, SEARCHERS),
+    "search:saved_alerts": ("POST", lambda w: {"pk": w.saved_search.pk}, {"coordinator"}),
+    "search:delete_saved": ("POST", lambda w: {"pk": w.saved_search.pk}, {"coordinator"}),
+    "search:recent_alerts": ("GET", None, SEARCHERS),
+    "search:stop_alerts": ("GET", lambda w: {"token": "not-a-token"}, "public-404"),
     "search:toggle_shortlist": ("POST", lambda w: {"pk": w.home_a.pk}, SEARCHERS),
     "dashboard:dashboard": ("GET", None, ONBOARDERS),
     "dashboard:remind_one": ("POST", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
@@ -157,6 +163,8 @@ class World:
             "council_b": get("other_council_admin"),
             "service_admin": get("service_admin"),
         }
+        self.saved_search = SavedSearch.objects.create(user=self.users["coordinator"], query="category=nursing",
+                                                       label="Nursing")  # fmt: skip
         self.team = get("team")
         self.team_member_membership = Membership.objects.get(user=self.users["team_member"])
         with mock.patch("enquiries.notices.transaction.on_commit"):  # no emails: the test never commits

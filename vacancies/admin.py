@@ -9,6 +9,8 @@ from vacancies.models import (
     FreshnessSnapshot,
     HomeVacancies,
     Reminder,
+    SavedSearch,
+    SearchAlert,
     ShortlistEntry,
     VacancyChange,
     VacancyUpdate,
@@ -106,3 +108,19 @@ class FigureReportAdmin(AppendOnlyAdmin):
     list_filter = ["problem"]
     search_fields = ["home__name", "home__cqc_location_id", "reported_by__email"]
     list_select_related = ["home", "reported_by"]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["label", "user", "alerts", "checked_at", "alerted_at"]
+    list_filter = ["alerts"]
+    search_fields = ["label", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["matching", "checked_at", "alerted_at", "created_at"]
+
+
+@admin.register(SearchAlert)
+class SearchAlertAdmin(AppendOnlyAdmin):
+    list_display = ["saved_search", "home_names", "created_at"]
+    search_fields = ["home_names", "saved_search__user__email"]
+    list_select_related = ["saved_search"]

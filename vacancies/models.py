@@ -427,3 +427,40 @@ class FigureReport(models.Model):
 
     def __str__(self):
         return f"{self.home_id}: {self.get_problem_display()} ({self.reported_at:%Y-%m-%d %H:%M})"
+
+
+class SavedSearch(models.Model):
+    """A coordinator's search, kept to run again, and to be told when a home starts matching
+    it with a bed available (vacancies/alerts.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    query = models.CharField(max_length=600, help_text="The search's filters, as in the address bar")
+    label = models.CharField(max_length=300)
+    alerts = models.BooleanField("tell me when a bed appears", default=True)
+    matching = ArrayField(models.IntegerField(), default=list, blank=True, help_text="Homes matching when last checked")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="one_saved_search_per_query")]
+
+    def __str__(self):
+        return self.label
+
+
+class SearchAlert(models.Model):
+    """Homes that started matching a saved search with a bed: one email, and shown on the
+    coordinator's pages."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="found")
+    homes = ArrayField(models.IntegerField())
+    home_names = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.saved_search}: {self.home_names}"

@@ -1,12 +1,16 @@
-"""Find a bed: the search page, its CSV, and each coordinator's shortlist."""
+"""Find a bed: the search page, its CSV, each coordinator's shortlist and saved searches."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import permissions
@@ -16,9 +20,9 @@ from homes.access import home_or_404
 from homes.postcodes import locate_search_location
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
-from vacancies import search
+from vacancies import alerts, search
 from vacancies.cards import CSV_HEADER, cards_from, cards_html, csv_row, shortlist_button
-from vacancies.models import CareCategory, ShortlistEntry
+from vacancies.models import CareCategory, SavedSearch, SearchAlert, ShortlistEntry
 
 EXPORT_LIMIT = 5000
 
@@ -123,3 +127,72 @@ def save_default_location(request: HtmxHttpRequest) -> HttpResponse:
         request.user.save(update_fields=["default_search_postcode"])
         messages.success(request, f"Searches will start near {location[0]}.")
     return redirect(safe_next(request, request.POST.get("next"), reverse("search:search")))
+
+
+# --- saved searches and their alerts (vacancies/alerts.py) ---------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def saved_searches(request: HtmxHttpRequest) -> HttpResponse:
+    """A coordinator's saved searches and their recent alerts; POST saves the search in ``query``."""
+    _require_search(request)
+    if request.method == "POST":
+        query = request.POST.get("query", "")
+        try:
+            saved = alerts.save(request.user, query, alerts=request.POST.get("alerts") == "on")
+        except alerts.Refused as refused:
+            messages.error(request, str(refused))
+            return redirect(f"{reverse('search:search')}?{query}")
+        told = " We will email you when a home starts matching it with a bed." if saved.alerts else ""
+        messages.success(request, f"Search saved: {saved.label}.{told}")
+        return redirect("search:saved")
+    saved = list(SavedSearch.objects.filter(user=request.user).prefetch_related("found"))
+    found = SearchAlert.objects.filter(saved_search__user=request.user).select_related("saved_search")[:20]
+    return render(request, "vacancies/saved_searches.html", {"saved": saved, "found": found})
+
+
+def _own_saved(request, pk: int) -> SavedSearch:
+    _require_search(request)
+    return get_object_or_404(SavedSearch, pk=pk, user=request.user)
+
+
+@require_POST
+def saved_alerts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    saved = _own_saved(request, pk)
+    saved.alerts = not saved.alerts
+    saved.save(update_fields=["alerts"])
+    messages.success(request, f"Alerts {'on' if saved.alerts else 'off'} for: {saved.label}.")
+    return redirect("search:saved")
+
+
+@require_POST
+def delete_saved(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    saved = _own_saved(request, pk)
+    saved.delete()
+    messages.success(request, f"Saved search deleted: {saved.label}.")
+    return redirect("search:saved")
+
+
+@require_GET
+def recent_alerts(request: HtmxHttpRequest) -> HttpResponse:
+    """The start page's list of beds that appeared for this person's saved searches (fetched by htmx)."""
+    _require_search(request)
+    since = timezone.now() - datetime.timedelta(days=7)
+    found = SearchAlert.objects.filter(saved_search__user=request.user, created_at__gte=since).select_related(
+        "saved_search"
+    )[:5]
+    return render(request, "vacancies/recent_alerts.html", {"found": found})
+
+
+@login_not_required
+@csrf_exempt  # the signed link is the proof; mail programs POST to it for one-click unsubscribe (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def stop_alerts(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The link in an alert email: one button (or the mail program's unsubscribe) stops them."""
+    saved = alerts.from_stop_token(token)
+    if saved is None:
+        return render(request, "vacancies/stop_alerts.html", {"broken": True}, status=404)
+    if request.method == "POST":
+        SavedSearch.objects.filter(pk=saved.pk).update(alerts=False)
+        saved.alerts = False
+    return render(request, "vacancies/stop_alerts.html", {"saved": saved, "stopped": not saved.alerts})
