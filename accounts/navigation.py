@@ -17,6 +17,7 @@ SECTIONS = [
     ("Care homes", "homes:council_homes", permissions.may_onboard),
     ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
     ("Teams", "teams", permissions.may_manage_teams),
+    ("API keys", "api:keys", lambda roles: roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin),
     ("Audit", "audit", permissions.reads_audit_trail),
     ("Admin", "admin:index", lambda roles: roles.is_service_admin),
 ]

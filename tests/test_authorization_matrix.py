@@ -12,6 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Membership, Role
+from api import keys
+from api.models import ApiKey
 from enquiries import flows
 from tests.vacancy_helpers import give_figures
 from vacancies.models import SavedSearch
@@ -109,6 +111,14 @@ MATRIX = {
     "enquiries:referral": ("GET", lambda w: {"pk": w.referral_a.pk}, {"staff_a", "provider_a", "service_admin"}),
     "enquiries:area": ("GET", None, ONBOARDERS),
     "enquiries:area_csv": ("GET", None, ONBOARDERS),
+    "api:keys": ("GET", None, {"provider_a", "council_a", "council_b", "service_admin"}),
+    "api:revoke": ("POST", lambda w: {"pk": w.api_key.pk}, {"council_a", "service_admin"}),
+    "api:docs": ("GET", None, None),
+    "api-v1:openapi-json": ("GET", None, None),
+    # The API itself opens to a key (tests/test_api.py: every kind of key), never to a session.
+    "api-v1:api-root": ("GET", None, "api-key"),
+    "api-v1:list_homes": ("GET", None, "api-key"),
+    "api-v1:get_home": ("GET", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
     "public:find": ("GET", None, None),
     "public:compare": ("GET", None, None),
     "public:about": ("GET", None, None),
@@ -165,6 +175,8 @@ class World:
         }
         self.saved_search = SavedSearch.objects.create(user=self.users["coordinator"], query="category=nursing",
                                                        label="Nursing")  # fmt: skip
+        self.api_key, _ = keys.make(name="Leeds", kind=ApiKey.Kind.COUNCIL, user=self.users["council_a"],
+                                    local_authority=self.home_a.local_authority)  # fmt: skip
         self.team = get("team")
         self.team_member_membership = Membership.objects.get(user=self.users["team_member"])
         with mock.patch("enquiries.notices.transaction.on_commit"):  # no emails: the test never commits
@@ -199,6 +211,8 @@ def test_matrix(client, request, name, role):
     status = response.status_code
     if allowed is None:  # public
         assert status in {200, 302}, (name, role, status)
+    elif allowed == "api-key":
+        assert status in {401, 404}, (name, role, status)
     elif allowed == "public-404":  # an invalid invitation link: the same for everyone
         assert status == 404, (name, role, status)
     elif allowed == "admin":

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "homes",
     "vacancies",
     "enquiries",
+    "api",
     "public",
     "demo",
     "django.contrib.admin",
@@ -248,6 +249,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # The public pages (public/): requests one address may make a minute before a polite 429,
 # counted in the database so every app server shares the count (accounts/throttle.py).
 PUBLIC_REQUESTS_PER_MINUTE = env_int("PUBLIC_REQUESTS_PER_MINUTE", 120)
+# Requests a minute each API key may make (api/), shared by every app server.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 60)
 # What is deployed: part of the public pages' ETags, so a release never serves a stale 304.
 RELEASE = env("RELEASE", "dev")
 AXES_VERBOSE = False

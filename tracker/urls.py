@@ -7,6 +7,7 @@ The composition root: the only module of the project that imports the apps.
 from django.contrib import admin
 from django.urls import include, path
 
+from api.v1 import urls as api_v1_urls
 from tracker import views
 from tracker.admin_site import restrict_admin_to_service_admins
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("", include("vacancies.dashboard_urls")),
     # enquiries/ (a discharge team's), inbox/ (a home's), area/enquiries/ (a council's figures)
     path("", include("enquiries.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", api_v1_urls()),
     # care-homes/: the public pages (no sign-in); homes/<id>/public-page/; sitemap.xml, robots.txt
     path("", include("public.urls")),
     path("admin/", admin.site.urls),

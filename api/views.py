@@ -1,0 +1,100 @@
+"""API keys (made by council, provider and service admins) and the API's documentation page."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import roles_for
+from api import keys
+from api.models import ApiKey
+from homes.models import LocalAuthority, Provider
+from tracker.forms import NhsFormMixin
+from tracker.http import HtmxHttpRequest
+
+EXPIRY = [("90", "In 90 days"), ("365", "In a year"), ("", "Never (revoke it when it is no longer used)")]
+
+
+class KeyForm(NhsFormMixin, forms.Form):
+    name = forms.CharField(label="Name", max_length=100, help_text="What will use it, like “Leeds brokerage system”")
+    scope = forms.ChoiceField(label="What it can read")
+    expires = forms.ChoiceField(label="Expires", choices=EXPIRY, widget=forms.RadioSelect, initial="365",
+                                required=False)  # fmt: skip
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if roles.is_service_admin:
+            choices.append(("national:", "Every home in England (read only)"))
+        councils = LocalAuthority.objects.councils().order_by("name")
+        providers = Provider.objects.order_by("name")
+        if not roles.is_service_admin:
+            councils = councils.filter(pk__in=roles.council_la_ids)
+            providers = providers.filter(pk__in=roles.provider_ids)
+        else:
+            providers = providers.none()  # providers make their own keys
+        choices += [(f"council:{la.pk}", f"Homes in {la.name}") for la in councils]
+        choices += [(f"provider:{p.pk}", f"Homes of {p.name}") for p in providers]
+        self.fields["scope"].choices = choices
+
+    def scope_kwargs(self) -> dict:
+        kind, _, pk = self.cleaned_data["scope"].partition(":")
+        if kind == "council":
+            return {"kind": ApiKey.Kind.COUNCIL, "local_authority": LocalAuthority.objects.get(pk=pk)}
+        if kind == "provider":
+            return {"kind": ApiKey.Kind.PROVIDER, "provider": Provider.objects.get(pk=pk)}
+        return {"kind": ApiKey.Kind.NATIONAL}
+
+    def expires_at(self):
+        days = self.cleaned_data.get("expires")
+        return timezone.now() + datetime.timedelta(days=int(days)) if days else None
+
+
+def _roles(request):
+    roles = roles_for(request.user)
+    if not keys.may_manage(roles):
+        raise Http404
+    return roles
+
+
+@require_http_methods(["GET", "POST"])
+def key_list(request: HtmxHttpRequest) -> HttpResponse:
+    roles = _roles(request)
+    form = KeyForm(request.POST if request.method == "POST" else None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        made, key = keys.make(name=form.cleaned_data["name"], user=request.user, expires_at=form.expires_at(),
+                              **form.scope_kwargs())  # fmt: skip
+        # Shown once, on this response only: never stored, never in a redirect or a message.
+        response = render(request, "api/key_made.html", {"made": made, "key": key})
+        response["Cache-Control"] = "no-store"
+        return response
+    found = ApiKey.objects.filter(keys.managed(roles)).select_related("local_authority", "provider", "created_by")
+    return render(request, "api/keys.html", {"form": form, "keys": found, "now": timezone.now()})
+
+
+@require_POST
+def revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    roles = _roles(request)
+    key = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
+    keys.revoke(key, request.user)
+    messages.success(request, f"Key “{key.name}” revoked: it stops working at once.")
+    return redirect("api:keys")
+
+
+@login_not_required
+@require_GET
+def docs(request: HtmxHttpRequest) -> HttpResponse:
+    """The API's reference, drawn from its OpenAPI schema (served at /api/v1/openapi.json)."""
+    from api.v1 import api
+
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            operations.append({"method": method.upper(), "path": path, **operation})
+    return render(request, "api/docs.html", {"schema": schema, "operations": operations})

@@ -1,0 +1,180 @@
+"""The API for partner systems (issue 14, first part): keys made, shown once, scoped,
+revoked and expiring; the read endpoints; limits; problem details for bad input."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from api import keys
+from api.models import ApiKey
+from tests.factories import CareHomeFactory
+from tests.vacancy_helpers import give_figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def council_key(council_admin, leeds):
+    return keys.make(name="Leeds brokerage", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)
+
+
+def bearer(key: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_a_council_admin_makes_a_key_sees_it_once_and_revokes_it(client, council_admin, leeds):
+    client.force_login(council_admin)
+    page = client.get("/api-keys/")
+    assert page.status_code == 200
+    made = client.post("/api-keys/", {"name": "Leeds brokerage", "scope": f"council:{leeds.pk}", "expires": "90"})
+    assert made.status_code == 200
+    assert made["Cache-Control"] == "no-store"
+    key = ApiKey.objects.get()
+    shown = made.context["key"]
+    assert shown.startswith(f"cct_{key.prefix}_")
+    assert shown not in client.get("/api-keys/").text  # only ever shown once
+    assert key.key_hash == keys.digest(shown) and shown not in key.key_hash  # noqa: PT018
+    assert (key.kind, key.local_authority) == ("council", leeds)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_CREATED).exists()
+    client.post(f"/api-keys/{key.pk}/revoke/")
+    assert client.get("/api/v1/homes", **bearer(shown)).status_code == 401
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_REVOKED).exists()
+
+
+def test_a_key_form_offers_only_what_the_person_may_give(client, council_admin, leeds, bradford):
+    client.force_login(council_admin)
+    refused = client.post("/api-keys/", {"name": "Bradford", "scope": f"council:{bradford.pk}"})
+    assert 'id="id_scope-error"' in refused.text
+    blank = client.post("/api-keys/", {"name": "", "scope": f"council:{leeds.pk}"})
+    assert 'id="id_name-error"' in blank.text
+    assert not ApiKey.objects.exists()
+
+
+def test_others_cannot_see_or_revoke_a_councils_keys(client, council_key, other_council_admin, home_staff):
+    made, _ = council_key
+    client.force_login(other_council_admin)
+    assert made.prefix not in client.get("/api-keys/").text
+    assert client.post(f"/api-keys/{made.pk}/revoke/").status_code == 404
+    client.force_login(home_staff)
+    assert client.get("/api-keys/").status_code == 404
+    assert ApiKey.objects.get().revoked_at is None
+
+
+def test_the_homes_list_is_the_keys_scope_in_a_stable_order_with_a_cursor(client, council_key, home, other_home):
+    _, key = council_key
+    give_figures(home, nursing={"vacant_accepting": 2})
+    more = [CareHomeFactory(local_authority=home.local_authority) for _ in range(2)]
+    response = client.get("/api/v1/homes", {"limit": 2}, **bearer(key))
+    assert response.status_code == 200
+    body = response.json()
+    assert [h["id"] for h in body["homes"]] == sorted([home.pk, *[m.pk for m in more]])[:2]
+    assert other_home.pk not in [h["id"] for h in body["homes"]]  # Bradford's: outside the key's scope
+    rest = client.get("/api/v1/homes", {"limit": 2, "cursor": body["next"]}, **bearer(key)).json()
+    assert len(rest["homes"]) == 1
+    assert rest["next"] is None
+    first = next(h for h in body["homes"] + rest["homes"] if h["id"] == home.pk)
+    nursing = first["vacancies"][0]
+    assert (nursing["category"], nursing["vacant_accepting"], nursing["held"]) == ("nursing", 2, 0)
+    assert first["version"] == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_USED).count() == 2
+
+
+def test_filters_and_etags(client, council_key, home):
+    _, key = council_key
+    give_figures(home, nursing={"vacant_accepting": 2})
+    assert client.get("/api/v1/homes", {"category": "residential"}, **bearer(key)).json()["homes"] == []
+    later = (timezone.now() + datetime.timedelta(hours=1)).isoformat()
+    assert client.get("/api/v1/homes", {"updated_since": later}, **bearer(key)).json()["homes"] == []
+    one = client.get(f"/api/v1/homes/{home.cqc_location_id}", **bearer(key))
+    assert one.json()["name"] == home.name
+    again = client.get(f"/api/v1/homes/{home.cqc_location_id}", HTTP_IF_NONE_MATCH=one["ETag"], **bearer(key))
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("query", "where"),
+    [({"limit": "0"}, "limit"), ({"limit": "many"}, "limit"), ({"category": "spa"}, "category"),
+     ({"updated_since": "yesterday"}, "updated_since"), ({"cursor": "!!!"}, "cursor")],
+)  # fmt: skip
+def test_bad_input_gets_problem_details(client, council_key, query, where):
+    _, key = council_key
+    response = client.get("/api/v1/homes", query, **bearer(key))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert where in response.json()["detail"]
+
+
+def test_no_key_an_altered_key_or_an_expired_key_is_refused(client, council_key):
+    made, key = council_key
+    assert client.get("/api/v1/homes").status_code == 401
+    assert client.get("/api/v1/homes", **bearer(key[:-2] + "xx")).status_code == 401
+    ApiKey.objects.filter(pk=made.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    refused = client.get("/api/v1/homes", **bearer(key))
+    assert refused.status_code == 401
+    assert refused.json()["title"] == "Unauthorised"
+
+
+def test_a_home_outside_the_scope_is_not_found(client, council_key, other_home):
+    _, key = council_key
+    response = client.get(f"/api/v1/homes/{other_home.cqc_location_id}", **bearer(key))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_provider_key_reads_its_homes_and_a_national_key_all(client, provider_admin, service_admin, home, other_home):
+    _, provider_key = keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin,
+                                provider=home.provider)  # fmt: skip
+    ids = [h["id"] for h in client.get("/api/v1/homes", **bearer(provider_key)).json()["homes"]]
+    assert home.pk in ids
+    assert other_home.pk not in ids or other_home.provider_id == home.provider_id
+    _, national = keys.make(name="NHS England", kind=ApiKey.Kind.NATIONAL, user=service_admin)
+    ids = [h["id"] for h in client.get("/api/v1/homes", **bearer(national)).json()["homes"]]
+    assert {home.pk, other_home.pk} <= set(ids)
+
+
+def test_each_key_has_a_limit_a_minute(client, council_key, settings):
+    settings.API_REQUESTS_PER_MINUTE = 2
+    _, key = council_key
+    assert client.get("/api/v1/homes", **bearer(key)).status_code == 200
+    assert client.get("/api/v1/homes", **bearer(key)).status_code == 200
+    refused = client.get("/api/v1/homes", **bearer(key))
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+
+
+def test_the_docs_page_and_the_schema_need_no_key(client):
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert "GET /api/v1/homes" in docs.text
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/homes" in schema["paths"]
+
+
+def test_the_list_costs_a_bounded_number_of_queries(client, council_key, home, django_assert_max_num_queries):
+    _, key = council_key
+    for _ in range(5):
+        give_figures(CareHomeFactory(local_authority=home.local_authority), nursing={"vacant_accepting": 1})
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/v1/homes", **bearer(key)).json()["homes"]) == 6
+
+
+@pytest.mark.parametrize("kind", ["none", "council_a", "council_b", "provider_a", "national"])
+def test_every_api_url_for_every_kind_of_key(client, kind, home, other_home, leeds, bradford, service_admin):
+    """The authorization matrix for keys: who reads home A (Leeds, its provider)."""
+    made = {
+        "council_a": {"kind": ApiKey.Kind.COUNCIL, "local_authority": leeds},
+        "council_b": {"kind": ApiKey.Kind.COUNCIL, "local_authority": bradford},
+        "provider_a": {"kind": ApiKey.Kind.PROVIDER, "provider": home.provider},
+        "national": {"kind": ApiKey.Kind.NATIONAL},
+    }
+    headers = bearer(keys.make(name=kind, user=service_admin, **made[kind])[1]) if kind != "none" else {}
+    reads_a = kind in {"council_a", "provider_a", "national"}
+    listed = client.get("/api/v1/homes", **headers)
+    assert listed.status_code == (401 if kind == "none" else 200)
+    if kind != "none":
+        assert (home.pk in [h["id"] for h in listed.json()["homes"]]) == reads_a
+    one = client.get(f"/api/v1/homes/{home.cqc_location_id}", **headers)
+    assert one.status_code == (401 if kind == "none" else 200 if reads_a else 404)
