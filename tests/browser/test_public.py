@@ -83,7 +83,7 @@ def test_the_search_works_without_javascript(browser, live_server, public_homes)
     page.get_by_label("Postcode or town").fill("LS6 2AD")
     page.get_by_label("Dementia", exact=True).check()
     page.get_by_label("Nursing care", exact=True).check()
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     page.get_by_role("heading", name="2 care homes").wait_for()
     assert "near=LS6+2AD" in page.url
     context.close()

@@ -87,7 +87,7 @@ def test_search_works_without_javascript(browser, live_server, search_homes):
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/find-a-bed/")
     page.get_by_label("Near postcode").fill("LS6 2AD")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
     assert query(page)["near"] == ["LS6 2AD"]
     assert page.get_by_role("heading", name="2 homes found").is_visible()
     context.close()
