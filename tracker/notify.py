@@ -2,13 +2,14 @@
 (SMTP, or the console in development)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 
 def send_emails(addresses: list[str], *, template_id: str, personalisation: dict, reference: str,
-                subject: str, body) -> str:  # fmt: skip
+                subject: str, body, headers: dict | None = None) -> str:  # fmt: skip
     """One email to each address; the channel used ("notify" or "email"). ``body`` is a
-    callable giving the plain-text message, made only when Notify is not used."""
+    callable giving the plain-text message, made only when Notify is not used; ``headers``
+    are added to that message (Notify sets its own)."""
     if settings.NOTIFY_API_KEY:
         from notifications_python_client.notifications import NotificationsAPIClient
 
@@ -18,7 +19,7 @@ def send_emails(addresses: list[str], *, template_id: str, personalisation: dict
                 email_address=address, template_id=template_id, personalisation=personalisation, reference=reference
             )
         return "notify"
-    send_mail(subject=subject, message=body(), from_email=None, recipient_list=addresses)
+    EmailMessage(subject=subject, body=body(), to=addresses, headers=headers).send()
     return "email"
 
 

@@ -12,7 +12,6 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -131,11 +130,8 @@ def _email(alert_id: int) -> None:
     }
     subject = f"A bed has appeared: {saved.label}"[:150]
     body = render_to_string("vacancies/alert_email.txt", context)
-    to = [saved.user.email]
-    if settings.NOTIFY_API_KEY:
-        send_emails(to, template_id=settings.NOTIFY_ENQUIRY_TEMPLATE_ID, personalisation={"subject": subject,
-                    "body": body}, reference=f"alert-{alert.pk}", subject=subject, body=lambda: body)  # fmt: skip
-        return
     # Mail programs show an unsubscribe button that stops the alerts in one click (RFC 8058).
     headers = {"List-Unsubscribe": f"<{context['stop_link']}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    EmailMessage(subject=subject, body=body, to=to, headers=headers).send()
+    send_emails([saved.user.email], template_id=settings.NOTIFY_ENQUIRY_TEMPLATE_ID,
+                personalisation={"subject": subject, "body": body}, reference=f"alert-{alert.pk}",
+                subject=subject, body=lambda: body, headers=headers)  # fmt: skip

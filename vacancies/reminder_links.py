@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import audit
 from homes.models import CareHome
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate, in_category_order
+from vacancies.snapshots import day_bounds
 from vacancies.updates import confirm_no_change
 
 SALT = "vacancies.confirm-from-reminder"
@@ -80,7 +81,7 @@ def figures_line(home: CareHome) -> str:
 
 
 def confirmed_today(home: CareHome) -> VacancyUpdate | None:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start, _ = day_bounds(timezone.localdate())
     return (
         VacancyUpdate.objects.filter(home=home, kind=VacancyUpdate.Kind.FROM_REMINDER, made_at__gte=start)
         .order_by("-made_at")
@@ -88,10 +89,11 @@ def confirmed_today(home: CareHome) -> VacancyUpdate | None:
     )
 
 
-def state(link: Link) -> str:
+def state(link: Link, board: HomeVacancies | None = None) -> str:
     """What the link can do now: "ready", "changed" (the figures moved on since the reminder:
-    look at them first) or "done" (already confirmed from a reminder today)."""
-    board = HomeVacancies.objects.filter(home=link.home).only("version").first()
+    look at them first) or "done" (already confirmed from a reminder today). ``board``: the
+    home's row when the caller has it (locked) already."""
+    board = board or HomeVacancies.objects.filter(home=link.home).only("version").first()
     if board is None or board.version != link.version:
         return "changed"
     if confirmed_today(link.home) is not None:
@@ -104,7 +106,7 @@ def confirm(link: Link, request) -> str:
     lock so that two taps record one confirmation): the state it found."""
     with transaction.atomic():
         board = HomeVacancies.objects.select_for_update().filter(home=link.home).first()
-        found = state(link) if board is not None else "changed"
+        found = state(link, board) if board is not None else "changed"
         if found != "ready":
             return found
         confirm_no_change([link.home], None, kind=VacancyUpdate.Kind.FROM_REMINDER)

@@ -20,6 +20,7 @@ from homes.models import CareHome
 from tracker.notify import send_emails
 from vacancies.models import FigureReport, HomeVacancies
 from vacancies.reminders import recipients
+from vacancies.snapshots import day_bounds
 
 PER_DAY = 3  # reports one person may make about one home in a day
 
@@ -29,7 +30,7 @@ class TooMany(Exception):
 
 
 def reports_today(home: CareHome, user) -> int:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start, _ = day_bounds(timezone.localdate())
     return FigureReport.objects.filter(home=home, reported_by=user, reported_at__gte=start).count()
 
 

@@ -146,7 +146,7 @@ def saved_searches(request: HtmxHttpRequest) -> HttpResponse:
         told = " We will email you when a home starts matching it with a bed." if saved.alerts else ""
         messages.success(request, f"Search saved: {saved.label}.{told}")
         return redirect("search:saved")
-    saved = list(SavedSearch.objects.filter(user=request.user).prefetch_related("found"))
+    saved = list(SavedSearch.objects.filter(user=request.user))
     found = SearchAlert.objects.filter(saved_search__user=request.user).select_related("saved_search")[:20]
     return render(request, "vacancies/saved_searches.html", {"saved": saved, "found": found})
 
