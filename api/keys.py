@@ -1,15 +1,18 @@
 """Making, checking and revoking API keys. A key reads ``cct_<prefix>_<secret>``; only its
 SHA-256 is kept, so a stolen database gives no working key."""
 
+import datetime
 import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import audit
 from accounts.roles import Roles
+from accounts.throttle import count
 from api.models import ApiKey
 
 PREFIX = "cct_"
@@ -33,7 +36,7 @@ def make(*, name: str, kind: str, user, local_authority=None, provider=None, exp
 
 def check(presented: str) -> ApiKey | None:
     """The usable key ``presented`` is, or None (unknown, altered, revoked or expired)."""
-    if not presented.startswith(PREFIX) or presented.count("_") < 2:
+    if not presented.startswith(PREFIX) or presented.count("_") < 2 or "\x00" in presented:
         return None
     prefix = presented[len(PREFIX) :].split("_", 1)[0]
     found = ApiKey.objects.select_related("local_authority", "provider").filter(prefix=prefix).first()
@@ -62,3 +65,35 @@ def managed(roles: Roles) -> Q:
 
 def may_manage(roles: Roles) -> bool:
     return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin
+
+
+class TooMany(Exception):
+    """Over the key's requests a minute: ``wait`` seconds until the next minute."""
+
+    def __init__(self, wait: int):
+        self.wait = wait
+
+
+class TooLarge(Exception):
+    """A request body over API_MAX_BODY_BYTES (refused before it is read)."""
+
+
+def authorise(request, presented: str) -> ApiKey | None:
+    """The key a request presents, if usable: counted against its limit a minute, its use
+    in the audit trail. None for no usable key; TooMany over the limit; TooLarge for a body
+    too big to read."""
+    key = check(presented)
+    if key is None:
+        return None
+    wait = count(f"api:{key.pk}", settings.API_REQUESTS_PER_MINUTE)
+    if wait is not None:
+        raise TooMany(wait)
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
+        raise TooLarge
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > datetime.timedelta(seconds=60):
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    audit.record(audit.Action.API_USED, user=None, request=request, target=str(key),
+                 detail=f"{request.method} {request.get_full_path()}"[:500])  # fmt: skip
+    return key

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 
@@ -59,3 +60,39 @@ class ApiKey(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class HomeChange(models.Model):
+    """A home whose details, figures or held beds changed in one transaction: the changes
+    feed (api/changes.py) reads these in order. Written by PostgreSQL triggers on the homes,
+    vacancies, categories and holds tables (migration 0002), whatever made the change, one
+    row per home per transaction; never by the application.
+
+    ``txid`` is the writing transaction's id: the feed returns only rows of transactions
+    older than every one still running, so a slow transaction that commits late is never
+    skipped by a partner's cursor (docs/adr/013-api.md)."""
+
+    pk = models.CompositePrimaryKey("txid", "home_id")
+    txid = models.BigIntegerField()
+    home_id = models.BigIntegerField()
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["changed_at"], name="home_change_time")]
+
+    def __str__(self):
+        return f"home {self.home_id} in transaction {self.txid}"
+
+
+class ChangeFeedStart(models.Model):
+    """Where the feed begins after old changes are pruned (``manage.py prune_changes``):
+    a cursor from before it gets 410 Gone, and the partner lists the homes afresh."""
+
+    txid = models.BigIntegerField()
+    pruned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-txid"]
+
+    def __str__(self):
+        return f"changes before transaction {self.txid} pruned at {self.pruned_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from api import views
+from api import fhir, views
 
 app_name = "api"
 
@@ -8,4 +8,12 @@ urlpatterns = [
     path("api-keys/", views.key_list, name="keys"),
     path("api-keys/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("api/v1/docs/", views.docs, name="docs"),
+    path("fhir/metadata", fhir.metadata, name="fhir_metadata"),
+    path("fhir/StructureDefinition/<str:resource_id>", fhir.structure_definition, name="fhir_structure_definition"),
+    path("fhir/Location", fhir.location_search, name="fhir_locations"),
+    path("fhir/Location/<str:resource_id>", fhir.location_read, name="fhir_location"),
+    path("fhir/HealthcareService", fhir.service_search, name="fhir_services"),
+    path("fhir/HealthcareService/<str:resource_id>", fhir.service_read, name="fhir_service"),
+    path("fhir/Organization", fhir.organization_search, name="fhir_organizations"),
+    path("fhir/Organization/<str:resource_id>", fhir.organization_read, name="fhir_organization"),
 ]

@@ -96,5 +96,17 @@ def docs(request: HtmxHttpRequest) -> HttpResponse:
     operations = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            operations.append({"method": method.upper(), "path": path, **operation})
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            fields = _fields(schema, body["$ref"]) if body and "$ref" in body else []
+            operations.append({"method": method.upper(), "path": path, "body": fields, **operation})
     return render(request, "api/docs.html", {"schema": schema, "operations": operations})
+
+
+def _fields(schema: dict, ref: str, prefix: str = "") -> list[dict]:
+    """A request body's fields (nested lists of objects too: ``categories[].capacity``)."""
+    found = []
+    for name, field in schema["components"]["schemas"][ref.rsplit("/", 1)[1]].get("properties", {}).items():
+        found.append({"name": prefix + name, "description": field.get("description", "")})
+        if "$ref" in field.get("items", {}):
+            found += _fields(schema, field["items"]["$ref"], f"{prefix}{name}[].")
+    return found

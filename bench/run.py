@@ -15,6 +15,8 @@
 """
 
 import argparse
+import base64
+import datetime
 import http.client
 import json
 import os
@@ -59,8 +61,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # no
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, User  # noqa: E402
+from api import changes, keys  # noqa: E402
+from api.changes import Position  # noqa: E402
+from api.models import ApiKey, HomeChange  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
-from homes.models import CareHome, Provider  # noqa: E402
+from homes.models import CareHome, LocalAuthority, Provider  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
 PORT = 8100
@@ -76,6 +81,9 @@ TARGETS = {
     "public_search": 20,
     "inbox": 30,
     "enquiry_send_5": 80,
+    "api_list_100": 25,
+    "api_changes": 10,
+    "api_write": 40,
 }
 # Throughput as a share of the floor's, measured alongside it.
 SHARE_TARGETS = {
@@ -85,6 +93,18 @@ SHARE_TARGETS = {
     "public_profile": 0.7,
     "public_search": 0.5,
 }
+
+
+def exchange(session, method: str, path: str, body, headers: dict) -> http.client.HTTPResponse:
+    """One request on the session's keep-alive connection (opened again if the server closed it)."""
+    try:
+        session.conn.request(method, path, body=body, headers=headers)
+        return session.conn.getresponse()
+    except (http.client.HTTPException, OSError):
+        session.conn.close()
+        session.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        session.conn.request(method, path, body=body, headers=headers)
+        return session.conn.getresponse()
 
 
 class Session:
@@ -122,14 +142,7 @@ class Session:
         if form is not None:
             body = urllib.parse.urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
+        response = exchange(self, method, path, body, headers)
         text = response.read().decode("utf-8", "replace")
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -138,6 +151,59 @@ class Session:
         if response.status not in expect:
             raise RuntimeError(f"{method} {path} answered {response.status}")
         return text
+
+
+class ApiSession:
+    """A partner's or provider's system: a keep-alive connection and an API key."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+
+    def call(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
+        headers = (headers or {}) | {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"}
+        data = json.dumps(body) if body is not None else None
+        response = exchange(self, method, path, data, headers)
+        text = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{method} {path} answered {response.status}: {text[:200]!r}")
+        return json.loads(text)
+
+
+def api_writes(session: ApiSession, seconds: float) -> dict:
+    """A provider's system sets one home's figures after another (each home's version read
+    once, then carried from each answer): the PUT alone, one user."""
+    versions, cursor = {}, None
+    while True:
+        page = session.call("GET", "/api/v1/homes" + (f"?cursor={cursor}" if cursor else ""))
+        for home in page["homes"]:
+            rows = [row for row in home["vacancies"] if row["capacity"] > row["vacant_unavailable"]]
+            if rows:
+                versions[home["cqc_location_id"]] = (home["version"], rows[0])
+        if (cursor := page["next"]) is None:
+            break
+    homes, times, end = list(versions), [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        cqc_id = homes[len(times) % len(homes)]
+        version, row = versions[cqc_id]
+        vacant = (row["vacant_accepting"] + 1) % 2  # 0 <-> 1: a real change every time
+        occupied = row["capacity"] - vacant - row["vacant_unavailable"]
+        body = {"categories": [{"category": row["category"], "occupied": occupied, "vacant_accepting": vacant}]}
+        started = time.perf_counter()
+        home = session.call("PUT", f"/api/v1/homes/{cqc_id}/vacancies", body, {"If-Match": f'"{version}"'})
+        times.append((time.perf_counter() - started) * 1000)
+        versions[cqc_id] = (home["version"], next(v for v in home["vacancies"] if v["category"] == row["category"]))
+    return single_user(times)
+
+
+def api_queries(key: str, path: str) -> int:
+    """Queries for one API GET, in a steady state."""
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured.captured_queries)
 
 
 # Emails -> recovery codes the benchmark made for them (a code works once).
@@ -344,6 +410,43 @@ def enquiry_form(token: str, homes: list[int], n: int) -> dict:
     }  # fmt: skip
 
 
+def api_journeys(api_keys: dict, homes: list[int], seconds: float, concurrency: int, floor) -> dict:
+    """The API's three journeys, in this order: a provider's system writing (which makes the
+    minute of changes the next one reads), a council's partner reading the changes feed since
+    a minute ago, a national reader listing 100 homes from a cursor."""
+    journeys = {"api_write": api_writes(ApiSession(api_keys["provider"]), seconds)}
+    print(f"api_write: {journeys['api_write']}", flush=True)
+    since = minute_ago_cursor()
+    journeys["api_changes"] = measure(lambda i: ApiSession(api_keys["council"]), lambda s, n: s.call(
+        "GET", f"/api/v1/changes?cursor={since}"), seconds, concurrency, floor)  # fmt: skip
+    journeys["api_changes"]["changes_in_the_minute"] = changes_in_the_minute()
+    print(f"api_changes: {journeys['api_changes']}", flush=True)
+    starts = homes[:: max(1, len(homes) // 50)]
+    journeys["api_list_100"] = measure(lambda i: ApiSession(api_keys["national"]), lambda s, n: s.call(
+        "GET", f"/api/v1/homes?limit=100&cursor={id_cursor(starts[n % len(starts)])}"),
+        seconds, concurrency, floor)  # fmt: skip
+    print(f"api_list_100: {journeys['api_list_100']}", flush=True)
+    return journeys
+
+
+def minute_ago_cursor() -> str:
+    """The changes feed's position a minute ago (where a partner polling each minute stands)."""
+    first = (
+        HomeChange.objects.filter(changed_at__gte=timezone.now() - datetime.timedelta(minutes=1))
+        .order_by("txid").values_list("txid", flat=True).first()
+    )  # fmt: skip
+    return (Position(first, -1) if first is not None else changes.start()).encode()
+
+
+def changes_in_the_minute() -> dict:
+    recent = HomeChange.objects.filter(changed_at__gte=timezone.now() - datetime.timedelta(minutes=1))
+    return {"england": recent.count()}
+
+
+def id_cursor(home_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{home_id}".encode()).decode().rstrip("=")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
@@ -401,9 +504,21 @@ def main() -> None:
     profiles = list(CareHome.objects.filter(pk__in=homes, status="active").values_list("cqc_location_id", flat=True))
     care = ["dementia&care=nursing", "nursing", "residential", "dementia", "residential&paying=council"]
     # Every benchmark request comes from one address: the public pages' rate limit is lifted.
+    # The API's partners: a national reader, the council with most of the big provider's homes
+    # (its copy follows the changes), and the big provider's own system writing.
+    national_key = keys.make(name="Bench national", kind=ApiKey.Kind.NATIONAL, user=None)[1]
+    busiest_council = (
+        CareHome.objects.filter(provider=big_provider).values("local_authority").annotate(n=Count("id"))
+        .order_by("-n").values_list("local_authority", flat=True)[0]
+    )  # fmt: skip
+    council_key = keys.make(name="Bench council", kind=ApiKey.Kind.COUNCIL, user=None,
+                            local_authority=LocalAuthority.objects.get(pk=busiest_council))[1]  # fmt: skip
+    provider_key = keys.make(name="Bench provider", kind=ApiKey.Kind.PROVIDER, user=None, provider=big_provider)[1]
+    api_keys = {"national": national_key, "council": council_key, "provider": provider_key}
     env = {
         **os.environ,
         "PUBLIC_REQUESTS_PER_MINUTE": "100000000",
+        "API_REQUESTS_PER_MINUTE": "100000000",
         "ACCESS_LOG": "false",
         "WEB_CONCURRENCY": str(args.workers),
         "BIND": f"127.0.0.1:{PORT}",
@@ -464,6 +579,8 @@ def main() -> None:
         if "enquiry_send_5" in only:
             journeys["enquiry_send_5"] = send_enquiries(Session(coordinator), send_to, args.seconds)
             print(f"enquiry_send_5: {journeys['enquiry_send_5']}", flush=True)
+        if only & {"api_write", "api_changes", "api_list_100"}:
+            journeys |= api_journeys(api_keys, homes, args.seconds, args.concurrency, plan["floor"])
         if only:
             for name, result in journeys.items():
                 print(f"{name}: {result.get('share_of_floor') or 1.0:.2f} of the floor")
@@ -497,6 +614,8 @@ def main() -> None:
             manager_session, confirm_step, args.seconds, args.concurrency, plan["floor"]
         )
         print(f"confirm_no_change (GET + POST): {journeys['confirm_no_change']}", flush=True)
+
+        journeys |= api_journeys(api_keys, homes, args.seconds, args.concurrency, plan["floor"])
         peak_mb = worker_memory_mb(server.pid)
     finally:
         server.terminate()
@@ -525,6 +644,8 @@ def main() -> None:
         "public_search": queries_for(None, "GET", "/care-homes/?near=LS6&radius=10&care=dementia&care=nursing"),
         "confirm_no_change": queries_for(manager_of[some_home], "POST", f"/my-homes/{some_home}/confirm/"),
         "inbox": queries_for(inbox_managers[0], "GET", "/inbox/"),
+        "api_list_100": api_queries(national_key, "/api/v1/homes?limit=100"),
+        "api_changes": api_queries(council_key, f"/api/v1/changes?cursor={minute_ago_cursor()}"),
     }  # fmt: skip
     for name, count in queries.items():
         journeys[name]["queries"] = count
@@ -612,6 +733,10 @@ def markdown(results: dict) -> str:
         "public_profile: a random home's public page, no sign-in; public_search: families' search near a district, "
         "10 miles, a type of care; inbox: a home's enquiries waiting for an answer (a home among the busiest); "
         "enquiry_send_5: a discharge team's enquiry to five homes, the POST alone, one user. "
+        "api_write: a provider's system setting a home's figures (PUT with If-Match), the PUT alone, one user; "
+        "api_changes: a council's partner asking for the changes feed since a minute ago, just after api_write "
+        "(changes in that minute nationally in latest.json); api_list_100: a national key reading 100 homes with "
+        "their vacancies from a cursor. "
         f"Throughput is measured in {SLICES} slices alternating with the floor's; share of floor = the median over "
         "the slices of req/s over the floor's req/s in the slice beside it (this machine's speed drifts more between "
         "minutes than the differences measured).",

@@ -178,3 +178,44 @@ def test_every_api_url_for_every_kind_of_key(client, kind, home, other_home, lee
         assert (home.pk in [h["id"] for h in listed.json()["homes"]]) == reads_a
     one = client.get(f"/api/v1/homes/{home.cqc_location_id}", **headers)
     assert one.status_code == (401 if kind == "none" else 200 if reads_a else 404)
+    for path in ("/api/v1/totals", "/api/v1/changes", "/fhir/Location", "/fhir/HealthcareService"):
+        assert client.get(path, **headers).status_code == (401 if kind == "none" else 200), path
+    fhir = client.get(f"/fhir/Location/{home.cqc_location_id}", **headers)
+    assert fhir.status_code == (401 if kind == "none" else 200 if reads_a else 404)
+    write = client.put(f"/api/v1/homes/{home.cqc_location_id}/vacancies", data="{}",
+                       content_type="application/json", HTTP_IF_MATCH='"0"', **headers)  # fmt: skip
+    # Only home A's provider may write (422 here: it sent no categories for a home without any).
+    expected = {"none": 401, "provider_a": 422, "council_b": 403, "council_a": 403, "national": 403}[kind]
+    assert write.status_code == expected
+
+
+def test_homes_near_a_postcode(client, council_key, home, leeds):
+    _, key = council_key
+    far = CareHomeFactory(local_authority=leeds, latitude=53.40, longitude=-1.47)  # about 29 miles south
+    near = client.get("/api/v1/homes", {"postcode": "LS6 2", "radius_miles": 5}, **bearer(key)).json()
+    assert [h["id"] for h in near["homes"]] == [home.pk]
+    wide = client.get("/api/v1/homes", {"postcode": "LS6", "radius_miles": 40}, **bearer(key)).json()
+    assert {h["id"] for h in wide["homes"]} == {home.pk, far.pk}
+    unknown = client.get("/api/v1/homes", {"postcode": "ZZ99 9ZZ"}, **bearer(key))
+    assert unknown.status_code == 400
+    assert "postcode" in unknown.json()["detail"]
+    assert client.get("/api/v1/homes", {"postcode": "LS6", "radius_miles": 500}, **bearer(key)).status_code == 400
+
+
+def test_area_totals_in_the_keys_scope(client, council_key, home, other_home, leeds, service_admin):
+    _, key = council_key
+    give_figures(home, nursing={"capacity": 20, "vacant_accepting": 3})
+    give_figures(other_home, nursing={"capacity": 50, "vacant_accepting": 9})
+    totals = client.get("/api/v1/totals", **bearer(key)).json()
+    assert (totals["area"], totals["homes"]) == (leeds.gss_code, 1)
+    nursing = totals["categories"][0]
+    assert (nursing["category"], nursing["capacity"], nursing["vacant_accepting"], nursing["held"]) == (
+        "nursing", 20, 3, 0)  # fmt: skip
+    # A council key asking for another council's totals sees nothing of it.
+    elsewhere = client.get("/api/v1/totals", {"council": other_home.local_authority.gss_code}, **bearer(key)).json()
+    assert (elsewhere["homes"], elsewhere["categories"]) == (0, [])
+    _, national = keys.make(name="NHS England", kind=ApiKey.Kind.NATIONAL, user=service_admin)
+    england = client.get("/api/v1/totals", **bearer(national)).json()
+    assert england["area"] == "england"
+    assert england["categories"][0]["capacity"] == 70
+    assert client.get("/api/v1/totals", {"council": "E99999999"}, **bearer(national)).status_code == 400

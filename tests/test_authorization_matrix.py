@@ -119,6 +119,18 @@ MATRIX = {
     "api-v1:api-root": ("GET", None, "api-key"),
     "api-v1:list_homes": ("GET", None, "api-key"),
     "api-v1:get_home": ("GET", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
+    "api-v1:totals": ("GET", None, "api-key"),
+    "api:fhir_metadata": ("GET", None, None),
+    "api:fhir_structure_definition": ("GET", lambda w: {"resource_id": "available-beds"}, None),
+    "api:fhir_locations": ("GET", None, "api-key"),
+    "api:fhir_location": ("GET", lambda w: {"resource_id": w.home_a.cqc_location_id}, "api-key"),
+    "api:fhir_services": ("GET", None, "api-key"),
+    "api:fhir_service": ("GET", lambda w: {"resource_id": f"{w.home_a.cqc_location_id}-nursing"}, "api-key"),
+    "api:fhir_organizations": ("GET", None, "api-key"),
+    "api:fhir_organization": ("GET", lambda w: {"resource_id": "1-000000001"}, "api-key"),
+    "api-v1:list_changes": ("GET", None, "api-key"),
+    "api-v1:put_vacancies": ("PUT", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
+    "api-v1:confirm": ("POST", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
     "public:find": ("GET", None, None),
     "public:compare": ("GET", None, None),
     "public:about": ("GET", None, None),
@@ -207,7 +219,7 @@ def test_matrix(client, request, name, role):
     url = reverse(name, kwargs=kwargs(world) if kwargs else None) + QUERY.get(name, "")
     if role != "anonymous":
         client.force_login(world.users[role])
-    response = client.post(url) if method == "POST" else client.get(url)
+    response = getattr(client, method.lower())(url)
     status = response.status_code
     if allowed is None:  # public
         assert status in {200, 302}, (name, role, status)

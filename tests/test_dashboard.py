@@ -49,8 +49,9 @@ def test_totals_by_category_with_known_answers(client, council_admin, area):
     client.force_login(council_admin)
     response = client.get("/area/")
     totals = {row["label"]: row for row in response.context["totals"]}
-    assert totals["Nursing"] == {"label": "Nursing", "homes": 3, "capacity": 60, "occupied": 49, "accepting": 7,
-                                 "unavailable": 3, "held": 0}  # fmt: skip  # the closed home's 1 bed is not accepting
+    # The closed home's 1 bed is not accepting.
+    assert totals["Nursing"] == {"category": "nursing", "label": "Nursing", "homes": 3, "capacity": 60,
+                                 "occupied": 49, "accepting": 7, "unavailable": 3, "held": 0}  # fmt: skip
     assert totals["Residential"]["accepting"] == 2
     assert response.context["closures"] == [{"reason": "Infection outbreak", "homes": 1}]
     assert "Bradford Home" not in response.text

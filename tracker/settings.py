@@ -251,6 +251,10 @@ AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 PUBLIC_REQUESTS_PER_MINUTE = env_int("PUBLIC_REQUESTS_PER_MINUTE", 120)
 # Requests a minute each API key may make (api/), shared by every app server.
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 60)
+# The largest request body the API reads (a home's figures are well under 5 KB).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+# How long the changes feed keeps changes (manage.py prune_changes): an older cursor gets 410.
+API_CHANGES_KEEP_DAYS = env_int("API_CHANGES_KEEP_DAYS", 30)
 # What is deployed: part of the public pages' ETags, so a release never serves a stale 304.
 RELEASE = env("RELEASE", "dev")
 AXES_VERBOSE = False

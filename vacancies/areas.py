@@ -88,16 +88,22 @@ def area_for(user, key: str | None) -> Area | None:
 
 def totals_by_category(area: Area) -> list[dict]:
     """Beds per care category in the area; ``held``: vacant beds held for a discharge team now."""
-    rows = CategoryVacancy.objects.filter(area.scope("home__")).bed_totals("category")
+    return category_totals(area.scope("home__"))
+
+
+def category_totals(homes: Q) -> list[dict]:
+    """Beds per care category of the active homes ``homes`` (a condition on ``home__``) picks."""
+    rows = CategoryVacancy.objects.filter(homes).bed_totals("category")
     by_category = {row["category"]: row for row in rows}
     held = dict(
-        BedHold.objects.filter(area.scope("home__"), outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now())
+        BedHold.objects.filter(homes, outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now())
         .values("category")
         .annotate(n=Count("id"))
         .values_list("category", "n")
     )
     return [
         {
+            "category": value,
             "label": label,
             "homes": by_category[value]["homes"],
             "held": held.get(value, 0),

@@ -186,7 +186,7 @@ def history_csv(request: HtmxHttpRequest):
             yield [
                 timezone.localtime(update.made_at).isoformat(), update.home.name, update.home.cqc_location_id,
                 change.get_category_display() if change.category else "Whole home", change.field,
-                change.old_value, change.new_value, update.made_by.email if update.made_by else "",
+                change.old_value, change.new_value, update.made_by.email if update.made_by else update.via,
             ]  # fmt: skip
 
     header = ["When", "Home", "CQC location ID", "Care category", "Field", "Old value", "New value", "By"]

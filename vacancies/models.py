@@ -84,6 +84,9 @@ class HomeVacancies(models.Model):
     last_confirmed_from_reminder = models.BooleanField(
         default=False, db_default=False, help_text="Confirmed with a reminder's link, nobody signed in"
     )
+    last_confirmed_via = models.CharField(
+        max_length=120, blank=True, default="", db_default="", help_text="The system that confirmed (an API key)"
+    )
     # Sum of vacant-accepting beds in open categories; 0 when the home is closed.
     vacant_accepting_total = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)
@@ -180,6 +183,8 @@ class VacancyUpdate(models.Model):
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     made_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(help_text="The home's vacancies version after this update.")
+    # A provider's own system, not a person, made it: the API key's name (api/). Empty for the portal.
+    via = models.CharField(max_length=120, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-made_at", "-id"]
@@ -190,6 +195,13 @@ class VacancyUpdate(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} at {self.home_id}, {self.made_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def made_by_label(self) -> str:
+        """Who made it, in words: a person's name, or the system it came through."""
+        if self.made_by:
+            return self.made_by.get_full_name() or self.made_by.email
+        return self.via or "Someone"
 
 
 class VacancyChange(models.Model):

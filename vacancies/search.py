@@ -232,8 +232,31 @@ class Search:
 
 # Great-circle distance (haversine) in miles from a point given by three
 # parameters: its latitude in radians, the cosine of that, its longitude in radians.
-DISTANCE_SQL = f"""({2 * EARTH_RADIUS_MILES} * asin(sqrt(power(sin((radians(e.latitude) - %s) / 2), 2)
-    + %s * cos(radians(e.latitude)) * power(sin((radians(e.longitude) - %s) / 2), 2))))"""
+def distance_sql(alias: str) -> str:
+    return f"""({2 * EARTH_RADIUS_MILES} * asin(sqrt(power(sin((radians({alias}.latitude) - %s) / 2), 2)
+    + %s * cos(radians({alias}.latitude)) * power(sin((radians({alias}.longitude) - %s) / 2), 2))))"""
+
+
+DISTANCE_SQL = distance_sql("e")
+
+
+def distance_params(latitude: float, longitude: float) -> list[float]:
+    lat0 = math.radians(latitude)
+    return [lat0, math.cos(lat0), math.radians(longitude)]
+
+
+def within(latitude: float, longitude: float, miles: float, alias: str = "e") -> list[tuple[str, list]]:
+    """SQL conditions for "within ``miles`` of a point" on a table with latitude and longitude:
+    a bounding box its location index answers, then the true distance."""
+    dlat = miles / 69.0
+    dlng = miles / (69.0 * max(math.cos(math.radians(latitude)), 0.01))
+    return [
+        (f"{alias}.latitude BETWEEN %s AND %s", [latitude - dlat, latitude + dlat]),
+        (f"{alias}.longitude BETWEEN %s AND %s", [longitude - dlng, longitude + dlng]),
+        (f"{distance_sql(alias)} <= %s", [*distance_params(latitude, longitude), miles]),
+    ]
+
+
 # Vacant beds accepting admissions less those held for a discharge team now (a hold past its
 # time holds nothing: vacancies/migrations/0007), and how many are held. Nearly every entry
 # has no hold: the CASE answers those without calling a function (SQL functions with a
@@ -304,20 +327,15 @@ def build(params, *, drop: str | None = None) -> Search:
         where(f"e.home_id IN (SELECT id FROM {HOMES} WHERE UPPER(name) LIKE UPPER(%s))", _like_pattern(name))  # noqa: S608
         active["name"] = f"Name contains “{name}”"
 
-    distance, distance_params = "NULL::float", []
+    distance, point = "NULL::float", []
     if form.location:
         label, latitude, longitude = form.location
-        lat0 = math.radians(latitude)
-        distance, distance_params = DISTANCE_SQL, [lat0, math.cos(lat0), math.radians(longitude)]
+        distance, point = DISTANCE_SQL, distance_params(latitude, longitude)
         radius = clean.get("radius") or "20"
         if radius != "any":
             miles = float(radius)
-            dlat = miles / 69.0
-            dlng = miles / (69.0 * max(math.cos(lat0), 0.01))
-            # A bounding box the location index answers, then the true distance.
-            where("e.latitude BETWEEN %s AND %s", latitude - dlat, latitude + dlat)
-            where("e.longitude BETWEEN %s AND %s", longitude - dlng, longitude + dlng)
-            where(f"{DISTANCE_SQL} <= %s", *distance_params, miles)
+            for condition, condition_values in within(latitude, longitude, miles):
+                where(condition, *condition_values)
             active["near"] = f"Within {miles:g} miles of {label}"
         else:
             active["near"] = f"Near {label}"
@@ -327,7 +345,7 @@ def build(params, *, drop: str | None = None) -> Search:
         sort = "beds"
     return Search(
         form=form, active=active, sort=sort, conditions=conditions, params=values,
-        distance=distance, distance_params=distance_params, order=ORDERS[sort],
+        distance=distance, distance_params=point, order=ORDERS[sort],
     )  # fmt: skip
 
 

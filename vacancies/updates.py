@@ -60,11 +60,12 @@ def changes_since(home: CareHome, version: int) -> list[VacancyChange]:
 
 @transaction.atomic
 def save_vacancies(
-    home: CareHome, user, *, loaded_version: int, categories: dict[str, dict], home_values: dict
+    home: CareHome, user, *, loaded_version: int, categories: dict[str, dict], home_values: dict, via: str = ""
 ) -> VacancyUpdate:
     """Write the home's figures. ``categories`` maps a category to its form values
     (new categories included). Raises Conflict if the figures changed since
-    ``loaded_version``; then nothing is written."""
+    ``loaded_version``; then nothing is written. ``via``: the system that sent them
+    (an API key's name) when no person did."""
     board = board_for(home, lock=True)
     if board.version != loaded_version:
         raise Conflict(changes_since(home, loaded_version), board.version)
@@ -97,6 +98,7 @@ def save_vacancies(
         0 if board.closed_to_admissions else sum(row.accepting_now for row in existing.values())
     )
     board.last_confirmed_at, board.last_confirmed_by, board.last_confirmed_from_reminder = now, user, False
+    board.last_confirmed_via = via
     board.save()
     update = VacancyUpdate.objects.create(
         home=home,
@@ -104,6 +106,7 @@ def save_vacancies(
         made_by=user,
         made_at=now,
         version=board.version,
+        via=via,
     )
     for change in changes:
         change.update = update
@@ -112,9 +115,10 @@ def save_vacancies(
 
 
 @transaction.atomic
-def confirm_no_change(homes: list[CareHome], user, kind=VacancyUpdate.Kind.NO_CHANGE) -> int:
+def confirm_no_change(homes: list[CareHome], user, kind=VacancyUpdate.Kind.NO_CHANGE, *, via: str = "") -> int:
     """ "No change today" for each home that has figures: freshness only. Returns how many.
-    ``kind``: how it was confirmed (signed in, or from a reminder's link with nobody signed in)."""
+    ``kind``: how it was confirmed (signed in, or from a reminder's link with nobody signed in);
+    ``via``: the system that confirmed (an API key's name) when no person did."""
     now = timezone.now()
     boards = list(
         HomeVacancies.objects.select_for_update()
@@ -128,8 +132,10 @@ def confirm_no_change(homes: list[CareHome], user, kind=VacancyUpdate.Kind.NO_CH
         last_confirmed_at=now,
         last_confirmed_by=user,
         last_confirmed_from_reminder=kind == VacancyUpdate.Kind.FROM_REMINDER,
+        last_confirmed_via=via,
     )
     VacancyUpdate.objects.bulk_create(
-        VacancyUpdate(home_id=b.home_id, kind=kind, made_by=user, made_at=now, version=b.version) for b in boards
+        VacancyUpdate(home_id=b.home_id, kind=kind, made_by=user, made_at=now, version=b.version, via=via)
+        for b in boards
     )
     return len(boards)

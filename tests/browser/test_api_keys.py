@@ -47,3 +47,43 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
     page.get_by_role("heading", name="Care Capacity Tracker API").wait_for()
     assert_accessible(page)
     assert page.js_errors == []
+
+
+def test_a_providers_system_writes_and_the_home_shows_it(page, live_server, sign_in, assert_accessible,
+                                                        transactional_db):  # fmt: skip
+    import json
+    import urllib.request
+
+    from accounts.models import Role
+    from tests.factories import CareHomeFactory, MembershipFactory, ProviderFactory
+    from tests.vacancy_helpers import give_figures
+
+    group = ProviderFactory(name="Aire Valley Care Ltd")
+    home = CareHomeFactory(name="Headingley Park", provider=group)
+    give_figures(home, nursing={"capacity": 30, "vacant_accepting": 1})
+    MembershipFactory(role=Role.PROVIDER_ADMIN, provider=group, user__email="provider@example.org")
+    sign_in(page, "provider@example.org")
+    page.get_by_role("link", name="API keys").first.click()
+    page.get_by_label("Name").fill("Our rota system")
+    page.get_by_label("What it can read").select_option(label="Homes of Aire Valley Care Ltd")
+    page.get_by_role("button", name="Make the key").click()
+    key = page.get_by_label("The key").input_value()
+
+    body = {"categories": [{"category": "nursing", "occupied": 24, "vacant_accepting": 4}]}
+    request = urllib.request.Request(  # noqa: S310 - the test's own server
+        f"{live_server.url}/api/v1/homes/{home.cqc_location_id}/vacancies", data=json.dumps(body).encode(),
+        method="PUT", headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json", "If-Match": '"1"'},
+    )  # fmt: skip
+    with urllib.request.urlopen(request) as response:  # noqa: S310
+        assert json.load(response)["version"] == 2
+
+    page.goto(f"{live_server.url}/homes/{home.pk}/")
+    page.get_by_text("by API key “Our rota system”").wait_for()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.get_by_role("heading", name="PUT /api/v1/homes/{cqc_location_id}/vacancies").wait_for()
+    page.get_by_role("link", name="CapabilityStatement").click()
+    assert '"resourceType":"CapabilityStatement"' in page.content()
+    page.go_back()
+    page.get_by_role("heading", name="Care Capacity Tracker API").wait_for()
+    assert_accessible(page)

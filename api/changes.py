@@ -1,0 +1,111 @@
+"""The changes feed: every home that changed after a cursor, in the order the changes
+became final, so a partner keeps an exact copy with one small request a minute.
+
+Rows come from ``HomeChange`` (written by triggers). A row is served only once every
+transaction older than it has finished (``txid`` below the snapshot's xmin): a transaction
+that started early and commits late can never slip behind a cursor a partner already
+holds. The cursor is opaque to partners: ``tx:<txid>:<home id>``.
+"""
+
+import base64
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from api.models import ApiKey, ChangeFeedStart, HomeChange
+from homes.models import CareHome
+from tracker.sql import named_rows, table, value
+
+
+class BadCursor(ValueError):
+    """Not a cursor this API gave."""
+
+
+class CursorTooOld(Exception):
+    """The changes after this cursor were pruned: list the homes afresh."""
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    txid: int
+    home_id: int
+
+    def encode(self) -> str:
+        return base64.urlsafe_b64encode(f"tx:{self.txid}:{self.home_id}".encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> "Position":
+        try:
+            text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+            kind, txid, home_id = text.split(":")
+            if kind != "tx":
+                raise ValueError
+            return cls(int(txid), int(home_id))
+        except ValueError:  # base64, text and numbers alike
+            raise BadCursor from None
+
+
+@dataclass
+class Page:
+    home_ids: list[int]  # each once, in the order of their latest change in the page
+    next: Position
+    more: bool  # the page was full: ask again straight away
+
+
+# Rows after the cursor from transactions that have all finished, in the key's scope (a home
+# deleted outright is in every scope: only its id is left). One statement, so the horizon
+# and the rows come from the same snapshot.
+_PAGE = f"""
+WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+SELECT horizon.xmin, c.txid, c.home_id
+  FROM horizon LEFT JOIN LATERAL (
+       SELECT c.txid, c.home_id FROM {table(HomeChange)} c
+         LEFT JOIN {table(CareHome)} h ON h.id = c.home_id
+        WHERE (c.txid, c.home_id) > (%s, %s) AND c.txid < horizon.xmin AND ({{scope}})
+        ORDER BY c.txid, c.home_id LIMIT %s) c ON true
+"""  # noqa: S608 - the models' tables; the scope is ours and its values are parameters
+
+
+def _scope_sql(key: ApiKey) -> tuple[str, list]:
+    if key.kind == ApiKey.Kind.COUNCIL:
+        return "h.id IS NULL OR h.local_authority_id = %s", [key.local_authority_id]
+    if key.kind == ApiKey.Kind.PROVIDER:
+        return "h.id IS NULL OR h.provider_id = %s", [key.provider_id]
+    return "true", []
+
+
+def start() -> Position:
+    """The feed's position now: nothing that finished before it, everything after."""
+    return Position(value("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"), -1)
+
+
+def page(key: ApiKey, after: Position, limit: int) -> Page:
+    """Up to ``limit`` changes after ``after`` in the key's scope. Raises CursorTooOld when
+    changes after it have been pruned."""
+    pruned = ChangeFeedStart.objects.values_list("txid", flat=True).first()
+    if pruned is not None and after.txid < pruned:
+        raise CursorTooOld
+    scope, scope_params = _scope_sql(key)
+    rows = named_rows(_PAGE.format(scope=scope), [after.txid, after.home_id, *scope_params, limit])
+    horizon = rows[0]["xmin"]
+    found = [(row["txid"], row["home_id"]) for row in rows if row["txid"] is not None]
+    ids = list(dict.fromkeys(home_id for _, home_id in reversed(found)))[::-1]
+    if len(found) == limit:
+        return Page(ids, Position(*found[-1]), more=True)
+    # Everything visible after the cursor was read: carry on from the horizon, so the next
+    # request starts there and skips other scopes' changes already passed over.
+    last = Position(*found[-1]) if found else after
+    return Page(ids, max(last, Position(horizon, -1)), more=False)
+
+
+def prune(older_than: datetime.timedelta, now: datetime.datetime | None = None) -> int:
+    """Delete changes older than ``older_than``; cursors from before them get 410 Gone."""
+    cutoff = (now or timezone.now()) - older_than
+    old = HomeChange.objects.filter(changed_at__lt=cutoff)
+    newest = old.order_by("-txid").values_list("txid", flat=True).first()
+    if newest is None:
+        return 0
+    ChangeFeedStart.objects.create(txid=newest + 1)
+    deleted, _ = HomeChange.objects.filter(txid__lte=newest).delete()
+    return deleted

@@ -1,0 +1,566 @@
+"""FHIR R4 (UK Core) for partner systems: homes as Locations, each home's care categories as
+HealthcareServices with their capacity, providers as Organizations (docs/fhir.md).
+
+The same keys, scopes and limits as /api/v1/ (api/keys.py). Searches return ``searchset``
+Bundles, ordered by id with an opaque cursor in the ``next`` link; errors are
+OperationOutcomes. The two extensions the HealthcareServices carry (available beds,
+capacity status) are defined by StructureDefinitions served here, and the
+CapabilityStatement at /fhir/metadata says what is supported.
+"""
+
+import datetime
+import re
+import urllib.parse
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.http import require_GET
+
+from api import keys
+from api.read import homes_in_scope
+from api.responses import json_with_etag
+from homes.models import CareHome, Provider
+from tracker.sql import table
+from vacancies.models import BedHold, CareCategory, CategoryVacancy
+from vacancies.search import within
+
+FHIR_JSON = "application/fhir+json"
+FHIR_VERSION = "4.0.1"
+UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/"
+CQC_LOCATION = "https://www.cqc.org.uk/location"
+CQC_PROVIDER = "https://www.cqc.org.uk/provider"
+BED_STATUS = "http://terminology.hl7.org/CodeSystem/v2-0116"
+DEFAULT_COUNT, MAX_COUNT = 50, 100
+MAX_NEAR_KM = 160
+# Paging, format and the search parameters each type accepts (anything else: 400, so a
+# partner's typo is never silently ignored and the whole of England returned).
+COMMON = {"_count", "_cursor", "_format"}
+PARAMETERS = {
+    "Location": COMMON | {"_id", "_lastUpdated", "identifier", "near"},
+    "HealthcareService": COMMON | {"_id", "_lastUpdated", "service-type", "location", "active"},
+    "Organization": COMMON | {"_id", "identifier"},
+}
+
+
+def canonical(path: str) -> str:
+    """Our own definitions' canonical URLs (served at the same place)."""
+    return f"{settings.SITE_URL.rstrip('/')}/fhir/{path}"
+
+
+def available_beds_url() -> str:
+    return canonical("StructureDefinition/available-beds")
+
+
+def capacity_status_url() -> str:
+    return canonical("StructureDefinition/capacity-status")
+
+
+def care_category_system() -> str:
+    return canonical("CodeSystem/care-category")
+
+
+class Outcome(Exception):
+    """An error answered as an OperationOutcome."""
+
+    def __init__(self, status: int, code: str, diagnostics: str, **headers):
+        self.status, self.code, self.diagnostics, self.headers = status, code, diagnostics, headers
+
+
+def outcome(status: int, code: str, diagnostics: str, **headers) -> JsonResponse:
+    body = {"resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}]}  # fmt: skip
+    response = JsonResponse(body, status=status, content_type=FHIR_JSON)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _answer(request, resource: dict) -> JsonResponse:
+    return json_with_etag(request, resource, content_type=FHIR_JSON)
+
+
+def fhir_view(*, needs_key: bool = True):
+    """A FHIR endpoint: GET only, no sign-in (a key instead, when ``needs_key``), errors as
+    OperationOutcomes."""
+
+    def decorate(view):
+        @login_not_required
+        @require_GET
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            try:
+                if needs_key:
+                    request.api_key = _key(request)
+                return view(request, *args, **kwargs)
+            except Outcome as error:
+                return outcome(error.status, error.code, error.diagnostics, **error.headers)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _key(request):
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    try:
+        key = keys.authorise(request, token.strip()) if scheme.lower() == "bearer" else None
+    except keys.TooMany as too_many:
+        raise Outcome(429, "throttled", f"This key may make {settings.API_REQUESTS_PER_MINUTE} requests a minute.",
+                      **{"Retry-After": str(too_many.wait)}) from None  # fmt: skip
+    except keys.TooLarge:
+        raise Outcome(413, "too-long", "A GET has no body.") from None
+    if key is None:
+        raise Outcome(401, "login", "Send a current API key: Authorization: Bearer <key>.", **{
+            "WWW-Authenticate": "Bearer"})  # fmt: skip
+    return key
+
+
+# --- resources ---------------------------------------------------------------
+
+
+def _instant(moment: datetime.datetime | None) -> str | None:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
+
+
+def _telecom(home: CareHome) -> list[dict]:
+    found = [("phone", home.phone), ("email", home.email), ("url", home.website)]
+    return [{"system": system, "value": value, "use": "work"} for system, value in found if value]
+
+
+def _organization_id(provider: Provider) -> str:
+    return provider.cqc_provider_id or f"provider-{provider.pk}"
+
+
+def _organization_reference(provider: Provider) -> dict:
+    return {"reference": f"Organization/{_organization_id(provider)}", "display": provider.name}
+
+
+def location(home: CareHome) -> dict:
+    board = getattr(home, "vacancies", None)
+    resource = {
+        "resourceType": "Location",
+        "id": home.cqc_location_id,
+        "meta": {"profile": [UK_CORE + "UKCore-Location"], "lastUpdated": _instant(home.last_updated)},
+        "identifier": [{"system": CQC_LOCATION, "value": home.cqc_location_id}],
+        "status": "active",
+        "name": home.name,
+        "mode": "instance",
+        "type": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+                        "code": "NCCF",
+                        "display": "Nursing or custodial care facility",
+                    }
+                ]
+            }
+        ],
+        "telecom": _telecom(home),
+        "address": {
+            "use": "work",
+            "type": "physical",
+            "line": [line for line in (home.address_line_1, home.address_line_2) if line],
+            "city": home.town,
+            **({"district": home.county} if home.county else {}),
+            "postalCode": home.postcode,
+            "country": "GB",
+        },
+        "position": {"longitude": home.longitude, "latitude": home.latitude},
+        "managingOrganization": _organization_reference(home.provider),
+    }
+    if board and board.closed_to_admissions:
+        resource["operationalStatus"] = {"system": BED_STATUS, "code": "C", "display": "Closed"}
+    if not resource["telecom"]:
+        del resource["telecom"]
+    return resource
+
+
+def service_id(home: CareHome, category: str) -> str:
+    return f"{home.cqc_location_id}-{category.replace('_', '-')}"
+
+
+def capacity(row: CategoryVacancy, held: int) -> tuple[int, str]:
+    """(beds a discharge team could be offered now, and the capacity status code)."""
+    board = getattr(row.home, "vacancies", None)
+    if row.closed or (board and board.closed_to_admissions):
+        return 0, "closed"
+    free = max(0, row.vacant_accepting - held)
+    return free, "available" if free else "full"
+
+
+def healthcare_service(row: CategoryVacancy, held: int) -> dict:
+    home = row.home
+    free, status = capacity(row, held)
+    label = CareCategory(row.category).label
+    resource = {
+        "resourceType": "HealthcareService",
+        "id": service_id(home, row.category),
+        "meta": {"profile": [UK_CORE + "UKCore-HealthcareService"], "lastUpdated": _instant(row.last_updated)},
+        "extension": [
+            {"url": available_beds_url(), "valueUnsignedInt": free},
+            {"url": capacity_status_url(), "valueCode": status},
+        ],
+        "identifier": [{"system": canonical("Id/healthcare-service"), "value": service_id(home, row.category)}],
+        "active": True,
+        "providedBy": _organization_reference(home.provider),
+        "type": [{"coding": [{"system": care_category_system(), "code": row.category, "display": label}]}],
+        "location": [{"reference": f"Location/{home.cqc_location_id}", "display": home.name}],
+        "name": f"{label} at {home.name}",
+        "telecom": _telecom(home),
+    }
+    if not resource["telecom"]:
+        del resource["telecom"]
+    return resource
+
+
+def organization(provider: Provider) -> dict:
+    resource = {
+        "resourceType": "Organization",
+        "id": _organization_id(provider),
+        "meta": {"profile": [UK_CORE + "UKCore-Organization"], "lastUpdated": _instant(provider.updated_at)},
+        "active": True,
+        "name": provider.name,
+    }
+    if provider.cqc_provider_id:
+        resource["identifier"] = [{"system": CQC_PROVIDER, "value": provider.cqc_provider_id}]
+    return resource
+
+
+# --- searching ---------------------------------------------------------------
+
+
+def _check_parameters(request, resource_type: str) -> None:
+    unknown = sorted(set(request.GET) - PARAMETERS[resource_type])
+    if unknown:
+        raise Outcome(400, "not-supported", f"Search parameter not supported on {resource_type}: {', '.join(unknown)}")
+    if request.GET.get("_format", "json") not in {"json", FHIR_JSON, "application/json"}:
+        raise Outcome(400, "not-supported", "_format: only json is served")
+
+
+def _count(request) -> int:
+    text = request.GET.get("_count", str(DEFAULT_COUNT))
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+        raise Outcome(400, "invalid", f"_count: a whole number from 1 to {MAX_COUNT}")
+    return int(text)
+
+
+def _after(request) -> int:
+    text = request.GET.get("_cursor", "0")
+    if not text.isdigit() or len(text) > 18:
+        raise Outcome(400, "invalid", "_cursor: not one this server gave")
+    return int(text)
+
+
+_DATE_PREFIX = re.compile(r"^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.+)$")
+_COMPARE = {"gt": "gt", "ge": "gte", "lt": "lt", "le": "lte", "sa": "gt", "eb": "lt"}
+
+
+def _last_updated(request, field: str) -> Q:
+    """``_lastUpdated=ge2026-11-01`` (repeatable for a range) as a condition on ``field``."""
+    found = Q()
+    for text in request.GET.getlist("_lastUpdated"):
+        prefix, when = _DATE_PREFIX.match(text).groups() if _DATE_PREFIX.match(text) else (None, "")
+        moment = _parse_moment(when)
+        if moment is None or prefix in {"ne", "ap"}:
+            raise Outcome(400, "invalid", "_lastUpdated: a date or time with an optional prefix, like ge2026-11-01")
+        if prefix in _COMPARE:
+            found &= Q(**{f"{field}__{_COMPARE[prefix]}": moment})
+        else:  # eq (the default): within the second (or the day) given
+            span = datetime.timedelta(days=1) if len(when) == 10 else datetime.timedelta(seconds=1)
+            found &= Q(**{f"{field}__gte": moment, f"{field}__lt": moment + span})
+    return found
+
+
+def _parse_moment(text: str) -> datetime.datetime | None:
+    try:
+        if len(text) == 10 and (day := parse_date(text)):
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _near(request) -> tuple[float, float, float] | None:
+    """``near=latitude|longitude|distance|unit`` (km or mi; 10 km when left out)."""
+    text = request.GET.get("near")
+    if not text:
+        return None
+    parts = text.split("|")
+    try:
+        latitude, longitude = float(parts[0]), float(parts[1])
+        distance = float(parts[2]) if len(parts) > 2 and parts[2] else 10.0
+        unit = parts[3] if len(parts) > 3 else "km"
+        if len(parts) > 4 or unit not in {"km", "mi"} or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError
+    except (ValueError, IndexError):
+        raise Outcome(400, "invalid", "near: latitude|longitude|distance|unit, like 53.80|-1.55|10|km") from None
+    miles = distance if unit == "mi" else distance / 1.609344
+    if not 0 < miles <= MAX_NEAR_KM / 1.609344:
+        raise Outcome(400, "invalid", f"near: a distance above 0 and at most {MAX_NEAR_KM} km")
+    return latitude, longitude, miles
+
+
+def _token(text: str, system: str) -> str:
+    """The value of a token search (``system|value`` or ``value``); another system finds nothing."""
+    given_system, bar, value = text.rpartition("|")
+    if bar and given_system and given_system != system:
+        return "\0"
+    return value
+
+
+def bundle(request, resources: list[dict], next_after: int | None) -> JsonResponse:
+    base = request.build_absolute_uri("/fhir/")
+    query = {name: request.GET.getlist(name) for name in request.GET if name != "_cursor"}
+    self_url = request.build_absolute_uri(request.path) + (
+        "?" + urllib.parse.urlencode(query, doseq=True) if query else ""
+    )
+    links = [{"relation": "self", "url": request.build_absolute_uri()}]
+    if next_after is not None:
+        links.append({"relation": "next",
+                      "url": self_url + ("&" if query else "?") + f"_cursor={next_after}"})  # fmt: skip
+    return _answer(request, {
+        "resourceType": "Bundle",
+        "meta": {"lastUpdated": _instant(timezone.now())},
+        "type": "searchset",
+        "link": links,
+        "entry": [
+            {"fullUrl": f"{base}{r['resourceType']}/{r['id']}", "resource": r, "search": {"mode": "match"}}
+            for r in resources
+        ],
+    })  # fmt: skip
+
+
+def _page(queryset, request):
+    """One page by id after the cursor: (items, the cursor for the next page or None)."""
+    count = _count(request)
+    items = list(queryset.filter(pk__gt=_after(request)).order_by("pk")[: count + 1])
+    more = len(items) > count
+    items = items[:count]
+    return items, (items[-1].pk if more else None)
+
+
+def _homes(key):
+    last_updated = Greatest("updated_at", Coalesce("vacancies__last_confirmed_at", "updated_at"))
+    return homes_in_scope(key).select_related("provider", "vacancies").annotate(last_updated=last_updated)
+
+
+def _locations(request):
+    homes = _homes(request.api_key).filter(_last_updated(request, "last_updated"))
+    if "_id" in request.GET:
+        homes = homes.filter(cqc_location_id=request.GET["_id"])
+    if "identifier" in request.GET:
+        homes = homes.filter(cqc_location_id=_token(request.GET["identifier"], CQC_LOCATION))
+    if near := _near(request):
+        conditions = within(*near, alias="h")
+        sql = f"SELECT h.id FROM {table(CareHome)} h WHERE " + " AND ".join(c for c, _ in conditions)  # noqa: S608
+        homes = homes.filter(pk__in=RawSQL(sql, [v for _, values in conditions for v in values]))  # noqa: S611
+    return homes
+
+
+@fhir_view()
+def location_search(request):
+    _check_parameters(request, "Location")
+    homes, after = _page(_locations(request), request)
+    return bundle(request, [location(home) for home in homes], after)
+
+
+@fhir_view()
+def location_read(request, resource_id: str):
+    home = _homes(request.api_key).filter(cqc_location_id=resource_id).first()
+    if home is None:
+        raise Outcome(404, "not-found", f"Location/{resource_id} is not known in this key's scope")
+    return _answer(request, location(home))
+
+
+def _services(key):
+    last_updated = Coalesce("home__vacancies__last_confirmed_at", "home__updated_at")
+    return (
+        CategoryVacancy.objects.filter(home__in=homes_in_scope(key))
+        .select_related("home", "home__provider", "home__vacancies")
+        .annotate(last_updated=last_updated)
+    )
+
+
+def _held(rows: list[CategoryVacancy]) -> dict[tuple[int, str], int]:
+    """Beds held now, per (home, category), for these rows: one query."""
+    held = (
+        BedHold.objects.filter(home_id__in={row.home_id for row in rows}, outcome=BedHold.Outcome.HELD,
+                               held_until__gt=timezone.now())
+        .values("home_id", "category").annotate(n=Count("id"))
+    )  # fmt: skip
+    return {(row["home_id"], row["category"]): row["n"] for row in held}
+
+
+_SERVICE_ID = re.compile(r"^(1-\d{1,12})-([a-z0-9-]{1,30})$")
+
+
+def _service_filter(resource_id: str) -> Q:
+    match = _SERVICE_ID.match(resource_id)
+    if not match:
+        return Q(pk__in=[])
+    return Q(home__cqc_location_id=match[1], category=match[2].replace("-", "_"))
+
+
+@fhir_view()
+def service_search(request):
+    _check_parameters(request, "HealthcareService")
+    rows = _services(request.api_key).filter(_last_updated(request, "last_updated"))
+    if "_id" in request.GET:
+        rows = rows.filter(_service_filter(request.GET["_id"]))
+    if "service-type" in request.GET:
+        rows = rows.filter(category=_token(request.GET["service-type"], care_category_system()))
+    if "location" in request.GET:
+        rows = rows.filter(home__cqc_location_id=request.GET["location"].removeprefix("Location/"))
+    if request.GET.get("active", "true") == "false":
+        rows = rows.none()  # every service served is active
+    page, after = _page(rows, request)
+    held = _held(page)
+    return bundle(request, [healthcare_service(row, held.get((row.home_id, row.category), 0)) for row in page], after)
+
+
+@fhir_view()
+def service_read(request, resource_id: str):
+    row = _services(request.api_key).filter(_service_filter(resource_id)).first()
+    if row is None:
+        raise Outcome(404, "not-found", f"HealthcareService/{resource_id} is not known in this key's scope")
+    return _answer(request, healthcare_service(row, _held([row]).get((row.home_id, row.category), 0)))
+
+
+def _providers(key):
+    return Provider.objects.filter(pk__in=homes_in_scope(key).values("provider_id"))
+
+
+def _provider_filter(resource_id: str) -> Q:
+    if resource_id.startswith("provider-") and resource_id[9:].isdigit():
+        return Q(pk=int(resource_id[9:]), cqc_provider_id__isnull=True)
+    return Q(cqc_provider_id=resource_id)
+
+
+@fhir_view()
+def organization_search(request):
+    _check_parameters(request, "Organization")
+    providers = _providers(request.api_key)
+    if "_id" in request.GET:
+        providers = providers.filter(_provider_filter(request.GET["_id"]))
+    if "identifier" in request.GET:
+        providers = providers.filter(cqc_provider_id=_token(request.GET["identifier"], CQC_PROVIDER))
+    page, after = _page(providers, request)
+    return bundle(request, [organization(provider) for provider in page], after)
+
+
+@fhir_view()
+def organization_read(request, resource_id: str):
+    provider = _providers(request.api_key).filter(_provider_filter(resource_id)).first()
+    if provider is None:
+        raise Outcome(404, "not-found", f"Organization/{resource_id} is not known in this key's scope")
+    return _answer(request, organization(provider))
+
+
+# --- definitions (no key needed) ------------------------------------------------
+
+PUBLISHER = "Care Capacity Tracker"
+DEFINED = datetime.date(2026, 11, 30).isoformat()
+
+
+def _extension(ident: str, name: str, title: str, definition: str, value_type: str) -> dict:
+    url = canonical(f"StructureDefinition/{ident}")
+    return {
+        "resourceType": "StructureDefinition", "id": ident, "url": url, "version": "1", "name": name,
+        "title": title, "status": "active", "date": DEFINED, "publisher": PUBLISHER, "description": definition,
+        "fhirVersion": FHIR_VERSION, "kind": "complex-type", "abstract": False,
+        "context": [{"type": "element", "expression": "HealthcareService"}],
+        "type": "Extension", "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Extension",
+        "derivation": "constraint",
+        "differential": {"element": [
+            {"id": "Extension", "path": "Extension", "short": title, "definition": definition, "min": 0, "max": "1"},
+            {"id": "Extension.extension", "path": "Extension.extension", "max": "0"},
+            {"id": "Extension.url", "path": "Extension.url", "fixedUri": url},
+            {"id": "Extension.value[x]", "path": "Extension.value[x]", "min": 1, "type": [{"code": value_type}]},
+        ]},
+    }  # fmt: skip
+
+
+def structure_definitions() -> dict[str, dict]:
+    return {
+        "available-beds": _extension(
+            "available-beds", "AvailableBeds", "Available beds",
+            "Vacant beds of this care category a discharge team could be offered now: vacant and accepting "
+            "admissions, less beds held for a team; 0 when the category or the home is closed to admissions.",
+            "unsignedInt",
+        ),
+        "capacity-status": _extension(
+            "capacity-status", "CapacityStatus", "Capacity status",
+            "available: at least one available bed; full: open to admissions with no available bed; closed: "
+            "the category or the whole home is closed to admissions.",
+            "code",
+        ),
+    }  # fmt: skip
+
+
+@fhir_view(needs_key=False)
+def structure_definition(request, resource_id: str):
+    found = structure_definitions().get(resource_id)
+    if found is None:
+        raise Outcome(404, "not-found", f"StructureDefinition/{resource_id} is not defined here")
+    return _answer(request, found)
+
+
+def _search_parameters(names: list[tuple[str, str, str]]) -> list[dict]:
+    return [{"name": name, "type": kind, "documentation": text} for name, kind, text in names]
+
+
+PAGING = [("_count", "number", f"Entries a page, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})"),
+          ("_lastUpdated", "date", "When its figures were last confirmed or its details changed; prefixes "
+           "gt, ge, lt, le, eq; repeat for a range")]  # fmt: skip
+
+
+def capability_statement() -> dict:
+    def resource(kind: str, profile: str, params: list[tuple[str, str, str]]) -> dict:
+        return {"type": kind, "profile": UK_CORE + profile,
+                "interaction": [{"code": "read"}, {"code": "search-type"}],
+                "searchParam": _search_parameters(params)}  # fmt: skip
+
+    return {
+        "resourceType": "CapabilityStatement", "id": "care-capacity-tracker",
+        "url": canonical("metadata"), "version": "1", "name": "CareCapacityTracker",
+        "title": "Care Capacity Tracker FHIR API", "status": "active", "date": DEFINED, "publisher": PUBLISHER,
+        "description": "Care homes (Location), their care categories with capacity (HealthcareService) and their "
+                       "providers (Organization), read with an API key in its scope.",
+        "kind": "instance",
+        "implementation": {"description": "Care Capacity Tracker", "url": canonical("")},
+        "fhirVersion": FHIR_VERSION, "format": [FHIR_JSON, "json"],
+        "rest": [{
+            "mode": "server",
+            "security": {"description": "Send an API key (made under API keys in the portal) as "
+                                        "Authorization: Bearer <key>. A key reads only its scope; "
+                                        f"{settings.API_REQUESTS_PER_MINUTE} requests a minute."},
+            "resource": [
+                resource("Location", "UKCore-Location", [
+                    ("_id", "token", "The CQC location ID"), ("identifier", "token", f"{CQC_LOCATION}|<ID>"),
+                    ("near", "special", "latitude|longitude|distance|unit (km or mi; 10 km by default)"), *PAGING]),
+                resource("HealthcareService", "UKCore-HealthcareService", [
+                    ("_id", "token", "<CQC location ID>-<care category>"),
+                    ("service-type", "token", f"A care category ({care_category_system()})"),
+                    ("location", "reference", "Location/<CQC location ID>"), ("active", "token", "true"), *PAGING]),
+                resource("Organization", "UKCore-Organization", [
+                    ("_id", "token", "The CQC provider ID"), ("identifier", "token", f"{CQC_PROVIDER}|<ID>"),
+                    PAGING[0]]),
+            ],
+        }],
+    }  # fmt: skip
+
+
+@fhir_view(needs_key=False)
+def metadata(request):
+    return _answer(request, capability_statement())

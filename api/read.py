@@ -1,0 +1,194 @@
+"""Reading through the API: homes, one home, area totals, and the changes feed.
+
+A key sees only its scope (a council's homes, a provider's, or England's). Lists are
+ordered by id with an opaque cursor, so a partner pages through a stable order however the
+data changes between requests; the changes feed then keeps a copy exact (api/changes.py).
+"""
+
+import base64
+import datetime
+
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from api import changes
+from api.models import ApiKey
+from api.responses import json_with_etag, problem
+from api.schemas import ChangePage, Home, HomePage, Totals
+from homes.models import CareHome, LocalAuthority
+from homes.postcodes import locate_search_location
+from tracker.sql import table
+from vacancies.areas import category_totals
+from vacancies.models import BedHold, CareCategory, CategoryVacancy, in_category_order
+from vacancies.search import within
+
+MAX_LIMIT = 100
+MAX_RADIUS_MILES = 100
+
+router = Router(tags=["Read"])
+
+
+def scope(key: ApiKey, prefix: str = "") -> Q:
+    """The homes this key may read, as a condition (``prefix`` for related models)."""
+    if key.kind == ApiKey.Kind.COUNCIL:
+        return Q(**{f"{prefix}local_authority_id": key.local_authority_id})
+    if key.kind == ApiKey.Kind.PROVIDER:
+        return Q(**{f"{prefix}provider_id": key.provider_id})
+    return Q()
+
+
+def homes_in_scope(key: ApiKey):
+    return CareHome.objects.active().filter(scope(key))
+
+
+HOME_COLUMNS = {
+    "id": "id", "cqc_location_id": "cqc_location_id", "name": "name", "provider": "provider__name", "town": "town",
+    "postcode": "postcode", "latitude": "latitude", "longitude": "longitude",
+    "local_authority": "local_authority__gss_code", "cqc_rating": "cqc_rating",
+    "closed_to_admissions": "vacancies__closed_to_admissions", "closed_reason": "vacancies__closed_reason",
+    "last_confirmed_at": "vacancies__last_confirmed_at", "version": "vacancies__version",
+}  # fmt: skip
+CATEGORY_COLUMNS = ["home_id", "category", "capacity", "occupied", "vacant_accepting", "vacant_unavailable",
+                    "unavailable_reason", "sex", "closed", "closed_reason", "reopening_date"]  # fmt: skip
+LABELS = dict(CareCategory.choices)
+
+
+def homes_data(homes) -> list[dict]:
+    """The homes as the API shows them (schemas.Home), in the queryset's order: three narrow
+    queries and plain dicts (a page of 100 homes as model instances cost twice the target)."""
+    rows = list(homes.values(*HOME_COLUMNS.values()))
+    found = [{name: row[column] for name, column in HOME_COLUMNS.items()} for row in rows]
+    ids = [home["id"] for home in found]
+    held: dict[tuple[int, str], list] = {}
+    current = BedHold.objects.filter(home_id__in=ids, outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now())
+    for hold in current.order_by("held_until").values("home_id", "category", "held_until"):
+        held.setdefault((hold["home_id"], hold["category"]), []).append(hold["held_until"])
+    categories: dict[int, list] = {}
+    for row in CategoryVacancy.objects.filter(home_id__in=ids).values(*CATEGORY_COLUMNS):
+        until = held.get((row["home_id"], row["category"]), [])
+        categories.setdefault(row.pop("home_id"), []).append(
+            {**row, "label": LABELS[row["category"]], "held": len(until), "held_until": until}
+        )
+    for home in found:
+        home["closed_to_admissions"] = bool(home["closed_to_admissions"])
+        home["closed_reason"] = home["closed_reason"] or ""
+        home["version"] = home["version"] or 0
+        home["vacancies"] = in_category_order(categories.get(home["id"], []), lambda row: row["category"])
+    return found
+
+
+def _cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def _after(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = text.partition(":")
+        if kind != "id":
+            raise ValueError
+        return int(value)
+    except ValueError:
+        raise HttpError(400, "cursor: not one this API gave") from None
+
+
+class HomeFilters(Schema):
+    council: str | None = Field(None, max_length=9, description="A council's ONS code, like E08000035")
+    category: CareCategory | None = Field(None, description="Only homes offering this care category")
+    updated_since: datetime.datetime | None = Field(None, description="Only homes that confirmed since (ISO 8601)")
+    postcode: str | None = Field(None, max_length=10, description="Only homes near this postcode (or its sector)")
+    radius_miles: float = Field(10, gt=0, le=MAX_RADIUS_MILES, description="How near, with postcode")
+    cursor: str | None = Field(None, max_length=100)
+    limit: int = Field(MAX_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+@router.get("/homes", response=HomePage, summary="Care homes in the key's scope, with their vacancies")
+def list_homes(request, filters: Query[HomeFilters]):
+    homes = homes_in_scope(request.auth).filter(pk__gt=_after(filters.cursor))
+    if filters.council:
+        homes = homes.filter(local_authority__gss_code=filters.council)
+    if filters.category:
+        homes = homes.filter(categories__category=filters.category)
+    if filters.updated_since:
+        homes = homes.filter(vacancies__last_confirmed_at__gte=filters.updated_since)
+    if filters.postcode:
+        place = locate_search_location(filters.postcode)
+        if place is None:
+            raise HttpError(400, "postcode: not a postcode, sector or district we can place, like LS1 4AP")
+        _, latitude, longitude = place
+        conditions = within(latitude, longitude, filters.radius_miles, alias="h")
+        sql = f"SELECT h.id FROM {table(CareHome)} h WHERE " + " AND ".join(c for c, _ in conditions)  # noqa: S608
+        homes = homes.filter(pk__in=RawSQL(sql, [v for _, values in conditions for v in values]))  # noqa: S611
+    page = homes_data(homes.order_by("pk")[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return json_with_etag(request, {"homes": page, "next": _cursor(page[-1]["id"]) if more else None})
+
+
+def home_or_404(key: ApiKey, cqc_location_id: str) -> dict:
+    """One home in the key's scope as the API shows it; 404 outside it."""
+    found = homes_data(homes_in_scope(key).filter(cqc_location_id=cqc_location_id))
+    if not found:
+        raise HttpError(404, "No home with that CQC location ID in this key's scope")
+    return found[0]
+
+
+@router.get("/homes/{cqc_location_id}", response=Home, summary="One home and its vacancies by category")
+def get_home(request, cqc_location_id: str):
+    return json_with_etag(request, home_or_404(request.auth, cqc_location_id))
+
+
+@router.get("/totals", response=Totals, summary="Beds by care category in an area of the key's scope")
+def totals(request, council: str | None = Query(None, max_length=9, description="A council's ONS code")):
+    key = request.auth
+    area = {ApiKey.Kind.COUNCIL: key.local_authority.gss_code if key.local_authority_id else "",
+            ApiKey.Kind.PROVIDER: "provider", ApiKey.Kind.NATIONAL: "england"}[key.kind]  # fmt: skip
+    homes, categories = homes_in_scope(key), scope(key, "home__")
+    if council:
+        found = LocalAuthority.objects.filter(gss_code=council).first()
+        if found is None:
+            raise HttpError(400, "council: not a council's ONS code we know, like E08000035")
+        homes, categories, area = (
+            homes.filter(local_authority=found),
+            categories & Q(home__local_authority=found),
+            council,
+        )
+    data = {
+        "area": area,
+        "homes": homes.count(),
+        "closed_to_admissions": homes.filter(vacancies__closed_to_admissions=True).count(),
+        "categories": [
+            {**row, "vacant_accepting": row["accepting"], "vacant_unavailable": row["unavailable"]}
+            for row in category_totals(categories)
+        ],
+    }
+    return json_with_etag(request, data)
+
+
+@router.get("/changes", response=ChangePage, summary="Every home changed since a cursor (keep an exact copy)")
+def list_changes(
+    request,
+    cursor: str | None = Query(None, max_length=100, description="From the last answer; leave out to start now"),
+    limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT),
+):
+    if not cursor:
+        return json_with_etag(request, {"changes": [], "next": changes.start().encode(), "more": False})
+    try:
+        found = changes.page(request.auth, changes.Position.decode(cursor), limit)
+    except changes.BadCursor:
+        raise HttpError(400, "cursor: not one this API gave") from None
+    except changes.CursorTooOld:
+        return problem(410, "Gone", "Changes after this cursor were pruned: list /homes afresh, then start again.")
+    homes = {home["id"]: home for home in homes_data(homes_in_scope(request.auth).filter(pk__in=found.home_ids))}
+    data = {
+        "changes": [{"id": pk, "removed": pk not in homes, "home": homes.get(pk)} for pk in found.home_ids],
+        "next": found.next.encode(),
+        "more": found.more,
+    }
+    return json_with_etag(request, data)

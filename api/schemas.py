@@ -1,0 +1,107 @@
+"""What the API's JSON looks like (and so its OpenAPI schema): one place for every shape."""
+
+import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from vacancies.models import BedSex, CareCategory
+
+
+class Vacancy(Schema):
+    category: str
+    label: str
+    capacity: int
+    occupied: int
+    vacant_accepting: int
+    vacant_unavailable: int
+    unavailable_reason: str
+    sex: str
+    held: int = Field(description="Vacant beds held for a discharge team now (not offered to others)")
+    held_until: list[datetime.datetime] = Field(
+        description="When each held bed is free again by itself, unless the team places someone first"
+    )
+    closed: bool
+    closed_reason: str
+    reopening_date: datetime.date | None
+
+
+class Home(Schema):
+    id: int
+    cqc_location_id: str
+    name: str
+    provider: str
+    town: str
+    postcode: str
+    latitude: float
+    longitude: float
+    local_authority: str = Field(description="The council's ONS code")
+    cqc_rating: str
+    closed_to_admissions: bool
+    closed_reason: str
+    last_confirmed_at: datetime.datetime | None = Field(description="When the home last confirmed its figures")
+    version: int = Field(description="The figures' version: it goes up with every change (send it as If-Match)")
+    vacancies: list[Vacancy]
+
+
+class HomePage(Schema):
+    homes: list[Home]
+    next: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")
+
+
+class Change(Schema):
+    id: int = Field(description="The home's id (as in /homes)")
+    removed: bool = Field(description="True when the home left the key's scope: archived, or deleted")
+    home: Home | None = Field(description="The home as it is now; null when removed")
+
+
+class ChangePage(Schema):
+    changes: list[Change]
+    next: str = Field(description="Pass as ?cursor= next time (always present)")
+    more: bool = Field(description="True when this page was full: ask again straight away")
+
+
+class CategoryTotal(Schema):
+    category: str
+    label: str
+    homes: int
+    capacity: int
+    occupied: int
+    vacant_accepting: int = Field(description="Vacant beds accepting admissions in open homes and categories")
+    vacant_unavailable: int
+    held: int
+
+
+class Totals(Schema):
+    area: str = Field(description="A council's ONS code, or what the key sees: a provider's homes, or England")
+    homes: int = Field(description="Active homes in the area")
+    closed_to_admissions: int = Field(description="Of them, homes closed to admissions")
+    categories: list[CategoryTotal]
+
+
+class CategoryFigures(Schema):
+    """One care category's beds. Fields left out keep their current values (a new category
+    starts with none unavailable, for anyone, open)."""
+
+    category: CareCategory = Field(description="The care category, like nursing (a new one is added)")
+    capacity: int | None = Field(None, description="Registered beds in this category (0 to 2000)")
+    occupied: int | None = Field(None, description="Beds occupied")
+    vacant_accepting: int | None = Field(None, description="Vacant beds accepting admissions")
+    vacant_unavailable: int | None = Field(None, description="Vacant beds not available (say why)")
+    unavailable_reason: str | None = Field(None, description="reserved, staffing, isolation, refurbishment or other")
+    sex: BedSex | None = Field(None, description="Who the vacant beds are for: any, male or female")
+    closed: bool | None = Field(None, description="The category is closed to admissions (say why)")
+    closed_reason: str | None = Field(None, description="outbreak, cqc_enforcement, staffing, refurbishment or other")
+    reopening_date: datetime.date | None = Field(None, description="When it expects to reopen (today or later)")
+
+
+class Figures(Schema):
+    """A home's figures as the provider's system has them. Categories not listed, and
+    whole-home fields left out, keep their current values."""
+
+    categories: list[CategoryFigures] = Field(
+        default_factory=list, max_length=len(CareCategory.values), description="The categories to set"
+    )
+    closed_to_admissions: bool | None = Field(None, description="The whole home is closed to admissions")
+    closed_reason: str | None = Field(None, description="Why (with closed_to_admissions): as for a category")
+    reopening_date: datetime.date | None = Field(None, description="When the home expects to reopen")

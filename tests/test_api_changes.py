@@ -1,0 +1,107 @@
+"""The API's changes feed (issue 14): everything changed since a cursor, never a change
+skipped, in the key's scope. Real transactions (a feed row is served once every older
+transaction has finished), so these tests commit."""
+
+import datetime
+
+import psycopg
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from api import keys
+from api.changes import prune
+from api.models import ApiKey
+from homes.choices import HomeStatus
+from tests.factories import CareHomeFactory
+from tests.vacancy_helpers import give_figures
+from tracker.sql import table
+from vacancies.models import CategoryVacancy
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def council_key(council_admin, leeds):
+    return keys.make(name="Leeds brokerage", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)[1]
+
+
+def feed(client, key, cursor=None):
+    response = client.get("/api/v1/changes", {"cursor": cursor} if cursor else {}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_feed_starts_now_and_brings_each_changed_home_once(client, council_key, home, other_home):
+    start = feed(client, council_key)
+    assert start["changes"] == []
+    give_figures(home, nursing={"vacant_accepting": 2})
+    give_figures(other_home)  # Bradford's: outside a Leeds key's scope
+    page = feed(client, council_key, start["next"])
+    assert [change["id"] for change in page["changes"]] == [home.pk]
+    assert page["changes"][0]["home"]["vacancies"][0]["vacant_accepting"] == 2
+    assert page["more"] is False
+    assert feed(client, council_key, page["next"])["changes"] == []
+
+
+def test_archived_homes_are_removed_and_new_homes_arrive(client, council_key, home):
+    cursor = feed(client, council_key)["next"]
+    new = CareHomeFactory(local_authority=home.local_authority)
+    home.status, home.archived_reason = HomeStatus.ARCHIVED, "Closed"
+    home.save()
+    changes = {change["id"]: change for change in feed(client, council_key, cursor)["changes"]}
+    assert changes[home.pk]["removed"] is True
+    assert changes[home.pk]["home"] is None
+    assert changes[new.pk]["home"]["name"] == new.name
+
+
+def test_a_slow_transaction_that_commits_late_is_not_skipped(client, council_key, home):
+    give_figures(home)
+    other = CareHomeFactory(local_authority=home.local_authority)
+    cursor = feed(client, council_key)["next"]
+    slow = psycopg.connect(**connection.get_connection_params())
+    try:
+        with slow.cursor() as cursor_:
+            sql = f"UPDATE {table(CategoryVacancy)} SET vacant_accepting = 0"  # noqa: S608 - the model's table
+            cursor_.execute(sql + ", occupied = capacity - vacant_unavailable WHERE home_id = %s", [home.pk])
+        give_figures(other)  # a later transaction, committed first
+        early = feed(client, council_key, cursor)
+        assert early["changes"] == []  # held back until the slow one finishes
+        slow.commit()
+    finally:
+        slow.close()
+    late = feed(client, council_key, early["next"])
+    assert {change["id"] for change in late["changes"]} == {home.pk, other.pk}
+
+
+def test_paging_through_a_full_feed(client, council_key, leeds):
+    cursor = feed(client, council_key)["next"]
+    homes = [CareHomeFactory(local_authority=leeds) for _ in range(5)]
+    seen, more = [], True
+    while more:
+        response = client.get("/api/v1/changes", {"cursor": cursor, "limit": 2},
+                              HTTP_AUTHORIZATION=f"Bearer {council_key}").json()  # fmt: skip
+        seen += [change["id"] for change in response["changes"]]
+        cursor, more = response["next"], response["more"]
+    assert sorted(set(seen)) == sorted(home.pk for home in homes)
+
+
+def test_a_cursor_from_before_pruning_gets_410_and_a_bad_cursor_400(client, council_key, home):
+    cursor = feed(client, council_key)["next"]
+    give_figures(home)
+    assert prune(datetime.timedelta(0), now=timezone.now() + datetime.timedelta(seconds=1)) >= 1
+    gone = client.get("/api/v1/changes", {"cursor": cursor}, HTTP_AUTHORIZATION=f"Bearer {council_key}")
+    assert gone.status_code == 410
+    assert gone["Content-Type"] == "application/problem+json"
+    assert feed(client, council_key)["changes"] == []  # starting again works
+    bad = client.get("/api/v1/changes", {"cursor": "aWQ6Mw"}, HTTP_AUTHORIZATION=f"Bearer {council_key}")
+    assert bad.status_code == 400
+    assert "cursor" in bad.json()["detail"]
+
+
+def test_the_feed_costs_a_bounded_number_of_queries(client, council_key, leeds, django_assert_max_num_queries):
+    cursor = feed(client, council_key)["next"]
+    for _ in range(4):
+        give_figures(CareHomeFactory(local_authority=leeds))
+    with django_assert_max_num_queries(12):
+        assert len(feed(client, council_key, cursor)["changes"]) == 4

@@ -1,0 +1,157 @@
+"""FHIR R4 UK Core (issue 14): every resource served validates against the FHIR model
+(fhir.resources), searches page through Bundles, keys keep to their scope, and errors are
+OperationOutcomes."""
+
+import datetime
+import urllib.parse
+
+import pytest
+from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.healthcareservice import HealthcareService
+from fhir.resources.R4B.location import Location
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.organization import Organization
+from fhir.resources.R4B.structuredefinition import StructureDefinition
+
+from api import keys
+from api.fhir import available_beds_url, capacity_status_url
+from api.models import ApiKey
+from tests.factories import CareHomeFactory
+from tests.vacancy_helpers import OPEN_HOME, give_figures
+from vacancies.holds import hold_bed
+from vacancies.updates import save_vacancies
+
+pytestmark = pytest.mark.django_db
+
+MODELS = {"Location": Location, "HealthcareService": HealthcareService, "Organization": Organization}
+
+
+@pytest.fixture
+def council_key(council_admin, leeds):
+    return keys.make(name="Leeds ICB", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)[1]
+
+
+def get(client, path, key=None, **params):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+    return client.get(path, params, **headers)
+
+
+def valid_bundle(response) -> dict:
+    """The Bundle, checked against the FHIR model, with every resource in it checked too."""
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/fhir+json"
+    body = response.json()
+    Bundle.model_validate(body)
+    assert body["type"] == "searchset"
+    for entry in body["entry"]:
+        MODELS[entry["resource"]["resourceType"]].model_validate(entry["resource"])
+    return body
+
+
+def test_the_capability_statement_and_extensions_need_no_key_and_validate(client):
+    statement = get(client, "/fhir/metadata").json()
+    CapabilityStatement.model_validate(statement)
+    assert statement["fhirVersion"] == "4.0.1"
+    types = {r["type"]: r for r in statement["rest"][0]["resource"]}
+    assert set(types) == {"Location", "HealthcareService", "Organization"}
+    assert {"near", "_lastUpdated"} <= {p["name"] for p in types["Location"]["searchParam"]}
+    for url in (available_beds_url(), capacity_status_url()):
+        path = urllib.parse.urlparse(url).path
+        definition = get(client, path).json()
+        StructureDefinition.model_validate(definition)
+        assert definition["url"] == url
+    assert get(client, "/fhir/StructureDefinition/nothing").status_code == 404
+
+
+def test_locations_in_scope_with_closure(client, council_key, home, other_home):
+    give_figures(home)
+    body = valid_bundle(get(client, "/fhir/Location", council_key))
+    ids = [entry["resource"]["id"] for entry in body["entry"]]
+    assert ids == [home.cqc_location_id]  # Bradford's home is outside a Leeds key
+    location = body["entry"][0]["resource"]
+    assert location["meta"]["profile"] == ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Location"]
+    assert "operationalStatus" not in location
+    closing = {**OPEN_HOME, "closed_to_admissions": True, "closed_reason": "outbreak"}
+    save_vacancies(home, None, loaded_version=1, categories={}, home_values=closing)
+    closed = get(client, f"/fhir/Location/{home.cqc_location_id}", council_key).json()
+    Location.model_validate(closed)
+    assert closed["operationalStatus"]["code"] == "C"
+    missing = get(client, f"/fhir/Location/{other_home.cqc_location_id}", council_key)
+    assert missing.status_code == 404
+    OperationOutcome.model_validate(missing.json())
+
+
+def test_healthcare_services_carry_available_beds_less_holds(client, council_key, home, coordinator):
+    give_figures(
+        home, nursing={"capacity": 20, "vacant_accepting": 3}, residential={"capacity": 10, "vacant_accepting": 0}
+    )
+    hold_bed(home, "nursing", hours=24, user=coordinator, held_for="Leeds hub")
+    body = valid_bundle(get(client, "/fhir/HealthcareService", council_key))
+    services = {entry["resource"]["id"]: entry["resource"] for entry in body["entry"]}
+    nursing = services[f"{home.cqc_location_id}-nursing"]
+    extensions = {ext["url"]: ext for ext in nursing["extension"]}
+    assert extensions[available_beds_url()]["valueUnsignedInt"] == 2
+    assert extensions[capacity_status_url()]["valueCode"] == "available"
+    residential = services[f"{home.cqc_location_id}-residential"]
+    assert {ext["url"]: ext for ext in residential["extension"]}[capacity_status_url()]["valueCode"] == "full"
+    assert nursing["location"][0]["reference"] == f"Location/{home.cqc_location_id}"
+    one = get(client, f"/fhir/HealthcareService/{home.cqc_location_id}-nursing", council_key)
+    HealthcareService.model_validate(one.json())
+    typed = valid_bundle(get(client, "/fhir/HealthcareService", council_key, **{"service-type": "residential"}))
+    assert [e["resource"]["id"] for e in typed["entry"]] == [f"{home.cqc_location_id}-residential"]
+
+
+def test_organizations_of_the_homes_in_scope(client, council_key, home, other_home):
+    body = valid_bundle(get(client, "/fhir/Organization", council_key))
+    assert [e["resource"]["name"] for e in body["entry"]] == [home.provider.name]
+    organization_id = body["entry"][0]["resource"]["id"]
+    Organization.model_validate(get(client, f"/fhir/Organization/{organization_id}", council_key).json())
+
+
+def test_paging_near_and_last_updated(client, council_key, leeds):
+    homes = [CareHomeFactory(local_authority=leeds) for _ in range(3)]
+    far = CareHomeFactory(local_authority=leeds, latitude=53.40, longitude=-1.47)
+    first = valid_bundle(get(client, "/fhir/Location", council_key, _count=2))
+    next_url = next(link["url"] for link in first["link"] if link["relation"] == "next")
+    second = valid_bundle(client.get(next_url, HTTP_AUTHORIZATION=f"Bearer {council_key}"))
+    assert not [link for link in second["link"] if link["relation"] == "next"]
+    seen = [e["resource"]["id"] for e in first["entry"] + second["entry"]]
+    assert sorted(seen) == sorted(h.cqc_location_id for h in [*homes, far])
+    near = valid_bundle(get(client, "/fhir/Location", council_key, near="53.8196|-1.5781|5|km"))
+    assert far.cqc_location_id not in [e["resource"]["id"] for e in near["entry"]]
+    assert len(near["entry"]) == 3
+    tomorrow = (timezone.now() + datetime.timedelta(days=1)).date().isoformat()
+    assert valid_bundle(get(client, "/fhir/Location", council_key, _lastUpdated=f"ge{tomorrow}"))["entry"] == []
+    assert len(valid_bundle(get(client, "/fhir/Location", council_key, _lastUpdated=f"lt{tomorrow}"))["entry"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [({"near": "north"}, "near"), ({"near": "53|-1|9000|km"}, "near"), ({"_count": "0"}, "_count"),
+     ({"_lastUpdated": "yesterday"}, "_lastUpdated"), ({"_cursor": "abc"}, "_cursor"),
+     ({"name": "Park"}, "not supported"), ({"_format": "xml"}, "_format")],
+)  # fmt: skip
+def test_bad_searches_get_an_operation_outcome(client, council_key, params, words):
+    response = get(client, "/fhir/Location", council_key, **params)
+    assert response.status_code == 400
+    body = response.json()
+    OperationOutcome.model_validate(body)
+    assert words in body["issue"][0]["diagnostics"]
+
+
+def test_no_key_gets_401_as_an_operation_outcome(client):
+    response = get(client, "/fhir/Location")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    OperationOutcome.model_validate(response.json())
+
+
+def test_a_search_costs_a_bounded_number_of_queries(client, council_key, leeds, django_assert_max_num_queries):
+    for _ in range(5):
+        give_figures(CareHomeFactory(local_authority=leeds), nursing={"vacant_accepting": 1})
+    with django_assert_max_num_queries(8):
+        assert len(get(client, "/fhir/HealthcareService", council_key).json()["entry"]) == 5
+    with django_assert_max_num_queries(8):
+        assert len(get(client, "/fhir/Location", council_key).json()["entry"]) == 5
