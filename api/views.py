@@ -39,7 +39,7 @@ class KeyForm(NhsFormMixin, forms.Form):
         else:
             providers = providers.none()  # providers make their own keys
         choices += [(f"council:{la.pk}", f"Homes in {la.name}") for la in councils]
-        choices += [(f"provider:{p.pk}", f"Homes of {p.name}") for p in providers]
+        choices += [(f"provider:{p.pk}", f"Homes of {p.name} (and set their figures)") for p in providers]
         self.fields["scope"].choices = choices
 
     def scope_kwargs(self) -> dict:

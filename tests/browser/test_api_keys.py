@@ -65,7 +65,7 @@ def test_a_providers_system_writes_and_the_home_shows_it(page, live_server, sign
     sign_in(page, "provider@example.org")
     page.get_by_role("link", name="API keys").first.click()
     page.get_by_label("Name").fill("Our rota system")
-    page.get_by_label("What it can read").select_option(label="Homes of Aire Valley Care Ltd")
+    page.get_by_label("What it can read").select_option(label="Homes of Aire Valley Care Ltd (and set their figures)")
     page.get_by_role("button", name="Make the key").click()
     key = page.get_by_label("The key").input_value()
 
