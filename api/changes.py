@@ -39,7 +39,7 @@ class Position:
         try:
             text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
             kind, txid, home_id = text.split(":")
-            if kind != "tx":
+            if kind != "tx" or not (0 <= int(txid) < 2**63 and -1 <= int(home_id) < 2**63):
                 raise ValueError
             return cls(int(txid), int(home_id))
         except ValueError:  # base64, text and numbers alike

@@ -91,7 +91,7 @@ def _after(cursor: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = text.partition(":")
-        if kind != "id":
+        if kind != "id" or not 0 <= int(value) < 2**63:
             raise ValueError
         return int(value)
     except ValueError:
@@ -164,7 +164,16 @@ def totals(request, council: str | None = Query(None, max_length=9, description=
         "homes": homes.count(),
         "closed_to_admissions": homes.filter(vacancies__closed_to_admissions=True).count(),
         "categories": [
-            {**row, "vacant_accepting": row["accepting"], "vacant_unavailable": row["unavailable"]}
+            {
+                "category": row["category"],
+                "label": row["label"],
+                "homes": row["homes"],
+                "capacity": row["capacity"],
+                "occupied": row["occupied"],
+                "vacant_accepting": row["accepting"],
+                "vacant_unavailable": row["unavailable"],
+                "held": row["held"],
+            }
             for row in category_totals(categories)
         ],
     }

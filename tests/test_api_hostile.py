@@ -2,6 +2,7 @@
 is sent, the answer is never a 500, an error says what is wrong in the API's own format, and
 a refused write changes nothing."""
 
+import base64
 import json
 
 import pytest
@@ -20,7 +21,15 @@ FUZZ = hypothesis_settings(max_examples=60, deadline=None, suppress_health_check
 # Any text a client could send (not lone surrogates, which no HTTP client can encode).
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 NUMBERS = st.one_of(st.integers(min_value=-(2**70), max_value=2**70).map(str), st.floats().map(str))
-VALUES = st.one_of(TEXT, NUMBERS, st.sampled_from(["", "0", "-1", "1e9", "nursing", "LS6", "ge2026-01-01", "0|0|1|km"]))
+# Cursors shaped like this API's, with numbers no database column holds.
+CURSORS = [base64.urlsafe_b64encode(text.encode()).decode() for text in ("id:99999999999999999999", "id:-5",
+           "tx:99999999999999999999:1", "tx:1:-99999999999999999999", "tx:1", "id:")]  # fmt: skip
+VALUES = st.one_of(
+    st.sampled_from(CURSORS),
+    TEXT,
+    NUMBERS,
+    st.sampled_from(["", "0", "-1", "1e9", "nursing", "LS6", "ge2026-01-01", "0|0|1|km"]),
+)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats() | TEXT,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
