@@ -126,14 +126,15 @@ def put_vacancies(request, cqc_location_id: str, figures: Figures):
         version = _if_match(request)
         categories, home_values = _checked(home, figures, version)
         try:
-            save_vacancies(home, None, loaded_version=version, categories=categories, home_values=home_values,
-                           via=via(request.auth))  # fmt: skip
+            with transaction.atomic():  # the figures and their audit event commit together
+                save_vacancies(home, None, loaded_version=version, categories=categories,
+                               home_values=home_values, via=via(request.auth))  # fmt: skip
+                audit.record(audit.Action.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
+                             detail=via(request.auth))  # fmt: skip
         except Conflict:
             raise _stale(home, request) from None
     except Refused as refused:
         return refused.response
-    audit.record(audit.Action.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
-                 detail=via(request.auth))  # fmt: skip
     return _answer(request, home)
 
 
@@ -151,8 +152,8 @@ def confirm(request, cqc_location_id: str):
                 raise _stale(home, request)
             if not confirm_no_change([home], None, via=via(request.auth)):
                 raise Refused(problem(409, "Conflict", "The home has no figures to confirm yet: set them first."))
+            audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})",
+                         detail=via(request.auth))  # fmt: skip
     except Refused as refused:
         return refused.response
-    audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})",
-                 detail=via(request.auth))  # fmt: skip
     return _answer(request, home)

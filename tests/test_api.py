@@ -157,7 +157,7 @@ def test_the_list_costs_a_bounded_number_of_queries(client, council_key, home, d
     _, key = council_key
     for _ in range(5):
         give_figures(CareHomeFactory(local_authority=home.local_authority), nursing={"vacant_accepting": 1})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         assert len(client.get("/api/v1/homes", **bearer(key)).json()["homes"]) == 6
 
 
