@@ -5,8 +5,12 @@
 load:   50 concurrent signed-in users for a minute against the national
         dataset (search, home pages, updates, confirmations): no errors.
 outage: under load, stop PostgreSQL: pages answer a styled 503 and /healthz
-        503; start it again: the portal recovers by itself, and every vacancy
-        save that was answered as saved is in the database.
+        503; start it again: the portal recovers by itself, every manager
+        saves again, and every vacancy save that was answered as saved is in
+        the database.
+
+Every worker thread reports how it ended (bench/workers.py): one that died
+fails its drill, and the command exits non-zero.
 """
 
 import http.client
@@ -23,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
+from workers import Crew
 
 from tracker import embedded_postgres
 from vacancies.models import CategoryVacancy
@@ -69,6 +74,7 @@ def load(seconds: float = 60, users: int = 50) -> dict:
     homes, managers = people()
     districts = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "SW9", "N16"]
     outcomes: Counter = Counter()
+    done: Counter = Counter()  # successful rounds per worker
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -91,13 +97,15 @@ def load(seconds: float = 60, users: int = 50) -> dict:
                 result = f"error: {error}"
             with lock:
                 outcomes[result] += 1
+                done[i] += result == "ok"
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {"users": users, "seconds": seconds, "outcomes": dict(outcomes)}
+    crew = Crew()
+    for i in range(users):
+        crew.start(f"user {i}", user, i)
+    crew.join(timeout=seconds + 120)
+    idle = [i for i in range(users) if not done[i]]
+    return {"users": users, "seconds": seconds, "outcomes": dict(outcomes), "workers": crew.summary(),
+            "users_with_no_successful_round": idle}  # fmt: skip
 
 
 def outage() -> dict:
@@ -105,17 +113,26 @@ def outage() -> dict:
     homes, managers = people()
     homes = homes[:10]
     saved: dict[int, tuple[int, int]] = {}  # home -> (occupied, accepting) last answered as saved
+    saved_at: dict[int, float] = {}  # home -> when its last save was answered
     answers: Counter = Counter()
     running = threading.Event()
     running.set()
     lock = threading.Lock()
 
     def manager(home: int):
-        session = run.Session(managers[home])
+        session = None
         n = 0
         while running.is_set():
             n += 1
             try:
+                if session is None:  # signing in can be answered 503 too: try again, as a person would
+                    try:
+                        session = run.Session(managers[home])
+                    except Exception:
+                        with lock:
+                            answers["sign-in refused"] += 1
+                        time.sleep(0.2)
+                        continue
                 page = session.request("GET", f"/my-homes/{home}/", expect=(200, 503))
                 if "Sorry, the service is unavailable" in page:
                     with lock:
@@ -128,15 +145,16 @@ def outage() -> dict:
                 prefix = key.removesuffix("-occupied")
                 with lock:
                     saved[home] = (int(form[key]), int(form[f"{prefix}-vacant_accepting"]))
+                    saved_at[home] = time.monotonic()
                     answers["saved"] += 1
             except Exception:
                 with lock:
                     answers["not saved"] += 1
                 time.sleep(0.2)
 
-    threads = [threading.Thread(target=manager, args=(home,)) for home in homes]
-    for thread in threads:
-        thread.start()
+    crew = Crew()
+    for home in homes:
+        crew.start(f"manager of home {home}", manager, home)
     time.sleep(5)
     embedded_postgres.stop()
     down_health = status("/healthz")
@@ -151,8 +169,9 @@ def outage() -> dict:
         time.sleep(0.5)
     time.sleep(5)
     running.clear()
-    for thread in threads:
-        thread.join()
+    back = started + (recovered_after or 60)
+    not_saving = [home for home in homes if saved_at.get(home, 0) < back]
+    crew.join(timeout=120)
     from django.db import connection
 
     connection.close()
@@ -166,7 +185,29 @@ def outage() -> dict:
         "recovered_after_seconds": recovered_after,
         "answers": dict(answers),
         "homes_whose_last_saved_write_is_missing": lost,
+        "homes_with_no_save_after_recovery": not_saving,
+        "workers": crew.summary(),
     }
+
+
+def verdict(results: dict) -> list[str]:
+    """Every check that failed; a drill whose workers did not all finish has failed."""
+    failed = [f"{drill}: workers did not finish: {result['workers']['failed']}"
+              for drill, result in results.items() if result["workers"]["failed"]]  # fmt: skip
+    if "load" in results:
+        if set(results["load"]["outcomes"]) != {"ok"}:
+            failed.append("load: some requests failed")
+        if results["load"]["users_with_no_successful_round"]:
+            failed.append(f"load: users with no successful round: {results['load']['users_with_no_successful_round']}")
+    if "outage" in results:
+        o = results["outage"]
+        if o["healthz_while_down"] != 503 or not o["answers"].get("styled 503") or o["recovered_after_seconds"] is None:
+            failed.append("outage: not a clean 503 and recovery")
+        if o["homes_whose_last_saved_write_is_missing"]:
+            failed.append("outage: a write answered as saved is missing")
+        if o["homes_with_no_save_after_recovery"]:
+            failed.append(f"outage: homes not saving after recovery: {o['homes_with_no_save_after_recovery']}")
+    return failed
 
 
 def main() -> None:
@@ -187,15 +228,7 @@ def main() -> None:
         server.wait(timeout=30)
     run.RESULTS.mkdir(exist_ok=True)
     (run.RESULTS / "drills.json").write_text(json.dumps(results, indent=2))
-    failed = []
-    if "load" in results and set(results["load"]["outcomes"]) != {"ok"}:
-        failed.append("load: some requests failed")
-    if "outage" in results:
-        o = results["outage"]
-        if o["healthz_while_down"] != 503 or not o["answers"].get("styled 503") or o["recovered_after_seconds"] is None:
-            failed.append("outage: not a clean 503 and recovery")
-        if o["homes_whose_last_saved_write_is_missing"]:
-            failed.append("outage: a write answered as saved is missing")
+    failed = verdict(results)
     print("PASSED" if not failed else "FAILED: " + "; ".join(failed))
     sys.exit(1 if failed else 0)
 

@@ -119,7 +119,7 @@ class Session:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         self.request("POST", "/sign-in/", {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token})
         if "sessionid" not in self.cookies:
-            raise SystemExit(f"Could not sign in as {email}")
+            raise RuntimeError(f"Could not sign in as {email}")
         if email in SECOND_FACTOR:  # council and service admins give a code, as people do
             token, _ = self.csrf("/account/two-factor/")
             form = {"code": next(SECOND_FACTOR[email]), "csrfmiddlewaretoken": token}

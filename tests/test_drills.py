@@ -219,3 +219,37 @@ def test_hostile_query_parameters_elsewhere(client, service_admin, value, target
     assert response.status_code in {200, 400, 404}
     if response.get("Content-Type", "").startswith("text/html"):
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_drill_worker_that_dies_is_reported_not_lost():
+    """The outage drill once printed PASSED while managers whose sign-in was answered 503 had died."""
+    from bench.workers import FINISHED, Crew
+
+    def signs_in_to_an_outage():
+        raise RuntimeError("GET /sign-in/ answered 503")
+
+    def gives_up():
+        raise SystemExit("Could not sign in")  # a thread's SystemExit is not even printed by Python
+
+    crew = Crew()
+    crew.start("works", lambda: None)
+    crew.start("manager 1", signs_in_to_an_outage)
+    crew.start("manager 2", gives_up)
+    outcomes = crew.join(timeout=10)
+    assert outcomes["works"] == FINISHED
+    assert crew.failures() == {
+        "manager 1": "died: RuntimeError: GET /sign-in/ answered 503",
+        "manager 2": "died: SystemExit: Could not sign in",
+    }
+    assert crew.summary()["finished"] == 1
+
+
+def test_a_drill_worker_still_running_at_the_end_is_a_failure():
+    from bench.workers import Crew
+
+    release = threading.Event()
+    crew = Crew()
+    crew.start("stuck", release.wait)
+    assert crew.join(timeout=0.1) == {"stuck": "still running"}
+    assert crew.failures() == {"stuck": "still running"}
+    release.set()
