@@ -74,9 +74,9 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AppendOnlyAdmin):
-    list_display = ["at", "action", "email", "ip_address", "target"]
+    list_display = ["at", "action", "email", "ip_address", "target", "request_id"]
     list_filter = ["action"]
-    search_fields = ["email", "target", "detail"]
+    search_fields = ["email", "target", "detail", "request_id"]
 
 
 @admin.register(Team)

@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import AuditEvent, Membership
+from tracker import request_id
 
 _request: ContextVar = ContextVar("audit_request", default=None)
 Action = AuditEvent.Action
@@ -53,6 +54,7 @@ def record(action: str, *, user=None, email: str = "", target="", detail: str = 
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
         target=str(target)[:200],
         detail=detail[:500],
+        request_id=getattr(request, "id", None) or request_id.current() or "",
     )
 
 

@@ -66,7 +66,10 @@ def audit_csv(request):
             e.target,
             e.detail,
             e.user_agent,
+            e.request_id,
         ]
         for e in events.iterator(chunk_size=2000)
     )
-    return csv_response("audit.csv", ["When", "What", "Who", "From", "To what", "Detail", "Browser"], rows)
+    return csv_response(
+        "audit.csv", ["When", "What", "Who", "From", "To what", "Detail", "Browser", "Request id"], rows
+    )

@@ -287,6 +287,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     target = models.CharField(max_length=200, blank=True, help_text="What it was done to")
     detail = models.CharField(max_length=500, blank=True)
+    # The request it happened in (tracker/request_id.py): leads to that request's log lines.
+    request_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -9,6 +9,7 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Membership, Role
@@ -38,6 +39,8 @@ ANSWERERS = {"staff_a", "staff_b", "provider_a", "service_admin"}
 MATRIX = {
     "start": ("GET", None, EVERYONE),
     "healthz": ("GET", None, None),
+    # Prometheus only, with METRICS_TOKEN: 404 to every session (tests/test_observability.py).
+    "metrics": ("GET", None, "metrics-token"),
     "about_data": ("GET", None, EVERYONE),
     "login": ("GET", None, None),
     "logout": ("POST", None, None),
@@ -225,6 +228,11 @@ def test_matrix(client, request, name, role):
         assert status in {200, 302}, (name, role, status)
     elif allowed == "api-key":
         assert status in {401, 404}, (name, role, status)
+    elif allowed == "metrics-token":
+        assert status == 404, (name, role, status)
+        with override_settings(METRICS_TOKEN="monitoring-token"):
+            assert client.get(url).status_code == 404, (name, role)
+            assert client.get(url, headers={"Authorization": "Bearer monitoring-token"}).status_code == 200
     elif allowed == "public-404":  # an invalid invitation link: the same for everyone
         assert status == 404, (name, role, status)
     elif allowed == "admin":

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.v1 import urls as api_v1_urls
-from tracker import views
+from tracker import metrics, views
 from tracker.admin_site import restrict_admin_to_service_admins
 
 restrict_admin_to_service_admins(admin.site)
@@ -17,6 +17,7 @@ handler500 = "tracker.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("about-the-data/", views.about_data, name="about_data"),
     # /, sign-in/, password-reset/, account/, invitations/, audit/
     path("", include("accounts.urls")),
