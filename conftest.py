@@ -15,6 +15,14 @@ from tracker import embedded_postgres
 
 django.setup()
 
+# The read replica's tests (tests/test_replicas.py) need a second alias; in tests it mirrors
+# the test database. Nothing reads from it unless a test sets READ_REPLICA.
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+
+_default = connections["default"].settings_dict
+settings.DATABASES.setdefault("replica", {**_default, "TEST": {**_default["TEST"], "MIRROR": "default"}})
+
 _started_here = False
 
 

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tracker.request_id.RequestIdMiddleware",
     "tracker.metrics.MetricsMiddleware",
+    "tracker.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -231,6 +232,32 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_
 # mode, or with its prepared-statement support on: DB_SERVER_SIDE_BINDING=false turns it off.
 if env_bool("DB_SERVER_SIDE_BINDING", True):
     DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
+
+# A read replica (a PostgreSQL hot standby): search, public pages, API reads and dashboards
+# read from it; everything else, and everyone who just saved something, from the primary
+# (tracker/replicas.py, docs/adr/014-replicas-and-stateless-servers.md).
+READ_REPLICA = None
+if env("DATABASE_REPLICA_URL"):
+    READ_REPLICA = "replica"
+    DATABASES[READ_REPLICA] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES[READ_REPLICA]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        **DATABASES[READ_REPLICA].get("OPTIONS", {}),
+        "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT", 2),
+    }
+    DATABASES[READ_REPLICA]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tracker.replicas.ReplicaRouter"]
+REPLICA_READ_PATHS = env_list("REPLICA_READ_PATHS", "/find-a-bed/,/care-homes/,/api/v1/,/area/,/sitemap")
+# Seconds after a person's POST (or other change) during which all their pages read from the primary.
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15)
+# Beyond this lag, reads go to the primary until the replica catches up.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 1)
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 5)
+if READ_REPLICA and REPLICA_STICKY_SECONDS <= REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS:
+    refuse_to_start("REPLICA_STICKY_SECONDS must be more than REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

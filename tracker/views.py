@@ -1,7 +1,9 @@
 """Pages that belong to no app: health, errors, and where the data comes from."""
 
+import math
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,18 +12,35 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tracker import replicas
+
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the primary answers (the load balancer's check), with every database's state.
+    The replica's is the last measure (at most a second old): a replica that hangs must not
+    make the balancer's check time out, since reads then go to the primary by themselves."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        primary = "ok"
     except (OperationalError, InterfaceError):
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        primary = "unreachable"
+    body = {"status": "ok" if primary == "ok" else "unavailable", "database": primary}
+    if settings.READ_REPLICA:
+        replica = replicas.replica_health()
+        body["databases"] = {
+            "default": primary,
+            settings.READ_REPLICA: {
+                "state": "ok" if replica.usable else "lagging" if replica.lag_seconds is not None else "unreachable",
+                "lag_seconds": None if replica.lag_seconds in (None, math.inf) else round(replica.lag_seconds, 3),
+                "reads_go_to": settings.READ_REPLICA if replica.usable else "default",
+            },
+        }
+    return JsonResponse(body, status=200 if primary == "ok" else 503)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

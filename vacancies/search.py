@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from django import forms
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -208,9 +207,7 @@ class Search:
     def home_ids(self, limit: int) -> list[int]:
         """The matching homes' ids, at most ``limit`` (saved searches' alerts, vacancies/alerts.py)."""
         sql, values = self._select("e.home_id", [], "ORDER BY e.home_id LIMIT %s", [limit])
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            return [row[0] for row in cursor.fetchall()]
+        return [row["home_id"] for row in named_rows(sql, values)]
 
     def rows(self, offset: int, limit: int, *, user_id: int | None) -> list[dict]:
         """A page of results in order, each a dict: the home's ``home_id``, ``beds`` (the
