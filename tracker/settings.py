@@ -190,10 +190,12 @@ TEMPLATES = [
     },
 ]
 
-# "local": what each process can make again from the code and the database
-# (drawn form fields, reference data); never anything two app servers must agree on.
+# "default": shared by every app server, in PostgreSQL (a table made by our migrate), for
+# anything two app servers must agree on. "local": what each process can make again from
+# the code and the database (drawn form fields, reference data, places found for a typed
+# postcode); never anything two app servers must agree on (docs/adr/014-replicas-and-stateless-servers.md).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache"},
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "local",

@@ -1,4 +1,4 @@
-"""Django's ``migrate``, after first moving a database made before accounts had
+"""Django's ``migrate`` (then ``createcachetable``), after first moving a database made before accounts had
 an app of its own (docs/adr/008-layout.md).
 
 Until November 2026 the accounts models lived in the project package, app
@@ -9,6 +9,7 @@ history names an app that no longer exists), so this renames them to
 database made since has nothing to rename and is left alone.
 """
 
+from django.core.management import call_command
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections, transaction
 
@@ -35,4 +36,9 @@ class Command(DjangoMigrate):
     def handle(self, *args, **options):
         if move_accounts_label(connections[options["database"]]) and options["verbosity"]:
             self.stdout.write("Moved the accounts tables from the old app label 'tracker' to 'accounts'.")
-        return super().handle(*args, **options)
+        result = super().handle(*args, **options)
+        if not options["plan"] and not options["check_unapplied"]:
+            # The shared cache's table (settings.CACHES "default"): made here, so every
+            # release and every test database has it.
+            call_command("createcachetable", database=options["database"], verbosity=0)
+        return result
