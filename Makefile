@@ -16,7 +16,7 @@ FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 NHSUK_VERSION := $(shell sed -n 's/.*"nhsuk-frontend": "\(.*\)".*/\1/p' package.json)
 
 
-.PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import bench drills
+.PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import bench drills scale-drill
 
 help:
 	@echo "make run   install everything and run the portal on http://127.0.0.1:8000"
@@ -111,3 +111,9 @@ drills: install frontend var/secret_key
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py migrate --noinput -v 0
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py load_places
 	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) bench/drills.py all
+
+# Two app servers behind HAProxy, a streaming replica, and their faults under load (bench/scale_drill.py).
+scale-drill: install frontend var/secret_key
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py migrate --noinput -v 0
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) manage.py load_places
+	@SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(PY) bench/scale_drill.py

@@ -101,6 +101,7 @@ def exchange(session, method: str, path: str, body, headers: dict) -> http.clien
         session.conn.request(method, path, body=body, headers=headers)
         return session.conn.getresponse()
     except (http.client.HTTPException, OSError):
+        session.reconnects += 1
         session.conn.close()
         session.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         session.conn.request(method, path, body=body, headers=headers)
@@ -113,6 +114,8 @@ class Session:
     def __init__(self, email: str | None):
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        self.reconnects = 0  # requests sent again on a new connection (the old one was closed)
         if email is None:  # a member of the public: no sign-in
             return
         page = self.request("GET", "/sign-in/")
@@ -144,6 +147,7 @@ class Session:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         response = exchange(self, method, path, body, headers)
         text = response.read().decode("utf-8", "replace")
+        self.headers = {header.lower(): value for header, value in response.getheaders()}  # the last response's
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -157,7 +161,7 @@ class ApiSession:
     """A partner's or provider's system: a keep-alive connection and an API key."""
 
     def __init__(self, key: str):
-        self.key = key
+        self.key, self.reconnects = key, 0
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
 
     def call(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
