@@ -36,6 +36,9 @@ ROOT = run.ROOT
 
 
 def start_server(workers: int = 5) -> subprocess.Popen:
+    # A server already there (another checkout's drill) would be drilled instead of ours.
+    if not run.port_is_free(run.PORT):
+        raise SystemExit(f"Something already answers on 127.0.0.1:{run.PORT}: stop it, or set BENCH_PORT")
     env = {**os.environ, "ACCESS_LOG": "false", "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{run.PORT}"}
     log = open(ROOT / "var" / "drills-gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(
@@ -43,6 +46,8 @@ def start_server(workers: int = 5) -> subprocess.Popen:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     for _ in range(100):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start (see {ROOT / 'var' / 'drills-gunicorn.log'})")
         if status("/healthz") == 200:
             return server
         time.sleep(0.2)
@@ -59,9 +64,10 @@ def status(path: str) -> int | None:
 
 
 def people():
+    # Each home once (the model's ordering would make DISTINCT keep a home once per category).
     homes = list(
         CategoryVacancy.objects.filter(home__is_synthetic=True, home__email__endswith="@dataset.example")
-        .values_list("home_id", flat=True).distinct()[:60]
+        .order_by("home_id").values_list("home_id", flat=True).distinct()[:60]
     )  # fmt: skip
     managers = dict(
         run.Membership.objects.filter(role=run.Role.HOME_STAFF, home_id__in=homes).values_list("home_id", "user__email")

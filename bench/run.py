@@ -68,7 +68,8 @@ from enquiries.models import Referral  # noqa: E402
 from homes.models import CareHome, LocalAuthority, Provider  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
-PORT = 8100
+# Another checkout's benchmark may be running on this machine: BENCH_PORT keeps them apart.
+PORT = int(os.environ.get("BENCH_PORT", "8100"))
 PASSWORD = "dataset-password-2026"
 RESULTS = ROOT / "bench" / "results"
 TARGETS = {
@@ -527,6 +528,8 @@ def main() -> None:
         "WEB_CONCURRENCY": str(args.workers),
         "BIND": f"127.0.0.1:{PORT}",
     }
+    if not port_is_free(PORT):
+        raise SystemExit(f"Something already answers on 127.0.0.1:{PORT}: stop it, or set BENCH_PORT")
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed after the server stops
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "tracker.wsgi", "-c", "tracker/gunicorn.conf.py"],
@@ -750,3 +753,11 @@ def markdown(results: dict) -> str:
 
 if __name__ == "__main__":
     main()
+
+
+def port_is_free(port: int) -> bool:
+    """Nothing answers on ``port``: a server started there is the one we will measure."""
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
