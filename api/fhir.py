@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 
 from api import keys
 from api.read import homes_in_scope
@@ -86,14 +86,16 @@ def _answer(request, resource: dict) -> JsonResponse:
 
 
 def fhir_view(*, needs_key: bool = True):
-    """A FHIR endpoint: GET only, no sign-in (a key instead, when ``needs_key``), errors as
-    OperationOutcomes."""
+    """A FHIR endpoint: GET only, no sign-in (a key instead, when ``needs_key``), every error
+    (405 for another method included) an OperationOutcome."""
 
     def decorate(view):
+        @csrf_exempt  # read only, and a key (never a cookie) says who asks
         @login_not_required
-        @require_GET
         def wrapped(request: HttpRequest, *args, **kwargs):
             try:
+                if request.method not in {"GET", "HEAD"}:
+                    raise Outcome(405, "not-supported", "This server only reads: GET.", Allow="GET, HEAD")
                 if needs_key:
                     request.api_key = _key(request)
                 return view(request, *args, **kwargs)
@@ -559,6 +561,11 @@ def capability_statement() -> dict:
             ],
         }],
     }  # fmt: skip
+
+
+@fhir_view(needs_key=False)
+def not_found(request, rest: str):
+    raise Outcome(404, "not-found", f"Nothing is served at /fhir/{rest}: see /fhir/metadata")
 
 
 @fhir_view(needs_key=False)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from api import fhir, views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("fhir/HealthcareService/<str:resource_id>", fhir.service_read, name="fhir_service"),
     path("fhir/Organization", fhir.organization_search, name="fhir_organizations"),
     path("fhir/Organization/<str:resource_id>", fhir.organization_read, name="fhir_organization"),
+    re_path(r"^fhir/(?P<rest>.*)$", fhir.not_found, name="fhir_not_found"),
 ]

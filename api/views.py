@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import roles_for
 from api import keys
 from api.models import ApiKey
+from api.responses import problem
 from homes.models import LocalAuthority, Provider
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -84,6 +86,13 @@ def revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     keys.revoke(key, request.user)
     messages.success(request, f"Key “{key.name}” revoked: it stops working at once.")
     return redirect("api:keys")
+
+
+@csrf_exempt  # answers nothing but 404; systems send no CSRF token
+@login_not_required
+def not_found(request, rest: str) -> HttpResponse:
+    """Anything else under /api/: a problem details 404 (a system reads JSON, not a page)."""
+    return problem(404, "Not found", f"Nothing is served at /api/{rest}: see /api/v1/docs/")
 
 
 @login_not_required

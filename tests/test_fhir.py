@@ -6,6 +6,7 @@ import datetime
 import urllib.parse
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
@@ -155,3 +156,15 @@ def test_a_search_costs_a_bounded_number_of_queries(client, council_key, leeds, 
         assert len(get(client, "/fhir/HealthcareService", council_key).json()["entry"]) == 5
     with django_assert_max_num_queries(10):
         assert len(get(client, "/fhir/Location", council_key).json()["entry"]) == 5
+
+
+def test_anything_else_under_fhir_and_api_is_answered_in_their_formats(council_key):
+    client = Client(enforce_csrf_checks=True)  # as a partner's system: no CSRF token
+    for path, content_type in [("/fhir/Patient", "application/fhir+json"), ("/fhir/Location/", "application/fhir+json"),
+                               ("/api/v2/homes", "application/problem+json")]:  # fmt: skip
+        response = get(client, path, council_key)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == content_type
+    posted = client.post("/fhir/Location", HTTP_AUTHORIZATION=f"Bearer {council_key}")
+    assert posted.status_code == 405
+    OperationOutcome.model_validate(posted.json())

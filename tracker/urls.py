@@ -5,9 +5,10 @@ The composition root: the only module of the project that imports the apps.
 """
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from api.v1 import urls as api_v1_urls
+from api.views import not_found as api_not_found
 from tracker import metrics, views
 from tracker.admin_site import restrict_admin_to_service_admins
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("enquiries.urls")),
     path("", include("api.urls")),
     path("api/v1/", api_v1_urls()),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),
     # care-homes/: the public pages (no sign-in); homes/<id>/public-page/; sitemap.xml, robots.txt
     path("", include("public.urls")),
     path("admin/", admin.site.urls),
