@@ -15,6 +15,7 @@ from accounts import audit
 from accounts.roles import Roles
 from accounts.throttle import count
 from api.models import ApiKey
+from tracker.replicas import PRIMARY, bookkeeping
 
 PREFIX = "cct_"
 
@@ -40,7 +41,8 @@ def check(presented: str) -> ApiKey | None:
     if not presented.startswith(PREFIX) or presented.count("_") < 2 or "\x00" in presented:
         return None
     prefix = presented[len(PREFIX) :].split("_", 1)[0]
-    found = ApiKey.objects.select_related("local_authority", "provider").filter(prefix=prefix).first()
+    # From the primary even when the request reads from a replica: a revoked key stops at once.
+    found = ApiKey.objects.using(PRIMARY).select_related("local_authority", "provider").filter(prefix=prefix).first()
     if found is None or not hmac.compare_digest(found.key_hash, digest(presented)) or not found.is_usable():
         return None
     return found
@@ -91,7 +93,7 @@ def authorise(request, presented: str) -> ApiKey | None:
     # One commit for the request's bookkeeping, not waiting for the disk: a crash could lose
     # the last fraction of a second of these counts and "API used" events, never a change of
     # figures (those commit with their own audit event, durably: api/write.py).
-    with transaction.atomic():
+    with bookkeeping(), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         wait = count(f"api:{key.pk}", settings.API_REQUESTS_PER_MINUTE)

@@ -185,3 +185,19 @@ def test_without_a_request_everything_reads_from_the_primary(home):
     router = replicas.ReplicaRouter()
     assert router.db_for_read(CareHome) == "default"
     assert router.allow_migrate("replica", "homes") is False
+
+
+def test_api_and_fhir_reads_come_from_the_replica_though_each_use_is_written(client, home, council_admin, leeds):
+    from accounts.models import AuditEvent
+    from api import keys
+    from api.models import ApiKey
+
+    give_figures(home)
+    _, key = keys.make(name="Leeds ICB", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)
+    for path in ("/api/v1/homes", "/fhir/Location"):
+        with CaptureQueriesContext(connections["replica"]) as replica_queries:
+            response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200
+        assert response["X-Read-From"] == "replica", path
+        assert any("homes_carehome" in q["sql"] for q in replica_queries), path
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_USED).count() == 2  # written on the primary

@@ -21,6 +21,7 @@ import logging
 import math
 import threading
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -55,6 +56,19 @@ def reading() -> str:
         return PRIMARY
     reads.used_replica = True
     return reads.alias
+
+
+@contextmanager
+def bookkeeping():
+    """Writes the request does not read back (a rate-limit count, an "API used" event): they
+    go to the primary like every write, but leave the request's reads where they were."""
+    reads = _reads.get()
+    alias = reads.alias if reads is not None else None
+    try:
+        yield
+    finally:
+        if reads is not None:
+            reads.alias = alias
 
 
 class ReplicaRouter:

@@ -251,7 +251,7 @@ if env("DATABASE_REPLICA_URL"):
     }
     DATABASES[READ_REPLICA]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["tracker.replicas.ReplicaRouter"]
-REPLICA_READ_PATHS = env_list("REPLICA_READ_PATHS", "/find-a-bed/,/care-homes/,/api/v1/,/area/,/sitemap")
+REPLICA_READ_PATHS = env_list("REPLICA_READ_PATHS", "/find-a-bed/,/care-homes/,/api/v1/,/fhir/,/area/,/sitemap")
 # Seconds after a person's POST (or other change) during which all their pages read from the primary.
 REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15)
 # Beyond this lag, reads go to the primary until the replica catches up.
