@@ -14,7 +14,8 @@ managers saving their vacancies and then searching), it:
 1. stops one app server: no request fails beyond those in flight, the balancer sends
    everything to the other, and the stopped one serves again once restarted;
 2. stops the replica: reads go to the primary within seconds, no request fails;
-   starts it again: it catches up and is read again;
+   starts it again: it catches up and is read again; pauses its replay until it is
+   more than 5 s behind: reads go to the primary, and back once it catches up;
 3. measures replication lag (the primary's pg_stat_replication.replay_lag) while the
    managers save;
 4. checks every write that was answered as saved is on the primary and on the replica.
@@ -26,6 +27,7 @@ var/scale-drill/result.json, and exits non-zero when a check fails.
 import json
 import os
 import random
+import secrets
 import shutil
 import signal
 import statistics
@@ -51,6 +53,7 @@ import run  # noqa: E402  (sets Django up and starts the embedded primary)
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from drills import people  # noqa: E402
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 from workers import Crew  # noqa: E402
 
 from tracker import embedded_postgres as pg  # noqa: E402
@@ -77,6 +80,19 @@ def primary_sql(sql: str, params=()) -> list[tuple]:
     with connections["default"].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+
+
+def replica_sql(sql: str) -> None:
+    with connections["replica"].cursor() as cursor:
+        cursor.execute(sql)
+
+
+def fetch(port: int, path: str, token: str) -> str:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    return conn.getresponse().read().decode()
 
 
 def ensure_haproxy() -> str:
@@ -242,6 +258,7 @@ class Load:
             self.events.append({
                 "t": time.monotonic(), "user": user, "journey": journey, "ok": error is None, "error": error,
                 "served_by": session.headers.get("x-served-by"), "read_from": session.headers.get("x-read-from"),
+                "request_id": session.headers.get("x-request-id"),
             })  # fmt: skip
 
     def call(self, session, user: str, journey: str, method: str, path: str, form=None, expect=None) -> str | None:
@@ -460,18 +477,58 @@ def drill() -> tuple[dict, list[str]]:
     check(again is not None, "replica back: searches read from it again")
     check(seen["replica_back"]["errors"] == 0, "replica back: no request failed")
 
-    # 3. Lag while managers save (the whole run, the replica's downtime aside).
+    # 3. The replica falls behind: its replay paused while the managers keep saving.
+    time.sleep(3)
+    say("pausing the replica's replay (pg_wal_replay_pause()) while managers save")
+    replica_sql("SELECT pg_wal_replay_pause()")
+    paused = time.monotonic()
+    time.sleep(12)
+    behind = {name: health(port)[1].get("databases", {}).get("replica", {}) for name, port in APP_PORTS.items()}
+    late_searches = load.between(paused + 7, time.monotonic(), journey="search")  # over 5 s behind, and checked
+    replica_sql("SELECT pg_wal_replay_resume()")
+    resumed = time.monotonic()
+    again_after_lag = wait_for(
+        lambda: bool(load.between(resumed, time.monotonic(), journey="search", read_from="replica")), 30
+    )
+    seen["replica_lagging"] = {
+        "errors": sum(not e["ok"] for e in load.between(paused, time.monotonic())),
+        "searches_read_from_7s_after_pause": dict(Counter(e["read_from"] for e in late_searches)),
+        "healthz_replica": behind,
+        "read_again_after_resume_seconds": again_after_lag,
+    }
+    say(f"replica lagging: {seen['replica_lagging']}")
+    check(seen["replica_lagging"]["errors"] == 0, "replica lagging: no request failed")
+    check(bool(late_searches) and all(e["read_from"] == "primary" for e in late_searches),
+          "replica lagging: once over 5 s behind, every search reads from the primary")  # fmt: skip
+    check(all(b.get("state") == "lagging" for b in behind.values()), "replica lagging: /healthz says lagging")
+    check(again_after_lag is not None, "replica caught up: searches read from it again")
+
+    # 4. Lag while managers save (the whole run, the replica's downtime and pause aside).
     time.sleep(5)
     t6 = time.monotonic()
-    lags = sampler.between(t0, replica_stopped) + sampler.between(replica_back + 2, t6)
+    lags = (sampler.between(t0, replica_stopped) + sampler.between(replica_back + 2, paused)
+            + sampler.between(resumed + 5, t6))  # fmt: skip
     saves = load.between(t0, t6, journey="save", ok=True)
     seen["replication_lag"] = {**ms(lags), "saves_during": len(saves),
                                "saves_per_second": round(len(saves) / (t6 - t0), 1)}  # fmt: skip
     say(f"replication lag (pg_stat_replication.replay_lag) while managers save: {seen['replication_lag']}")
     check(bool(lags) and max(lags) <= 5, "replication lag stayed within REPLICA_MAX_LAG_SECONDS (5 s)")
 
+    # Each app server's /metrics adds up its workers (prometheus_client's multiprocess mode):
+    # app2 ran all along, so it counts every search it answered.
     workers = load.stop()
     sampler.running.clear()
+    families = text_string_to_metric_families(fetch(APP_PORTS["app2"], "/metrics", os.environ["METRICS_TOKEN"]))
+    counted = sum(sample.value for family in families if family.name == "tracker_request_duration_seconds"
+                  for sample in family.samples
+                  if sample.name.endswith("_count") and sample.labels["view"] == "search:search")  # fmt: skip
+    answered = len(load.between(0, time.monotonic(), served_by="app2", journey="search"))
+    seen["metrics"] = {"app2_searches_counted": counted, "app2_searches_answered": answered}
+    say(f"metrics: {seen['metrics']}")
+    check(counted >= answered > 0, "app2's /metrics counts every search its workers answered")
+    ids = [e["request_id"] for e in load.between(0, time.monotonic())]
+    check(all(e and len(e) == 36 for e in ids) and len(set(ids)) == len(ids),
+          f"every response carries the balancer's own request id ({len(ids)}, all different)")  # fmt: skip
     seen["workers"] = workers
     check(not workers["failed"], f"every load worker finished ({workers['finished']} of {workers['workers']})")
     everything = load.between(t0, time.monotonic())
@@ -479,7 +536,7 @@ def drill() -> tuple[dict, list[str]]:
                       "errors": dict(Counter(e["error"] for e in everything if not e["ok"])),
                       "by_journey": dict(Counter(e["journey"] for e in everything))}  # fmt: skip
 
-    # 4. Every acknowledged write is on the primary and, once caught up, on the replica.
+    # 5. Every acknowledged write is on the primary and, once caught up, on the replica.
     caught_up = wait_for(lambda: bool(primary_sql(
         "SELECT 1 FROM pg_stat_replication WHERE application_name <> 'pg_basebackup' "
         "AND replay_lsn >= pg_current_wal_lsn()")), 30)  # fmt: skip
@@ -520,6 +577,7 @@ apps: dict[str, subprocess.Popen] = {}
 
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
+    os.environ["METRICS_TOKEN"] = secrets.token_urlsafe(32)  # the app servers' /metrics, for this drill
     haproxy = ensure_haproxy()
     run.call_command("build_dataset", scale="national", alongside_real_homes=True)
     run.call_command("collectstatic", interactive=False, verbosity=0)
