@@ -751,13 +751,13 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def port_is_free(port: int) -> bool:
     """Nothing answers on ``port``: a server started there is the one we will measure."""
     import socket
 
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+if __name__ == "__main__":
+    main()
