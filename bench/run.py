@@ -53,7 +53,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
@@ -204,9 +204,10 @@ def api_writes(session: ApiSession, seconds: float) -> dict:
 def api_queries(key: str, path: str) -> int:
     """Queries for one API GET, in a steady state."""
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+    with override_settings(API_REQUESTS_PER_MINUTE=10**9):  # the keys were busy in the journeys this minute
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     return len(captured.captured_queries)
 
