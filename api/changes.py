@@ -57,8 +57,9 @@ class Page:
 # deleted outright is in every scope: only its id is left). One statement, so the horizon
 # and the rows come from the same snapshot.
 _PAGE = f"""
-WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-SELECT horizon.xmin, c.txid, c.home_id
+WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
+                        (SELECT max(txid) FROM {table(ChangeFeedStart)}) AS pruned)
+SELECT horizon.xmin, horizon.pruned, c.txid, c.home_id
   FROM horizon LEFT JOIN LATERAL (
        SELECT c.txid, c.home_id FROM {table(HomeChange)} c
          LEFT JOIN {table(CareHome)} h ON h.id = c.home_id
@@ -83,12 +84,11 @@ def start() -> Position:
 def page(key: ApiKey, after: Position, limit: int) -> Page:
     """Up to ``limit`` changes after ``after`` in the key's scope. Raises CursorTooOld when
     changes after it have been pruned."""
-    pruned = ChangeFeedStart.objects.values_list("txid", flat=True).first()
-    if pruned is not None and after.txid < pruned:
-        raise CursorTooOld
     scope, scope_params = _scope_sql(key)
     rows = named_rows(_PAGE.format(scope=scope), [after.txid, after.home_id, *scope_params, limit])
-    horizon = rows[0]["xmin"]
+    pruned, horizon = rows[0]["pruned"], rows[0]["xmin"]
+    if pruned is not None and after.txid < pruned:
+        raise CursorTooOld
     found = [(row["txid"], row["home_id"]) for row in rows if row["txid"] is not None]
     ids = list(dict.fromkeys(home_id for _, home_id in reversed(found)))[::-1]
     if len(found) == limit:

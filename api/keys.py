@@ -7,7 +7,6 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,7 +41,7 @@ def check(presented: str) -> ApiKey | None:
         return None
     prefix = presented[len(PREFIX) :].split("_", 1)[0]
     # From the primary even when the request reads from a replica: a revoked key stops at once.
-    found = ApiKey.objects.using(PRIMARY).select_related("local_authority", "provider").filter(prefix=prefix).first()
+    found = ApiKey.objects.using(PRIMARY).filter(prefix=prefix).first()
     if found is None or not hmac.compare_digest(found.key_hash, digest(presented)) or not found.is_usable():
         return None
     return found
@@ -90,12 +89,8 @@ def authorise(request, presented: str) -> ApiKey | None:
         return None
     length = request.META.get("CONTENT_LENGTH") or "0"
     too_large = not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES
-    # One commit for the request's bookkeeping, not waiting for the disk: a crash could lose
-    # the last fraction of a second of these counts and "API used" events, never a change of
-    # figures (those commit with their own audit event, durably: api/write.py).
-    with bookkeeping(), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # Bookkeeping the request never reads back: it leaves the request's reads on a replica.
+    with bookkeeping():
         wait = count(f"api:{key.pk}", settings.API_REQUESTS_PER_MINUTE)
         if wait is None and not too_large:
             now = timezone.now()

@@ -8,7 +8,8 @@ data changes between requests; the changes feed then keeps a copy exact (api/cha
 import base64
 import datetime
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -58,20 +59,21 @@ LABELS = dict(CareCategory.choices)
 
 
 def homes_data(homes) -> list[dict]:
-    """The homes as the API shows them (schemas.Home), in the queryset's order: three narrow
+    """The homes as the API shows them (schemas.Home), in the queryset's order: two narrow
     queries and plain dicts (a page of 100 homes as model instances cost twice the target)."""
     rows = list(homes.values(*HOME_COLUMNS.values()))
     found = [{name: row[column] for name, column in HOME_COLUMNS.items()} for row in rows]
     ids = [home["id"] for home in found]
-    held: dict[tuple[int, str], list] = {}
-    current = BedHold.objects.filter(home_id__in=ids, outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now())
-    for hold in current.order_by("held_until").values("home_id", "category", "held_until"):
-        held.setdefault((hold["home_id"], hold["category"]), []).append(hold["held_until"])
+    # Each category with the end times of its beds held now, in one query.
+    holds = BedHold.objects.filter(
+        home_id=OuterRef("home_id"), category=OuterRef("category"), outcome=BedHold.Outcome.HELD,
+        held_until__gt=timezone.now(),
+    ).order_by("held_until").values("held_until")  # fmt: skip
+    rows = CategoryVacancy.objects.filter(home_id__in=ids).annotate(held_until=ArraySubquery(holds))
     categories: dict[int, list] = {}
-    for row in CategoryVacancy.objects.filter(home_id__in=ids).values(*CATEGORY_COLUMNS):
-        until = held.get((row["home_id"], row["category"]), [])
+    for row in rows.values(*CATEGORY_COLUMNS, "held_until"):
         categories.setdefault(row.pop("home_id"), []).append(
-            {**row, "label": LABELS[row["category"]], "held": len(until), "held_until": until}
+            {**row, "label": LABELS[row["category"]], "held": len(row["held_until"])}
         )
     for home in found:
         home["closed_to_admissions"] = bool(home["closed_to_admissions"])
