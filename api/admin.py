@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from api.models import ApiKey
+from api.models import ApiKey, ChangeFeedStart
 
 
 @admin.register(ApiKey)
@@ -14,4 +14,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "key_hash", "created_by", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ChangeFeedStart)
+class ChangeFeedStartAdmin(admin.ModelAdmin):
+    """Where the API's changes feed begins after each night's pruning (manage.py prune_changes)."""
+
+    list_display = ["txid", "pruned_at"]
+    readonly_fields = ["txid", "pruned_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
