@@ -7,19 +7,15 @@ that started early and commits late can never slip behind a cursor a partner alr
 holds. The cursor is opaque to partners: ``tx:<txid>:<home id>``.
 """
 
-import base64
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from api import cursors
 from api.models import ApiKey, ChangeFeedStart, HomeChange
 from homes.models import CareHome
 from tracker.sql import named_rows, table, value
-
-
-class BadCursor(ValueError):
-    """Not a cursor this API gave."""
 
 
 class CursorTooOld(Exception):
@@ -32,18 +28,11 @@ class Position:
     home_id: int
 
     def encode(self) -> str:
-        return base64.urlsafe_b64encode(f"tx:{self.txid}:{self.home_id}".encode()).decode().rstrip("=")
+        return cursors.encode("tx", self.txid, self.home_id)
 
     @classmethod
     def decode(cls, cursor: str) -> "Position":
-        try:
-            text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-            kind, txid, home_id = text.split(":")
-            if kind != "tx" or not (0 <= int(txid) < 2**63 and -1 <= int(home_id) < 2**63):
-                raise ValueError
-            return cls(int(txid), int(home_id))
-        except ValueError:  # base64, text and numbers alike
-            raise BadCursor from None
+        return cls(*cursors.decode(cursor, "tx", 2))
 
 
 @dataclass
@@ -69,11 +58,9 @@ SELECT horizon.xmin, horizon.pruned, c.txid, c.home_id
 
 
 def _scope_sql(key: ApiKey) -> tuple[str, list]:
-    if key.kind == ApiKey.Kind.COUNCIL:
-        return "h.id IS NULL OR h.local_authority_id = %s", [key.local_authority_id]
-    if key.kind == ApiKey.Kind.PROVIDER:
-        return "h.id IS NULL OR h.provider_id = %s", [key.provider_id]
-    return "true", []
+    if (column := key.home_column()) is None:
+        return "true", []
+    return f"h.id IS NULL OR h.{column[0]} = %s", [column[1]]
 
 
 def start() -> Position:

@@ -15,7 +15,6 @@ import urllib.parse
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -26,9 +25,8 @@ from api import keys
 from api.read import homes_in_scope
 from api.responses import json_with_etag
 from homes.models import CareHome, Provider
-from tracker.sql import table
 from vacancies.models import BedHold, CareCategory, CategoryVacancy
-from vacancies.search import within
+from vacancies.search import homes_within
 
 FHIR_JSON = "application/fhir+json"
 FHIR_VERSION = "4.0.1"
@@ -364,9 +362,7 @@ def _locations(request):
     if "identifier" in request.GET:
         homes = homes.filter(cqc_location_id=_token(request.GET["identifier"], CQC_LOCATION))
     if near := _near(request):
-        conditions = within(*near, alias="h")
-        sql = f"SELECT h.id FROM {table(CareHome)} h WHERE " + " AND ".join(c for c, _ in conditions)  # noqa: S608
-        homes = homes.filter(pk__in=RawSQL(sql, [v for _, values in conditions for v in values]))  # noqa: S611
+        homes = homes.filter(pk__in=homes_within(*near))
     return homes
 
 

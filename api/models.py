@@ -57,6 +57,14 @@ class ApiKey(models.Model):
             return f"Homes of {self.provider.name}"
         return "Every home in England"
 
+    def home_column(self) -> tuple[str, int] | None:
+        """The key's scope as a column of homes and its value; None for every home."""
+        if self.kind == self.Kind.COUNCIL:
+            return "local_authority_id", self.local_authority_id
+        if self.kind == self.Kind.PROVIDER:
+            return "provider_id", self.provider_id
+        return None
+
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

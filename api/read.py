@@ -5,27 +5,24 @@ ordered by id with an opaque cursor, so a partner pages through a stable order h
 data changes between requests; the changes feed then keeps a copy exact (api/changes.py).
 """
 
-import base64
 import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from api import changes
+from api import changes, cursors
 from api.models import ApiKey
 from api.responses import json_with_etag, problem
 from api.schemas import ChangePage, Home, HomePage, Totals
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
-from tracker.sql import table
 from vacancies.areas import category_totals
 from vacancies.models import BedHold, CareCategory, CategoryVacancy, in_category_order
-from vacancies.search import within
+from vacancies.search import homes_within
 
 MAX_LIMIT = 100
 MAX_RADIUS_MILES = 100
@@ -35,11 +32,8 @@ router = Router(tags=["Read"])
 
 def scope(key: ApiKey, prefix: str = "") -> Q:
     """The homes this key may read, as a condition (``prefix`` for related models)."""
-    if key.kind == ApiKey.Kind.COUNCIL:
-        return Q(**{f"{prefix}local_authority_id": key.local_authority_id})
-    if key.kind == ApiKey.Kind.PROVIDER:
-        return Q(**{f"{prefix}provider_id": key.provider_id})
-    return Q()
+    column = key.home_column()
+    return Q(**{f"{prefix}{column[0]}": column[1]}) if column else Q()
 
 
 def homes_in_scope(key: ApiKey):
@@ -83,20 +77,10 @@ def homes_data(homes) -> list[dict]:
     return found
 
 
-def _cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
-
-
 def _after(cursor: str | None) -> int:
-    if not cursor:
-        return 0
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = text.partition(":")
-        if kind != "id" or not 0 <= int(value) < 2**63:
-            raise ValueError
-        return int(value)
-    except ValueError:
+        return cursors.decode(cursor, "id", 1)[0] if cursor else 0
+    except cursors.BadCursor:
         raise HttpError(400, "cursor: not one this API gave") from None
 
 
@@ -124,13 +108,11 @@ def list_homes(request, filters: Query[HomeFilters]):
         if place is None:
             raise HttpError(400, "postcode: not a postcode, sector or district we can place, like LS1 4AP")
         _, latitude, longitude = place
-        conditions = within(latitude, longitude, filters.radius_miles, alias="h")
-        sql = f"SELECT h.id FROM {table(CareHome)} h WHERE " + " AND ".join(c for c, _ in conditions)  # noqa: S608
-        homes = homes.filter(pk__in=RawSQL(sql, [v for _, values in conditions for v in values]))  # noqa: S611
+        homes = homes.filter(pk__in=homes_within(latitude, longitude, filters.radius_miles))
     page = homes_data(homes.order_by("pk")[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
-    return json_with_etag(request, {"homes": page, "next": _cursor(page[-1]["id"]) if more else None})
+    return json_with_etag(request, {"homes": page, "next": cursors.encode("id", page[-1]["id"]) if more else None})
 
 
 def home_or_404(key: ApiKey, cqc_location_id: str) -> dict:
@@ -192,7 +174,7 @@ def list_changes(
         return json_with_etag(request, {"changes": [], "next": changes.start().encode(), "more": False})
     try:
         found = changes.page(request.auth, changes.Position.decode(cursor), limit)
-    except changes.BadCursor:
+    except cursors.BadCursor:
         raise HttpError(400, "cursor: not one this API gave") from None
     except changes.CursorTooOld:
         return problem(410, "Gone", "Changes after this cursor were pruned: list /homes afresh, then start again.")

@@ -15,7 +15,6 @@
 """
 
 import argparse
-import base64
 import datetime
 import http.client
 import json
@@ -61,7 +60,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # no
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, User  # noqa: E402
-from api import changes, keys  # noqa: E402
+from api import changes, cursors, keys  # noqa: E402
 from api.changes import Position  # noqa: E402
 from api.models import ApiKey, HomeChange  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
@@ -429,7 +428,7 @@ def api_journeys(api_keys: dict, homes: list[int], seconds: float, concurrency: 
     print(f"api_changes: {journeys['api_changes']}", flush=True)
     starts = homes[:: max(1, len(homes) // 50)]
     journeys["api_list_100"] = measure(lambda i: ApiSession(api_keys["national"]), lambda s, n: s.call(
-        "GET", f"/api/v1/homes?limit=100&cursor={id_cursor(starts[n % len(starts)])}"),
+        "GET", f"/api/v1/homes?limit=100&cursor={cursors.encode("id", starts[n % len(starts)])}"),
         seconds, concurrency, floor)  # fmt: skip
     print(f"api_list_100: {journeys['api_list_100']}", flush=True)
     return journeys
@@ -447,10 +446,6 @@ def minute_ago_cursor() -> str:
 def changes_in_the_minute() -> dict:
     recent = HomeChange.objects.filter(changed_at__gte=timezone.now() - datetime.timedelta(minutes=1))
     return {"england": recent.count()}
-
-
-def id_cursor(home_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{home_id}".encode()).decode().rstrip("=")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.cache import caches
 from django.core.paginator import Page, Paginator
+from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -252,6 +253,13 @@ def within(latitude: float, longitude: float, miles: float, alias: str = "e") ->
         (f"{alias}.longitude BETWEEN %s AND %s", [longitude - dlng, longitude + dlng]),
         (f"{distance_sql(alias)} <= %s", [*distance_params(latitude, longitude), miles]),
     ]
+
+
+def homes_within(latitude: float, longitude: float, miles: float) -> RawSQL:
+    """The ids of the homes within ``miles`` of a point, for ``pk__in`` (the API's filters)."""
+    conditions = within(latitude, longitude, miles, alias="h")
+    sql = f"SELECT h.id FROM {table(CareHome)} h WHERE " + " AND ".join(c for c, _ in conditions)  # noqa: S608
+    return RawSQL(sql, [v for _, values in conditions for v in values])  # noqa: S611
 
 
 # Vacant beds accepting admissions less those held for a discharge team now (a hold past its
