@@ -35,28 +35,33 @@ from vacancies.models import CategoryVacancy
 ROOT = run.ROOT
 
 
-def start_server(workers: int = 5) -> subprocess.Popen:
+def start_server(workers: int = 5, *, port: int = run.PORT, log: Path | None = None, append: bool = False,
+                 env: dict | None = None, name: str = "gunicorn") -> subprocess.Popen:  # fmt: skip
+    """gunicorn on ``port``, answering /healthz, its output in ``log`` (added to it with ``append``:
+    a server started again)."""
     # A server already there (another checkout's drill) would be drilled instead of ours.
-    if not run.port_is_free(run.PORT):
-        raise SystemExit(f"Something already answers on 127.0.0.1:{run.PORT}: stop it, or set BENCH_PORT")
-    env = {**os.environ, "ACCESS_LOG": "false", "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{run.PORT}"}
-    log = open(ROOT / "var" / "drills-gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
+    if not run.port_is_free(port):
+        raise SystemExit(f"Something already answers on 127.0.0.1:{port}: stop it, or set BENCH_PORT")
+    log = log or ROOT / "var" / "drills-gunicorn.log"
+    env = {**os.environ, "ACCESS_LOG": "false", "WEB_CONCURRENCY": str(workers), "BIND": f"127.0.0.1:{port}",
+           **(env or {})}  # fmt: skip
+    output = log.open("a" if append else "w")
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "tracker.wsgi", "-c", "tracker/gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    for _ in range(100):
+    for _ in range(150):
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start (see {ROOT / 'var' / 'drills-gunicorn.log'})")
-        if status("/healthz") == 200:
+            raise SystemExit(f"{name} stopped at start (see {log})")
+        if status("/healthz", port) == 200:
             return server
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"{name} did not start (see {log})")
 
 
-def status(path: str) -> int | None:
+def status(path: str, port: int = run.PORT) -> int | None:
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", run.PORT, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", path)
         return conn.getresponse().status
     except OSError:
@@ -147,10 +152,8 @@ def outage() -> dict:
                     continue
                 form = run.update_form(page, home, n)
                 session.request("POST", f"/my-homes/{home}/", form, expect=(302,))
-                key = next(k for k in form if k.endswith("-occupied"))
-                prefix = key.removesuffix("-occupied")
                 with lock:
-                    saved[home] = (int(form[key]), int(form[f"{prefix}-vacant_accepting"]))
+                    saved[home] = run.saved_figures(form)
                     saved_at[home] = time.monotonic()
                     answers["saved"] += 1
             except Exception:

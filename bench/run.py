@@ -363,6 +363,12 @@ def worker_memory_mb(master_pid: int) -> float:
     return round(peak / 1024, 1)
 
 
+def saved_figures(form: dict) -> tuple[int, int]:
+    """(occupied, vacant accepting) of the category ``update_form`` changed."""
+    key = next(k for k in form if k.endswith("-occupied"))
+    return int(form[key]), int(form[f"{key.removesuffix('-occupied')}-vacant_accepting"])
+
+
 def update_form(page: str, home_id: int, n: int) -> dict:
     """The update page's own form, with one count moved by one (staying within the beds)."""
     data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))

@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402  (sets Django up and starts the embedded primary)
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from drills import people  # noqa: E402
+from drills import people, start_server  # noqa: E402
 from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 from workers import Crew  # noqa: E402
 
@@ -145,23 +145,8 @@ def stop_standby() -> None:
 
 
 def start_app(name: str) -> subprocess.Popen:
-    port = APP_PORTS[name]
-    if not run.port_is_free(port):  # another checkout's server would be drilled instead of ours
-        raise SystemExit(f"Something already answers on 127.0.0.1:{port}")
-    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "ACCESS_LOG": "false",
-           "PUBLIC_REQUESTS_PER_MINUTE": "100000000", "LOG_FORMAT": "json"}  # fmt: skip
-    log = (WORK / f"{name}.log").open("a")
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "tracker.wsgi", "-c", "tracker/gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    for _ in range(150):
-        if server.poll() is not None:
-            raise SystemExit(f"{name} stopped at start (see {WORK / (name + '.log')})")
-        if health(port)[0] == 200:
-            return server
-        time.sleep(0.2)
-    raise SystemExit(f"{name} did not start (see {WORK / (name + '.log')})")
+    return start_server(2, port=APP_PORTS[name], log=WORK / f"{name}.log", append=True, name=name,
+                        env={"PUBLIC_REQUESTS_PER_MINUTE": "100000000", "LOG_FORMAT": "json"})  # fmt: skip
 
 
 def stop_app(server: subprocess.Popen) -> None:
@@ -304,9 +289,8 @@ class Load:
             form = run.update_form(page, home, n)
             if self.call(session, f"manager {i}", "save", "POST", f"/my-homes/{home}/", form, expect=(302,)) is None:
                 continue
-            key = next(k for k in form if k.endswith("-occupied"))
             with self.lock:
-                self.saved[home] = (int(form[key]), int(form[f"{key.removesuffix('-occupied')}-vacant_accepting"]))
+                self.saved[home] = run.saved_figures(form)
                 self.acknowledged[home] += 1
             # Straight after saving, a search (families' search: home staff do not find beds):
             # it must read from the primary (read your writes).
