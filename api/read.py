@@ -7,21 +7,19 @@ data changes between requests; the changes feed then keeps a copy exact (api/cha
 
 import datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from api import changes, cursors
+from api import changes, cursors, documents
 from api.models import ApiKey
 from api.responses import json_with_etag, problem
 from api.schemas import ChangePage, Home, HomePage, Totals
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
 from vacancies.areas import category_totals
-from vacancies.models import BedHold, CareCategory, CategoryVacancy, in_category_order
+from vacancies.models import CareCategory
 from vacancies.search import homes_within
 
 MAX_LIMIT = 100
@@ -38,43 +36,6 @@ def scope(key: ApiKey, prefix: str = "") -> Q:
 
 def homes_in_scope(key: ApiKey):
     return CareHome.objects.active().filter(scope(key))
-
-
-HOME_COLUMNS = {
-    "id": "id", "cqc_location_id": "cqc_location_id", "name": "name", "provider": "provider__name", "town": "town",
-    "postcode": "postcode", "latitude": "latitude", "longitude": "longitude",
-    "local_authority": "local_authority__gss_code", "cqc_rating": "cqc_rating",
-    "closed_to_admissions": "vacancies__closed_to_admissions", "closed_reason": "vacancies__closed_reason",
-    "last_confirmed_at": "vacancies__last_confirmed_at", "version": "vacancies__version",
-}  # fmt: skip
-CATEGORY_COLUMNS = ["home_id", "category", "capacity", "occupied", "vacant_accepting", "vacant_unavailable",
-                    "unavailable_reason", "sex", "closed", "closed_reason", "reopening_date"]  # fmt: skip
-LABELS = dict(CareCategory.choices)
-
-
-def homes_data(homes) -> list[dict]:
-    """The homes as the API shows them (schemas.Home), in the queryset's order: two narrow
-    queries and plain dicts (a page of 100 homes as model instances cost twice the target)."""
-    rows = list(homes.values(*HOME_COLUMNS.values()))
-    found = [{name: row[column] for name, column in HOME_COLUMNS.items()} for row in rows]
-    ids = [home["id"] for home in found]
-    # Each category with the end times of its beds held now, in one query.
-    holds = BedHold.objects.filter(
-        home_id=OuterRef("home_id"), category=OuterRef("category"), outcome=BedHold.Outcome.HELD,
-        held_until__gt=timezone.now(),
-    ).order_by("held_until").values("held_until")  # fmt: skip
-    rows = CategoryVacancy.objects.filter(home_id__in=ids).annotate(held_until=ArraySubquery(holds))
-    categories: dict[int, list] = {}
-    for row in rows.values(*CATEGORY_COLUMNS, "held_until"):
-        categories.setdefault(row.pop("home_id"), []).append(
-            {**row, "label": LABELS[row["category"]], "held": len(row["held_until"])}
-        )
-    for home in found:
-        home["closed_to_admissions"] = bool(home["closed_to_admissions"])
-        home["closed_reason"] = home["closed_reason"] or ""
-        home["version"] = home["version"] or 0
-        home["vacancies"] = in_category_order(categories.get(home["id"], []), lambda row: row["category"])
-    return found
 
 
 def _after(cursor: str | None) -> int:
@@ -109,7 +70,7 @@ def list_homes(request, filters: Query[HomeFilters]):
             raise HttpError(400, "postcode: not a postcode, sector or district we can place, like LS1 4AP")
         _, latitude, longitude = place
         homes = homes.filter(pk__in=homes_within(latitude, longitude, filters.radius_miles))
-    page = homes_data(homes.order_by("pk")[: filters.limit + 1])
+    page = documents.homes(homes.order_by("pk")[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
     return json_with_etag(request, {"homes": page, "next": cursors.encode("id", page[-1]["id"]) if more else None})
@@ -117,7 +78,7 @@ def list_homes(request, filters: Query[HomeFilters]):
 
 def home_or_404(key: ApiKey, cqc_location_id: str) -> dict:
     """One home in the key's scope as the API shows it; 404 outside it."""
-    found = homes_data(homes_in_scope(key).filter(cqc_location_id=cqc_location_id))
+    found = documents.homes(homes_in_scope(key).filter(cqc_location_id=cqc_location_id))
     if not found:
         raise HttpError(404, "No home with that CQC location ID in this key's scope")
     return found[0]
@@ -178,9 +139,8 @@ def list_changes(
         raise HttpError(400, "cursor: not one this API gave") from None
     except changes.CursorTooOld:
         return problem(410, "Gone", "Changes after this cursor were pruned: list /homes afresh, then start again.")
-    homes = {home["id"]: home for home in homes_data(homes_in_scope(request.auth).filter(pk__in=found.home_ids))}
     data = {
-        "changes": [{"id": pk, "removed": pk not in homes, "home": homes.get(pk)} for pk in found.home_ids],
+        "changes": [{"id": pk, "removed": home is None, "home": home} for pk, home in found.homes.items()],
         "next": found.next.encode(),
         "more": found.more,
     }
