@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership
 from tracker import request_id
@@ -42,20 +43,27 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(action: str, *, user=None, email: str = "", target="", detail: str = "", request=None) -> AuditEvent:
+def values(action: str, *, user=None, email: str = "", target="", detail: str = "", request=None) -> dict:
+    """An AuditEvent's fields: who and where from ``request`` (or the current one)."""
     request = request or _request.get()
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
-    return AuditEvent.objects.create(
-        action=action,
-        user=user,
-        email=email or (user.email if user else ""),
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
-        target=str(target)[:200],
-        detail=detail[:500],
-        request_id=getattr(request, "id", None) or request_id.current() or "",
-    )
+    return {
+        "at": timezone.now(),
+        "action": action,
+        "user_id": user.pk if user else None,
+        "email": email or (user.email if user else ""),
+        "ip_address": client_ip(request) if request is not None else None,
+        "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
+        "target": str(target)[:200],
+        "detail": detail[:500],
+        "request_id": getattr(request, "id", None) or request_id.current() or "",
+    }
+
+
+def record(action: str, **who_and_what) -> AuditEvent:
+    """One event in the audit trail (see ``values`` for what it takes)."""
+    return AuditEvent.objects.create(**values(action, **who_and_what))
 
 
 @receiver(user_logged_in)

@@ -15,23 +15,33 @@ from django.utils import timezone
 
 from accounts.audit import client_ip
 from accounts.models import RequestCount
-from tracker.sql import table
+from tracker.sql import row_values, table
 
 COUNTS = table(RequestCount)
 KEEP_MINUTES = 10
 
 
-def count(key: str, limit: int) -> int | None:
+def count(key: str, limit: int, *, record: tuple | None = None) -> int | None:
     """Count one request for ``key`` this minute. None when it is within ``limit``;
-    otherwise the seconds until the minute ends (for Retry-After)."""
+    otherwise the seconds until the minute ends (for Retry-After). ``record``, a model and
+    its row's values, is inserted by the same statement when the request is within the
+    limit (one round trip for the API's count and audit event: api/keys.py)."""
     now = timezone.now()
     minute = now.replace(second=0, microsecond=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {COUNTS} (key, minute, count) VALUES (%s, %s, 1) "  # noqa: S608 - the model's table
-            f"ON CONFLICT (key, minute) DO UPDATE SET count = {COUNTS}.count + 1 RETURNING count",
-            [key, minute],
+    hit = (
+        f"INSERT INTO {COUNTS} (key, minute, count) VALUES (%s, %s, 1) "  # noqa: S608 - the model's table
+        f"ON CONFLICT (key, minute) DO UPDATE SET count = {COUNTS}.count + 1 RETURNING count"
+    )
+    sql, params = hit, [key, minute]
+    if record is not None:
+        names, placeholders, values = row_values(*record)
+        sql = (
+            f"WITH hit AS ({hit}), recorded AS (INSERT INTO {table(record[0])} ({names}) "  # noqa: S608
+            f"SELECT {placeholders} FROM hit WHERE hit.count <= %s) SELECT count FROM hit"
         )
+        params += [*values, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         made = cursor.fetchone()[0]
         if made == 1 and random.random() < 0.01:  # now and then, forget finished minutes
             cursor.execute(

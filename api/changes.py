@@ -78,7 +78,9 @@ def page(key: ApiKey, after: Position, limit: int) -> Page:
     """Up to ``limit`` changes after ``after`` in the key's scope. Raises CursorTooOld when
     changes after it have been pruned."""
     scope, scope_params = _scope_sql(key)
-    rows = named_rows(_PAGE.replace("{scope}", scope), [HomeStatus.ACTIVE, after.txid, after.home_id, *scope_params, limit])
+    rows = named_rows(
+        _PAGE.replace("{scope}", scope), [HomeStatus.ACTIVE, after.txid, after.home_id, *scope_params, limit]
+    )
     pruned, horizon = rows[0]["pruned"], rows[0]["xmin"]
     if pruned is not None and after.txid < pruned:
         raise CursorTooOld

@@ -28,3 +28,30 @@ def value(sql: str, params=()):
     with connections[reading()].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+def columns(model) -> str:
+    """Every column of ``model``, in its fields' order (for ``one``)."""
+    return ", ".join(connection.ops.quote_name(field.column) for field in model._meta.concrete_fields)
+
+
+def one(model, sql: str, params=(), *, using: str):
+    """The ``model`` instance the first row of ``sql`` (selecting ``columns(model)``) makes,
+    from the database ``using``, or None."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else model.from_db(using, [f.attname for f in model._meta.concrete_fields], row)
+
+
+def row_values(model, values: dict) -> tuple[str, str, list]:
+    """To insert one ``model`` row from ``values`` (by field or attribute name) in hand-written
+    SQL: its columns, its placeholders (cast to the columns' types) and their parameters."""
+    fields = [model._meta.get_field(name) for name in values]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
+    return (
+        names,
+        placeholders,
+        [field.get_db_prep_save(values[name], connection) for name, field in zip(values, fields, strict=True)],
+    )
