@@ -6,7 +6,7 @@ of 100 homes each spent more time building homes through the ORM than in their q
 ``HOME`` is an SQL expression over a homes row aliased ``h``; psycopg returns it parsed.
 """
 
-from homes.models import CareHome, LocalAuthority, Provider
+from homes.models import CareHome, HomeStatus, LocalAuthority, Provider
 from tracker.sql import named_rows, table
 from vacancies.models import BedHold, CareCategory, CategoryVacancy, HomeVacancies
 
@@ -67,3 +67,17 @@ def homes(queryset) -> list[dict]:
     ids, params = queryset.values("pk").query.sql_with_params()
     sql = f"SELECT {HOME} AS home FROM {table(CareHome)} h WHERE h.id IN ({ids}) ORDER BY h.id"  # noqa: S608
     return [row["home"] for row in named_rows(sql, params)]
+
+
+def scope_sql(key, alias: str) -> tuple[str, list]:
+    """The rows of ``alias`` (homes, or changes: both have the columns) in the key's scope."""
+    if (column := key.home_column()) is None:
+        return "true", []
+    return f"{alias}.{column[0]} = %s", [column[1]]
+
+
+def in_scope(key, ids: list[int]) -> dict[int, dict]:
+    """The homes among ``ids`` that are active and in ``key``'s scope, by id."""
+    scope, params = scope_sql(key, "h")
+    sql = f"SELECT h.id, {HOME} AS home FROM {table(CareHome)} h WHERE h.id = ANY(%s) AND h.status = %s AND {scope}"  # noqa: S608
+    return {row["id"]: row["home"] for row in named_rows(sql, [ids, HomeStatus.ACTIVE, *params])}

@@ -74,7 +74,8 @@ class HomeChange(models.Model):
     """A home whose details, figures or held beds changed in one transaction: the changes
     feed (api/changes.py) reads these in order. Written by PostgreSQL triggers on the homes,
     vacancies, categories and holds tables (migration 0002), whatever made the change, one
-    row per home per transaction; never by the application.
+    row per home per transaction, with the home's council and provider; never by the
+    application.
 
     ``txid`` is the writing transaction's id: the feed returns only rows of transactions
     older than every one still running, so a slow transaction that commits late is never
@@ -84,9 +85,17 @@ class HomeChange(models.Model):
     txid = models.BigIntegerField()
     home_id = models.BigIntegerField()
     changed_at = models.DateTimeField(db_default=Now())
+    # The home's council and provider after the transaction (before it, for a deleted home):
+    # a key's scope (ApiKey.home_column) is read from the change itself, by index.
+    local_authority_id = models.BigIntegerField(null=True)
+    provider_id = models.BigIntegerField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["changed_at"], name="home_change_time")]
+        indexes = [
+            models.Index(fields=["changed_at"], name="home_change_time"),
+            models.Index(fields=["local_authority_id", "txid", "home_id"], name="home_change_council"),
+            models.Index(fields=["provider_id", "txid", "home_id"], name="home_change_provider"),
+        ]
 
     def __str__(self):
         return f"home {self.home_id} in transaction {self.txid}"

@@ -139,8 +139,9 @@ def list_changes(
         raise HttpError(400, "cursor: not one this API gave") from None
     except changes.CursorTooOld:
         return problem(410, "Gone", "Changes after this cursor were pruned: list /homes afresh, then start again.")
+    homes = documents.in_scope(request.auth, found.home_ids)
     data = {
-        "changes": [{"id": pk, "removed": home is None, "home": home} for pk, home in found.homes.items()],
+        "changes": [{"id": pk, "removed": pk not in homes, "home": homes.get(pk)} for pk in found.home_ids],
         "next": found.next.encode(),
         "more": found.more,
     }

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from api import keys
 from api.changes import prune
-from api.models import ApiKey
+from api.models import ApiKey, HomeChange
 from homes.choices import HomeStatus
 from tests.factories import CareHomeFactory
 from tests.vacancy_helpers import give_figures
@@ -53,6 +53,31 @@ def test_archived_homes_are_removed_and_new_homes_arrive(client, council_key, ho
     assert changes[home.pk]["removed"] is True
     assert changes[home.pk]["home"] is None
     assert changes[new.pk]["home"]["name"] == new.name
+
+
+def test_a_deleted_home_is_removed_in_its_own_scope_only(client, council_key, leeds, bradford, council_admin):
+    bradford_key = keys.make(name="Bradford", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=bradford)[1]
+    doomed = CareHomeFactory(local_authority=leeds)
+    give_figures(doomed)
+    cursors = {key: feed(client, key)["next"] for key in (council_key, bradford_key)}
+    doomed_id = doomed.pk
+    doomed.delete()
+    assert feed(client, council_key, cursors[council_key])["changes"] == [
+        {"id": doomed_id, "removed": True, "home": None}
+    ]
+    assert feed(client, bradford_key, cursors[bradford_key])["changes"] == []
+
+
+def test_each_change_is_kept_with_the_homes_council_and_provider(client, council_key, home, leeds, bradford):
+    cursor = feed(client, council_key)["next"]
+    give_figures(home)  # a change in Leeds
+    home.local_authority = bradford
+    home.save()  # then moved to Bradford
+    rows = HomeChange.objects.filter(home_id=home.pk).order_by("txid")
+    assert [row.local_authority_id for row in rows][-2:] == [leeds.pk, bradford.pk]
+    assert {row.provider_id for row in rows} == {home.provider_id}
+    # Leeds reads its change, and the home, now another council's, is no longer in its scope.
+    assert feed(client, council_key, cursor)["changes"] == [{"id": home.pk, "removed": True, "home": None}]
 
 
 def test_a_slow_transaction_that_commits_late_is_not_skipped(client, council_key, home):
@@ -103,6 +128,6 @@ def test_the_feed_costs_a_bounded_number_of_queries(client, council_key, leeds, 
     cursor = feed(client, council_key)["next"]
     for _ in range(4):
         give_figures(CareHomeFactory(local_authority=leeds))
-    # The key, its count and audit event, the changes with their homes.
-    with django_assert_max_num_queries(3):
+    # The key, its count and audit event, the changes, their homes.
+    with django_assert_max_num_queries(4):
         assert len(feed(client, council_key, cursor)["changes"]) == 4
