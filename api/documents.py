@@ -69,15 +69,15 @@ def homes(queryset) -> list[dict]:
     return [row["home"] for row in named_rows(sql, params)]
 
 
-def scope_sql(key, alias: str) -> tuple[str, list]:
-    """The rows of ``alias`` (homes, or changes: both have the columns) in the key's scope."""
+def _scope_sql(key) -> tuple[str, list]:
+    """The homes (``h``) in the key's scope."""
     if (column := key.home_column()) is None:
         return "true", []
-    return f"{alias}.{column[0]} = %s", [column[1]]
+    return f"h.{column[0]} = %s", [column[1]]
 
 
 def in_scope(key, ids: list[int]) -> dict[int, dict]:
     """The homes among ``ids`` that are active and in ``key``'s scope, by id."""
-    scope, params = scope_sql(key, "h")
+    scope, params = _scope_sql(key)
     sql = f"SELECT h.id, {HOME} AS home FROM {table(CareHome)} h WHERE h.id = ANY(%s) AND h.status = %s AND {scope}"  # noqa: S608
     return {row["id"]: row["home"] for row in named_rows(sql, [ids, HomeStatus.ACTIVE, *params])}

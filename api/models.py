@@ -89,12 +89,26 @@ class HomeChange(models.Model):
     # a key's scope (ApiKey.home_column) is read from the change itself, by index.
     local_authority_id = models.BigIntegerField(null=True)
     provider_id = models.BigIntegerField(null=True)
+    # The council and provider the home left in the transaction, if it moved: their feeds
+    # learn it is gone (a council reorganisation moves every home of the old councils).
+    left_local_authority_id = models.BigIntegerField(null=True)
+    left_provider_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["changed_at"], name="home_change_time"),
             models.Index(fields=["local_authority_id", "txid", "home_id"], name="home_change_council"),
             models.Index(fields=["provider_id", "txid", "home_id"], name="home_change_provider"),
+            models.Index(
+                fields=["left_local_authority_id", "txid", "home_id"],
+                name="home_change_left_council",
+                condition=models.Q(left_local_authority_id__isnull=False),
+            ),
+            models.Index(
+                fields=["left_provider_id", "txid", "home_id"],
+                name="home_change_left_provider",
+                condition=models.Q(left_provider_id__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -68,16 +68,21 @@ def test_a_deleted_home_is_removed_in_its_own_scope_only(client, council_key, le
     assert feed(client, bradford_key, cursors[bradford_key])["changes"] == []
 
 
-def test_each_change_is_kept_with_the_homes_council_and_provider(client, council_key, home, leeds, bradford):
-    cursor = feed(client, council_key)["next"]
-    give_figures(home)  # a change in Leeds
+def test_a_home_that_moves_council_leaves_the_old_feed_and_joins_the_new(client, council_key, home, leeds, bradford):
+    bradford_key = keys.make(name="Bradford", kind=ApiKey.Kind.COUNCIL, user=None, local_authority=bradford)[1]
+    give_figures(home)  # a change in Leeds, read by Leeds's partner before the move
+    cursors = {key: feed(client, key)["next"] for key in (council_key, bradford_key)}
     home.local_authority = bradford
-    home.save()  # then moved to Bradford
+    home.save()
     rows = HomeChange.objects.filter(home_id=home.pk).order_by("txid")
-    assert [row.local_authority_id for row in rows][-2:] == [leeds.pk, bradford.pk]
+    assert (rows.last().local_authority_id, rows.last().left_local_authority_id) == (bradford.pk, leeds.pk)
     assert {row.provider_id for row in rows} == {home.provider_id}
-    # Leeds reads its change, and the home, now another council's, is no longer in its scope.
-    assert feed(client, council_key, cursor)["changes"] == [{"id": home.pk, "removed": True, "home": None}]
+    assert {row.left_provider_id for row in rows} == {None}
+    assert feed(client, council_key, cursors[council_key])["changes"] == [
+        {"id": home.pk, "removed": True, "home": None}
+    ]
+    [joined] = feed(client, bradford_key, cursors[bradford_key])["changes"]
+    assert joined["home"]["local_authority"] == bradford.gss_code
 
 
 def test_a_slow_transaction_that_commits_late_is_not_skipped(client, council_key, home):

@@ -73,7 +73,7 @@ def test_the_partners_script_keeps_an_exact_copy(tmp_path, live_server, client, 
                                                  coordinator, settings):  # fmt: skip
     settings.API_REQUESTS_PER_MINUTE = 1000
     _, key = keys.make(name="Leeds ICB copy", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)
-    homes = [CareHomeFactory(local_authority=leeds) for _ in range(3)]
+    homes = [CareHomeFactory(local_authority=leeds) for _ in range(4)]
     for home in homes:
         give_figures(home, nursing={"capacity": 20, "vacant_accepting": 2})
     CareHomeFactory(local_authority=bradford)
@@ -81,17 +81,21 @@ def test_the_partners_script_keeps_an_exact_copy(tmp_path, live_server, client, 
     run(tmp_path, script, key, live_server, "--once", CCT_COPY="homes.json")
     assert json.loads((tmp_path / "homes.json").read_text())["homes"] == listing(client, key)
 
-    # A day's changes: figures, a closure, a held bed, a home archived, a home added.
+    # A day's changes: figures, a closure, a held bed, a home archived, a home added, a home
+    # moved to another council (as a reorganisation of councils moves them).
     give_figures(homes[0], version=1, nursing={"capacity": 20, "vacant_accepting": 0})
     hold_bed(homes[1], "nursing", hours=8, user=coordinator, held_for="Leeds hub")
     homes[2].status, homes[2].archived_reason = HomeStatus.ARCHIVED, "Deregistered"
     homes[2].save()
     added = CareHomeFactory(local_authority=leeds)
     CareHomeFactory(local_authority=bradford)
+    homes[3].local_authority = bradford
+    homes[3].save()
     done = run(tmp_path, script, key, live_server, "--once", CCT_COPY="homes.json")
     copy = json.loads((tmp_path / "homes.json").read_text())["homes"]
     assert copy == listing(client, key)
     assert str(added.pk) in copy
     assert str(homes[2].pk) not in copy
+    assert str(homes[3].pk) not in copy
     assert copy[str(homes[1].pk)]["vacancies"][0]["held"] == 1
     assert "3 homes" in done.stdout
