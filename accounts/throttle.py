@@ -5,6 +5,7 @@ its limit with a polite 429 and Retry-After. One upsert a request, on an unlogge
 """
 
 import random
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -21,11 +22,34 @@ COUNTS = table(RequestCount)
 KEEP_MINUTES = 10
 
 
-def count(key: str, limit: int, *, record: tuple | None = None) -> int | None:
+@dataclass(frozen=True)
+class Tally:
+    """One client's requests this minute, this one included, against its limit."""
+
+    made: int
+    limit: int
+    reset: int  # seconds until the minute ends
+
+    @property
+    def over(self) -> bool:
+        return self.made > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.made)
+
+
+def count(key: str, limit: int) -> int | None:
     """Count one request for ``key`` this minute. None when it is within ``limit``;
-    otherwise the seconds until the minute ends (for Retry-After). ``record``, a model and
-    its row's values, is inserted by the same statement when the request is within the
-    limit (one round trip for the API's count and audit event: api/keys.py)."""
+    otherwise the seconds until the minute ends (for Retry-After)."""
+    counted = tally(key, limit)
+    return counted.reset if counted.over else None
+
+
+def tally(key: str, limit: int, *, record: tuple | None = None) -> Tally:
+    """Count one request for ``key`` this minute. ``record``, a model and its row's values,
+    is inserted by the same statement when the request is within the limit (one round trip
+    for the API's count and audit event: api/keys.py)."""
     now = timezone.now()
     minute = now.replace(second=0, microsecond=0)
     hit = (
@@ -48,9 +72,7 @@ def count(key: str, limit: int, *, record: tuple | None = None) -> int | None:
                 f"DELETE FROM {COUNTS} WHERE minute < %s",  # noqa: S608
                 [minute - timezone.timedelta(minutes=KEEP_MINUTES)],
             )
-    if made <= limit:
-        return None
-    return max(1, 60 - now.second)
+    return Tally(made=made, limit=limit, reset=max(1, 60 - now.second))
 
 
 def too_many(wait: int) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent
 from accounts.roles import Roles
-from accounts.throttle import count
+from accounts.throttle import tally
 from api.models import ApiKey
 from tracker.replicas import PRIMARY, bookkeeping
 from tracker.sql import columns, one, table
@@ -98,14 +98,15 @@ def authorise(request, presented: str) -> ApiKey | None:
     used = audit.values(audit.Action.API_USED, user=None, request=request, target=str(key),
                         detail=f"{request.method} {request.get_full_path()}"[:500])  # fmt: skip
     with bookkeeping():
-        wait = count(
+        counted = tally(
             f"api:{key.pk}", settings.API_REQUESTS_PER_MINUTE, record=None if too_large else (AuditEvent, used)
         )
         now = used["at"]
-        if wait is None and not too_large and (key.last_used_at is None or now - key.last_used_at > MINUTE):
+        if not counted.over and not too_large and (key.last_used_at is None or now - key.last_used_at > MINUTE):
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    if wait is not None:
-        raise TooMany(wait)
+    request.rate_limit = counted  # for the RateLimit headers (api/middleware.py)
+    if counted.over:
+        raise TooMany(counted.reset)
     if too_large:
         raise TooLarge
     return key

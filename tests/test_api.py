@@ -134,14 +134,21 @@ def test_a_provider_key_reads_its_homes_and_a_national_key_all(client, provider_
     assert {home.pk, other_home.pk} <= set(ids)
 
 
-def test_each_key_has_a_limit_a_minute(client, council_key, settings):
+def test_each_key_has_a_limit_a_minute_and_every_answer_says_what_is_left(client, council_key, settings):
     settings.API_REQUESTS_PER_MINUTE = 2
     _, key = council_key
-    assert client.get("/api/v1/homes", **bearer(key)).status_code == 200
-    assert client.get("/api/v1/homes", **bearer(key)).status_code == 200
+    first = client.get("/api/v1/homes", **bearer(key))
+    assert first.status_code == 200
+    assert (first["RateLimit-Limit"], first["RateLimit-Remaining"]) == ("2", "1")
+    assert 1 <= int(first["RateLimit-Reset"]) <= 60
+    second = client.get("/api/v1/homes/no-such-home", **bearer(key))  # errors count too
+    assert second.status_code == 404
+    assert second["RateLimit-Remaining"] == "0"
     refused = client.get("/api/v1/homes", **bearer(key))
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
+    assert (refused["RateLimit-Remaining"], refused["RateLimit-Reset"]) == ("0", refused["Retry-After"])
+    assert "RateLimit-Limit" not in client.get("/api/v1/homes")  # no key: nothing counted
 
 
 def test_the_docs_page_and_the_schema_need_no_key(client):

@@ -142,6 +142,16 @@ def test_bad_searches_get_an_operation_outcome(client, council_key, params, word
     assert words in body["issue"][0]["diagnostics"]
 
 
+def test_fhir_answers_carry_the_keys_rate_limit(client, council_key, home, settings):
+    settings.API_REQUESTS_PER_MINUTE = 1
+    first = get(client, "/fhir/Location", council_key)
+    assert (first.status_code, first["RateLimit-Limit"], first["RateLimit-Remaining"]) == (200, "1", "0")
+    refused = get(client, "/fhir/Location", council_key)
+    assert refused.status_code == 429
+    assert refused["RateLimit-Reset"] == refused["Retry-After"]
+    assert OperationOutcome.model_validate(refused.json())
+
+
 def test_no_key_gets_401_as_an_operation_outcome(client):
     response = get(client, "/fhir/Location")
     assert response.status_code == 401

@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "tracker.middleware.PermissionsPolicyMiddleware",
     "accounts.audit.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
