@@ -10,6 +10,7 @@ from accounts.roles import roles_for
 SECTIONS = [
     ("Find a bed", "search:search", permissions.may_search),
     ("Shortlist", "search:shortlist", permissions.may_search),
+    ("Saved searches", "search:saved", permissions.may_search),
     ("Enquiries", "enquiries:list", permissions.may_send_enquiries),
     ("Inbox", "enquiries:inbox", lambda roles: permissions.answers_enquiries(roles) and not roles.is_service_admin),
     ("Area dashboard", "dashboard:dashboard", permissions.may_see_areas),

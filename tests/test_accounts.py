@@ -138,9 +138,16 @@ def test_stale_csrf_token_gets_a_friendly_page():
     assert "nhsuk-header" in response.text
 
 
-def test_navigation_depends_on_role(client, service_admin, coordinator):
+def test_navigation_depends_on_role(client, service_admin, coordinator, home_staff):
     client.force_login(coordinator)
     assert 'href="/admin/"' not in client.get("/").text
+    saved = client.get("/find-a-bed/saved/").text
+    assert (
+        '<a class="nhsuk-header__navigation-link" href="/find-a-bed/saved/" aria-current="page">Saved searches' in saved
+    )
+    assert 'href="/find-a-bed/" aria-current' not in saved  # the longest matching section only
+    client.force_login(home_staff)
+    assert "Saved searches" not in client.get("/").text
     client.force_login(service_admin)
     assert 'href="/admin/"' in client.get("/").text
 

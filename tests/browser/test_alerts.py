@@ -33,6 +33,9 @@ def test_a_saved_search_alerts_when_a_home_gains_a_bed(page, live_server, sign_i
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Near LS6 2AD")).first.click()
     page.get_by_role("heading", name="1 home found").wait_for()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Saved searches").click()
+    page.get_by_role("heading", name="Saved searches").wait_for()
+    assert page.get_by_role("link", name="Saved searches").get_attribute("aria-current") == "page"
 
     link = re.search(r"http\S+/alerts/stop/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
