@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import roles_for
-from api import keys
+from api import fhir, keys
 from api.models import ApiKey
 from api.responses import problem
 from homes.models import LocalAuthority, Provider
@@ -86,6 +86,16 @@ def revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     keys.revoke(key, request.user)
     messages.success(request, f"Key “{key.name}” revoked: it stops working at once.")
     return redirect("api:keys")
+
+
+def bad_request(request, detail: str) -> HttpResponse | None:
+    """A 400 in the format a system reads: problem details under /api/, an
+    OperationOutcome under /fhir/; None elsewhere (tracker/urls.py's handler400)."""
+    if request.path.startswith("/api/"):
+        return problem(400, "Bad request", detail)
+    if request.path.startswith("/fhir/"):
+        return fhir.outcome(400, "invalid", detail)
+    return None
 
 
 @csrf_exempt  # answers nothing but 404; systems send no CSRF token

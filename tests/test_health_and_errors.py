@@ -103,6 +103,15 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(tmp_path):
         staticfiles_storage._wrapped = None
 
 
+def test_a_nul_byte_under_the_api_or_fhir_gets_their_own_error_format(client):
+    problem = client.get("/api/v1/homes", {"council": "E08\x00"})
+    assert (problem.status_code, problem["Content-Type"]) == (400, "application/problem+json")
+    assert problem.json()["detail"] == "The request holds a NUL character."
+    outcome = client.get("/fhir/Location\x00")
+    assert (outcome.status_code, outcome["Content-Type"]) == (400, "application/fhir+json")
+    assert outcome.json()["issue"][0]["diagnostics"] == "The request holds a NUL character."
+
+
 def test_a_nul_byte_anywhere_gets_the_styled_400(client, coordinator):
     client.force_login(coordinator)
     for response in (

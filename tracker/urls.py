@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from api.v1 import urls as api_v1_urls
+from api.views import bad_request as api_bad_request
 from api.views import not_found as api_not_found
 from tracker import metrics, views
 from tracker.admin_site import restrict_admin_to_service_admins
@@ -15,6 +16,13 @@ from tracker.admin_site import restrict_admin_to_service_admins
 restrict_admin_to_service_admins(admin.site)
 
 handler500 = "tracker.views.server_error"
+
+
+def handler400(request, exception=None):
+    """A bad request (a NUL byte: tracker/middleware.py): the API's and FHIR's own error
+    formats under their paths, the styled page elsewhere."""
+    return api_bad_request(request, str(exception or "Bad request")) or views.bad_request(request, exception)
+
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

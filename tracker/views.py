@@ -47,6 +47,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400: the styled page."""
+    return HttpResponse(loader.render_to_string("400.html", request=request), status=400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 when the database is the problem. Rendered without the
     request context: its context processors would need the database."""
