@@ -510,9 +510,14 @@ def drill() -> tuple[dict, list[str]]:
     seen["metrics"] = {"app2_searches_counted": counted, "app2_searches_answered": answered}
     say(f"metrics: {seen['metrics']}")
     check(counted >= answered > 0, "app2's /metrics counts every search its workers answered")
-    ids = [e["request_id"] for e in load.between(0, time.monotonic())]
-    check(all(e and len(e) == 36 for e in ids) and len(set(ids)) == len(ids),
-          f"every response carries the balancer's own request id ({len(ids)}, all different)")  # fmt: skip
+    # Every answer (a request that failed outright has none) carries the id HAProxy made.
+    answered = [e for e in load.between(0, time.monotonic()) if e["ok"]]
+    missing = [e for e in answered if not (e["request_id"] and len(e["request_id"]) == 36)]
+    repeated = [rid for rid, n in Counter(e["request_id"] for e in answered).items() if n > 1]
+    check(not missing and not repeated, f"every response carries the balancer's own request id ({len(answered)}: "
+          f"{len(missing)} without one, {len(repeated)} repeated)")  # fmt: skip
+    if missing or repeated:
+        say(f"without an id: {missing[:3]}; repeated: {repeated[:3]}")
     seen["workers"] = workers
     check(not workers["failed"], f"every load worker finished ({workers['finished']} of {workers['workers']})")
     everything = load.between(t0, time.monotonic())
