@@ -3,11 +3,11 @@
 import threading
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import VerifiedClient as Client
+from tests.threads import in_threads
 from tests.vacancy_helpers import form_post, give_figures
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate
 
@@ -21,17 +21,10 @@ def post_at_once(users, home, bodies):
         client = Client()
         client.force_login(users[i % len(users)])
         barrier.wait()
-        try:
-            response = client.post(f"/my-homes/{home.pk}/", bodies[i])
-            results[i] = (response.status_code, response.content.decode())
-        finally:
-            connection.close()  # this thread's own connection
+        response = client.post(f"/my-homes/{home.pk}/", bodies[i])
+        results[i] = (response.status_code, response.content.decode())
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(run, [(i,) for i in range(len(bodies))])
     return results
 
 
@@ -68,20 +61,13 @@ def test_fifty_racing_writers_who_reload_lose_nothing_reported_as_saved(home, ho
         client = Client()
         client.force_login([home_staff, provider_admin][i % 2])
         barrier.wait()
-        try:
-            version = HomeVacancies.objects.get(home=home).version
-            body = form_post(version, nursing={"occupied": 10 + (i % 6), "vacant_accepting": 8 - (i % 6)})
-            response = client.post(f"/my-homes/{home.pk}/", body)
-            with lock:
-                outcomes.append((response.status_code, body))
-        finally:
-            connection.close()
+        version = HomeVacancies.objects.get(home=home).version
+        body = form_post(version, nursing={"occupied": 10 + (i % 6), "vacant_accepting": 8 - (i % 6)})
+        response = client.post(f"/my-homes/{home.pk}/", body)
+        with lock:
+            outcomes.append((response.status_code, body))
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(run, [(i,) for i in range(50)])
     saved = [body for status, body in outcomes if status == 302]
     assert {status for status, _ in outcomes} <= {302, 409}
     assert saved

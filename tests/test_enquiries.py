@@ -16,6 +16,7 @@ from enquiries.models import Enquiry, Message, Notice, Referral, Status
 from enquiries.pii import is_nhs_number, looks_identifying
 from tests.factories import CareHomeFactory, MembershipFactory, local_authority
 from tests.test_homes_import import run_worker
+from tests.threads import in_threads
 from tests.vacancy_helpers import give_figures
 from vacancies.models import BedHold, CategoryVacancy, SearchEntry, VacancyUpdate
 
@@ -445,14 +446,8 @@ def test_two_teams_can_never_hold_the_same_last_bed():
             outcomes.append("held")
         except flows.Refused as refused:
             outcomes.append(str(refused))
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=answer, args=(referral,)) for referral in referrals]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(answer, [(referral,) for referral in referrals])
     assert len(outcomes) == 2
     assert outcomes.count("held") == 1
     assert any("No nursing bed is free to hold" in outcome for outcome in outcomes)

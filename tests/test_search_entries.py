@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from homes.choices import RATING_RANK, CqcRating
 from homes.models import CareHome
 from tests.factories import CareHomeFactory
+from tests.threads import in_threads
 from tests.vacancy_helpers import OPEN_HOME, give_figures
 from vacancies.models import CategoryVacancy, HomeVacancies, SearchEntry
 from vacancies.updates import confirm_no_change, save_vacancies
@@ -155,17 +156,8 @@ def test_two_people_changing_one_home_at_once_both_reach_search(first):
             work()
         except Exception as error:
             errors.append(error)
-        finally:
-            connection.close()
 
-    threads = [
-        threading.Thread(target=run, args=(rename, first == "beds")),
-        threading.Thread(target=run, args=(save_beds, first == "details")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(run, [(rename, first == "beds"), (save_beds, first == "details")])
     assert errors == []
     assert {(row.name, row.beds) for row in SearchEntry.objects.filter(home=home)} == {("New Name", 5)}
     assert differences() == []

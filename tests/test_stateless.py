@@ -2,7 +2,6 @@
 what two of them must agree on is in PostgreSQL, and two background workers never run
 the same task."""
 
-import threading
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from accounts.models import RequestCount
 from accounts.throttle import count
+from tests.threads import in_threads
 
 RUNS = 30
 
@@ -35,17 +35,10 @@ def test_two_workers_never_run_the_same_task_twice():
     ran: dict[str, int] = {}
 
     def work(worker):
-        try:
-            worker.run()
-            ran[worker.worker_id] = worker._run_tasks
-        finally:
-            connection.close()
+        worker.run()
+        ran[worker.worker_id] = worker._run_tasks
 
-    threads = [threading.Thread(target=work, args=(worker,)) for worker in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    in_threads(work, [(worker,) for worker in workers], timeout=60)
     runs = dict(RequestCount.objects.filter(key__startswith="task-run:").values_list("key", "count"))
     assert runs == {f"task-run:{n}": 1 for n in range(RUNS)}  # every task once, none twice
     assert sum(ran.values()) == RUNS
