@@ -54,9 +54,7 @@ class Crew:
 
     def failures(self) -> dict[str, str]:
         """Workers that did not finish (call after ``join``)."""
-        return {name: outcome for name, outcome in self.outcomes.items() if outcome != FINISHED} | {
-            name: "no outcome" for name in self._threads if name not in self.outcomes
-        }
+        return {name: outcome for name, outcome in self.outcomes.items() if outcome != FINISHED}
 
     def summary(self) -> dict:
         return {"workers": len(self._threads), "finished": len(self._threads) - len(self.failures()),

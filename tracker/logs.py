@@ -15,8 +15,10 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 
 
 class RequestIdFilter(logging.Filter):
+    """For the plain format's ``%(request_id)s``: the same id the JSON lines carry."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.current() or "-"
+        record.request_id = request_id_of(record)
         return True
 
 
@@ -29,7 +31,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": _request_id(record),
+            "request_id": request_id_of(record),
         }
         line |= {key: value for key, value in vars(record).items() if key not in _STANDARD}
         if record.exc_info:
@@ -37,12 +39,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
-def _request_id(record: logging.LogRecord) -> str:
+def request_id_of(record: logging.LogRecord) -> str:
+    """The id of the request a log line belongs to, or "-"."""
     if isinstance(record.args, dict) and "{x-request-id}o" in record.args:
         # gunicorn's access line, written after the response: the id is in the response's headers.
         return record.args["{x-request-id}o"]
-    found = getattr(record, "request_id", None)
-    if found and found != "-":
-        return found
     # Django logs a 4xx or 5xx once the middleware has finished, with the request beside it.
     return getattr(getattr(record, "request", None), "id", None) or request_id.current() or "-"
