@@ -61,11 +61,7 @@ _ROWS = f"""(SELECT c.txid, c.home_id FROM {table(HomeChange)} c
 
 def _page_sql(key: ApiKey, after: Position, limit: int) -> tuple[str, list]:
     """The page's statement and its parameters: a branch of rows per index the scope reads."""
-    if (column := key.home_column()) is None:
-        branches = [("true", [])]
-    else:
-        name, value = column
-        branches = [(f"c.{name} = %s", [value]), (f"c.left_{name} = %s", [value])]
+    branches = [key.home_sql("c"), key.home_sql("c", "left_")] if key.home_column() else [("true", [])]
     rows = " UNION ALL ".join(_ROWS.replace("{where}", where) for where, _ in branches)
     params = [param for _, values in branches for param in (after.txid, after.home_id, *values, limit)]
     return _PAGE.replace("{rows}", rows), [*params, limit]

@@ -1,7 +1,8 @@
 """RateLimit headers on every answer to a usable key, the API's and FHIR's alike: how many
 requests it may make a minute, how many are left, and the seconds until the minute ends
-(``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``, as the IETF httpapi
-rate-limit headers draft names them), so a partner paces itself before it meets a 429."""
+(``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``: the three headers of
+drafts 00 to 06 of the IETF httpapi rate-limit headers, which clients widely read; later
+drafts fold them into one ``RateLimit`` header), so a partner paces itself before a 429."""
 
 
 class RateLimitHeadersMiddleware:

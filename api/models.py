@@ -65,6 +65,13 @@ class ApiKey(models.Model):
             return "provider_id", self.provider_id
         return None
 
+    def home_sql(self, alias: str, prefix: str = "") -> tuple[str, list]:
+        """The scope as SQL over ``alias`` (a homes row, or a HomeChange: it has the same
+        columns, and ``prefix`` "left_" for the scope its home left) and its parameters."""
+        if (column := self.home_column()) is None:
+            return "true", []
+        return f"{alias}.{prefix}{column[0]} = %s", [column[1]]
+
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
@@ -73,7 +80,7 @@ class ApiKey(models.Model):
 class HomeChange(models.Model):
     """A home whose details, figures or held beds changed in one transaction: the changes
     feed (api/changes.py) reads these in order. Written by PostgreSQL triggers on the homes,
-    vacancies, categories and holds tables (migration 0002), whatever made the change, one
+    vacancies, categories and holds tables (migrations 0002 to 0005), whatever made the change, one
     row per home per transaction, with the home's council and provider; never by the
     application.
 

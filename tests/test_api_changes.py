@@ -6,14 +6,14 @@ import datetime
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from api import keys
 from api.changes import prune
 from api.models import ApiKey, HomeChange
 from homes.choices import HomeStatus
-from tests.factories import CareHomeFactory
+from tests.factories import CareHomeFactory, local_authority
 from tests.vacancy_helpers import give_figures
 from tracker.sql import table
 from vacancies.models import CategoryVacancy
@@ -83,6 +83,21 @@ def test_a_home_that_moves_council_leaves_the_old_feed_and_joins_the_new(client,
     ]
     [joined] = feed(client, bradford_key, cursors[bradford_key])["changes"]
     assert joined["home"]["local_authority"] == bradford.gss_code
+
+
+@pytest.mark.parametrize("moves", [["bradford", "wakefield"], ["bradford", "leeds"]])
+def test_moves_within_one_transaction_are_kept_from_where_the_home_began(home, leeds, bradford, moves):
+    """A to B to C: A's feed is told. A to B and back: nobody is told the home left."""
+    places = {"leeds": leeds, "bradford": bradford, "wakefield": local_authority("E08000036")}
+    give_figures(home)
+    with transaction.atomic():
+        give_figures(home, version=1)  # a change of figures first, then the moves
+        for place in moves:
+            home.local_authority = places[place]
+            home.save()
+    last = HomeChange.objects.filter(home_id=home.pk).order_by("txid").last()
+    ended = places[moves[-1]]
+    assert (last.local_authority_id, last.left_local_authority_id) == (ended.pk, None if ended == leeds else leeds.pk)
 
 
 def test_a_slow_transaction_that_commits_late_is_not_skipped(client, council_key, home):

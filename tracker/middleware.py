@@ -34,6 +34,13 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class NulByte(BadRequest):
+    """A request holding a NUL byte: its message is safe to show (handler400)."""
+
+    def __init__(self):
+        super().__init__("The request holds a NUL character.")
+
+
 class RejectNulBytesMiddleware:
     """PostgreSQL cannot store or compare text with NUL bytes, and no person
     types one: a request carrying one anywhere is a bad request (400: the styled
@@ -44,7 +51,7 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            raise BadRequest("The request holds a NUL character.")
+            raise NulByte
         return self.get_response(request)
 
 

@@ -12,6 +12,7 @@ from api.views import bad_request as api_bad_request
 from api.views import not_found as api_not_found
 from tracker import metrics, views
 from tracker.admin_site import restrict_admin_to_service_admins
+from tracker.middleware import NulByte
 
 restrict_admin_to_service_admins(admin.site)
 
@@ -20,8 +21,10 @@ handler500 = "tracker.views.server_error"
 
 def handler400(request, exception=None):
     """A bad request (a NUL byte: tracker/middleware.py): the API's and FHIR's own error
-    formats under their paths, the styled page elsewhere."""
-    return api_bad_request(request, str(exception or "Bad request")) or views.bad_request(request, exception)
+    formats under their paths, the styled page elsewhere. Only our own message is shown:
+    Django's (a disallowed host, a body too big) name settings."""
+    detail = str(exception) if isinstance(exception, NulByte) else "The request could not be understood."
+    return api_bad_request(request, detail) or views.bad_request(request, exception)
 
 
 urlpatterns = [

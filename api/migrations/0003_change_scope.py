@@ -4,8 +4,8 @@ from django.db import migrations, models
 
 # The triggers now write each change with the home's council and provider (after the
 # statement; before it for a deleted home), so a key's scope is read from the change by
-# index instead of looking every change's home up (api/changes.py). Later statements in a
-# transaction that move a home update its row.
+# index instead of looking every change's home up (api/changes.py). (A home's update has
+# its own function from migration 0004, which also keeps the scope a moved home left.)
 SCOPE_SQL = """
 CREATE OR REPLACE FUNCTION api_note_homes_carehome() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
