@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,15 +27,17 @@ def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def make(*, name: str, kind: str, user, local_authority=None, provider=None, expires_at=None) -> tuple[ApiKey, str]:
-    """A new key: (the record, the key itself, shown once)."""
+def make(*, name: str, kind: str, user, local_authority=None, provider=None, expires_at=None,
+         note: str = "") -> tuple[ApiKey, str]:  # fmt: skip
+    """A new key: (the record, the key itself, shown once). ``note`` adds to its audit event."""
     prefix = secrets.token_hex(4)
     key = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     made = ApiKey.objects.create(
         name=name, kind=kind, local_authority=local_authority, provider=provider, prefix=prefix,
         key_hash=digest(key), created_by=user, expires_at=expires_at,
     )  # fmt: skip
-    audit.record(audit.Action.API_KEY_CREATED, user=user, target=str(made), detail=made.scope_label)
+    detail = f"{made.scope_label}; {note}" if note else made.scope_label
+    audit.record(audit.Action.API_KEY_CREATED, user=user, target=str(made), detail=detail)
     return made, key
 
 
@@ -49,6 +52,32 @@ def check(presented: str) -> ApiKey | None:
     if found is None or not hmac.compare_digest(found.key_hash, digest(presented)) or not found.is_usable():
         return None
     return found
+
+
+# How long a replaced key keeps working, for its system to switch to the new one.
+OVERLAP = datetime.timedelta(days=7)
+
+
+class CannotReplace(Exception):
+    """Only a working key that has not been replaced already can be replaced."""
+
+
+def replace(old: ApiKey, user) -> tuple[ApiKey, str]:
+    """A new key with the old one's name, scope and lifetime; the old one keeps working for
+    OVERLAP (or until it expires, if sooner), then stops. Returns (the record, the key)."""
+    now = timezone.now()
+    with transaction.atomic():
+        old = ApiKey.objects.select_for_update().get(pk=old.pk)
+        if not old.is_usable(now) or old.replaced_by_id:
+            raise CannotReplace
+        lifetime = old.expires_at - old.created_at if old.expires_at else None
+        until = min(old.expires_at or now + OVERLAP, now + OVERLAP)
+        note = f"replaces {old}, which works until {timezone.localtime(until):%d %b %Y %H:%M}"
+        made, key = make(name=old.name, kind=old.kind, user=user, local_authority=old.local_authority,
+                         provider=old.provider, expires_at=now + lifetime if lifetime else None, note=note)  # fmt: skip
+        old.replaced_by, old.expires_at = made, until
+        old.save(update_fields=["replaced_by", "expires_at"])
+    return made, key
 
 
 def revoke(key: ApiKey, user) -> None:

@@ -32,6 +32,10 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The key made to replace it; this one works until it expires, for the system to switch",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at", "-id"]

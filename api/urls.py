@@ -7,6 +7,7 @@ app_name = "api"
 urlpatterns = [
     path("api-keys/", views.key_list, name="keys"),
     path("api-keys/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("api-keys/<int:pk>/replace/", views.replace, name="replace"),
     path("api/v1/docs/", views.docs, name="docs"),
     path("fhir/metadata", fhir.metadata, name="fhir_metadata"),
     path("fhir/StructureDefinition/<str:resource_id>", fhir.structure_definition, name="fhir_structure_definition"),

@@ -71,12 +71,31 @@ def key_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         made, key = keys.make(name=form.cleaned_data["name"], user=request.user, expires_at=form.expires_at(),
                               **form.scope_kwargs())  # fmt: skip
-        # Shown once, on this response only: never stored, never in a redirect or a message.
-        response = render(request, "api/key_made.html", {"made": made, "key": key})
-        response["Cache-Control"] = "no-store"
-        return response
+        return _shown_once(request, made, key)
     found = ApiKey.objects.filter(keys.managed(roles)).select_related("local_authority", "provider", "created_by")
-    return render(request, "api/keys.html", {"form": form, "keys": found, "now": timezone.now()})
+    context = {"form": form, "keys": found, "now": timezone.now(), "overlap_days": keys.OVERLAP.days}
+    return render(request, "api/keys.html", context)
+
+
+def _shown_once(request, made: ApiKey, key: str, replaced: ApiKey | None = None) -> HttpResponse:
+    """The new key, on this response only: never stored, never in a redirect or a message."""
+    response = render(request, "api/key_made.html", {"made": made, "key": key, "replaced": replaced})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A new key for the same system; the old one works a week more while the system switches."""
+    roles = _roles(request)
+    old = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
+    try:
+        made, key = keys.replace(old, request.user)
+    except keys.CannotReplace:
+        messages.error(request, f"Key “{old.name}” no longer works or was replaced already: make a new key instead.")
+        return redirect("api:keys")
+    old.refresh_from_db()
+    return _shown_once(request, made, key, replaced=old)
 
 
 @require_POST

@@ -57,9 +57,53 @@ def test_others_cannot_see_or_revoke_a_councils_keys(client, council_key, other_
     client.force_login(other_council_admin)
     assert made.prefix not in client.get("/api-keys/").text
     assert client.post(f"/api-keys/{made.pk}/revoke/").status_code == 404
+    assert client.post(f"/api-keys/{made.pk}/replace/").status_code == 404
     client.force_login(home_staff)
     assert client.get("/api-keys/").status_code == 404
-    assert ApiKey.objects.get().revoked_at is None
+    assert ApiKey.objects.get().revoked_at is None  # and nothing was replaced: still one key
+
+
+def test_replacing_a_key_gives_a_new_one_and_the_old_works_a_week_more(client, council_admin, leeds):
+    in_a_year = timezone.now() + datetime.timedelta(days=365)
+    old, old_key = keys.make(name="Leeds brokerage", kind=ApiKey.Kind.COUNCIL, user=council_admin,
+                             local_authority=leeds, expires_at=in_a_year)  # fmt: skip
+    client.force_login(council_admin)
+    page = client.post(f"/api-keys/{old.pk}/replace/")
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    new_key = page.context["key"]
+    new = ApiKey.objects.get(prefix=new_key.split("_")[1])
+    old.refresh_from_db()
+    assert old.replaced_by == new
+    assert (new.name, new.kind, new.local_authority, new.created_by) == (old.name, old.kind, leeds, council_admin)
+    assert abs((new.expires_at - new.created_at) - datetime.timedelta(days=365)) < datetime.timedelta(seconds=5)
+    assert abs(old.expires_at - (timezone.now() + keys.OVERLAP)) < datetime.timedelta(seconds=5)
+    assert "keeps working until" in page.text
+    listed = client.get("/api-keys/").text
+    assert "Replaced" in listed
+    assert f'Replace<span class="nhsuk-u-visually-hidden"> Leeds brokerage ({new.prefix})' in listed
+    assert f'Replace<span class="nhsuk-u-visually-hidden"> Leeds brokerage ({old.prefix})' not in listed
+    # Both work while the system switches; the old one then stops by itself.
+    assert client.get("/api/v1/homes", **bearer(old_key)).status_code == 200
+    assert client.get("/api/v1/homes", **bearer(new_key)).status_code == 200
+    ApiKey.objects.filter(pk=old.pk).update(expires_at=timezone.now())
+    assert client.get("/api/v1/homes", **bearer(old_key)).status_code == 401
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_CREATED, target=str(new)).get()
+    assert f"replaces {old}" in event.detail
+
+
+def test_a_replaced_revoked_or_expired_key_cannot_be_replaced(client, council_admin, leeds):
+    revoked, _ = keys.make(name="Old", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)
+    keys.revoke(revoked, council_admin)
+    replaced, _ = keys.make(name="Twice", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=leeds)
+    keys.replace(replaced, council_admin)
+    client.force_login(council_admin)
+    before = ApiKey.objects.count()
+    for key in (revoked, replaced):
+        refused = client.post(f"/api-keys/{key.pk}/replace/", follow=True)
+        assert "no longer works or was replaced already" in refused.text
+    assert ApiKey.objects.count() == before
+    assert client.get(f"/api-keys/{revoked.pk}/replace/").status_code == 405
 
 
 def test_the_homes_list_is_the_keys_scope_in_a_stable_order_with_a_cursor(client, council_key, home, other_home):

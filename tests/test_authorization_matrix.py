@@ -116,6 +116,7 @@ MATRIX = {
     "enquiries:area_csv": ("GET", None, ONBOARDERS),
     "api:keys": ("GET", None, {"provider_a", "council_a", "council_b", "service_admin"}),
     "api:revoke": ("POST", lambda w: {"pk": w.api_key.pk}, {"council_a", "service_admin"}),
+    "api:replace": ("POST", lambda w: {"pk": w.api_key.pk}, {"council_a", "service_admin"}),
     "api:docs": ("GET", None, None),
     "api-v1:openapi-json": ("GET", None, None),
     # The API itself opens to a key (tests/test_api.py: every kind of key), never to a session.

@@ -1,4 +1,4 @@
-"""A council admin makes an API key, sees it once, and revokes it; the API's reference page is accessible."""
+"""A council admin makes an API key, sees it once, replaces it and revokes it; the API reference is accessible."""
 
 import pytest
 
@@ -36,8 +36,23 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
     assert status == 200
     assert body["next"] is None
 
+    # Replaced: a new key, shown once; the old one keeps working while the system switches.
     page.get_by_role("link", name="Back to API keys").click()
-    page.get_by_role("button", name="Revoke Leeds brokerage system").click()
+    page.get_by_role("button", name="Replace Leeds brokerage system").click()
+    page.get_by_role("heading", name="New key made: Leeds brokerage system").wait_for()
+    old_key, key = key, page.get_by_label("The key").input_value()
+    assert key.startswith("cct_") and key != old_key  # noqa: PT018
+    assert page.get_by_text("keeps working until").is_visible()
+    assert_accessible(page)
+    assert call()[0] == 200
+    page.go_back()  # the browser's back button: the list again, the key not shown again
+    page.reload()
+    page.get_by_role("heading", name="API keys").wait_for()
+    assert key not in page.content()
+    assert page.get_by_text("Replaced").is_visible()
+
+    # Revoked: the new key stops at once.
+    page.get_by_role("button", name=f"Revoke Leeds brokerage system ({key.split('_')[1]})").click()
     page.get_by_text("revoked: it stops working at once").wait_for()
     with pytest.raises(urllib.error.HTTPError) as refused:
         call()
