@@ -174,6 +174,9 @@ defaults
     timeout connect 2s
     timeout client 60s
     timeout server 60s
+    # A health check may wait while the server is busy (a dozen sign-ins hashing passwords on
+    # two cores took both servers out at 1 s); a stopped server refuses at once regardless.
+    timeout check 5s
     # A request whose connection an app server refused (it is stopping) goes to the other.
     retries 3
     option redispatch 1
