@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit, permissions
@@ -138,6 +139,11 @@ def team(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     members = (
         team.memberships.filter(role__in=TEAM_ROLES).select_related("user").order_by("user__full_name", "user__email")
     )
+    for member in members:
+        member.summary = f"{member.user.email}, {member.get_role_display()}" + (
+            "" if member.user.is_active else " (account deactivated)"
+        )
+        member.remove_url = reverse("remove_team_member", args=[team.pk, member.pk])
     invitations = Invitation.objects.open().filter(team=team).select_related("invited_by")
     context = {
         "team": team, "invite_form": invite_form, "settings_form": settings_form, "members": members,

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -149,6 +150,7 @@ def staff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     members = Membership.objects.filter(home=home, role=Role.HOME_STAFF).select_related("user").order_by("user__email")
     for member in members:
         member.summary = member.user.email + ("" if member.user.is_active else " (account deactivated)")
+        member.remove_url = reverse("homes:remove_staff", args=[home.pk, member.pk])
     invitations = Invitation.objects.open().filter(home=home).select_related("invited_by")
     return render(
         request, "homes/staff.html", {"home": home, "form": form, "members": members, "invitations": invitations}

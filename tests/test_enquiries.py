@@ -97,6 +97,17 @@ def test_a_service_admin_sets_up_a_hospital_team_and_invites_its_lead(client, se
     assert "invited" in mail.outbox[-1].subject.lower()
 
 
+def test_a_teams_people_are_listed_each_with_a_remove_button(client, team, team_lead, team_coordinator):
+    client.force_login(team_lead)
+    team_coordinator.is_active = False
+    team_coordinator.save()
+    page = client.get(f"/teams/{team.pk}/").text
+    member = Membership.objects.get(user=team_coordinator, team=team)
+    assert "dc@example.org, Discharge coordinator (account deactivated)" in page
+    assert f'action="/teams/{team.pk}/members/{member.pk}/remove/"' in page
+    assert '<span class="nhsuk-u-visually-hidden"> dc@example.org from the team</span>' in page
+
+
 def test_a_council_admin_sets_up_only_their_councils_brokerage_team(client, council_admin, leeds, bradford):
     client.force_login(council_admin)
     refused = client.post("/teams/", {"name": "B", "local_authority": bradford.pk, "reply_within_hours": "4"})

@@ -50,6 +50,14 @@ def test_bad_email_is_explained(client, council_admin, home):
     assert not Invitation.objects.exists()
 
 
+def test_a_homes_staff_are_listed_each_with_a_remove_button(client, council_admin, home, home_staff):
+    client.force_login(council_admin)
+    page = client.get(f"/homes/{home.pk}/staff/").text
+    member = home_staff.memberships.get(home=home)
+    assert f'action="/homes/{home.pk}/staff/{member.pk}/remove/"' in page
+    assert f'Remove access<span class="nhsuk-u-visually-hidden"> for {home_staff.email}</span>' in page
+
+
 def test_inviting_someone_already_on_the_staff_is_explained(client, council_admin, home, home_staff):
     client.force_login(council_admin)
     response = client.post(f"/homes/{home.pk}/staff/", {"full_name": "M", "email": home_staff.email})
