@@ -41,7 +41,7 @@ MAX_NEAR_KM = 160
 COMMON = {"_count", "_cursor", "_format"}
 PARAMETERS = {
     "Location": COMMON | {"_id", "_lastUpdated", "identifier", "near"},
-    "HealthcareService": COMMON | {"_id", "_lastUpdated", "service-type", "location", "active"},
+    "HealthcareService": COMMON | {"_id", "_lastUpdated", "service-type", "location", "location.near", "active"},
     "Organization": COMMON | {"_id", "identifier"},
 }
 
@@ -291,9 +291,10 @@ def _parse_moment(text: str) -> datetime.datetime | None:
     return moment
 
 
-def _near(request) -> tuple[float, float, float] | None:
-    """``near=latitude|longitude|distance|unit`` (km or mi; 10 km when left out)."""
-    text = request.GET.get("near")
+def _near(request, name: str = "near") -> tuple[float, float, float] | None:
+    """``near=latitude|longitude|distance|unit`` (km or mi; 10 km when left out): a point and
+    miles. ``name`` "location.near" for a HealthcareService's Location, chained."""
+    text = request.GET.get(name)
     if not text:
         return None
     parts = text.split("|")
@@ -304,10 +305,10 @@ def _near(request) -> tuple[float, float, float] | None:
         if len(parts) > 4 or unit not in {"km", "mi"} or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValueError
     except (ValueError, IndexError):
-        raise Outcome(400, "invalid", "near: latitude|longitude|distance|unit, like 53.80|-1.55|10|km") from None
+        raise Outcome(400, "invalid", f"{name}: latitude|longitude|distance|unit, like 53.80|-1.55|10|km") from None
     miles = distance if unit == "mi" else distance / 1.609344
     if not 0 < miles <= MAX_NEAR_KM / 1.609344:
-        raise Outcome(400, "invalid", f"near: a distance above 0 and at most {MAX_NEAR_KM} km")
+        raise Outcome(400, "invalid", f"{name}: a distance above 0 and at most {MAX_NEAR_KM} km")
     return latitude, longitude, miles
 
 
@@ -420,6 +421,8 @@ def service_search(request):
         rows = rows.filter(category=_token(request.GET["service-type"], care_category_system()))
     if "location" in request.GET:
         rows = rows.filter(home__cqc_location_id=request.GET["location"].removeprefix("Location/"))
+    if near := _near(request, "location.near"):  # beds of a kind near a hospital, in one search
+        rows = rows.filter(home__in=homes_within(*near))
     if request.GET.get("active", "true") == "false":
         rows = rows.none()  # every service served is active
     page, after = _page(rows, request)
@@ -550,7 +553,9 @@ def capability_statement() -> dict:
                 resource("HealthcareService", "UKCore-HealthcareService", [
                     ("_id", "token", "<CQC location ID>-<care category>"),
                     ("service-type", "token", f"A care category ({care_category_system()})"),
-                    ("location", "reference", "Location/<CQC location ID>"), ("active", "token", "true"), *PAGING]),
+                    ("location", "reference", "Location/<CQC location ID>"),
+                    ("location.near", "special", "The home's Location near latitude|longitude|distance|unit"),
+                    ("active", "token", "true"), *PAGING]),
                 resource("Organization", "UKCore-Organization", [
                     ("_id", "token", "The CQC provider ID"), ("identifier", "token", f"{CQC_PROVIDER}|<ID>"),
                     PAGING[0]]),

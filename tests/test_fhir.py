@@ -128,6 +128,21 @@ def test_paging_near_and_last_updated(client, council_key, leeds):
     assert len(valid_bundle(get(client, "/fhir/Location", council_key, _lastUpdated=f"lt{tomorrow}"))["entry"]) == 4
 
 
+def test_services_of_a_kind_near_a_point(client, council_key, leeds):
+    near_home = CareHomeFactory(local_authority=leeds)  # Headingley, LS6
+    far_home = CareHomeFactory(local_authority=leeds, latitude=53.40, longitude=-1.47)
+    for home in (near_home, far_home):
+        give_figures(home, nursing={"vacant_accepting": 2})
+    found = valid_bundle(get(client, "/fhir/HealthcareService", council_key, **{
+        "location.near": "53.8196|-1.5781|5|mi", "service-type": "nursing"}))  # fmt: skip
+    assert [e["resource"]["location"][0]["reference"] for e in found["entry"]] == [
+        f"Location/{near_home.cqc_location_id}"
+    ]
+    refused = get(client, "/fhir/HealthcareService", council_key, **{"location.near": "leeds"})
+    assert refused.status_code == 400
+    assert "location.near" in OperationOutcome.model_validate(refused.json()).issue[0].diagnostics
+
+
 @pytest.mark.parametrize(
     ("params", "words"),
     [({"near": "north"}, "near"), ({"near": "53|-1|9000|km"}, "near"), ({"_count": "0"}, "_count"),
