@@ -44,10 +44,10 @@ def _text(value) -> str:
 
 
 def board_for(home: CareHome, *, lock: bool = False) -> HomeVacancies:
-    """The home's HomeVacancies row, created on first use."""
-    HomeVacancies.objects.get_or_create(home=home)
+    """The home's HomeVacancies row, created on first use (locked with ``lock``: one
+    SELECT ... FOR UPDATE when it exists; a row this transaction creates is its own)."""
     queryset = HomeVacancies.objects.select_for_update() if lock else HomeVacancies.objects
-    return queryset.get(home=home)
+    return queryset.get_or_create(home=home)[0]
 
 
 def changes_since(home: CareHome, version: int) -> list[VacancyChange]:
