@@ -73,7 +73,9 @@ def homes(queryset) -> list[dict]:
 
 
 def in_scope(key, ids: list[int]) -> dict[int, dict]:
-    """The homes among ``ids`` that are active and in ``key``'s scope, by id."""
+    """The homes among ``ids`` that are active and in ``key``'s scope, by id. (Not through
+    ``homes(homes_in_scope(...))``: the ORM writes a placeholder per id, so each page size
+    would be a statement of its own, planned afresh; ``= ANY`` is one, planned once.)"""
     scope, params = key.home_sql("h")
     sql = f"SELECT h.id, {HOME} AS home FROM {table(CareHome)} h WHERE h.id = ANY(%s) AND h.status = %s AND {scope}"  # noqa: S608
     return {row["id"]: row["home"] for row in named_rows(sql, [ids, HomeStatus.ACTIVE, *params])}

@@ -17,7 +17,7 @@ from accounts.roles import Roles
 from accounts.throttle import tally
 from api.models import ApiKey
 from tracker.replicas import PRIMARY, bookkeeping
-from tracker.sql import columns, one, table
+from tracker.sql import one
 
 PREFIX = "cct_"
 MINUTE = datetime.timedelta(seconds=60)
@@ -47,8 +47,7 @@ def check(presented: str) -> ApiKey | None:
         return None
     prefix = presented[len(PREFIX) :].split("_", 1)[0]
     # From the primary even when the request reads from a replica: a revoked key stops at once.
-    sql = f"SELECT {columns(ApiKey)} FROM {table(ApiKey)} WHERE prefix = %s"  # noqa: S608 - the model's own
-    found = one(ApiKey, sql, [prefix], using=PRIMARY)
+    found = one(ApiKey, "prefix = %s", [prefix], using=PRIMARY)
     if found is None or not hmac.compare_digest(found.key_hash, digest(presented)) or not found.is_usable():
         return None
     return found
@@ -62,9 +61,10 @@ class CannotReplace(Exception):
     """Only a working key that has not been replaced already can be replaced."""
 
 
-def replace(old: ApiKey, user) -> tuple[ApiKey, str]:
+def replace(old: ApiKey, user) -> tuple[ApiKey, str, ApiKey]:
     """A new key with the old one's name, scope and lifetime; the old one keeps working for
-    OVERLAP (or until it expires, if sooner), then stops. Returns (the record, the key)."""
+    OVERLAP (or until it expires, if sooner), then stops. Returns (the new record, the new
+    key, the old record as it now is)."""
     now = timezone.now()
     with transaction.atomic():
         old = ApiKey.objects.select_for_update().get(pk=old.pk)
@@ -77,7 +77,7 @@ def replace(old: ApiKey, user) -> tuple[ApiKey, str]:
                          provider=old.provider, expires_at=now + lifetime if lifetime else None, note=note)  # fmt: skip
         old.replaced_by, old.expires_at = made, until
         old.save(update_fields=["replaced_by", "expires_at"])
-    return made, key
+    return made, key, old
 
 
 def revoke(key: ApiKey, user) -> None:

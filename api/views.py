@@ -90,12 +90,11 @@ def replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     roles = _roles(request)
     old = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
     try:
-        made, key = keys.replace(old, request.user)
+        made, key, replaced = keys.replace(old, request.user)
     except keys.CannotReplace:
         messages.error(request, f"Key “{old.name}” no longer works or was replaced already: make a new key instead.")
         return redirect("api:keys")
-    old.refresh_from_db()
-    return _shown_once(request, made, key, replaced=old)
+    return _shown_once(request, made, key, replaced=replaced)
 
 
 @require_POST
