@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import audit
 from accounts.models import AuditEvent, Invitation, Membership, Team, User
+from accounts.two_factor import tell_second_factor_changed
 from tracker.admin_site import AppendOnlyAdmin
 
 
@@ -45,6 +46,7 @@ class UserAdmin(DjangoUserAdmin):
                 TOTPDevice.objects.filter(user=person).delete()
                 StaticDevice.objects.filter(user=person).delete()
                 audit.record(audit.Action.TWO_FACTOR_RESET, target=person.email, request=request)
+                transaction.on_commit(lambda person=person: tell_second_factor_changed(person, "reset"))
         self.message_user(
             request,
             f"Two-factor authentication reset for {len(people)} "

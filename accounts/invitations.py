@@ -23,6 +23,7 @@ from accounts import audit, permissions
 from accounts.models import Invitation, Membership
 from accounts.roles import roles_for
 from tracker.forms import NhsFormMixin
+from tracker.http import safe_next, with_next
 
 
 def _hash(token: str) -> str:
@@ -79,7 +80,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(invitations_managed_by(request.user).open(), pk=pk)
     send_invitation(request, invitation)
     messages.success(request, f"Invitation sent again to {invitation.email}. The new link works for 7 days.")
-    return redirect(request.POST.get("next") or "invitations")
+    return redirect(safe_next(request, fallback=reverse("invitations")))
 
 
 @require_POST
@@ -88,7 +89,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     messages.success(request, f"Invitation for {invitation.email} revoked. Its link no longer works.")
-    return redirect(request.POST.get("next") or "invitations")
+    return redirect(safe_next(request, fallback=reverse("invitations")))
 
 
 def invitation_list(request: HttpRequest) -> HttpResponse:
@@ -161,7 +162,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("start")
             return render(request, "invitations/accept_existing.html", {"invitation": invitation})
         messages.info(request, "You already have an account: sign in to accept the invitation.")
-        return redirect(f"{reverse('login')}?next={request.path}")
+        return redirect(with_next(reverse("login"), request.path))
 
     form = AcceptInvitationForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
@@ -177,7 +178,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             invitation.accepted_at, invitation.accepted_by = timezone.now(), user
             invitation.save(update_fields=["accepted_at", "accepted_by"])
         audit.record(audit.Action.INVITATION_ACCEPTED, user=user, request=request, target=str(invitation.scope or ""))
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.PersonBackend")
         messages.success(request, "Your account is ready. You are signed in.")
         return redirect("start")
     return render(request, "invitations/accept.html", {"invitation": invitation, "form": form})

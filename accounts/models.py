@@ -270,6 +270,7 @@ class AuditEvent(models.Model):
         API_USED = "api_used", "API used"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
+        TWO_FACTOR_CHANGED = "two_factor_changed", "Authenticator app changed"
         TEAM_CREATED = "team_created", "Discharge team created"
         TEAM_CHANGED = "team_changed", "Discharge team changed"
         ENQUIRY_SENT = "enquiry_sent", "Enquiry sent"

@@ -2,19 +2,30 @@
 
 Council and service admins must use it; anyone else may. A signed-in person
 who must (or chose to) use it reaches nothing but these pages, sign-out and
-health until they enter a code. See docs/security.md.
+health until they enter a code. Who must is read on every request, so a role
+that needs it applies from the next page, not the next sign-in.
+
+A password alone sets up only a first authenticator: replacing one needs a
+session already verified by the current app or a recovery code, otherwise
+whoever knows the password could swap in their own phone. The key being set
+up belongs to the session that asked for it, never shown to another. The
+person is emailed whenever their second factor changes. See docs/security.md.
 """
 
 import io
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -22,21 +33,34 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from accounts import audit, permissions
+from accounts.backends import second_factor_exists
+from accounts.models import User
 from accounts.roles import roles_for
 from tracker.forms import NhsFormMixin
-from tracker.http import is_public_page
+from tracker.http import is_public_page, safe_next, with_next
+from tracker.notify import send_emails
 
 RECOVERY_CODES = 10
-OPTIONAL_SESSION_KEY = "two_factor_not_needed"
 OPEN_PATHS = ("/account/two-factor/", "/sign-out/", "/healthz", "/assets/")
+PENDING_SESSION_KEY = "two_factor_pending_device"
 
 
 def required_for(user) -> bool:
     return permissions.holds_admin_power(roles_for(user))
 
 
-def has_device(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def has_second_factor(user) -> bool:
+    """A confirmed authenticator app or recovery codes left. Read with the person on each
+    request (accounts/backends.py); asked of the database only for a user loaded otherwise."""
+    known = getattr(user, "has_second_factor", None)
+    if known is not None:
+        return known
+    return User.objects.filter(pk=user.pk).filter(second_factor_exists()).exists()
+
+
+def needs_code(user) -> bool:
+    """Whether this signed-in person must give a code before anything else."""
+    return not user.is_verified() and (required_for(user) or has_second_factor(user))
 
 
 class TwoFactorMiddleware:
@@ -50,28 +74,12 @@ class TwoFactorMiddleware:
         if is_public_page(view_func):
             return None
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and not request.path.startswith(OPEN_PATHS)
-            and self._needs_second_factor(request, user)
-        ):
-            target = reverse("two_factor_verify" if has_device(user) else "two_factor_setup")
+        if user is not None and user.is_authenticated and not request.path.startswith(OPEN_PATHS) and needs_code(user):
+            target = reverse("two_factor_verify" if has_second_factor(user) else "two_factor_setup")
             if getattr(request, "htmx", False):
                 return HttpResponseClientRedirect(target)
-            return redirect(f"{target}?next={request.get_full_path()}")
+            return redirect(with_next(target, request.get_full_path()))
         return None
-
-    @staticmethod
-    def _needs_second_factor(request, user) -> bool:
-        # Checked once per sign-in for people who need no code, not on every request.
-        if request.session.get(OPTIONAL_SESSION_KEY):
-            return False
-        if required_for(user) or has_device(user):
-            return True
-        request.session[OPTIONAL_SESSION_KEY] = True
-        return False
 
 
 class CodeForm(NhsFormMixin, forms.Form):
@@ -98,11 +106,6 @@ class CodeForm(NhsFormMixin, forms.Form):
         raise forms.ValidationError("That code is not right. Check the time on your phone, or use a recovery code.")
 
 
-def _safe_next(request) -> str:
-    target = request.GET.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else reverse("start")
-
-
 def _recovery_codes(user) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
     device.token_set.all().delete()
@@ -111,22 +114,64 @@ def _recovery_codes(user) -> list[str]:
     return codes
 
 
+def _pending_device(request) -> TOTPDevice:
+    """The authenticator being set up in this session: its key is shown to this session only."""
+    pk = request.session.get(PENDING_SESSION_KEY)
+    device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first() if pk else None
+    if device is None:
+        # Keys left pending for a day by other sessions (abandoned, or someone else's try) go.
+        TOTPDevice.objects.filter(
+            user=request.user, confirmed=False, created_at__lt=timezone.now() - timezone.timedelta(days=1)
+        ).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+        request.session[PENDING_SESSION_KEY] = device.pk
+    return device
+
+
+def tell_second_factor_changed(user, what: str, request=None) -> None:
+    """Email the person that their second factor changed (``what``: "set up", "changed",
+    "reset"), so a change they did not make does not go unnoticed."""
+    subject = f"Two-factor authentication {what} on your {settings.SERVICE_NAME} account"
+    context = {"user": user, "what": what, "at": timezone.localtime(), "service_name": settings.SERVICE_NAME}
+    body = render_to_string("two_factor/changed_email.txt", context)
+    send_emails(
+        [user.email], template_id=settings.NOTIFY_ENQUIRY_TEMPLATE_ID,
+        personalisation={"subject": subject, "body": body},
+        reference=f"two-factor-{user.pk}-{int(timezone.now().timestamp())}", subject=subject, body=lambda: body,
+    )  # fmt: skip
+
+
 @require_http_methods(["GET", "POST"])
 def setup(request) -> HttpResponse:
-    """Link an authenticator app: scan the QR code (or type the key), enter a code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    """Link an authenticator app: scan the QR code (or type the key), enter a code. Replacing
+    an app needs this session verified by the current one (or a recovery code) first."""
+    replacing = has_second_factor(request.user)
+    if replacing and not request.user.is_verified():
+        messages.info(
+            request, "To change your authenticator app, first enter a code from your current app or a recovery code."
+        )
+        return redirect(with_next(reverse("two_factor_verify"), request.get_full_path()))
+    device = _pending_device(request)
     form = CodeForm(request.POST or None, devices=[device])
     if request.method == "POST" and form.is_valid():
-        request.session.pop(OPTIONAL_SESSION_KEY, None)
-        TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-        device.confirmed = True
-        device.save()
+        with transaction.atomic():
+            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save()
+            codes = _recovery_codes(request.user)
+            what = "changed" if replacing else "set up"
+            audit.record(
+                audit.Action.TWO_FACTOR_CHANGED if replacing else audit.Action.TWO_FACTOR_SET_UP,
+                target=request.user.email,
+            )
+            transaction.on_commit(lambda: tell_second_factor_changed(request.user, what))
+        request.session.pop(PENDING_SESSION_KEY, None)
         otp_login(request, device)
-        codes = _recovery_codes(request.user)
-        audit.record(audit.Action.TWO_FACTOR_SET_UP, target=request.user.email)
-        return render(request, "two_factor/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
+        return render(
+            request,
+            "two_factor/recovery_codes.html",
+            {"codes": codes, "next": safe_next(request, fallback=reverse("start"))},
+        )
     buffer = io.BytesIO()
     write_qrcode_image(device.config_url, buffer)
     # The SVG element alone, inline; qrcode made it from our own data, nothing a user typed.
@@ -136,6 +181,7 @@ def setup(request) -> HttpResponse:
         "form": form,
         "qr": svg,
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "replacing": replacing,
     }
     return render(request, "two_factor/setup.html", context)
 
@@ -154,5 +200,16 @@ def verify(request) -> HttpResponse:
         if isinstance(form.device, StaticDevice):
             left = form.device.token_set.count()
             messages.warning(request, f"You used a recovery code. {left} left: set up your app again if you lost it.")
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request, fallback=reverse("start")))
     return render(request, "two_factor/verify.html", {"form": form})
+
+
+@require_GET
+def account(request) -> HttpResponse:
+    """The signed-in person's own account: password and two-factor authentication."""
+    context = {
+        "has_second_factor": has_second_factor(request.user),
+        "required": required_for(request.user),
+        "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
+    }
+    return render(request, "registration/account.html", context)

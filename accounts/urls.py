@@ -7,12 +7,8 @@ from accounts import audit_views, forms, invitations, teams, two_factor, views
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=forms.SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -29,6 +25,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/", two_factor.account, name="account"),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),

@@ -18,7 +18,7 @@ from accounts.throttle import throttled
 from homes.choices import HomeStatus
 from public import search
 from public.profile import MAX_COMPARED, etag_of, facts_of, facts_of_active, profile_of
-from tracker.http import HtmxHttpRequest, public_page
+from tracker.http import HtmxHttpRequest, back_to, public_page
 
 SEARCH_SECONDS = 60  # how long a browser or a cache may keep a page of results
 PROFILE_SECONDS = 300
@@ -74,8 +74,7 @@ def profile(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
     if not_modified := get_conditional_response(request, etag=etag):
         not_modified["ETag"], not_modified["Cache-Control"] = etag, f"public, max-age={PROFILE_SECONDS}"
         return not_modified
-    back = request.GET.get("back", "")
-    context = {"profile": profile_of(facts), "back": f"?{back}" if back else ""}
+    context = {"profile": profile_of(facts), "back": back_to("", request.GET.get("back", ""))}
     response = _public_page(request, "public/profile.html", context, seconds=PROFILE_SECONDS)
     response["ETag"] = etag
     return response

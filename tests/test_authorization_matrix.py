@@ -48,6 +48,7 @@ MATRIX = {
     "password_reset_done": ("GET", None, None),
     "password_reset_confirm": ("GET", lambda w: {"uidb64": "MQ", "token": "x-y"}, None),
     "password_reset_complete": ("GET", None, None),
+    "account": ("GET", None, EVERYONE),
     "password_change": ("GET", None, EVERYONE),
     "password_change_done": ("GET", None, EVERYONE),
     "two_factor_setup": ("GET", None, EVERYONE),

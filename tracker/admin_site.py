@@ -3,10 +3,20 @@
 from types import MethodType
 
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def restrict_admin_to_service_admins(site) -> None:
-    """Django admin is for service admins only (superusers), whatever is_staff says."""
+    """Django admin is for service admins only (superusers), whatever is_staff says.
+
+    django-otp's own admin pages go: they show a person's authenticator key and recovery
+    codes and let a second factor be added for someone, so whoever saw them could sign in
+    as that person. A second factor is changed by its owner only (accounts/two_factor.py)
+    or reset by a service admin (the Users action), and the owner is emailed either way."""
+    for device_model in (TOTPDevice, StaticDevice):
+        if site.is_registered(device_model):
+            site.unregister(device_model)
 
     def has_permission(self, request):
         user = request.user

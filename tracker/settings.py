@@ -265,7 +265,8 @@ if READ_REPLICA and REPLICA_STICKY_SECONDS <= REPLICA_MAX_LAG_SECONDS + REPLICA_
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes counts failed sign-ins and locks out (see the AXES_ settings below).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# PersonBackend: Django's ModelBackend, loading the person with whether they have a second factor.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PersonBackend"]
 # Sign-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one email from
 # one address, that pair is locked out for AXES_COOLOFF_TIME; service admins can
 # unlock it early in Django admin (Axes > Access attempts: delete).

@@ -111,9 +111,9 @@ def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ShortlistEntry.objects.get_or_create(user=request.user, home=home)
         added = True
     if request.htmx:
-        return HttpResponse(shortlist_button(request, home, added, next_path=request.POST.get("next", "")))
+        return HttpResponse(shortlist_button(request, home, added, next_path=safe_next(request, fallback="")))
     messages.success(request, f"{home.name} {'added to' if added else 'removed from'} your shortlist.")
-    return redirect(safe_next(request, request.POST.get("next"), reverse("search:shortlist")))
+    return redirect(safe_next(request, fallback=reverse("search:shortlist")))
 
 
 @require_POST
@@ -126,7 +126,7 @@ def save_default_location(request: HtmxHttpRequest) -> HttpResponse:
         request.user.default_search_postcode = location[0]
         request.user.save(update_fields=["default_search_postcode"])
         messages.success(request, f"Searches will start near {location[0]}.")
-    return redirect(safe_next(request, request.POST.get("next"), reverse("search:search")))
+    return redirect(safe_next(request, fallback=reverse("search:search")))
 
 
 # --- saved searches and their alerts (vacancies/alerts.py) ---------------------------------

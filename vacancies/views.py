@@ -19,7 +19,7 @@ from homes.access import home_or_404
 from homes.models import CareHome
 from tracker.components import macro
 from tracker.forms import NhsFormMixin
-from tracker.http import HtmxHttpRequest
+from tracker.http import HtmxHttpRequest, back_to, safe_next
 from vacancies import reminder_links, reports
 from vacancies.cards import shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, HomeClosureForm
@@ -51,8 +51,7 @@ def home_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _search_back_link(request) -> str:
     """Back to the search results this home was opened from, filters intact."""
-    back = request.GET.get("back", "")
-    return f"{reverse('search:search')}?{back}" if back else ""
+    return back_to(reverse("search:search"), request.GET.get("back", ""))
 
 
 class MyHomesFilter(NhsFormMixin, forms.Form):
@@ -127,7 +126,7 @@ def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{home.name}: confirmed no change. Its figures are now marked as current.")
     else:
         messages.error(request, f"{home.name} has no figures yet: update its vacancies first.")
-    return redirect(request.POST.get("next") or "vacancies:my_homes")
+    return redirect(safe_next(request, fallback=reverse("vacancies:my_homes")))
 
 
 def _my_homes_one(request, pk):
@@ -215,7 +214,7 @@ def update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, warning)
             if add.cleaned_data.get("new_category"):
                 return redirect("vacancies:update", pk=home.pk)
-            return redirect(request.POST.get("next") or "vacancies:my_homes")
+            return redirect(safe_next(request, fallback=reverse("vacancies:my_homes")))
         context["errors"] = _error_summary(forms)
     return render(request, "vacancies/update.html", context)
 
