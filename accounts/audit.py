@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership
 from tracker import request_id
+from tracker.client_address import client_address
 
 _request: ContextVar = ContextVar("audit_request", default=None)
 Action = AuditEvent.Action
@@ -31,18 +32,6 @@ class AuditMiddleware:
             _request.reset(token)
 
 
-def client_ip(request) -> str | None:
-    """The client's address; behind TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For."""
-    from django.conf import settings
-
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    if proxies and len(hops) >= proxies:
-        return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def values(action: str, *, user=None, email: str = "", target="", detail: str = "", request=None) -> dict:
     """An AuditEvent's fields: who and where from ``request`` (or the current one)."""
     request = request or _request.get()
@@ -53,7 +42,7 @@ def values(action: str, *, user=None, email: str = "", target="", detail: str = 
         "action": action,
         "user_id": user.pk if user else None,
         "email": email or (user.email if user else ""),
-        "ip_address": client_ip(request) if request is not None else None,
+        "ip_address": client_address(request) if request is not None else None,
         "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
         "target": str(target)[:200],
         "detail": detail[:500],

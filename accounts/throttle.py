@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.audit import client_ip
 from accounts.models import RequestCount
+from tracker.client_address import client_address
 from tracker.sql import row_values, table
 
 COUNTS = table(RequestCount)
@@ -88,7 +88,7 @@ def throttled(scope: str, limit_setting: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            wait = count(f"{scope}:{client_ip(request)}", getattr(settings, limit_setting))
+            wait = count(f"{scope}:{client_address(request)}", getattr(settings, limit_setting))
             if wait is not None:
                 return too_many(wait)
             return view(request, *args, **kwargs)

@@ -95,6 +95,11 @@ SHARE_TARGETS = {
 }
 
 
+def connect(source: str | None = None) -> http.client.HTTPConnection:
+    """A connection to the portal, from ``source`` (another loopback address: a client of its own)."""
+    return http.client.HTTPConnection("127.0.0.1", PORT, timeout=30, source_address=(source, 0) if source else None)
+
+
 def exchange(session, method: str, path: str, body, headers: dict) -> http.client.HTTPResponse:
     """One request on the session's keep-alive connection (opened again if the server closed it)."""
     try:
@@ -103,7 +108,7 @@ def exchange(session, method: str, path: str, body, headers: dict) -> http.clien
     except (http.client.HTTPException, OSError):
         session.reconnects += 1
         session.conn.close()
-        session.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        session.conn = connect(getattr(session, "source", None))
         session.conn.request(method, path, body=body, headers=headers)
         return session.conn.getresponse()
 
@@ -111,8 +116,9 @@ def exchange(session, method: str, path: str, body, headers: dict) -> http.clien
 class Session:
     """One signed-in browser: a keep-alive connection and its cookies."""
 
-    def __init__(self, email: str | None):
-        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    def __init__(self, email: str | None, source: str | None = None):
+        self.source = source
+        self.conn = connect(source)
         self.cookies: dict[str, str] = {}
         self.headers: dict[str, str] = {}
         self.reconnects = 0  # requests sent again on a new connection (the old one was closed)
@@ -148,6 +154,7 @@ class Session:
         response = exchange(self, method, path, body, headers)
         text = response.read().decode("utf-8", "replace")
         self.headers = {header.lower(): value for header, value in response.getheaders()}  # the last response's
+        self.status = response.status
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")

@@ -50,6 +50,7 @@ os.environ["DATABASE_REPLICA_URL"] = f"postgres://postgres@{urllib.parse.quote(s
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402  (sets Django up and starts the embedded primary)
+from axes.models import AccessAttempt  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from drills import people, start_server  # noqa: E402
@@ -144,9 +145,13 @@ def stop_standby() -> None:
         as_postgres("pg_ctl", "stop", "-D", str(REPLICA_DIR), "-m", "fast", "-w", check=False)
 
 
-def start_app(name: str) -> subprocess.Popen:
+def start_app(name: str, public_limit: int = 100_000_000) -> subprocess.Popen:
+    """An app server behind HAProxy (one proxy: the client's address is the last X-Forwarded-For
+    entry). The load's families all come from 127.0.0.1, so their rate limit is lifted, but
+    for the step that checks it."""
     return start_server(2, port=APP_PORTS[name], log=WORK / f"{name}.log", append=True, name=name,
-                        env={"PUBLIC_REQUESTS_PER_MINUTE": "100000000", "LOG_FORMAT": "json"})  # fmt: skip
+                        env={"PUBLIC_REQUESTS_PER_MINUTE": str(public_limit), "LOG_FORMAT": "json",
+                             "TRUSTED_PROXY_COUNT": "1"})  # fmt: skip
 
 
 def stop_app(server: subprocess.Popen) -> None:
@@ -181,6 +186,8 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure
+    # The client's address, appended to X-Forwarded-For, for the lockout and rate limits.
+    option forwardfor
 frontend portal
     bind 127.0.0.1:{lb}
     unique-id-format %[uuid()]
@@ -561,7 +568,67 @@ def drill() -> tuple[dict, list[str]]:
         check(not lost, f"the {name}'s history holds all {sum(load.acknowledged.values())} saves answered as saved")
     check(not missing["default"], "every acknowledged write is on the primary")
     check(caught_up is not None and not missing["replica"], "every acknowledged write is on the replica")
+
+    seen["per_client"] = per_client(check)
     return seen, failed
+
+
+PUBLIC_LIMIT = 20
+WRONG_PASSWORD_LIMIT = 5  # AXES_FAILURE_LIMIT's default
+
+
+def per_client(check) -> dict:
+    """6. Behind HAProxy, each client is counted apart (issue 24): wrong passwords from one
+    address (127.0.0.2) lock that address out of the account, not the owner signing in from
+    another (127.0.0.3); a forged X-Forwarded-For moves nobody; and the public rate limit
+    counts each address apart. The load has stopped; both app servers start again with a
+    public limit of 20 a minute."""
+    say(f"per-client addresses: app servers again with PUBLIC_REQUESTS_PER_MINUTE={PUBLIC_LIMIT}")
+    for name in APP_PORTS:
+        stop_app(apps[name])
+        apps[name] = start_app(name, public_limit=PUBLIC_LIMIT)
+    if wait_for(lambda: all(health(port)[0] == 200 for port in APP_PORTS.values()) and health(LB_PORT)[0] == 200,
+                30) is None:  # fmt: skip
+        raise SystemExit("app servers did not come back for the per-client step")
+    time.sleep(3)  # HAProxy's rise: two checks a second apart
+    email = run.Membership.objects.filter(role=run.Role.HOME_STAFF, user__email__endswith="@dataset.example") \
+        .order_by("-user_id").values_list("user__email", flat=True)[0]  # fmt: skip
+    AccessAttempt.objects.filter(username=email).delete()
+
+    def sign_in(source: str, password: str, forged: str = "") -> int:
+        browser = run.Session(None, source=source)
+        token, _ = browser.csrf("/sign-in/")
+        browser.request("POST", "/sign-in/", {"username": email, "password": password, "csrfmiddlewaretoken": token},
+                        expect=(200, 302, 429), headers={"X-Forwarded-For": forged} if forged else None)  # fmt: skip
+        return browser.status
+
+    wrong = [sign_in("127.0.0.2", "not-the-password") for _ in range(WRONG_PASSWORD_LIMIT)]
+    result = {
+        "wrong_passwords_from_127.0.0.2": wrong,
+        "right_password_from_127.0.0.2": sign_in("127.0.0.2", run.PASSWORD),
+        "right_password_from_127.0.0.2_claiming_127.0.0.3": sign_in("127.0.0.2", run.PASSWORD, forged="127.0.0.3"),
+        "right_password_from_127.0.0.3": sign_in("127.0.0.3", run.PASSWORD),
+    }
+    AccessAttempt.objects.filter(username=email).delete()
+    family_a, family_b = run.Session(None, source="127.0.0.2"), run.Session(None, source="127.0.0.3")
+
+    def visit(family) -> int:
+        family.request("GET", "/care-homes/?near=LS6", expect=(200, 429))
+        return family.status
+
+    busy = Counter(visit(family_a) for _ in range(PUBLIC_LIMIT + 5))
+    result["public_from_127.0.0.2"] = dict(busy)
+    result["public_from_127.0.0.3_after"] = visit(family_b)
+    say(f"per-client addresses behind HAProxy: {result}")
+    check(wrong[-1] == 429 and result["right_password_from_127.0.0.2"] == 429,
+          f"{WRONG_PASSWORD_LIMIT} wrong passwords from 127.0.0.2 lock 127.0.0.2 out of the account")  # fmt: skip
+    check(result["right_password_from_127.0.0.2_claiming_127.0.0.3"] == 429,
+          "a forged X-Forwarded-For does not let 127.0.0.2 in as 127.0.0.3")  # fmt: skip
+    check(result["right_password_from_127.0.0.3"] == 302, "the owner signs in from 127.0.0.3 meanwhile")
+    check(busy[429] > 0 and busy[200] <= PUBLIC_LIMIT and result["public_from_127.0.0.3_after"] == 200,
+          f"the public rate limit counts each client apart (127.0.0.2: {dict(busy)}; 127.0.0.3: "
+          f"{result['public_from_127.0.0.3_after']})")  # fmt: skip
+    return result
 
 
 apps: dict[str, subprocess.Popen] = {}

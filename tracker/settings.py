@@ -277,7 +277,10 @@ AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; it holds the 
 AXES_USERNAME_CALLABLE = "accounts.forms.username_for_lockout"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The proxies in front of the app servers (HAProxy: 1), so the client's own address is read
+# from X-Forwarded-For: for the lockout, the audit trail and rate limits (tracker/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_address"
 
 # The public pages (public/): requests one address may make a minute before a polite 429,
 # counted in the database so every app server shares the count (accounts/throttle.py).
