@@ -128,11 +128,11 @@ def fill(stdout, seed: int, email_domain: str) -> None:
                         else:
                             free[(home, category)] -= 1
                             hold = (hold_id, home, category, answered + datetime.timedelta(hours=24), answered,
-                                    None, f"{team.name} (dataset)", BedHold.Outcome.HELD, None)  # fmt: skip
+                                    None, f"{team.name}, enquiry {enquiry_id}", BedHold.Outcome.HELD, None)  # fmt: skip
                 elif home == placed_home:
                     status = Status.COMPLETED
                     hold = (hold_id, home, category, answered + datetime.timedelta(hours=24), answered, None,
-                            f"{team.name} (dataset)", BedHold.Outcome.PLACED, closed_at)  # fmt: skip
+                            f"{team.name}, enquiry {enquiry_id}", BedHold.Outcome.PLACED, closed_at)  # fmt: skip
                 elif rng.random() < 0.6:
                     status, reason = Status.REJECTED, rng.choice(REASONS)
                 if status == Status.REJECTED and not reason:

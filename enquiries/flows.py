@@ -38,7 +38,7 @@ def send(team: Team, user, homes: list[CareHome], **details) -> Enquiry:
             reply_by=now + datetime.timedelta(hours=team.reply_within_hours), **details,
         )  # fmt: skip
         referrals = Referral.objects.bulk_create(Referral(enquiry=enquiry, home=home, sent_at=now) for home in homes)
-        audit.record(audit.Action.ENQUIRY_SENT, target=f"{team} {enquiry.reference}",
+        audit.record(audit.Action.ENQUIRY_SENT, target=enquiry.outside_name,
                      detail=", ".join(home.name for home in homes)[:500])  # fmt: skip
         for referral in referrals:
             notices.tell_home(referral, "sent")
@@ -76,7 +76,7 @@ def accept(referral: Referral, user, *, category: str, hours: int) -> Referral:
         referral = _locked(referral.pk)
         _answerable(referral)
         now = timezone.now()
-        held_for = f"{referral.enquiry.team.name}, enquiry {referral.enquiry.reference}"
+        held_for = referral.enquiry.outside_name
         try:
             hold = hold_bed(referral.home, category, hours=hours, user=user, held_for=held_for)
         except NoFreeBed as refused:
@@ -143,7 +143,7 @@ def confirm_placement(enquiry: Enquiry, referral: Referral, user) -> Enquiry:
         Referral.objects.filter(pk=referral.pk).update(status=Status.COMPLETED, closed_at=now)
         _withdraw_others(enquiry, user, now, keep=referral.pk)
         Enquiry.objects.filter(pk=enquiry.pk).update(state=Enquiry.State.PLACED, closed_at=now)
-        audit.record(audit.Action.PLACEMENT_CONFIRMED, target=f"{enquiry.team} {enquiry.reference}",
+        audit.record(audit.Action.PLACEMENT_CONFIRMED, target=enquiry.outside_name,
                      detail=referral.home.name)  # fmt: skip
         notices.tell_home(referral, "placed")
     enquiry.refresh_from_db()
@@ -159,7 +159,7 @@ def withdraw(enquiry: Enquiry, user) -> Enquiry:
         now = timezone.now()
         _withdraw_others(enquiry, user, now, keep=None)
         Enquiry.objects.filter(pk=enquiry.pk).update(state=Enquiry.State.WITHDRAWN, closed_at=now)
-        audit.record(audit.Action.ENQUIRY_WITHDRAWN, target=f"{enquiry.team} {enquiry.reference}")
+        audit.record(audit.Action.ENQUIRY_WITHDRAWN, target=enquiry.outside_name)
     enquiry.refresh_from_db()
     return enquiry
 

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from enquiries.models import MAX_HOMES, AgeBand, DeclineReason, Enquiry, Funding, Pathway
-from enquiries.pii import refuse_identifying
 from homes.models import CareHome
 from tracker.forms import NhsFormMixin
+from tracker.patient_identifiers import refuse_patient_identifiers
 from vacancies.models import CareCategory
 
 HOLD_HOURS = [(4, "4 hours"), (8, "8 hours"), (12, "12 hours"), (24, "24 hours"), (48, "48 hours"), (72, "72 hours")]
@@ -69,13 +69,13 @@ class EnquiryForm(NhsFormMixin, forms.ModelForm):
         return list(homes)
 
     def clean_reference(self):
-        return refuse_identifying(self.cleaned_data["reference"])
+        return refuse_patient_identifiers(self.cleaned_data["reference"])
 
     def clean_care_needs(self):
-        return refuse_identifying(self.cleaned_data["care_needs"])
+        return refuse_patient_identifiers(self.cleaned_data["care_needs"])
 
     def clean_contact(self):
-        return refuse_identifying(self.cleaned_data["contact"])
+        return refuse_patient_identifiers(self.cleaned_data["contact"])
 
     def clean_needed_from(self):
         needed = self.cleaned_data["needed_from"]
@@ -121,14 +121,14 @@ class DeclineForm(NhsFormMixin, forms.Form):
         return cleaned
 
     def clean_note(self):
-        return refuse_identifying(self.cleaned_data["note"].strip())
+        return refuse_patient_identifiers(self.cleaned_data["note"].strip())
 
 
 class MessageForm(NhsFormMixin, forms.Form):
     text = forms.CharField(label="Message", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_text(self):
-        return refuse_identifying(self.cleaned_data["text"].strip())
+        return refuse_patient_identifiers(self.cleaned_data["text"].strip())
 
 
 class TeamMessageForm(MessageForm):

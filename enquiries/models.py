@@ -7,7 +7,7 @@ held), rejected (declined, with a reason), cancelled (withdrawn by the team, or 
 was chosen), completed (placed). The database allows only the transitions in
 ``TRANSITIONS`` (a trigger, migration 0002): a form replayed, a second answer, an answer
 after withdrawal change nothing. Nothing here identifies a patient: no name, no date of
-birth, no NHS number (enquiries/pii.py refuses free text that looks like one).
+birth, no NHS number (tracker/patient_identifiers.py refuses free text that looks like one).
 """
 
 import datetime
@@ -116,6 +116,12 @@ class Enquiry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("enquiries:enquiry", args=[self.pk])
+
+    @property
+    def outside_name(self) -> str:
+        """The enquiry as named in records others read (a home's history, the council's CSVs,
+        the audit trail): the team and the enquiry's number, never the team's own reference."""
+        return f"{self.team.name}, enquiry {self.pk}"
 
     @property
     def is_open(self) -> bool:

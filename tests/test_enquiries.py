@@ -2,6 +2,7 @@
 with reasons, held beds that count in search and end by themselves, placements."""
 
 import datetime
+import html
 import re
 import threading
 
@@ -10,15 +11,14 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Role, Team
+from accounts.models import AuditEvent, Invitation, Membership, Role, Team
 from enquiries import flows
 from enquiries.models import Enquiry, Message, Notice, Referral, Status
-from enquiries.pii import is_nhs_number, looks_identifying
 from tests.factories import CareHomeFactory, MembershipFactory, local_authority
 from tests.test_homes_import import run_worker
 from tests.threads import in_threads
 from tests.vacancy_helpers import give_figures
-from vacancies.models import BedHold, CategoryVacancy, SearchEntry, VacancyUpdate
+from vacancies.models import BedHold, CategoryVacancy, SearchEntry, VacancyChange, VacancyUpdate
 
 pytestmark = pytest.mark.django_db
 NHS_NUMBER = "943 476 5919"  # a valid test number (passes modulus 11)
@@ -198,6 +198,13 @@ def test_a_coordinator_without_a_team_cannot_send(client, coordinator, homes):
         ({"reference": "9434765919"}, "reference", "Remove the NHS number"),
         ({"care_needs": "DOB 12/03/1941"}, "care_needs", "could be a date of birth"),
         ({"care_needs": "born 3 March 1940"}, "care_needs", "could be a date of birth"),
+        # Issue 24: each of these was sent on main.
+        ({"care_needs": "NHS 9434 765 919, hoist"}, "care_needs", "Remove the NHS number (9434 765 919)"),
+        ({"reference": "943/476/5919"}, "reference", "Remove the NHS number (943/476/5919)"),
+        ({"care_needs": "Born March 12, 1948"}, "care_needs", "Remove the date (March 12, 1948)"),
+        ({"care_needs": "since the 12th of March 1948"}, "care_needs", "Remove the date (12th of March 1948)"),
+        ({"reference": "Mrs Jane Smith"}, "reference", "Remove the name (Mrs Jane Smith)"),
+        ({"contact": "Ask for Mr Patel re 943-476-5919"}, "contact", "Remove the NHS number"),
         ({"needed_from": "2001-01-01"}, "needed_from", "today or later"),
         ({"category": "spa"}, "category", "Select a valid choice"),
         ({"age_band": ""}, "age_band", "This field is required"),
@@ -212,6 +219,10 @@ def test_bad_input_is_refused_by_the_field_and_nothing_is_sent(
     assert f'id="id_{field}-error"' in response.text
     assert message in response.text
     assert not Enquiry.objects.exists()
+    # Everything else the coordinator typed is still there.
+    for name, value in details().items():
+        if name not in changes and name != "needed_from":
+            assert html.escape(value) in response.text, name
 
 
 def test_an_enquiry_goes_to_ten_homes_at_most_and_to_active_homes_only(client, team_coordinator, provider):
@@ -223,18 +234,6 @@ def test_an_enquiry_goes_to_ten_homes_at_most_and_to_active_homes_only(client, t
     response = send_by_form(client, [archived])
     assert "Select a valid choice" in response.text
     assert not Enquiry.objects.exists()
-
-
-def test_nhs_numbers_and_dates_of_birth_are_recognised():
-    assert is_nhs_number("9434765919")
-    assert not is_nhs_number("9434765918")
-    assert looks_identifying(f"patient {NHS_NUMBER}") == "nhs_number"
-    assert looks_identifying("943-476-5919") == "nhs_number"
-    assert looks_identifying("call 0113 496 0000 or 07700 900123") is None
-    assert looks_identifying("d.o.b. 1/2/45") == "date_of_birth"
-    assert looks_identifying("fell on 3 Jan 2019") == "date_of_birth"  # an old date: it could be one
-    assert looks_identifying(f"needed from {timezone.localdate():%d/%m/%Y}") is None
-    assert looks_identifying("2 carers, 1 hoist, 85+") is None
 
 
 # --- the home answers -----------------------------------------------------------------------
@@ -521,3 +520,58 @@ def test_the_inbox_and_the_teams_list_go_on_to_page_two(client, team, team_coord
     listed = client.get("/enquiries/")
     next_link = re.search(r'href="([^"]*page=2[^"]*)"', listed.text).group(1).replace("&amp;", "&")
     assert len(client.get(f"/enquiries/{next_link}").context["page"].object_list) == 1
+
+
+# --- the team's reference stays with the team (issue 24) -----------------------------------
+
+
+def test_the_teams_reference_never_reaches_the_homes_history_the_councils_csv_or_the_audit_trail(
+    client, sent, homes, home_staff, team_coordinator, council_admin
+):
+    reference = sent.reference
+    client.force_login(home_staff)
+    referral = referral_to(sent, homes[0])
+    client.post(f"/inbox/{referral.pk}/", {"action": "accept", "category": "nursing", "hours": "24"})
+    flows.confirm_placement(sent, referral_to(sent, homes[0]), team_coordinator)
+    changes = VacancyChange.objects.filter(update__home=homes[0])
+    assert changes.filter(field="held").exists()
+    for change in changes:
+        assert reference not in change.old_value
+        assert reference not in change.new_value
+    assert f"{sent.team.name}, enquiry {sent.pk}" in {change.new_value.split(" until ")[0] for change in changes}
+    client.force_login(council_admin)
+    today = timezone.localdate().isoformat()
+    csv_text = b"".join(client.get(f"/area/history.csv?start={today}&end={today}").streaming_content).decode()
+    assert f"enquiry {sent.pk}" in csv_text
+    assert reference not in csv_text
+    events = AuditEvent.objects.filter(action__in=["enquiry_sent", "placement_confirmed"])
+    assert events.count() == 2
+    assert not [event for event in AuditEvent.objects.all() if reference in event.target + event.detail]
+
+
+def test_records_made_before_name_enquiries_by_number_after_the_upgrade(sent, homes, home_staff):
+    """Migration enquiries 0003 rewrites what earlier versions wrote with the reference."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from vacancies.holds import hold_bed
+
+    by_reference = f"{sent.team.name}, enquiry {sent.reference}"
+    hold = hold_bed(homes[0], "nursing", hours=24, user=home_staff, held_for=by_reference)
+    referral = referral_to(sent, homes[0])
+    Referral.objects.filter(pk=referral.pk).update(status=Status.ACCEPTED, hold=hold)
+    AuditEvent.objects.create(action="enquiry_sent", target=f"{sent.team.name} {sent.reference}")
+    assert VacancyChange.objects.filter(new_value__contains=sent.reference).exists()
+
+    migration = importlib.import_module("enquiries.migrations.0003_reference_stays_with_the_team")
+    migration.name_by_number(apps, type("Editor", (), {"connection": connection})())
+
+    by_number = f"{sent.team.name}, enquiry {sent.pk}"
+    assert not VacancyChange.objects.filter(new_value__contains=sent.reference).exists()
+    assert VacancyChange.objects.filter(new_value__startswith=by_number).exists()
+    hold.refresh_from_db()
+    assert hold.held_for == by_number
+    assert AuditEvent.objects.filter(action="enquiry_sent", target=by_number).exists()
+    assert not AuditEvent.objects.filter(target__contains=sent.reference).exists()

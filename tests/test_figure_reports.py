@@ -85,6 +85,9 @@ def test_a_few_reports_a_day_per_person_and_home(client, coordinator, figures):
         ({"problem": "nonsense"}, "problem", "Select a valid choice"),
         ({"problem": "no_vacancy", "category": "spa"}, "category", "Select a valid choice"),
         ({"problem": "no_vacancy", "note": "x" * 301}, "note", "at most 300 characters"),
+        # Issue 24: the note goes to the home; on main these went.
+        ({"problem": "no_vacancy", "note": "they had no bed for 943/476/5919"}, "note", "Remove the NHS number"),
+        ({"problem": "no_vacancy", "note": "no bed for Mrs Jane Smith"}, "note", "Remove the name (Mrs Jane Smith)"),
     ],
 )
 def test_bad_input_is_refused_by_the_field(client, coordinator, figures, data, field, message):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from tracker.forms import NhsFormMixin
+from tracker.patient_identifiers import refuse_patient_identifiers
 from vacancies.models import BedSex, CareCategory, CategoryVacancy, ClosureReason, FigureReport, UnavailableReason
 
 MAX_BEDS = 2000
@@ -157,4 +158,4 @@ class FigureReportForm(NhsFormMixin, forms.Form):
         ]
 
     def clean_note(self):
-        return self.cleaned_data["note"].strip()
+        return refuse_patient_identifiers(self.cleaned_data["note"].strip())
