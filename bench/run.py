@@ -116,8 +116,9 @@ def exchange(session, method: str, path: str, body, headers: dict) -> http.clien
 class Session:
     """One signed-in browser: a keep-alive connection and its cookies."""
 
-    def __init__(self, email: str | None, source: str | None = None):
+    def __init__(self, email: str | None, source: str | None = None, headers: dict | None = None):
         self.source = source
+        self.sent_headers = headers or {}  # sent with every request (the monitoring token)
         self.conn = connect(source)
         self.cookies: dict[str, str] = {}
         self.headers: dict[str, str] = {}
@@ -143,10 +144,14 @@ class Session:
         """The response's text; a GET must answer 200 (a redirect to sign-in or to a
         second factor is not the page being measured), a POST 200 or 302."""
         expect = expect or ((200,) if method == "GET" else (200, 302))
-        headers = (headers or {}) | {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Referer": f"http://127.0.0.1:{PORT}/",
-        }
+        headers = (
+            self.sent_headers
+            | (headers or {})
+            | {
+                "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                "Referer": f"http://127.0.0.1:{PORT}/",
+            }
+        )
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form, doseq=True)

@@ -60,6 +60,10 @@ from workers import Crew  # noqa: E402
 from tracker import embedded_postgres as pg  # noqa: E402
 from vacancies.models import CategoryVacancy, VacancyUpdate  # noqa: E402
 
+# The drill reads where each request read from (X-Read-From) and /healthz's replica details as
+# the monitoring system does: with the token (issue 24: nobody else is told).
+METRICS_TOKEN = os.environ.setdefault("METRICS_TOKEN", secrets.token_urlsafe(32))
+MONITORING = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 DISTRICTS = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "SW9", "N16"]
 
 
@@ -160,11 +164,12 @@ def stop_app(server: subprocess.Popen) -> None:
 
 
 def health(port: int) -> tuple[int | None, dict]:
+    """/healthz as the monitoring system reads it: with the token, it says where reads go."""
     import http.client
 
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        conn.request("GET", "/healthz")
+        conn.request("GET", "/healthz", headers=MONITORING)
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     except (OSError, ValueError):
@@ -269,7 +274,7 @@ class Load:
 
     def coordinator(self, i: int) -> None:
         rng = random.Random(i)
-        session = run.Session(f"coordinator{i + 1}@dataset.example")
+        session = run.Session(f"coordinator{i + 1}@dataset.example", headers=MONITORING)
         self.signed_in.add(f"coordinator {i}")
         while self.running.is_set():
             district = rng.choice(DISTRICTS)
@@ -280,7 +285,7 @@ class Load:
 
     def family(self, i: int) -> None:
         rng = random.Random(100 + i)
-        session = run.Session(None)
+        session = run.Session(None, headers=MONITORING)
         self.signed_in.add(f"family {i}")
         while self.running.is_set():
             self.call(session, f"family {i}", "public_search", "GET",
@@ -288,7 +293,7 @@ class Load:
 
     def manager(self, i: int) -> None:
         home = self.homes[i]
-        session = run.Session(self.managers[home])
+        session = run.Session(self.managers[home], headers=MONITORING)
         self.signed_in.add(f"manager {i}")
         n = 0
         while self.running.is_set():
@@ -636,7 +641,6 @@ apps: dict[str, subprocess.Popen] = {}
 
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
-    os.environ["METRICS_TOKEN"] = secrets.token_urlsafe(32)  # the app servers' /metrics, for this drill
     haproxy = ensure_haproxy()
     run.call_command("build_dataset", scale="national", alongside_real_homes=True)
     run.call_command("collectstatic", interactive=False, verbosity=0)

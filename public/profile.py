@@ -6,11 +6,11 @@ Never a count of beds, a member of staff, an email address, or why a home is clo
 (tests/test_public.py reads every public page for them).
 """
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
 from homes.choices import KEY_QUESTIONS, CqcRating, Facility, Funding, ServiceType, ServiceUserBand, cqc_page
 from homes.models import CareHome, LocalAuthority, Provider
@@ -52,11 +52,13 @@ def facts_of_active(cqc_ids: list[str]) -> dict[str, dict]:
     return {row["cqc_location_id"]: row for row in rows}
 
 
-def etag_of(facts: dict) -> str:
-    """A digest of what the page is made from, today ("updated N days ago" moves at
-    midnight) and in this release (the templates)."""
-    made_from = repr((sorted(facts.items()), timezone.localdate(), settings.RELEASE))
-    return hashlib.md5(made_from.encode(), usedforsecurity=False).hexdigest()
+def etag_of(profile: "PublicProfile") -> str:
+    """A digest of what the page shows (its availability band and "updated N days ago", not the
+    figures behind them) in this release (the templates). Made from the facts instead, it would
+    change when hidden figures did: anyone polling the page would learn what the home keeps
+    private."""
+    shown = repr((dataclasses.astuple(profile), settings.RELEASE))
+    return hashlib.md5(shown.encode(), usedforsecurity=False).hexdigest()
 
 
 @dataclass(slots=True)

@@ -70,11 +70,12 @@ def profile(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
     if facts["status"] != HomeStatus.ACTIVE:
         return _public_page(request, "public/gone.html", {"home": facts}, seconds=PROFILE_SECONDS, status=410)
     # A page unchanged since the browser's copy is answered 304 without being drawn again.
-    etag = f'"{etag_of(facts)}"'
+    profile = profile_of(facts)
+    etag = f'"{etag_of(profile)}"'
     if not_modified := get_conditional_response(request, etag=etag):
         not_modified["ETag"], not_modified["Cache-Control"] = etag, f"public, max-age={PROFILE_SECONDS}"
         return not_modified
-    context = {"profile": profile_of(facts), "back": back_to("", request.GET.get("back", ""))}
+    context = {"profile": profile, "back": back_to("", request.GET.get("back", ""))}
     response = _public_page(request, "public/profile.html", context, seconds=PROFILE_SECONDS)
     response["ETag"] = etag
     return response

@@ -63,6 +63,34 @@ def test_public_pages_need_no_sign_in_set_no_cookie_and_can_be_cached(client, pu
     assert "csrfmiddlewaretoken" not in response.text
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "meta"),
+    [
+        ("get", "/care-homes/1-999999999/", 404, {}),  # on main: a CSRF cookie
+        ("get", "/no-such-page/", 404, {}),
+        ("post", "/no-such-page/", 404, {}),
+        ("get", "/sitemap-nope.xml", 404, {}),
+        ("get", "/care-homes/?near=%00", 400, {}),
+        ("get", "/care-homes/", 400, {"HTTP_HOST": "evil.example"}),  # a host we do not serve
+        ("post", "/care-homes/", 405, {}),
+        ("head", "/care-homes/", 200, {}),
+    ],
+)
+def test_public_error_pages_set_no_cookie_either(client, published, method, path, status, meta):
+    response = getattr(client, method)(path, **meta)
+    assert response.status_code == status
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
+
+
+@override_settings(PUBLIC_REQUESTS_PER_MINUTE=1)
+def test_the_too_many_requests_page_sets_no_cookie(client, published):
+    client.get(page_of(published))
+    response = client.get(page_of(published))
+    assert response.status_code == 429
+    assert not response.cookies
+
+
 def test_a_home_page_is_public_uncookied_and_costs_three_queries(client, published, django_assert_max_num_queries):
     client.get(page_of(published))  # the rate-limit row exists: a steady state
     with CaptureQueriesContext(connection) as captured, django_assert_max_num_queries(3):
@@ -303,6 +331,22 @@ def test_an_unchanged_page_is_answered_304_and_a_change_makes_a_new_one(client, 
     changed = client.get(page_of(published), headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert "No vacancies" in changed.text
+
+
+def test_the_etag_does_not_tell_what_a_home_keeps_private(client, published, home_staff):
+    """Issue 24: on main the ETag changed with figures the page does not show, so polling it
+    with If-None-Match told anyone when a home that hides its availability gained or lost a bed."""
+    published.shows_availability = False
+    published.save()
+    etag = client.get(page_of(published)).headers["ETag"]
+    for version, free in enumerate([0, 5, 1], start=1):
+        give_figures(published, home_staff, version=version, nursing={"vacant_accepting": free, "capacity": 40})
+        again = client.get(page_of(published), headers={"If-None-Match": etag})
+        assert again.status_code == 304, free
+    # What the page does show still makes a new one.
+    published.public_description = "A new description."
+    published.save()
+    assert client.get(page_of(published), headers={"If-None-Match": etag}).status_code == 200
 
 
 def test_search_pages_answer_304_when_unchanged(client, published):

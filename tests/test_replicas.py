@@ -24,14 +24,23 @@ pytestmark = [
     pytest.mark.usefixtures("replica"),
 ]
 SEARCH = "/find-a-bed/?category=nursing"
+TOKEN = "monitoring-token-for-tests"
 
 
 @pytest.fixture
 def replica():
     replicas.forget_health()
-    with override_settings(READ_REPLICA="replica", REPLICA_STICKY_SECONDS=15, REPLICA_MAX_LAG_SECONDS=5):
+    with override_settings(
+        READ_REPLICA="replica", REPLICA_STICKY_SECONDS=15, REPLICA_MAX_LAG_SECONDS=5, METRICS_TOKEN=TOKEN
+    ):
         yield
     replicas.forget_health()
+
+
+@pytest.fixture
+def client():
+    """The monitoring system's view: where each request read from (X-Read-From)."""
+    return Client(headers={"Authorization": f"Bearer {TOKEN}"})
 
 
 def get(client, path):
@@ -157,7 +166,8 @@ def test_a_replica_that_is_down_is_not_read(client, coordinator, home, replica_d
 
 def test_a_replica_that_fails_during_a_request_is_answered_from_the_primary(coordinator, home, replica_down):
     give_figures(home)
-    client = Client(raise_request_exception=False)  # as a browser sees it: the first try's error stays inside
+    # As a browser sees it (the first try's error stays inside), with the monitoring token.
+    client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {TOKEN}"})
     client.force_login(coordinator)
     with mock.patch.object(replicas, "measure_lag", return_value=0.0):  # it answered a moment ago
         response = client.get(SEARCH)
@@ -198,6 +208,33 @@ def test_api_and_fhir_reads_come_from_the_replica_though_each_use_is_written(cli
         with CaptureQueriesContext(connections["replica"]) as replica_queries:
             response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
         assert response.status_code == 200
-        assert response["X-Read-From"] == "replica", path
-        assert any("homes_carehome" in q["sql"] for q in replica_queries), path
+        assert any("homes_carehome" in q["sql"] for q in replica_queries), path  # not told: it used a key
     assert AuditEvent.objects.filter(action=AuditEvent.Action.API_USED).count() == 2  # written on the primary
+
+
+# --- who is told where a request read from (issue 24) --------------------------------------
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", f"Token {TOKEN}"])
+def test_only_the_monitoring_system_is_told_where_reads_go(coordinator, home, authorization):
+    give_figures(home)
+    someone = Client(headers={"Authorization": authorization} if authorization else {})
+    for path in (f"/care-homes/{home.cqc_location_id}/", "/care-homes/?near=LS6"):
+        assert "X-Read-From" not in someone.get(path).headers
+    someone.force_login(coordinator)
+    assert "X-Read-From" not in someone.get(SEARCH).headers
+    health = someone.get("/healthz").json()
+    assert health == {"status": "ok", "database": "ok"}
+
+
+def test_the_monitoring_system_reads_the_replicas_health(client):
+    health = client.get("/healthz").json()
+    assert health["databases"]["replica"]["state"] == "ok"
+
+
+def test_a_post_to_a_public_page_or_to_no_page_sets_no_cookie(client, home):
+    anonymous = Client()
+    for path in ("/care-homes/", f"/care-homes/{home.cqc_location_id}/", "/no-such-page/"):
+        response = anonymous.post(path)
+        assert response.status_code in (404, 405), path
+        assert not response.cookies, path

@@ -1,7 +1,10 @@
-"""What every view shares about requests: the typed htmx request, and safe redirects back."""
+"""What every view shares about requests: the typed htmx request, safe redirects back, and
+whether a request comes from the monitoring system."""
 
+import hmac
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
@@ -63,3 +66,11 @@ def public_page(view):
 
 def is_public_page(view) -> bool:
     return getattr(view, "public_page", False)
+
+
+def from_monitoring(request: HttpRequest) -> bool:
+    """Whether the request carries ``Authorization: Bearer <METRICS_TOKEN>``: the monitoring
+    system, which alone may see /metrics, /healthz's details and where a request read from."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())

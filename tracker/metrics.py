@@ -15,7 +15,6 @@ Only with ``Authorization: Bearer <METRICS_TOKEN>``; without a token set, or wit
 wrong one, /metrics answers 404 like a page that does not exist.
 """
 
-import hmac
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +32,8 @@ from django_tasks_db.models import DBTaskResult
 from prometheus_client import REGISTRY, CollectorRegistry, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from tracker.http import from_monitoring
 
 REQUEST_SECONDS = Histogram(
     "tracker_request_duration_seconds",
@@ -90,17 +91,11 @@ def exposition() -> bytes:
     return generate_latest(per_request) + generate_latest(at_scrape)
 
 
-def _allowed(request: HttpRequest) -> bool:
-    token = settings.METRICS_TOKEN
-    given = request.headers.get("Authorization", "")
-    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
-
-
 @login_not_required
 @never_cache
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request):
+    if not from_monitoring(request):
         raise Http404
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DatabaseError, connections
 
+from tracker.http import from_monitoring, is_public_page
+
 PRIMARY = "default"
 STICKY_COOKIE = "reads_primary"
 _SALT = "tracker.replicas.sticky"
@@ -194,13 +196,20 @@ class ReplicaMiddleware:
             _reads.reset(token)
         if not settings.READ_REPLICA:
             return response
-        response["X-Read-From"] = "replica" if reads.used_replica else "primary"
-        if request.method not in SAFE_METHODS:
+        if from_monitoring(request):  # where a request read from is the operators' business
+            response["X-Read-From"] = "replica" if reads.used_replica else "primary"
+        if request.method not in SAFE_METHODS and response.status_code < 400 and not _public(request):
             response.set_signed_cookie(
                 STICKY_COOKIE, "1", salt=_SALT, max_age=settings.REPLICA_STICKY_SECONDS, httponly=True,
                 samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
             )  # fmt: skip
         return response
+
+
+def _public(request) -> bool:
+    """A public page (no cookie, ever: ADR 011), or no page at all."""
+    match = getattr(request, "resolver_match", None)
+    return match is None or is_public_page(match.func)
 
 
 def _answers(alias: str) -> bool:

@@ -13,15 +13,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tracker import replicas
+from tracker.http import from_monitoring
 
 
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the primary answers (the load balancer's check), with every database's state.
-    The replica's is the last measure (at most a second old): a replica that hangs must not
-    make the balancer's check time out, since reads then go to the primary by themselves."""
+    """200 when the primary answers (the load balancer's check); for the monitoring system (the
+    metrics token), every database's state. The replica's is the last measure (at most a second
+    old): a replica that hangs must not make the balancer's check time out, since reads then go
+    to the primary by themselves."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -30,7 +32,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except (OperationalError, InterfaceError):
         primary = "unreachable"
     body = {"status": "ok" if primary == "ok" else "unavailable", "database": primary}
-    if settings.READ_REPLICA:
+    # The replica's state and where reads go: for the monitoring system, not for anyone who asks.
+    if settings.READ_REPLICA and from_monitoring(request):
         replica = replicas.replica_health()
         body["databases"] = {
             "default": primary,
