@@ -274,11 +274,34 @@ def decode(raw: bytes) -> str:
 def read_header(text: str) -> list[str]:
     try:
         header = next(csv.reader(io.StringIO(text)))
-    except (StopIteration, csv.Error) as error:
-        raise ImportFileError(f"The file is not a CSV file we can read ({error})") from None
+    except StopIteration:
+        raise ImportFileError("The file is empty") from None
+    except csv.Error as error:
+        raise ImportFileError(_unreadable(1, error)) from None
     if not any(heading.strip() for heading in header):
         raise ImportFileError("The file's first row has no column headings")
     return header
+
+
+def read_rows(text: str) -> list[list[str]]:
+    """Every row after the header; ImportFileError, saying where, for anything the csv module
+    cannot read (an unclosed quote, a cell longer than its field limit of 131,072 characters)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)[1:]
+    except csv.Error as error:
+        raise ImportFileError(_unreadable(reader.line_num, error)) from None
+
+
+def _unreadable(line: int, error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        problem = f"a cell longer than {csv.field_size_limit():,} characters"
+    else:
+        problem = f"something that is not CSV ({error})"
+    return (
+        f"The file cannot be read: line {line} has {problem}. Open it in your spreadsheet, check that line, "
+        "save it as “CSV UTF-8” and upload it again."
+    )
 
 
 def sample_rows(text: str, count: int = 3) -> list[list[str]]:
@@ -498,7 +521,7 @@ def plan(
     the mapping step). ``allowed_la_ids`` None means anywhere (service admins)."""
     header = read_header(text)
     positions = {name: index for index, name in enumerate(columns) if name}
-    rows = list(csv.reader(io.StringIO(text)))[1:]
+    rows = read_rows(text)
     result = Plan(
         total_rows=len(rows),
         ignored_columns=[

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
@@ -17,6 +18,11 @@ from homes.views import require_onboarding
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
+from tracker.uploads import upload_refused
+
+
+def too_large() -> str:
+    return f"The file is larger than {filesizeformat(settings.UPLOAD_MAX_BYTES)}. Split it into smaller files."
 
 
 class UploadForm(NhsFormMixin, forms.Form):
@@ -27,21 +33,29 @@ class UploadForm(NhsFormMixin, forms.Form):
         error_messages={"empty": "The file is empty", "required": "Choose a CSV file to upload"},
     )
 
-    def __init__(self, *args, areas, **kwargs):
+    def __init__(self, *args, areas, refused: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.text = None
+        self.refused = refused  # over the size limit: nothing of it was kept (tracker/uploads.py)
         if len(areas) > 1:
             self.fields["local_authority"] = forms.ModelChoiceField(
                 queryset=areas, label="Council area", empty_label=None
             )
 
+    def clean(self):
+        if self.refused:  # the file never arrived, so the field's own "choose a file" would mislead
+            self.errors.pop("file", None)
+            self.add_error("file", too_large())
+        return super().clean()
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB. Split it into smaller files.")
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(too_large())
         try:
             self.text = csv_import.decode(upload.read())
             csv_import.read_header(self.text)
+            csv_import.read_rows(self.text)  # every row, so a file the csv module cannot read is refused here
         except csv_import.ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return upload
@@ -57,7 +71,11 @@ def upload(request: HtmxHttpRequest) -> HttpResponse:
     require_onboarding(request)
     roles = roles_for(request.user)
     areas = LocalAuthority.objects.filter(pk__in=roles.council_la_ids)
-    form = UploadForm(request.POST or None, request.FILES or None, areas=areas)
+    posted = request.method == "POST"  # a refused file leaves nothing in POST or FILES: still a bound form
+    form = UploadForm(
+        request.POST if posted else None, request.FILES if posted else None, areas=areas,
+        refused=upload_refused(request),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         if roles.is_service_admin and not roles.is_council_admin:
             area = None

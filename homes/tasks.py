@@ -37,6 +37,9 @@ def check_import(job_id: int) -> None:
     except csv_import.ImportFileError as error:
         _fail(job, str(error))
         return
+    except Exception:  # a job that stops must say so, never stay "checking"
+        _fail(job, "The file could not be checked because of a fault on our side. It has been logged; try again.")
+        raise
     job.refresh_from_db(fields=["status"])
     if job.status != ImportJob.Status.CHECKING:
         return  # cancelled meanwhile

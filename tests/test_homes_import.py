@@ -193,10 +193,73 @@ def test_unreadable_files_are_refused_next_to_the_field(client, council_admin, c
 def test_a_file_over_20_mb_is_refused(client, council_admin, settings):
     client.force_login(council_admin)
     header = to_csv(API_HEADER, [])
-    big = header + b"x" * (settings.IMPORT_MAX_BYTES + 1 - len(header))
+    big = header + b"x" * (settings.UPLOAD_MAX_BYTES + 1 - len(header))
     response = upload(client, big)
-    assert "The file is larger than 20 MB" in response.text
+    assert "The file is larger than 20.0\xa0MB" in response.text
     assert not ImportJob.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_any_of_it_is_kept(client, council_admin, settings):
+    """Issue 24: on main the whole upload was written to a temporary file (past 5 MB), or held
+    in memory, and only then refused by the form."""
+    from django.core.files import uploadedfile
+
+    settings.UPLOAD_MAX_BYTES, settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000, 2_000
+    client.force_login(council_admin)
+    header = to_csv(API_HEADER, [])
+    kept = []
+    big = {"file": SimpleUploadedFile("homes.csv", header + b"x" * 200_000, content_type="text/csv")}
+    with (
+        mock.patch.object(uploadedfile.TemporaryUploadedFile, "__init__", side_effect=lambda *a, **k: kept.append(a)),
+        mock.patch.object(uploadedfile.InMemoryUploadedFile, "__init__", side_effect=lambda *a, **k: kept.append(a)),
+    ):
+        response = client.post("/homes/import/", big)
+    assert response.status_code == 200
+    assert 'id="id_file-error"' in response.text
+    assert "The file is larger than 9.8\xa0KB" in response.text
+    assert kept == []
+    assert not ImportJob.objects.exists()
+    # A file within the limit still arrives.
+    assert upload(client, to_csv(API_HEADER, [api_row("1-100000001", "A")])).status_code == 302
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_is_refused_at_upload(client, council_admin):
+    """Issue 24: on main the upload was accepted and its check stopped half way, leaving the
+    import "checking" for ever."""
+    client.force_login(council_admin)
+    content = to_csv(API_HEADER, [api_row("1-100000001", "A"), api_row("1-100000002", "x" * 200_000)])
+    response = upload(client, content)
+    assert response.status_code == 200
+    assert 'id="id_file-error"' in response.text
+    assert "line 3 has a cell longer than 131,072 characters" in response.text
+    assert not ImportJob.objects.exists()
+
+
+def test_an_import_whose_file_cannot_be_read_fails_with_a_clear_message(council_admin, leeds):
+    from homes.tasks import check_import
+
+    content = to_csv(API_HEADER, [api_row("1-100000001", "x" * 200_000)]).decode()
+    job = ImportJob.objects.create(
+        uploaded_by=council_admin, local_authority=leeds, filename="old.csv", content=content,
+        columns=[*API_HEADER[:18], ""], layout="api", status=ImportJob.Status.QUEUED,
+    )  # fmt: skip
+    check_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "line 2 has a cell longer than 131,072 characters" in job.error
+
+
+def test_an_import_check_that_breaks_says_so_rather_than_checking_for_ever(client, council_admin):
+    client.force_login(council_admin)
+    response = upload(client, to_csv(API_HEADER, [api_row("1-100000001", "A")]))
+    job = ImportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    from homes.tasks import check_import
+
+    with mock.patch("homes.csv_import.plan", side_effect=RuntimeError("a bug")), pytest.raises(RuntimeError):
+        check_import.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "could not be checked" in job.error
 
 
 def test_import_is_all_or_nothing(client, council_admin):

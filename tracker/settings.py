@@ -350,8 +350,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # stored in PostgreSQL and run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Bulk CSV uploads: refused above this size with a clear message.
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# Uploaded files (bulk CSV imports): refused above this size with a clear message, as they
+# arrive, before any of the file is kept (tracker/uploads.py).
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tracker.uploads.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # GOV.UK Notify: when the key is set, reminders go through Notify instead of email.
