@@ -277,6 +277,8 @@ class AuditEvent(models.Model):
         ENQUIRY_ANSWERED = "enquiry_answered", "Enquiry answered"
         PLACEMENT_CONFIRMED = "placement_confirmed", "Placement confirmed"
         ENQUIRY_WITHDRAWN = "enquiry_withdrawn", "Enquiry withdrawn"
+        RETURN_SUBMITTED = "return_submitted", "Monthly return submitted"
+        RETURNS_CHASED = "returns_chased", "Monthly returns chased"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

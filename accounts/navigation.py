@@ -15,6 +15,12 @@ SECTIONS = [
     ("Inbox", "enquiries:inbox", lambda roles: permissions.answers_enquiries(roles) and not roles.is_service_admin),
     ("Area dashboard", "dashboard:dashboard", permissions.may_see_areas),
     ("My homes", "vacancies:my_homes", permissions.keeps_homes),
+    (
+        "Monthly returns",
+        "returns:mine",
+        lambda roles: permissions.answers_returns(roles) and not roles.is_service_admin,
+    ),
+    ("Returns by area", "returns:area", permissions.follows_returns),
     ("Care homes", "homes:council_homes", permissions.may_onboard),
     ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
     ("Teams", "teams", permissions.may_manage_teams),

@@ -87,7 +87,10 @@ ADMINISTER_HOME = HomeRule("administer", council=True)
 # Answer a discharge team's enquiry about a bed: accept and hold one, decline, ask a question.
 ANSWER_ENQUIRIES = HomeRule("answer enquiries", staff=True, provider=True)
 
-HOME_RULES = [VIEW_HOME, UPDATE_HOME, MANAGE_STAFF, ADMINISTER_HOME, ANSWER_ENQUIRIES]
+# Answer a home's monthly return for the national collection.
+SUBMIT_RETURN = HomeRule("submit return", staff=True, provider=True)
+
+HOME_RULES = [VIEW_HOME, UPDATE_HOME, MANAGE_STAFF, ADMINISTER_HOME, ANSWER_ENQUIRIES, SUBMIT_RETURN]
 
 
 # --- pages a role opens -------------------------------------------------------
@@ -145,6 +148,16 @@ def may_send_enquiries(roles: Roles) -> bool:
 def answers_enquiries(roles: Roles) -> bool:
     """Has an inbox of enquiries: keeps some homes as their staff or provider."""
     return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin
+
+
+def answers_returns(roles: Roles) -> bool:
+    """Has homes' monthly returns to answer: keeps some homes as their staff or provider."""
+    return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin
+
+
+def follows_returns(roles: Roles) -> bool:
+    """Sees who in an area has answered the monthly return, and chases those who have not."""
+    return roles.is_service_admin or roles.is_council_admin
 
 
 def reads_audit_trail(roles: Roles) -> bool:

@@ -19,17 +19,17 @@ pytestmark = pytest.mark.django_db
 # provider; home B is in Bradford, run by another.
 EXPECTED = {
     "home_staff": {"view": {"A"}, "update": {"A"}, "manage staff": set(), "administer": set(),
-                   "answer enquiries": {"A"}},
+                   "answer enquiries": {"A"}, "submit return": {"A"}},
     "provider_admin": {"view": {"A"}, "update": {"A"}, "manage staff": {"A"}, "administer": set(),
-                       "answer enquiries": {"A"}},
+                       "answer enquiries": {"A"}, "submit return": {"A"}},
     "coordinator": {"view": {"A", "B"}, "update": set(), "manage staff": set(), "administer": set(),
-                    "answer enquiries": set()},
+                    "answer enquiries": set(), "submit return": set()},
     "council_admin": {"view": {"A", "B"}, "update": {"A"}, "manage staff": {"A"}, "administer": {"A"},
-                      "answer enquiries": set()},
+                      "answer enquiries": set(), "submit return": set()},
     "service_admin": {"view": {"A", "B"}, "update": {"A", "B"}, "manage staff": {"A", "B"},
-                      "administer": {"A", "B"}, "answer enquiries": {"A", "B"}},
+                      "administer": {"A", "B"}, "answer enquiries": {"A", "B"}, "submit return": {"A", "B"}},
     "user_without_role": {"view": set(), "update": set(), "manage staff": set(), "administer": set(),
-                          "answer enquiries": set()},
+                          "answer enquiries": set(), "submit return": set()},
 }  # fmt: skip
 
 

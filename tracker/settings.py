@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "homes",
     "vacancies",
     "enquiries",
+    "returns",
     "api",
     "public",
     "demo",
@@ -367,6 +368,8 @@ NOTIFY_REMINDER_TEMPLATE_ID = env("NOTIFY_REMINDER_TEMPLATE_ID")
 NOTIFY_ENQUIRY_TEMPLATE_ID = env("NOTIFY_ENQUIRY_TEMPLATE_ID")
 # A text message template for reminders to homes whose phone number is a mobile: optional.
 NOTIFY_REMINDER_SMS_TEMPLATE_ID = env("NOTIFY_REMINDER_SMS_TEMPLATE_ID")
+# A text about the monthly return (returns/reminders.py); personalisation: home_name, month, closes, return_link.
+NOTIFY_RETURN_SMS_TEMPLATE_ID = env("NOTIFY_RETURN_SMS_TEMPLATE_ID")
 if NOTIFY_API_KEY and not (NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID):
     refuse_to_start("NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID must be set when NOTIFY_API_KEY is.")
 

@@ -43,6 +43,8 @@ urlpatterns = [
     path("", include("vacancies.dashboard_urls")),
     # enquiries/ (a discharge team's), inbox/ (a home's), area/enquiries/ (a council's figures)
     path("", include("enquiries.urls")),
+    # returns/ (a home's monthly return, a provider's CSV), area/returns/ (a council's view)
+    path("", include("returns.urls")),
     path("", include("api.urls")),
     path("api/v1/", api_v1_urls()),
     re_path(r"^api/(?P<rest>.*)$", api_not_found, name="api_not_found"),

@@ -33,6 +33,13 @@ class Trend:
     left: int = 40
     bottom: int = 30
     top: int = 10
+    # A trend by day, by default; by month, say so (returns/figures.py).
+    label_format: str = "%-d %b"
+    row_format: str = "%a %-d %b"
+    first_format: str = "%-d %B"
+    last_format: str = "%-d %B %Y"
+    period_words: str = "days"
+    period_heading: str = "Day"
 
     @property
     def ticks(self) -> list[dict]:
@@ -44,7 +51,10 @@ class Trend:
     def date_labels(self) -> list[dict]:
         last = len(self.days) - 1
         anchors = {0: "start", last // 2: "middle", last: "end"}
-        return [{"x": self._x(i), "label": f"{self.days[i]:%-d %b}", "anchor": anchor} for i, anchor in anchors.items()]
+        return [
+            {"x": self._x(i), "label": self.days[i].strftime(self.label_format), "anchor": anchor}
+            for i, anchor in anchors.items()
+        ]
 
     def _x(self, index: int) -> float:
         span = max(len(self.days) - 1, 1)
@@ -63,22 +73,22 @@ class Trend:
 
     @property
     def first_day(self) -> str:
-        return f"{self.days[0]:%-d %B}"
+        return self.days[0].strftime(self.first_format)
 
     @property
     def last_day(self) -> str:
-        return f"{self.days[-1]:%-d %B %Y}"
+        return self.days[-1].strftime(self.last_format)
 
     @property
     def table_head(self) -> list[str]:
         """The figures table's column headings (numeric columns end "#": templates/components/nhsuk.jinja)."""
-        return ["Day", *(f"{series.label}#" for series in self.series)]
+        return [self.period_heading, *(f"{series.label}#" for series in self.series)]
 
     @property
     def rows(self) -> list["TrendRow"]:
         """The same figures as a table, newest first."""
         return [
-            TrendRow(day, f"{day:%a %-d %b}", [series.values[i] for series in self.series])
+            TrendRow(day, day.strftime(self.row_format), [series.values[i] for series in self.series])
             for i, day in reversed(list(enumerate(self.days)))
         ]
 

@@ -18,6 +18,7 @@ from accounts.roles import roles_for
 from homes.access import home_or_404
 from homes.models import CareHome
 from tracker.components import macro
+from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest, back_to, safe_next
 from vacancies import reminder_links, reports
@@ -42,6 +43,7 @@ def home_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "vacancy": vacancy_panel(home),
         "can_shortlist": permissions.may_search(roles),
         "back": _search_back_link(request),
+        "contributed": contributions(HOME_PAGE, request, home),  # panels of apps above this one
     }
     if context["can_shortlist"]:
         shortlisted = ShortlistEntry.objects.filter(user=request.user, home=home).exists()
@@ -107,6 +109,7 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
         "stale_only": stale_only,
         "total": page.paginator.count,
         "filter_form": MyHomesFilter(initial={"stale": stale_only}),
+        "contributed": "" if request.htmx else contributions(MY_HOMES, request),
     }
     template = "vacancies/my_homes.html#home_list" if request.htmx else "vacancies/my_homes.html"
     return render(request, template, context)

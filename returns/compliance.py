@@ -1,0 +1,83 @@
+"""Who has answered, and who is at risk of a penalty notice.
+
+The national rule: a provider that misses 3 months in a row, or 4 in any 12, can be issued a
+penalty notice. A month is missed when its window closed with no return from the home. Only
+closed windows count (this month's is still open), and only those a home could answer: its
+window opened after the home joined the portal.
+
+- **Over the line**: 3 missed in a row, or 4 missed, in the last 12 closed months.
+- **At risk**: not over the line, but the last 2 closed months were missed (one more makes 3 in
+  a row) or 3 of the last 12 were (one more makes 4).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F
+from django.utils import timezone
+
+from returns.models import MonthlyReturn
+from returns.window import closed_months, window_for
+
+LOOK_BACK = 12
+OVER, AT_RISK, OK = "over", "at_risk", "ok"
+
+
+def status(missed: list[bool]) -> str:
+    """``missed``: one flag per closed month the home could answer, newest first (at most 12)."""
+    missed = missed[:LOOK_BACK]
+    longest = run = 0
+    for flag in missed:
+        run = run + 1 if flag else 0
+        longest = max(longest, run)
+    total = sum(missed)
+    if longest >= 3 or total >= 4:
+        return OVER
+    if missed[:2] == [True, True] or total >= 3:
+        return AT_RISK
+    return OK
+
+
+@dataclass
+class HomeStanding:
+    home_id: int
+    name: str
+    cqc_location_id: str
+    provider_id: int
+    provider: str
+    council: str
+    missed: list[datetime.date] = field(default_factory=list)  # newest first
+    counted: int = 0  # closed months it could answer, of the last 12
+    status: str = OK
+
+    @property
+    def missed_words(self) -> str:
+        return ", ".join(f"{month:%B %Y}" for month in self.missed)
+
+
+def standings(homes, today: datetime.date | None = None) -> list[HomeStanding]:
+    """Each home's record over the last 12 closed months. ``homes``: a CareHome queryset. Two queries."""
+    today = today or timezone.localdate()
+    months = closed_months(today, LOOK_BACK)
+    rows = homes.values(
+        "pk", "name", "cqc_location_id", "provider_id", "created_at", provider_name=F("provider__name"),
+        council=F("local_authority__name"),
+    )  # fmt: skip
+    found = list(rows)
+    answered: dict[int, set] = {}
+    for home_id, month in MonthlyReturn.objects.filter(home__in=homes.values("pk"), month__in=months).values_list(
+        "home_id", "month"
+    ):
+        answered.setdefault(home_id, set()).add(month)
+    opened = {month: window_for(month).opens for month in months}
+    result = []
+    for row in found:
+        joined = timezone.localdate(row["created_at"])
+        could = [month for month in months if opened[month] >= joined]
+        flags = [month not in answered.get(row["pk"], ()) for month in could]
+        result.append(HomeStanding(
+            row["pk"], row["name"], row["cqc_location_id"], row["provider_id"], row["provider_name"], row["council"],
+            missed=[month for month, flag in zip(could, flags, strict=True) if flag], counted=len(could),
+            status=status(flags),
+        ))  # fmt: skip
+    return result

@@ -1,0 +1,42 @@
+"""What the monthly return adds to lower layers' pages (tracker/contributions.py): while a
+window is open, a panel on a home's page for those who answer its return, and a line above
+My homes saying how many of the person's homes have answered."""
+
+from django.db.models import Count, Exists, OuterRef
+from django.template.loader import render_to_string
+
+from accounts import permissions
+from accounts.permissions import SUBMIT_RETURN
+from accounts.roles import roles_for
+from homes.models import CareHome
+from returns.models import MonthlyReturn
+from returns.window import open_window
+from tracker.contributions import HOME_PAGE, MY_HOMES, contribute
+
+
+@contribute(HOME_PAGE)
+def home_panel(request, home) -> str | None:
+    window = open_window()
+    if window is None or home.status != "active" or not SUBMIT_RETURN.allows(roles_for(request.user), home):
+        return None
+    current = MonthlyReturn.objects.filter(home=home, month=window.month).only("submitted_at").first()
+    return render_to_string("returns/home_panel.html", {"home": home, "window": window, "current": current})
+
+
+@contribute(MY_HOMES)
+def my_homes_panel(request) -> str | None:
+    window = open_window()
+    if window is None or not permissions.answers_returns(roles_for(request.user)):
+        return None
+    answered = MonthlyReturn.objects.filter(home=OuterRef("pk"), month=window.month)
+    counts = (
+        CareHome.objects.allowed(SUBMIT_RETURN, request.user)
+        .active()
+        .aggregate(total=Count("pk"), answered=Count("pk", filter=Exists(answered)))
+    )
+    if not counts["total"]:
+        return None
+    only = None
+    if counts["total"] == 1:
+        only = CareHome.objects.allowed(SUBMIT_RETURN, request.user).active().only("pk").first()
+    return render_to_string("returns/my_homes_panel.html", {"window": window, "counts": counts, "only": only})
