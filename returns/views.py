@@ -14,6 +14,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts import audit, permissions
 from accounts.permissions import SUBMIT_RETURN
@@ -299,6 +300,7 @@ def _latest_month() -> datetime.date:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def area_returns(request: HtmxHttpRequest) -> HttpResponse:
     """Who in the area has answered this month; who is at risk of a penalty notice; the workforce."""
     area = _area(request)
@@ -318,7 +320,7 @@ def area_returns(request: HtmxHttpRequest) -> HttpResponse:
         "workforce": workforce, "trend": figures.workforce_trend(workforce),
         "months": _recent_months(),
     }  # fmt: skip
-    return render(request, "returns/area.html", context)
+    return render(request, "returns/area.html#content" if request.htmx else "returns/area.html", context)
 
 
 def _recent_months() -> list[datetime.date]:

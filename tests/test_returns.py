@@ -494,3 +494,16 @@ def test_a_month_that_is_not_one_is_a_404(client, council_admin, leeds):
     client.force_login(council_admin)
     assert client.get(f"/area/returns/?area={leeds.gss_code}&month=2026-13").status_code == 404
     assert client.get(f"/area/returns/?area={leeds.gss_code}&month=soon").status_code == 404
+
+
+def test_choosing_another_month_with_htmx_swaps_the_figures_only(client, in_window, council_admin, home, leeds,
+                                                                 htmx_headers):  # fmt: skip
+    submitted(home, datetime.date(2026, 11, 1))
+    client.force_login(council_admin)
+    response = client.get(f"/area/returns/?area={leeds.gss_code}&month=2026-11", headers=htmx_headers)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="returns-content">')
+    assert "<html" not in response.text
+    assert "The return for November 2026" in response.text
+    assert "1 of 1</strong> home submitted" in response.text
+    assert "HX-Request" in response["Vary"]
