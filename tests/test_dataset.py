@@ -80,6 +80,17 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
         for holds in SearchEntry.objects.exclude(category="").values_list("holds", flat=True)
     )
     assert in_search == held.count()
+    # A year of monthly returns with people's habits: most homes answer, some missed months.
+    from returns import compliance
+    from returns.models import MonthlyReturn
+
+    synthetic = CareHome.objects.filter(is_synthetic=True)
+    assert MonthlyReturn.objects.filter(home__in=synthetic).count() > synthetic.count() * 9
+    statuses = {standing.status for standing in compliance.standings(synthetic)}
+    assert statuses == {"ok", "at_risk", "over"}
+    for saved in MonthlyReturn.objects.filter(home__in=synthetic)[:200]:
+        direct = saved.answers["direct_nurses"] + saved.answers["direct_care_staff"] + saved.answers["direct_other_staff"]
+        assert saved.answers.get("flu_vaccinated", 0) <= direct
     build(scale="region", seed=8)
     assert fingerprint() != first
 

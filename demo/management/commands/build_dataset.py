@@ -26,7 +26,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from demo import enquiries
+from demo import enquiries, returns
 from demo.bulk import copy_rows as _copy
 from demo.models import DatasetBuild
 from demo.profiles import public_profile
@@ -113,6 +113,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Dataset already built ({existing:,} homes, {scale}, seed {seed}).")
             self._fill_public_profiles()
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
+            self._fill_returns(seed)
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             self._history(rng, homes, keep_snapshots=bool(real))
             self._people(homes)
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
+            self._fill_returns(seed)
             DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes), version=DatasetBuild.VERSION)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -130,6 +132,12 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Every dataset account's password: {PASSWORD}")
+
+    def _fill_returns(self, seed: int) -> None:
+        homes = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN)
+        made = returns.fill(homes, seed)
+        if made:
+            self.stdout.write(f"  {made:,} monthly returns over the last year")
 
     # --- bookkeeping -------------------------------------------------------
 
@@ -151,6 +159,7 @@ class Command(BaseCommand):
             cursor.execute(changes_sql.format(**tables), ["%@" + EMAIL_DOMAIN])
             cursor.execute(updates_sql.format(**tables), ["%@" + EMAIL_DOMAIN])
         User.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).delete()
+        returns.clear(homes)  # one statement, before the homes' own deletion would collect each row
         homes.delete()
         Provider.objects.filter(is_synthetic=True, name__startswith="Dataset ").filter(homes__isnull=True).delete()
         CapacitySnapshot.objects.filter(is_synthetic=True).delete()

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, Team
+from demo import returns
 from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
@@ -273,6 +274,8 @@ class Command(BaseCommand):
             # The area dashboard's trends: the last 30 days' nightly snapshots (unless a dataset brought a
             # year), marked synthetic. With real homes there the nightly job's own snapshots stand alone.
             replay_history(timezone.localdate() - datetime.timedelta(days=30), synthetic=True)
+        # A year of monthly returns, so the demo's homes can submit theirs unchanged in one tap.
+        returns.fill(demo_homes.filter(cqc_location_id__in=[h[0] for h in HOMES]), DEMO_SEED)
 
         User = get_user_model()
         for email, full_name, role, scope in USERS:

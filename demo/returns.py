@@ -1,0 +1,151 @@
+"""A year of monthly returns for synthetic homes (issue 27): the dataset's, and the demo's.
+
+Each home has a habit: most answer early in every window, some on its last days, some
+lapse for a few months together, a few rarely answer. Headcounts follow the home's beds and
+whether it has nursing, and drift a little from month to month (most months nothing changes).
+Beds are the home's figures, with its occupancy moving a little. A home is taken to have
+joined the portal with its first update in the history, so its missed months count.
+
+Made once: homes that already have returns are left as they are.
+"""
+
+import datetime
+import random
+
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from demo.bulk import copy_rows
+from homes.models import CareHome, ServiceType
+from returns import definition
+from returns.models import MonthlyReturn
+from returns.window import closed_months, open_window, window_for
+from vacancies.models import CategoryVacancy, VacancyUpdate
+
+HABITS = [("early", 78), ("late", 12), ("lapsing", 7), ("rarely", 3)]
+
+
+def _habit(rng) -> str:
+    return rng.choices([name for name, _ in HABITS], [weight for _, weight in HABITS])[0]
+
+
+def _missed(rng, habit: str, months: int) -> set[int]:
+    """Which of the months (0 newest) this home misses."""
+    if habit == "early":
+        return {n for n in range(months) if rng.random() < 0.02}
+    if habit == "late":
+        return {n for n in range(months) if rng.random() < 0.08}
+    if habit == "lapsing":
+        start, length = rng.randrange(months), rng.randint(2, 5)
+        return set(range(start, min(months, start + length)))
+    return {n for n in range(months) if rng.random() < 0.6}
+
+
+def _answers(rng, beds: int, nursing: bool, month: datetime.date) -> dict:
+    direct_care = max(1, round(beds * rng.uniform(0.9, 1.3)))
+    answers = {
+        "direct_nurses": round(beds * rng.uniform(0.1, 0.2)) if nursing else rng.randint(0, 1),
+        "direct_care_staff": direct_care,
+        "direct_other_staff": max(1, round(beds * rng.uniform(0.3, 0.5))),
+        "agency_nurses": rng.randint(0, 3) if nursing else 0,
+        "agency_care_staff": round(direct_care * rng.uniform(0.02, 0.18)),
+        "agency_other_staff": rng.randint(0, 2),
+        "visiting": rng.choices(["open", "restricted", "essential_only", "closed"], [88, 9, 2, 1])[0],
+    }
+    direct = answers["direct_nurses"] + answers["direct_care_staff"] + answers["direct_other_staff"]
+    answers["flu_vaccinated"] = round(direct * rng.uniform(0.35, 0.7))
+    answers["covid_vaccinated"] = round(direct * rng.uniform(0.15, 0.45))
+    return {question.key: answers.get(question.key) for question in definition.questions_for(month)}
+
+
+def _drift(rng, answers: dict, month: datetime.date, beds: int, nursing: bool) -> dict:
+    """Next month's answers: the same, most months; otherwise a headcount or two moves."""
+    fresh = _answers(rng, beds, nursing, month)
+    if rng.random() < 0.6:
+        return {key: answers.get(key, fresh[key]) if answers.get(key) is not None else fresh[key] for key in fresh}
+    moved = dict(fresh)
+    for key in fresh:
+        if answers.get(key) is not None and rng.random() < 0.7:
+            moved[key] = answers[key]
+    direct = moved["direct_nurses"] + moved["direct_care_staff"] + moved["direct_other_staff"]
+    for key in ("flu_vaccinated", "covid_vaccinated"):
+        if key in moved:
+            moved[key] = min(moved[key], direct)
+    return moved
+
+
+def fill(homes, seed: int, today: datetime.date | None = None) -> int:
+    """A year of returns for ``homes`` (a CareHome queryset of synthetic homes) that have none."""
+    today = today or timezone.localdate()
+    homes = homes.filter(status="active").exclude(pk__in=MonthlyReturn.objects.values("home_id"))
+    found = list(homes.values_list("pk", "service_type"))
+    if not found:
+        return 0
+    ids = [pk for pk, _ in found]
+    beds = {
+        row["home_id"]: row
+        for row in CategoryVacancy.objects.filter(home_id__in=ids).values("home_id").annotate(
+            capacity=Sum("capacity"), occupied=Sum("occupied"), reserved=Sum("vacant_unavailable"),
+            accepting=Sum("vacant_accepting"),
+        )
+    }  # fmt: skip
+    months = list(reversed(closed_months(today, 12)))  # oldest first
+    window = open_window(today)
+    rng = random.Random(seed + 27)
+    rows = []
+    for pk, service_type in found:
+        figures = beds.get(pk)
+        if figures is None:
+            continue
+        capacity, nursing = figures["capacity"], service_type == ServiceType.WITH_NURSING
+        habit = _habit(rng)
+        missed = _missed(rng, habit, len(months))
+        answers: dict = {}
+        for index, month in enumerate(months):
+            answers = _drift(rng, answers, month, capacity, nursing) if answers else _answers(rng, capacity, nursing,
+                                                                                               month)  # fmt: skip
+            if len(months) - 1 - index in missed:
+                continue
+            rows.append(_row(rng, pk, month, answers, figures, habit, window_for(month).closes))
+        if window is not None and habit != "rarely":
+            day = window.opens + datetime.timedelta(days=rng.randint(0, 2) if habit != "late" else 5)
+            if day <= today:
+                answers = _drift(rng, answers, window.month, capacity, nursing)
+                rows.append(_row(rng, pk, window.month, answers, figures, habit, day, exact=True))
+    copy_rows(
+        MonthlyReturn,
+        ["home_id", "month", "answers", "beds", "version", "first_submitted_at", "submitted_at", "via", "is_synthetic"],
+        rows,
+    )  # fmt: skip
+    # A home joined the portal with its first figures (400 days ago, for homes with no history).
+    homes_table, updates_table = CareHome._meta.db_table, VacancyUpdate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {homes_table} h SET created_at = coalesce(joined.first, now() - interval '400 days') "  # noqa: S608
+            f"FROM (SELECT h2.id, min(u.made_at) AS first FROM {homes_table} h2 LEFT JOIN {updates_table} u "
+            "ON u.home_id = h2.id WHERE h2.id = ANY(%s) GROUP BY h2.id) joined WHERE h.id = joined.id",
+            [ids],
+        )
+    return len(rows)
+
+
+def _row(rng, home_id, month, answers, figures, habit, last_day, exact=False) -> tuple:
+    opens = window_for(month).opens
+    if exact:
+        day = last_day
+    elif habit == "late":
+        day = last_day - datetime.timedelta(days=rng.randint(0, 1))
+    else:
+        day = opens + datetime.timedelta(days=rng.randint(0, 2))
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(8, 17), rng.randint(0, 59))))
+    occupied = max(0, min(figures["capacity"], figures["occupied"] + rng.randint(-1, 1)))
+    beds = {"capacity": figures["capacity"], "occupied": occupied, "vacant_reserved": figures["reserved"],
+            "vacant_accepting": max(0, figures["capacity"] - occupied - figures["reserved"])}  # fmt: skip
+    via = rng.choices(["form", "unchanged", "reminder", "together"], [40, 35, 15, 10])[0]
+    return (home_id, month, Jsonb(answers), Jsonb(beds), 1, at, at, via, True)
+
+
+def clear(homes) -> None:
+    MonthlyReturn.objects.filter(home__in=homes).delete()
