@@ -128,6 +128,7 @@ def fill(homes, seed: int, today: datetime.date | None = None) -> int:
             "ON u.home_id = h2.id WHERE h2.id = ANY(%s) GROUP BY h2.id) joined WHERE h.id = joined.id",
             [ids],
         )
+        cursor.execute(f"ANALYZE {MonthlyReturn._meta.db_table}")  # the planner's statistics for the new rows
     return len(rows)
 
 

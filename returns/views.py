@@ -310,7 +310,7 @@ def area_returns(request: HtmxHttpRequest) -> HttpResponse:
     answered = set(MonthlyReturn.objects.filter(area.scope("home__"), month=month).values_list("home_id", flat=True))
     standings = compliance.standings(homes)
     waiting = [s for s in standings if s.home_id not in answered]
-    workforce = figures.workforce(area, latest=month)
+    workforce = figures.workforce(area, latest=month, home_ids=[s.home_id for s in standings])
     context = {
         "area": area, "areas": areas.areas_for(request.user), "window": window, "month": month,
         "is_open": timezone.localdate() in window, "total": len(standings), "answered": len(answered),

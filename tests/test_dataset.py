@@ -89,8 +89,9 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
     statuses = {standing.status for standing in compliance.standings(synthetic)}
     assert statuses == {"ok", "at_risk", "over"}
     for saved in MonthlyReturn.objects.filter(home__in=synthetic)[:200]:
-        direct = saved.answers["direct_nurses"] + saved.answers["direct_care_staff"] + saved.answers["direct_other_staff"]
-        assert saved.answers.get("flu_vaccinated", 0) <= direct
+        answers = saved.answers
+        direct = answers["direct_nurses"] + answers["direct_care_staff"] + answers["direct_other_staff"]
+        assert answers.get("flu_vaccinated", 0) <= direct
     build(scale="region", seed=8)
     assert fingerprint() != first
 

@@ -63,8 +63,9 @@ def test_a_manager_submits_from_the_reminder_on_a_phone_and_the_council_sees_it(
     assert phone_page.js_errors == page.js_errors == []
 
 
-def test_a_provider_admin_submits_thirty_homes_from_one_csv(page, live_server, assert_accessible, sign_in,
-                                                            monkeypatch, provider, provider_admin, tmp_path):  # fmt: skip
+def test_a_provider_admin_submits_thirty_homes_from_one_csv(
+    page, live_server, assert_accessible, sign_in, monkeypatch, provider, provider_admin, tmp_path
+):
     from returns.models import MonthlyReturn
     from tests.factories import CareHomeFactory
     from tests.vacancy_helpers import give_figures
