@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
@@ -80,6 +81,15 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
         for holds in SearchEntry.objects.exclude(category="").values_list("holds", flat=True)
     )
     assert in_search == held.count()
+    # Beds look like England's published shape: about 86% occupied, 11% vacant and accepting, 3% not.
+    totals = CategoryVacancy.objects.filter(home__is_synthetic=True).aggregate(
+        capacity=Sum("capacity"), occupied=Sum("occupied"), accepting=Sum("vacant_accepting"),
+        unavailable=Sum("vacant_unavailable"),
+    )  # fmt: skip
+    shares = {key: totals[key] / totals["capacity"] for key in ("occupied", "accepting", "unavailable")}
+    assert 0.83 <= shares["occupied"] <= 0.89, shares
+    assert 0.08 <= shares["accepting"] <= 0.14, shares
+    assert 0.015 <= shares["unavailable"] <= 0.05, shares
     # A year of monthly returns with people's habits: most homes answer, some missed months.
     from returns import compliance
     from returns.models import MonthlyReturn

@@ -365,12 +365,16 @@ class Command(BaseCommand):
                 if rng.random() < (0.5 if c in ("nursing_dementia", "residential_dementia") else 0.06)
             ]
             total_beds = max(6, min(150, int(rng.gauss(29.5, 12))))
-            state = {}
+            # England's published shape (week to 14 July 2025): 86.0% of beds occupied, 10.8% vacant
+            # and admittable, 3.2% vacant and not. Each home has an occupancy it tends back to.
+            usual = min(0.99, max(0.6, rng.gauss(0.86, 0.06)))
+            state, targets = {}, {}
             for i, category in enumerate(chosen):
                 capacity = max(1, total_beds // len(chosen) + (total_beds % len(chosen) if i == 0 else 0))
-                occupied = min(capacity, round(capacity * rng.uniform(0.8, 0.95)))
-                unavailable = min(capacity - occupied, rng.choice([0, 0, 0, 1]))
+                occupied = min(capacity, round(capacity * min(1.0, max(0.5, rng.gauss(usual, 0.03)))))
+                unavailable = min(capacity - occupied, round(capacity * rng.choice([0, 0, 0.03, 0.05, 0.08])))
                 state[category] = [capacity, occupied, capacity - occupied - unavailable, unavailable]
+                targets[category] = round(capacity * usual)
                 places += capacity
             if habit < 0.60:
                 days = list(range(DAYS))
@@ -402,9 +406,11 @@ class Command(BaseCommand):
                 elif rng.random() < 0.3:
                     category = rng.choice(chosen)
                     cap, occ, acc, una = state[category]
-                    if acc > 0 and rng.random() < 0.5:
+                    # An admission or a discharge, more likely the one that brings the home back to its usual.
+                    admit = rng.random() < (0.7 if occ < targets[category] else 0.3 if occ > targets[category] else 0.5)
+                    if acc > 0 and admit:
                         new_occ, new_acc = occ + 1, acc - 1
-                    elif occ > 0:
+                    elif occ > 0 and not admit:
                         new_occ, new_acc = occ - 1, acc + 1
                     else:
                         new_occ, new_acc = occ, acc
