@@ -16,7 +16,7 @@ from tests.factories import (
     UserFactory,
     local_authority,
 )
-from tests.reference import ensure_reference_data
+from tests.reference import ensure_reference_data, keep_set_up_data, stop_putting_back
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -35,8 +35,13 @@ def _plain_static_files():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """Each test database (one per parallel worker) gets the reference data once, and gets it back
+    after every flush (tests/reference.py)."""
     with django_db_blocker.unblock():
         ensure_reference_data()
+        keep_set_up_data()
+    yield
+    stop_putting_back()
 
 
 class VerifiedClient(Client):
