@@ -14,6 +14,10 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 $$HOME/.pyenv/versions/
 	&& { echo $$p; break; }; done)
 FRONTEND := node_modules/nhsuk-frontend/dist/nhsuk
 NHSUK_VERSION := $(shell sed -n 's/.*"nhsuk-frontend": "\(.*\)".*/\1/p' package.json)
+# pytest's parallel workers for `make test` (pytest-xdist; docs/adr/017-parallel-tests.md),
+# each with an embedded PostgreSQL of its own; with DATABASE_URL they would share one server
+# and the changes feed's tests wait on each other's transactions, so none.
+TEST_WORKERS ?= $(if $(DATABASE_URL),0,2)
 
 
 .PHONY: help run test lint format install install-dev frontend postgres browser db-start db-stop seed clean bench-import bench drills scale-drill
@@ -85,7 +89,7 @@ test: install-dev frontend
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	SECRET_KEY=$${SECRET_KEY:-only-for-the-migrations-check} $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -34,9 +34,6 @@ class ProviderFactory(factory.django.DjangoModelFactory):
 
 
 def local_authority(gss_code: str) -> LocalAuthority:
-    from tests.reference import ensure_reference_data
-
-    ensure_reference_data()  # a transactional test before this one may have emptied the tables
     return LocalAuthority.objects.get(gss_code=gss_code)
 
 

@@ -9,13 +9,24 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Invitation, Membership, Role
+from accounts.models import Invitation, Membership, Role, Team
 from api import keys
 from api.models import ApiKey
 from enquiries import flows
+from tests.conftest import with_authenticator
+from tests.factories import (
+    BRADFORD,
+    LEEDS,
+    CareHomeFactory,
+    MembershipFactory,
+    ProviderFactory,
+    UserFactory,
+    local_authority,
+)
 from tests.vacancy_helpers import give_figures
 from vacancies.models import SavedSearch
 
@@ -185,28 +196,35 @@ def test_every_url_has_a_row():
 
 
 class World:
-    def __init__(self, request):
+    """Home A in Leeds and home B in Bradford, one person in each role, and something of each kind
+    the URLs name (conftest's fixtures are per test; this world is made once per module)."""
+
+    def __init__(self):
         from homes.models import ImportJob
 
-        get = request.getfixturevalue
-        self.home_a, self.home_b = get("home"), get("other_home")
+        leeds, bradford = local_authority(LEEDS), local_authority(BRADFORD)
+        provider = ProviderFactory(name="Aire Valley Care Ltd")
+        self.home_a = CareHomeFactory(name="Headingley Park", provider=provider)
+        self.home_b = CareHomeFactory(name="Heaton Grove", local_authority=bradford, town="Bradford",
+                                      postcode="BD9 5AB")  # fmt: skip
         give_figures(self.home_a)
+        self.team = Team.objects.create(name="Leeds discharge hub", kind=Team.Kind.HOSPITAL,
+                                        contact_email="hub@example.org", contact_phone="0113 496 0123")  # fmt: skip
         self.users = {
-            "staff_a": get("home_staff"),
-            "staff_b": get("other_home_staff"),
-            "provider_a": get("provider_admin"),
-            "coordinator": get("coordinator"),
-            "team_lead": get("team_lead"),
-            "team_member": get("team_coordinator"),
-            "council_a": get("council_admin"),
-            "council_b": get("other_council_admin"),
-            "service_admin": get("service_admin"),
+            "staff_a": MembershipFactory(role=Role.HOME_STAFF, home=self.home_a).user,
+            "staff_b": MembershipFactory(role=Role.HOME_STAFF, home=self.home_b).user,
+            "provider_a": MembershipFactory(role=Role.PROVIDER_ADMIN, provider=provider).user,
+            "coordinator": MembershipFactory(role=Role.COORDINATOR).user,
+            "team_lead": MembershipFactory(role=Role.TEAM_LEAD, team=self.team).user,
+            "team_member": MembershipFactory(role=Role.COORDINATOR, team=self.team).user,
+            "council_a": with_authenticator(MembershipFactory(role=Role.COUNCIL_ADMIN, local_authority=leeds).user),
+            "council_b": with_authenticator(MembershipFactory(role=Role.COUNCIL_ADMIN, local_authority=bradford).user),
+            "service_admin": with_authenticator(UserFactory(is_superuser=True, is_staff=True)),
         }
         self.saved_search = SavedSearch.objects.create(user=self.users["coordinator"], query="category=nursing",
                                                        label="Nursing")  # fmt: skip
         self.api_key, _ = keys.make(name="Leeds", kind=ApiKey.Kind.COUNCIL, user=self.users["council_a"],
                                     local_authority=self.home_a.local_authority)  # fmt: skip
-        self.team = get("team")
         self.team_member_membership = Membership.objects.get(user=self.users["team_member"])
         with mock.patch("enquiries.notices.transaction.on_commit"):  # no emails: the test never commits
             self.enquiry = flows.send(self.team, self.users["team_member"], [self.home_a, self.home_b], **ENQUIRY)
@@ -228,10 +246,19 @@ class World:
         )  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Made once for the module's thousand rows, in a transaction rolled back at its end. Each row
+    runs in a savepoint inside it (pytest-django's db), so whatever a row's request changes is
+    undone before the next row, as if the world were made afresh."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield World()
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_matrix(client, request, name, role):
-    world = World(request)
+def test_matrix(client, world, name, role):
     method, kwargs, allowed = MATRIX[name]
     url = reverse(name, kwargs=kwargs(world) if kwargs else None) + QUERY.get(name, "")
     if role != "anonymous":

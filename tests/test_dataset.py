@@ -39,6 +39,7 @@ def fingerprint():
                 .values_list("cqc_location_id", "postcode", "provider__name", "cqc_rating"))  # fmt: skip
 
 
+@pytest.mark.slow
 def test_region_dataset_is_deterministic_idempotent_and_consistent():
     build(scale="region", seed=7)
     first = fingerprint()

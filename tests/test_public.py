@@ -562,6 +562,7 @@ def test_the_home_page_links_to_the_public_page_for_its_editors(client, home_sta
 # --- the dataset's public pages --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_public_page_of_the_dataset_shows_a_bed_count_or_an_email(client):
     from django.core.management import call_command
 

@@ -7,11 +7,12 @@ PostgreSQL refuses to run as root, so as root we run it as the ``postgres``
 OS user. Run ``python -m tracker.embedded_postgres start|stop|status``.
 """
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -118,8 +119,25 @@ def _ensure_database() -> None:
             raise EmbeddedPostgresError(f"could not create database: {created.stderr}")
 
 
+@contextlib.contextmanager
+def _one_at_a_time():
+    """Several processes may start or stop the cluster at once (gunicorn's hook beside a
+    manage.py command, a test's manage.py beside pytest): the first initialises and starts it
+    while the others wait, then find it running. The lock file sits beside the cluster, which
+    may not exist yet."""
+    DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
+    with open(DATA_DIR.with_name(DATA_DIR.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def start() -> bool:
     """Start the cluster if it is not running. Returns True if this call started it."""
+    with _one_at_a_time():
+        return _start()
+
+
+def _start() -> bool:
     if not (DATA_DIR / "PG_VERSION").exists():
         _init_cluster()
     if is_running():
@@ -150,23 +168,16 @@ def start() -> bool:
 
 
 def stop() -> None:
-    if is_running():
-        _run([str(bindir() / "pg_ctl"), "stop", "-D", str(DATA_DIR), "-m", "fast", "-w"])
+    with _one_at_a_time():
+        if is_running():
+            _run([str(bindir() / "pg_ctl"), "stop", "-D", str(DATA_DIR), "-m", "fast", "-w"])
 
 
 def ensure_running() -> None:
     """Start on demand, but only when DATABASE_URL does not point elsewhere."""
     if os.environ.get("DATABASE_URL"):
         return
-    for attempt in range(3):
-        try:
-            start()
-            return
-        except EmbeddedPostgresError:
-            # Two processes starting at once: the loser sees "already running".
-            if attempt == 2:
-                raise
-            time.sleep(1)
+    start()
 
 
 def main(argv: list[str]) -> int:

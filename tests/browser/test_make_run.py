@@ -3,9 +3,11 @@ Ctrl-C stops everything, the embedded PostgreSQL included (it used to be left
 running). Against a cluster of its own in a temporary folder."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,8 +36,13 @@ def _postgres_running(data_dir: Path) -> bool:
     return True
 
 
-def test_make_run_serves_the_portal_and_ctrl_c_stops_everything(tmp_path, browser, assert_accessible):
-    data_dir = tmp_path / "postgres"
+@pytest.mark.slow
+def test_make_run_serves_the_portal_and_ctrl_c_stops_everything(browser, assert_accessible):
+    # Not under pytest's tmp_path: PostgreSQL runs as another user, so the folders above the
+    # cluster are opened to it, and any pytest process of this user (a parallel worker, another
+    # checkout's run) makes pytest's own temporary root private again.
+    folder = Path(tempfile.mkdtemp(prefix="make-run-"))
+    data_dir = folder / "postgres"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}}
     env |= {"EMBEDDED_POSTGRES_DIR": str(data_dir), "DATASET": "none", "BIND": f"127.0.0.1:{port}", "CI": "true"}
@@ -91,6 +98,7 @@ def test_make_run_serves_the_portal_and_ctrl_c_stops_everything(tmp_path, browse
         if _postgres_running(data_dir):  # leave nothing behind, whatever happened
             pg_ctl = str(embedded_postgres.bindir() / "pg_ctl")
             subprocess.run(["runuser", "-u", "postgres", "--", pg_ctl, "stop", "-D", str(data_dir)], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
     assert not still_running, "PostgreSQL is still running after Ctrl-C"
     assert "Embedded PostgreSQL stopped." in "".join(output)
     with socket.socket() as sock:
