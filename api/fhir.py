@@ -118,6 +118,10 @@ def _key(request):
                       **{"Retry-After": str(too_many.wait)}) from None  # fmt: skip
     except keys.TooLarge:
         raise Outcome(413, "too-long", "A GET has no body.") from None
+    except keys.Stopped as stopped:
+        raise Outcome(
+            401, stopped.code, stopped.reason, **{"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        ) from None
     if key is None:
         raise Outcome(401, "login", "Send a current API key: Authorization: Bearer <key>.", **{
             "WWW-Authenticate": "Bearer"})  # fmt: skip

@@ -46,6 +46,11 @@ def _unauthorised(request, exc):
                    WWW_Authenticate="Bearer")  # fmt: skip
 
 
+@api.exception_handler(keys.Stopped)
+def _stopped(request, exc):
+    return problem(401, "Unauthorised", exc.reason, WWW_Authenticate='Bearer error="invalid_token"')
+
+
 @api.exception_handler(keys.TooMany)
 def _too_many(request, exc):
     limit = settings.API_REQUESTS_PER_MINUTE

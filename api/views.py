@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +19,10 @@ from api.responses import problem
 from homes.models import LocalAuthority, Provider
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
+from tracker.sql import table
 
-EXPIRY = [("90", "In 90 days"), ("365", "In a year"), ("", "Never (revoke it when it is no longer used)")]
+EXPIRY = [("90", "In 90 days"), ("365", "In a year"),
+          ("", "Never (revoke it when it is no longer used; not for a key that sets figures)")]  # fmt: skip
 
 
 class KeyForm(NhsFormMixin, forms.Form):
@@ -43,6 +46,14 @@ class KeyForm(NhsFormMixin, forms.Form):
         choices += [(f"council:{la.pk}", f"Homes in {la.name}") for la in councils]
         choices += [(f"provider:{p.pk}", f"Homes of {p.name} (and set their figures)") for p in providers]
         self.fields["scope"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if "scope" in cleaned and "expires" not in self.errors:
+            kind = cleaned["scope"].partition(":")[0]  # council, provider or national: ApiKey.Kind
+            if problem := ApiKey.lifetime_problem(kind, self.expires_at()):
+                self.add_error("expires", problem)
+        return cleaned
 
     def scope_kwargs(self) -> dict:
         kind, _, pk = self.cleaned_data["scope"].partition(":")
@@ -72,7 +83,11 @@ def key_list(request: HtmxHttpRequest) -> HttpResponse:
         made, key = keys.make(name=form.cleaned_data["name"], user=request.user, expires_at=form.expires_at(),
                               **form.scope_kwargs())  # fmt: skip
         return _shown_once(request, made, key)
-    found = ApiKey.objects.filter(keys.managed(roles)).select_related("local_authority", "provider", "created_by")
+    found = (
+        ApiKey.objects.filter(keys.managed(roles))
+        .select_related("local_authority", "provider", "created_by")
+        .annotate(maker_holds_role=RawSQL(keys.maker_holds_role(table(ApiKey)), []))  # noqa: S611 - our own SQL
+    )
     context = {"form": form, "keys": found, "now": timezone.now(), "overlap_days": keys.OVERLAP.days}
     return render(request, "api/keys.html", context)
 

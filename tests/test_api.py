@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from api import keys
-from api.models import ApiKey
+from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.factories import CareHomeFactory
 from tests.vacancy_helpers import give_figures
 
@@ -169,7 +169,7 @@ def test_a_home_outside_the_scope_is_not_found(client, council_key, other_home):
 
 def test_a_provider_key_reads_its_homes_and_a_national_key_all(client, provider_admin, service_admin, home, other_home):
     _, provider_key = keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin,
-                                provider=home.provider)  # fmt: skip
+                                provider=home.provider, expires_at=timezone.now() + WRITE_KEY_LIFETIME)  # fmt: skip
     ids = [h["id"] for h in client.get("/api/v1/homes", **bearer(provider_key)).json()["homes"]]
     assert home.pk in ids
     assert other_home.pk not in ids or other_home.provider_id == home.provider_id
@@ -219,7 +219,11 @@ def test_every_api_url_for_every_kind_of_key(client, kind, home, other_home, lee
     made = {
         "council_a": {"kind": ApiKey.Kind.COUNCIL, "local_authority": leeds},
         "council_b": {"kind": ApiKey.Kind.COUNCIL, "local_authority": bradford},
-        "provider_a": {"kind": ApiKey.Kind.PROVIDER, "provider": home.provider},
+        "provider_a": {
+            "kind": ApiKey.Kind.PROVIDER,
+            "provider": home.provider,
+            "expires_at": timezone.now() + WRITE_KEY_LIFETIME,
+        },
         "national": {"kind": ApiKey.Kind.NATIONAL},
     }
     headers = bearer(keys.make(name=kind, user=service_admin, **made[kind])[1]) if kind != "none" else {}

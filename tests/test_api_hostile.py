@@ -7,12 +7,13 @@ import json
 import urllib.parse
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from api import keys
-from api.models import ApiKey
+from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.vacancy_helpers import give_figures
 from vacancies.models import HomeVacancies
 
@@ -74,7 +75,8 @@ def _no_limit(settings):
 
 @pytest.fixture
 def provider_key(provider_admin, provider):
-    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider)[1]
+    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider,
+                     expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
 
 
 def assert_answered(response, error_type: str) -> None:

@@ -5,10 +5,11 @@ history and audit as the form, marked with the key."""
 import json
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from api import keys
-from api.models import ApiKey
+from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.factories import ProviderFactory
 from tests.vacancy_helpers import give_figures
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def provider_key(provider_admin, provider):
-    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider)[1]
+    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider,
+                     expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
 
 
 def put(client, key, home, body, version=None, **headers):
@@ -174,7 +176,11 @@ def test_only_the_homes_provider_key_may_write(client, home, leeds, service_admi
     made = {
         "council": {"kind": ApiKey.Kind.COUNCIL, "local_authority": leeds},
         "national": {"kind": ApiKey.Kind.NATIONAL},
-        "other_provider": {"kind": ApiKey.Kind.PROVIDER, "provider": ProviderFactory()},
+        "other_provider": {
+            "kind": ApiKey.Kind.PROVIDER,
+            "provider": ProviderFactory(),
+            "expires_at": timezone.now() + WRITE_KEY_LIFETIME,
+        },
     }[kind]
     _, key = keys.make(name=kind, user=service_admin, **made)
     response = put(client, key, home, {"categories": [NURSING]}, version=1)
