@@ -1,18 +1,20 @@
 """API keys (made by council, provider and service admins) and the API's documentation page."""
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import roles_for
+from accounts.two_factor import verified_session_required
 from api import fhir, keys
 from api.models import ApiKey
 from api.responses import problem
@@ -68,16 +70,44 @@ class KeyForm(NhsFormMixin, forms.Form):
         return timezone.now() + datetime.timedelta(days=int(days)) if days else None
 
 
-def _roles(request):
-    roles = roles_for(request.user)
-    if not keys.may_manage(roles):
-        raise Http404
-    return roles
+def key_admins_only(view):
+    """Council, provider and service admins, who make and manage keys (404 for anyone else,
+    before anything else is asked); the view is given their roles."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        roles = roles_for(request.user)
+        if not keys.may_manage(roles):
+            raise Http404
+        return view(request, roles, *args, **kwargs)
+
+    return wrapped
+
+
+def managed_key(view):
+    """The key named by ``pk``, among those the person may manage (404 for any other, before
+    anything else is asked); the view is given it."""
+
+    @functools.wraps(view)
+    def wrapped(request, pk: int):
+        roles = roles_for(request.user)
+        found = ApiKey.objects.filter(keys.managed(roles), pk=pk).first() if keys.may_manage(roles) else None
+        if found is None:
+            raise Http404
+        return view(request, found)
+
+    return wrapped
+
+
+# A key outlives the session that made it: only a session that gave a second factor makes
+# one, so a password alone never does (revoking needs none: stopping a key never waits).
+key_makers_only = verified_session_required(then="api:keys", to="make or replace an API key")
 
 
 @require_http_methods(["GET", "POST"])
-def key_list(request: HtmxHttpRequest) -> HttpResponse:
-    roles = _roles(request)
+@key_admins_only
+@key_makers_only
+def key_list(request: HtmxHttpRequest, roles) -> HttpResponse:
     form = KeyForm(request.POST if request.method == "POST" else None, roles=roles)
     if request.method == "POST" and form.is_valid():
         made, key = keys.make(name=form.cleaned_data["name"], user=request.user, expires_at=form.expires_at(),
@@ -100,10 +130,10 @@ def _shown_once(request, made: ApiKey, key: str, replaced: ApiKey | None = None)
 
 
 @require_POST
-def replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@managed_key
+@key_makers_only
+def replace(request: HtmxHttpRequest, old: ApiKey) -> HttpResponse:
     """A new key for the same system; the old one works a week more while the system switches."""
-    roles = _roles(request)
-    old = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
     try:
         made, key, replaced = keys.replace(old, request.user)
     except keys.CannotReplace:
@@ -113,9 +143,8 @@ def replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    roles = _roles(request)
-    key = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
+@managed_key
+def revoke(request: HtmxHttpRequest, key: ApiKey) -> HttpResponse:
     keys.revoke(key, request.user)
     messages.success(request, f"Key “{key.name}” revoked: it stops working at once.")
     return redirect("api:keys")

@@ -9,7 +9,9 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from accounts.models import Membership, Role
@@ -17,7 +19,8 @@ from accounts.roles import roles_for
 from api import keys
 from api.models import ApiKey
 from tests.conftest import with_authenticator
-from tests.factories import MembershipFactory, ProviderFactory
+from tests.factories import PASSWORD, MembershipFactory, ProviderFactory
+from tests.test_two_factor import code_for
 from tracker.sql import table
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +215,68 @@ def test_a_provider_key_made_by_a_service_admin_for_another_provider_is_theirs(s
     _, key = keys.make(name="Other", kind=ApiKey.Kind.PROVIDER, user=service_admin, provider=other,
                        expires_at=in_a_year())  # fmt: skip
     assert keys.check(key) is not None
+
+
+# --- making or replacing a key needs a session verified by a second factor ----------
+
+
+def signed_in_with_password_only(user) -> Client:
+    """A session as the sign-in page leaves it before any code: the password alone."""
+    client = Client()
+    assert client.post("/sign-in/", {"username": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_a_password_alone_cannot_make_a_key(provider_admin, provider):
+    attacker = signed_in_with_password_only(provider_admin)
+    made = attacker.post("/api-keys/", {"name": "Exfiltrate", "scope": f"provider:{provider.pk}", "expires": "90"})
+    assert made.status_code == 302
+    assert made["Location"] == "/account/two-factor/set-up/?next=/api-keys/"  # no app yet: set one up first
+    assert not ApiKey.objects.exists()
+    assert attacker.get("/api-keys/")["Location"] == "/account/two-factor/set-up/?next=/api-keys/"  # nor see the form
+    htmx = attacker.post(
+        "/api-keys/", {"name": "x", "scope": f"provider:{provider.pk}"}, headers={"HX-Request": "true"}
+    )
+    assert htmx["HX-Redirect"] == "/account/two-factor/set-up/?next=/api-keys/"
+    assert not ApiKey.objects.exists()
+
+
+def test_a_password_alone_cannot_replace_a_key_and_is_asked_for_the_code(provider_admin, provider):
+    old, old_key = keys.make(name="Rota", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider,
+                             expires_at=in_a_year())  # fmt: skip
+    TOTPDevice.objects.create(user=provider_admin, name="Authenticator app", confirmed=True)
+    attacker = signed_in_with_password_only(provider_admin)
+    replaced = attacker.post(f"/api-keys/{old.pk}/replace/")
+    assert replaced.status_code == 302
+    assert replaced["Location"] == "/account/two-factor/?next=/api-keys/"  # has an app: give its code
+    assert ApiKey.objects.get() == old
+    old.refresh_from_db()
+    assert old.replaced_by is None
+    assert keys.check(old_key) is not None
+
+
+def test_after_the_code_the_key_is_made_and_the_person_is_back_on_the_keys_page(provider_admin, provider):
+    device = TOTPDevice.objects.create(user=provider_admin, name="Authenticator app", confirmed=True)
+    person = signed_in_with_password_only(provider_admin)
+    asked = person.get("/api-keys/")
+    verified = person.post(asked["Location"], {"code": code_for(device)})
+    assert verified["Location"] == "/api-keys/"
+    made = person.post("/api-keys/", {"name": "Rota", "scope": f"provider:{provider.pk}", "expires": "90"})
+    assert made.status_code == 200
+    assert ApiKey.objects.get().name == "Rota"
+
+
+def test_revoking_needs_no_second_factor(provider_admin, provider):
+    """Stopping a key that may be in the wrong hands must never wait for a phone."""
+    made, _ = keys.make(name="Rota", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider,
+                        expires_at=in_a_year())  # fmt: skip
+    person = signed_in_with_password_only(provider_admin)
+    assert person.post(f"/api-keys/{made.pk}/revoke/").status_code == 302
+    made.refresh_from_db()
+    assert made.revoked_at is not None
+
+
+def test_outsiders_still_get_404_before_any_question_of_a_code(home_staff):
+    outsider = signed_in_with_password_only(home_staff)
+    assert outsider.get("/api-keys/").status_code == 404
+    assert outsider.post("/api-keys/", {"name": "x"}).status_code == 404
