@@ -150,13 +150,20 @@ def revoke(request: HtmxHttpRequest, key: ApiKey) -> HttpResponse:
     return redirect("api:keys")
 
 
-def bad_request(request, detail: str) -> HttpResponse | None:
-    """A 400 in the format a system reads: problem details under /api/, an
-    OperationOutcome under /fhir/; None elsewhere (tracker/urls.py's handler400)."""
+# The errors Django itself answers (tracker/urls.py's handler400 and handler500): their
+# titles, and their FHIR issue codes.
+SYSTEM_ERRORS = {400: ("Bad request", "invalid"), 500: ("Server error", "exception"),
+                 503: ("Service unavailable", "transient")}  # fmt: skip
+
+
+def error_for_systems(request, status: int, detail: str, **headers) -> HttpResponse | None:
+    """An error in the format a system reads: problem details under /api/, an
+    OperationOutcome under /fhir/; None elsewhere (where people get a page)."""
+    title, code = SYSTEM_ERRORS[status]
     if request.path.startswith("/api/"):
-        return problem(400, "Bad request", detail)
+        return problem(status, title, detail, **headers)
     if request.path.startswith("/fhir/"):
-        return fhir.outcome(400, "invalid", detail)
+        return fhir.outcome(status, code, detail, **headers)
     return None
 
 
@@ -174,13 +181,32 @@ def docs(request: HtmxHttpRequest) -> HttpResponse:
     from api.v1 import api
 
     schema = api.get_openapi_schema()
+    kinds = schema["components"]["securitySchemes"]
+    by_id = {operation["operationId"]: f"{method.upper()} {path}"
+             for path, methods in schema["paths"].items() for method, operation in methods.items()}  # fmt: skip
     operations = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             fields = _fields(schema, body["$ref"]) if body and "$ref" in body else []
-            operations.append({"method": method.upper(), "path": path, "body": fields, **operation})
+            answers = [
+                {"status": status, "description": answer["description"], "body": _body(answer),
+                 "headers": ", ".join(answer.get("headers", {}))}
+                for status, answer in operation["responses"].items()
+            ]  # fmt: skip
+            links = [{"name": name, "to": by_id[link["operationId"]], "description": link["description"]}
+                     for name, link in operation["responses"][200].get("links", {}).items()]  # fmt: skip
+            keys_taken = [kinds[name]["description"] for entry in operation["security"] for name in entry]
+            operations.append({"method": method.upper(), "path": path, "body": fields, "answers": answers,
+                               "links": links, "keys": keys_taken, **operation})  # fmt: skip
     return render(request, "api/docs.html", {"schema": schema, "operations": operations})
+
+
+def _body(answer: dict) -> str:
+    """What an answer's body is: its schema's name and media type, or none."""
+    for media, content in answer.get("content", {}).items():
+        return f"{content['schema'].get('$ref', '').rsplit('/', 1)[-1]} ({media})"
+    return "none"
 
 
 def _fields(schema: dict, ref: str, prefix: str = "") -> list[dict]:

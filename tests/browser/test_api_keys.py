@@ -60,6 +60,20 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
 
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.get_by_role("heading", name="Care Capacity Tracker API").wait_for()
+    # What a partner reads before writing a client: the kinds of key, the one error shape,
+    # and for each operation the keys it takes, every answer it can give, where to go next.
+    page.get_by_role("heading", name="Kinds of key").wait_for()
+    assert page.get_by_text("ProviderKey").first.is_visible()
+    page.get_by_role("heading", name="Errors").wait_for()
+    writes = page.locator(
+        "section", has=page.get_by_role("heading", name="PUT /api/v1/homes/{cqc_location_id}/vacancies")
+    )
+    assert "Keys it accepts: A provider's key" in writes.inner_text()
+    answers = writes.get_by_role("table", name="Answers")
+    for status in ("200", "400", "401", "403", "404", "412", "415", "422", "428", "429"):
+        assert answers.get_by_role("cell", name=status, exact=True).count() == 1, status
+    assert "If-Match" in writes.inner_text()
+    assert writes.get_by_text("GET /api/v1/homes/{cqc_location_id}").is_visible()  # a link onward
     assert_accessible(page)
     assert page.js_errors == []
 
