@@ -38,14 +38,40 @@ BED_STATUS = "http://terminology.hl7.org/CodeSystem/v2-0116"
 DEFAULT_COUNT, MAX_COUNT = 50, 100
 NOTHING = Q(pk__in=[])
 MAX_NEAR_KM = 160
-# Paging, format and the search parameters each type accepts (anything else: 400, so a
-# partner's typo is never silently ignored and the whole of England returned).
-COMMON = {"_count", "_cursor", "_format"}
-PARAMETERS = {
-    "Location": COMMON | {"_id", "_lastUpdated", "identifier", "near"},
-    "HealthcareService": COMMON | {"_id", "_lastUpdated", "service-type", "location", "location.near", "active"},
-    "Organization": COMMON | {"_id", "identifier"},
-}
+# What each type is searched by: (name, type, the standard SearchParameter it is, what it
+# takes). The CapabilityStatement declares exactly these, and a search reads exactly these
+# (anything else: 400, so a partner's typo is never silently ignored and the whole of
+# England returned). Tokens: code, system|code, |code or system|; commas for any of them.
+_STANDARD = "http://hl7.org/fhir/SearchParameter/"
+_COUNT = ("_count", "number", None, f"Entries a page, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})")
+_LAST_UPDATED = ("_lastUpdated", "date", "Resource-lastUpdated", "When its figures were last confirmed or its "
+                 "details changed; prefixes gt, ge, lt, le, eq; repeat for a range")  # fmt: skip
+SEARCHES = {
+    "Location": [
+        ("_id", "token", "Resource-id", "The CQC location ID"),
+        ("identifier", "token", "Location-identifier", f"{CQC_LOCATION}|<CQC location ID>"),
+        ("near", "special", "Location-near", "latitude|longitude|distance|unit (km or mi; 10 km by default)"),
+        _LAST_UPDATED, _COUNT,
+    ],
+    "HealthcareService": [
+        ("_id", "token", "Resource-id", "<CQC location ID>-<care category>"),
+        ("service-type", "token", "HealthcareService-service-type", "A care category, like nursing (system: this "
+         "server's CodeSystem/care-category)"),
+        ("location", "reference", "HealthcareService-location", "Location/<CQC location ID>"),
+        ("location.near", "special", None, "The home's Location near latitude|longitude|distance|unit (chained)"),
+        ("active", "token", "HealthcareService-active", "true (every service served is active) or false"),
+        _LAST_UPDATED, _COUNT,
+    ],
+    "Organization": [
+        ("_id", "token", "Resource-id", "The CQC provider ID"),
+        ("identifier", "token", "Organization-identifier", f"{CQC_PROVIDER}|<CQC provider ID>"),
+        _COUNT,
+    ],
+}  # fmt: skip
+# Read beside them on every search, as FHIR's general parameters: the format, and the
+# opaque cursor of a Bundle's next link.
+GENERAL = {"_format", "_cursor"}
+PARAMETERS = {kind: GENERAL | {name for name, *_ in searches} for kind, searches in SEARCHES.items()}
 
 
 def canonical(path: str) -> str:
@@ -593,20 +619,15 @@ def structure_definition(request, resource_id: str):
     return _answer(request, found)
 
 
-def _search_parameters(names: list[tuple[str, str, str]]) -> list[dict]:
-    return [{"name": name, "type": kind, "documentation": text} for name, kind, text in names]
-
-
-PAGING = [("_count", "number", f"Entries a page, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})"),
-          ("_lastUpdated", "date", "When its figures were last confirmed or its details changed; prefixes "
-           "gt, ge, lt, le, eq; repeat for a range")]  # fmt: skip
-
-
 def capability_statement() -> dict:
-    def resource(kind: str, profile: str, params: list[tuple[str, str, str]]) -> dict:
-        return {"type": kind, "profile": UK_CORE + profile,
-                "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": _search_parameters(params)}  # fmt: skip
+    def resource(kind: str, profile: str) -> dict:
+        return {
+            "type": kind, "profile": UK_CORE + profile,
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [{"name": name, "type": type_, **({"definition": _STANDARD + definition} if definition
+                                                             else {}), "documentation": text}
+                            for name, type_, definition, text in SEARCHES[kind]],
+        }  # fmt: skip
 
     return {
         "resourceType": "CapabilityStatement", "id": "care-capacity-tracker",
@@ -619,22 +640,18 @@ def capability_statement() -> dict:
         "fhirVersion": FHIR_VERSION, "format": [FHIR_JSON, "json"],
         "rest": [{
             "mode": "server",
+            "documentation": "Searches page by _count with an opaque cursor in each Bundle's next link; every "
+                             "error is an OperationOutcome. A search parameter not listed here is refused (400).",
             "security": {"description": "Send an API key (made under API keys in the portal) as "
                                         "Authorization: Bearer <key>. A key reads only its scope; "
-                                        f"{settings.API_REQUESTS_PER_MINUTE} requests a minute."},
+                                        f"{settings.API_REQUESTS_PER_MINUTE} requests a minute. This statement "
+                                        "and the StructureDefinitions need none."},
             "resource": [
-                resource("Location", "UKCore-Location", [
-                    ("_id", "token", "The CQC location ID"), ("identifier", "token", f"{CQC_LOCATION}|<ID>"),
-                    ("near", "special", "latitude|longitude|distance|unit (km or mi; 10 km by default)"), *PAGING]),
-                resource("HealthcareService", "UKCore-HealthcareService", [
-                    ("_id", "token", "<CQC location ID>-<care category>"),
-                    ("service-type", "token", f"A care category ({care_category_system()})"),
-                    ("location", "reference", "Location/<CQC location ID>"),
-                    ("location.near", "special", "The home's Location near latitude|longitude|distance|unit"),
-                    ("active", "token", "true"), *PAGING]),
-                resource("Organization", "UKCore-Organization", [
-                    ("_id", "token", "The CQC provider ID"), ("identifier", "token", f"{CQC_PROVIDER}|<ID>"),
-                    PAGING[0]]),
+                resource("Location", "UKCore-Location"),
+                resource("HealthcareService", "UKCore-HealthcareService"),
+                resource("Organization", "UKCore-Organization"),
+                # The two extensions' definitions: read only, by id, no key needed.
+                {"type": "StructureDefinition", "interaction": [{"code": "read"}]},
             ],
         }],
     }  # fmt: skip

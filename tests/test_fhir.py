@@ -56,7 +56,7 @@ def test_the_capability_statement_and_extensions_need_no_key_and_validate(client
     CapabilityStatement.model_validate(statement)
     assert statement["fhirVersion"] == "4.0.1"
     types = {r["type"]: r for r in statement["rest"][0]["resource"]}
-    assert set(types) == {"Location", "HealthcareService", "Organization"}
+    assert set(types) == {"Location", "HealthcareService", "Organization", "StructureDefinition"}
     assert {"near", "_lastUpdated"} <= {p["name"] for p in types["Location"]["searchParam"]}
     for url in (available_beds_url(), capacity_status_url()):
         path = urllib.parse.urlparse(url).path
@@ -262,3 +262,27 @@ def test_a_malformed_token_is_a_400_naming_the_parameter(client, council_key, pa
 def test_escaped_bars_and_commas_are_part_of_the_value(client, council_key, home):
     assert _ids(get(client, "/fhir/Location", council_key, identifier="https://example.org\\|x|1-1")) == []
     assert _ids(get(client, "/fhir/Location", council_key, identifier=f"{home.cqc_location_id}\\,x")) == []
+
+
+def test_every_fhir_error_is_an_operation_outcome_with_its_status(client, council_key, settings):
+    """What a FHIR client can get wrong, and what it gets back: always an OperationOutcome."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {council_key}"}
+    answers = [
+        (400, client.get("/fhir/Location", {"name": "Park"}, **auth)),
+        (400, client.get("/fhir/Location", {"identifier": "a|b|c"}, **auth)),
+        (400, client.get("/fhir/Location?_id=1-1%00", **auth)),  # a NUL: refused before any view
+        (401, client.get("/fhir/Location")),
+        (401, client.get("/fhir/Location", HTTP_AUTHORIZATION="Bearer cct_12345678_nothing")),
+        (404, client.get("/fhir/Location/1-999999", **auth)),
+        (404, client.get("/fhir/Patient", **auth)),
+        (405, client.delete("/fhir/Location", **auth)),
+        (413, client.generic("GET", "/fhir/Location", b"x" * (settings.API_MAX_BODY_BYTES + 1), **auth)),
+    ]
+    settings.API_REQUESTS_PER_MINUTE = 0
+    answers.append((429, client.get("/fhir/Location", **auth)))
+    for status, response in answers:
+        assert response.status_code == status, response.content
+        assert response["Content-Type"] == "application/fhir+json", status
+        outcome = OperationOutcome.model_validate(response.json())
+        assert outcome.issue[0].severity == "error"
+        assert outcome.issue[0].diagnostics, status
