@@ -12,6 +12,7 @@ up belongs to the session that asked for it, never shown to another. The
 person is emailed whenever their second factor changes. See docs/security.md.
 """
 
+import functools
 import io
 import secrets
 
@@ -75,11 +76,41 @@ class TwoFactorMiddleware:
             return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith(OPEN_PATHS) and needs_code(user):
-            target = reverse("two_factor_verify" if has_second_factor(user) else "two_factor_setup")
             if getattr(request, "htmx", False):
-                return HttpResponseClientRedirect(target)
-            return redirect(with_next(target, request.get_full_path()))
+                return HttpResponseClientRedirect(second_factor_page(user))
+            # A view may name where to come back to (a form's page, not the POST that sent it).
+            named = getattr(view_func, "after_second_factor", None)
+            return redirect(with_next(second_factor_page(user), reverse(named) if named else request.get_full_path()))
         return None
+
+
+def second_factor_page(user) -> str:
+    """Where someone gives a code: the app's (or a recovery code), or sets one up if they have none."""
+    return reverse("two_factor_verify" if has_second_factor(user) else "two_factor_setup")
+
+
+def verified_session_required(*, then: str, to: str):
+    """For a view that hands out lasting power (an API key outlives the session that made it):
+    only a session verified by a second factor may use it, whoever it is, so a password
+    alone never makes one. Anyone else is sent to give a code, or to set up an app first,
+    and then back to the page named ``then``; the view does nothing. ``to`` says what for,
+    in words ("make or replace an API key")."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.is_verified():
+                return view(request, *args, **kwargs)
+            first = "enter a code from your authenticator app" if has_second_factor(request.user) else (
+                "set up two-factor authentication")  # fmt: skip
+            messages.info(request, f"To {to}, first {first}.")
+            target = with_next(second_factor_page(request.user), reverse(then))
+            return HttpResponseClientRedirect(target) if getattr(request, "htmx", False) else redirect(target)
+
+        wrapped.after_second_factor = then
+        return wrapped
+
+    return decorate
 
 
 class CodeForm(NhsFormMixin, forms.Form):

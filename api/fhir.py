@@ -11,6 +11,7 @@ CapabilityStatement at /fhir/metadata says what is supported.
 import datetime
 import re
 import urllib.parse
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -35,15 +36,42 @@ CQC_LOCATION = "https://www.cqc.org.uk/location"
 CQC_PROVIDER = "https://www.cqc.org.uk/provider"
 BED_STATUS = "http://terminology.hl7.org/CodeSystem/v2-0116"
 DEFAULT_COUNT, MAX_COUNT = 50, 100
+NOTHING = Q(pk__in=[])
 MAX_NEAR_KM = 160
-# Paging, format and the search parameters each type accepts (anything else: 400, so a
-# partner's typo is never silently ignored and the whole of England returned).
-COMMON = {"_count", "_cursor", "_format"}
-PARAMETERS = {
-    "Location": COMMON | {"_id", "_lastUpdated", "identifier", "near"},
-    "HealthcareService": COMMON | {"_id", "_lastUpdated", "service-type", "location", "location.near", "active"},
-    "Organization": COMMON | {"_id", "identifier"},
-}
+# What each type is searched by: (name, type, the standard SearchParameter it is, what it
+# takes). The CapabilityStatement declares exactly these, and a search reads exactly these
+# (anything else: 400, so a partner's typo is never silently ignored and the whole of
+# England returned). Tokens: code, system|code, |code or system|; commas for any of them.
+_STANDARD = "http://hl7.org/fhir/SearchParameter/"
+_COUNT = ("_count", "number", None, f"Entries a page, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})")
+_LAST_UPDATED = ("_lastUpdated", "date", "Resource-lastUpdated", "When its figures were last confirmed or its "
+                 "details changed; prefixes gt, ge, lt, le, eq; repeat for a range")  # fmt: skip
+SEARCHES = {
+    "Location": [
+        ("_id", "token", "Resource-id", "The CQC location ID"),
+        ("identifier", "token", "Location-identifier", f"{CQC_LOCATION}|<CQC location ID>"),
+        ("near", "special", "Location-near", "latitude|longitude|distance|unit (km or mi; 10 km by default)"),
+        _LAST_UPDATED, _COUNT,
+    ],
+    "HealthcareService": [
+        ("_id", "token", "Resource-id", "<CQC location ID>-<care category>"),
+        ("service-type", "token", "HealthcareService-service-type", "A care category, like nursing (system: this "
+         "server's CodeSystem/care-category)"),
+        ("location", "reference", "HealthcareService-location", "Location/<CQC location ID>"),
+        ("location.near", "special", None, "The home's Location near latitude|longitude|distance|unit (chained)"),
+        ("active", "token", "HealthcareService-active", "true (every service served is active) or false"),
+        _LAST_UPDATED, _COUNT,
+    ],
+    "Organization": [
+        ("_id", "token", "Resource-id", "The CQC provider ID"),
+        ("identifier", "token", "Organization-identifier", f"{CQC_PROVIDER}|<CQC provider ID>"),
+        _COUNT,
+    ],
+}  # fmt: skip
+# Read beside them on every search, as FHIR's general parameters: the format, and the
+# opaque cursor of a Bundle's next link.
+GENERAL = {"_format", "_cursor"}
+PARAMETERS = {kind: GENERAL | {name for name, *_ in searches} for kind, searches in SEARCHES.items()}
 
 
 def canonical(path: str) -> str:
@@ -116,6 +144,10 @@ def _key(request):
                       **{"Retry-After": str(too_many.wait)}) from None  # fmt: skip
     except keys.TooLarge:
         raise Outcome(413, "too-long", "A GET has no body.") from None
+    except keys.Stopped as stopped:
+        raise Outcome(
+            401, stopped.code, stopped.reason, **{"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        ) from None
     if key is None:
         raise Outcome(401, "login", "Send a current API key: Authorization: Bearer <key>.", **{
             "WWW-Authenticate": "Bearer"})  # fmt: skip
@@ -312,12 +344,64 @@ def _near(request, name: str = "near") -> tuple[float, float, float] | None:
     return latitude, longitude, miles
 
 
-def _token(text: str, system: str) -> str:
-    """The value of a token search (``system|value`` or ``value``); another system finds nothing."""
-    given_system, bar, value = text.rpartition("|")
-    if bar and given_system and given_system != system:
-        return "\0"
-    return value
+class Token(NamedTuple):
+    """One value of a token search: ``system`` None for any system ("code"), "" for none
+    ("|code"); ``code`` None for any code in the system ("system|")."""
+
+    system: str | None
+    code: str | None
+
+
+def tokens(text: str, name: str) -> list[Token]:
+    """A token search's value: its alternatives (a comma between them: any may match), each
+    ``code``, ``system|code``, ``|code`` or ``system|``; a backslash escapes a ``\\``, ``|``,
+    ``,`` or ``$`` inside a system or code. 400 naming ``name`` for anything else: an empty
+    alternative, more than one unescaped bar, another escape."""
+    alternatives, parts, current, escaped = [], [], [], False
+    for character in text:
+        if escaped:
+            if character not in "\\|,$":
+                raise Outcome(400, "invalid", f"{name}: a backslash escapes only \\, |, a comma or $")
+            current.append(character)
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character in "|,":
+            parts.append("".join(current))
+            current = []
+            if character == ",":
+                alternatives.append(parts)
+                parts = []
+        else:
+            current.append(character)
+    if escaped:
+        raise Outcome(400, "invalid", f"{name}: a backslash escapes only \\, |, a comma or $")
+    alternatives.append([*parts, "".join(current)])
+    found = []
+    for parts in alternatives:
+        if len(parts) > 2:
+            raise Outcome(400, "invalid", f"{name}: system|code with one | (escape a | in either as \\|)")
+        if not any(parts):
+            raise Outcome(400, "invalid", f"{name}: a code, system|code, |code or system|")
+        found.append(Token(None, parts[0]) if len(parts) == 1 else Token(parts[0], parts[1] or None))
+    return found
+
+
+def token_filter(request, name: str, system: str, match) -> Q:
+    """Every ``name`` parameter as a condition: each repeat must match (AND), each of its
+    alternatives may (OR). A value matches ours when it names our ``system`` ("" for values
+    that have none, like ids) or no system; ``match(code)`` is the condition for a code.
+    Another system matches nothing, as FHIR says: an empty searchset, never an error."""
+    found = Q()
+    for text in request.GET.getlist(name):
+        codes = [token.code for token in tokens(text, name) if token.system in {None, system}]
+        if None in codes:  # "system|": any code of ours
+            continue
+        either = NOTHING
+        for code in codes:  # (an empty Q() would vanish from an OR: match gives real conditions)
+            either = match(code) if either is NOTHING else either | match(code)
+        found &= either
+    return found
 
 
 def bundle(request, resources: list[dict], next_after: int | None) -> JsonResponse:
@@ -357,11 +441,11 @@ def _homes(key):
 
 
 def _locations(request):
-    homes = _homes(request.api_key).filter(_last_updated(request, "last_updated"))
-    if "_id" in request.GET:
-        homes = homes.filter(cqc_location_id=request.GET["_id"])
-    if "identifier" in request.GET:
-        homes = homes.filter(cqc_location_id=_token(request.GET["identifier"], CQC_LOCATION))
+    homes = _homes(request.api_key).filter(
+        _last_updated(request, "last_updated"),
+        token_filter(request, "_id", "", lambda code: Q(cqc_location_id=code)),
+        token_filter(request, "identifier", CQC_LOCATION, lambda code: Q(cqc_location_id=code)),
+    )
     if near := _near(request):
         homes = homes.filter(pk__in=homes_within(*near))
     return homes
@@ -411,20 +495,39 @@ def _service_filter(resource_id: str) -> Q:
     return Q(home__cqc_location_id=match[1], category=match[2].replace("-", "_"))
 
 
+def _active(code: str) -> Q:
+    if code not in {"true", "false"}:
+        raise Outcome(400, "invalid", "active: true or false")
+    return Q(pk__isnull=code == "false")  # every service served is active
+
+
+def _location_filter(request) -> Q:
+    """``location=Location/<CQC location ID>`` (or the ID alone, or a full URL to it); a
+    comma between them for any of them, repeated for all."""
+    found = Q()
+    for text in request.GET.getlist("location"):
+        ids = []
+        for reference in text.split(","):
+            *kind, resource_id = reference.split("/")
+            if not resource_id or (kind and kind[-1] != "Location"):
+                raise Outcome(400, "invalid", "location: a Location, like Location/1-101234567")
+            ids.append(resource_id)
+        found &= Q(home__cqc_location_id__in=ids)
+    return found
+
+
 @fhir_view()
 def service_search(request):
     _check_parameters(request, "HealthcareService")
-    rows = _services(request.api_key).filter(_last_updated(request, "last_updated"))
-    if "_id" in request.GET:
-        rows = rows.filter(_service_filter(request.GET["_id"]))
-    if "service-type" in request.GET:
-        rows = rows.filter(category=_token(request.GET["service-type"], care_category_system()))
-    if "location" in request.GET:
-        rows = rows.filter(home__cqc_location_id=request.GET["location"].removeprefix("Location/"))
+    rows = _services(request.api_key).filter(
+        _last_updated(request, "last_updated"),
+        token_filter(request, "_id", "", _service_filter),
+        token_filter(request, "service-type", care_category_system(), lambda code: Q(category=code)),
+        token_filter(request, "active", "", _active),
+        _location_filter(request),
+    )
     if near := _near(request, "location.near"):  # beds of a kind near a hospital, in one search
         rows = rows.filter(home__in=homes_within(*near))
-    if request.GET.get("active", "true") == "false":
-        rows = rows.none()  # every service served is active
     page, after = _page(rows, request)
     held = _held(page)
     return bundle(request, [healthcare_service(row, held.get((row.home_id, row.category), 0)) for row in page], after)
@@ -451,11 +554,10 @@ def _provider_filter(resource_id: str) -> Q:
 @fhir_view()
 def organization_search(request):
     _check_parameters(request, "Organization")
-    providers = _providers(request.api_key)
-    if "_id" in request.GET:
-        providers = providers.filter(_provider_filter(request.GET["_id"]))
-    if "identifier" in request.GET:
-        providers = providers.filter(cqc_provider_id=_token(request.GET["identifier"], CQC_PROVIDER))
+    providers = _providers(request.api_key).filter(
+        token_filter(request, "_id", "", _provider_filter),
+        token_filter(request, "identifier", CQC_PROVIDER, lambda code: Q(cqc_provider_id=code)),
+    )
     page, after = _page(providers, request)
     return bundle(request, [organization(provider) for provider in page], after)
 
@@ -517,20 +619,15 @@ def structure_definition(request, resource_id: str):
     return _answer(request, found)
 
 
-def _search_parameters(names: list[tuple[str, str, str]]) -> list[dict]:
-    return [{"name": name, "type": kind, "documentation": text} for name, kind, text in names]
-
-
-PAGING = [("_count", "number", f"Entries a page, 1 to {MAX_COUNT} (default {DEFAULT_COUNT})"),
-          ("_lastUpdated", "date", "When its figures were last confirmed or its details changed; prefixes "
-           "gt, ge, lt, le, eq; repeat for a range")]  # fmt: skip
-
-
 def capability_statement() -> dict:
-    def resource(kind: str, profile: str, params: list[tuple[str, str, str]]) -> dict:
-        return {"type": kind, "profile": UK_CORE + profile,
-                "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": _search_parameters(params)}  # fmt: skip
+    def resource(kind: str, profile: str) -> dict:
+        return {
+            "type": kind, "profile": UK_CORE + profile,
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [{"name": name, "type": type_, **({"definition": _STANDARD + definition} if definition
+                                                             else {}), "documentation": text}
+                            for name, type_, definition, text in SEARCHES[kind]],
+        }  # fmt: skip
 
     return {
         "resourceType": "CapabilityStatement", "id": "care-capacity-tracker",
@@ -543,22 +640,18 @@ def capability_statement() -> dict:
         "fhirVersion": FHIR_VERSION, "format": [FHIR_JSON, "json"],
         "rest": [{
             "mode": "server",
+            "documentation": "Searches page by _count with an opaque cursor in each Bundle's next link; every "
+                             "error is an OperationOutcome. A search parameter not listed here is refused (400).",
             "security": {"description": "Send an API key (made under API keys in the portal) as "
                                         "Authorization: Bearer <key>. A key reads only its scope; "
-                                        f"{settings.API_REQUESTS_PER_MINUTE} requests a minute."},
+                                        f"{settings.API_REQUESTS_PER_MINUTE} requests a minute. This statement "
+                                        "and the StructureDefinitions need none."},
             "resource": [
-                resource("Location", "UKCore-Location", [
-                    ("_id", "token", "The CQC location ID"), ("identifier", "token", f"{CQC_LOCATION}|<ID>"),
-                    ("near", "special", "latitude|longitude|distance|unit (km or mi; 10 km by default)"), *PAGING]),
-                resource("HealthcareService", "UKCore-HealthcareService", [
-                    ("_id", "token", "<CQC location ID>-<care category>"),
-                    ("service-type", "token", f"A care category ({care_category_system()})"),
-                    ("location", "reference", "Location/<CQC location ID>"),
-                    ("location.near", "special", "The home's Location near latitude|longitude|distance|unit"),
-                    ("active", "token", "true"), *PAGING]),
-                resource("Organization", "UKCore-Organization", [
-                    ("_id", "token", "The CQC provider ID"), ("identifier", "token", f"{CQC_PROVIDER}|<ID>"),
-                    PAGING[0]]),
+                resource("Location", "UKCore-Location"),
+                resource("HealthcareService", "UKCore-HealthcareService"),
+                resource("Organization", "UKCore-Organization"),
+                # The two extensions' definitions: read only, by id, no key needed.
+                {"type": "StructureDefinition", "interaction": [{"code": "read"}]},
             ],
         }],
     }  # fmt: skip

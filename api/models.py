@@ -1,17 +1,26 @@
 """API keys for partner systems (issue 14, docs/adr/013-api.md)."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+# A key that sets figures expires at most this long after it is made (or, for keys made
+# before the rule, after migration 0007 gave them an expiry).
+WRITE_KEY_LIFETIME = datetime.timedelta(days=365)
+
 
 class ApiKey(models.Model):
-    """A key an organisation's system uses to read (and later write) through the API.
+    """A key an organisation's system uses to read (and, a provider's, write) through the API.
 
     Only a SHA-256 hash of the key is stored; the person who makes it sees it once. Its
-    scope is fixed when made: a council's homes, a provider's homes, or all of England.
+    scope is fixed when made: a council's homes, a provider's homes, or all of England. It
+    works only while the person who made it still holds the role that made it
+    (api/keys.py).
     """
 
     class Kind(models.TextChoices):
@@ -47,7 +56,10 @@ class ApiKey(models.Model):
                     | Q(kind="provider", provider__isnull=False, local_authority__isnull=True)
                     | Q(kind="national", provider__isnull=True, local_authority__isnull=True)
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                name="api_write_key_expires", condition=~Q(kind="provider") | Q(expires_at__isnull=False)
+            ),
         ]
 
     def __str__(self):
@@ -75,6 +87,24 @@ class ApiKey(models.Model):
         if (column := self.home_column()) is None:
             return "true", []
         return f"{alias}.{prefix}{column[0]} = %s", [column[1]]
+
+    @property
+    def sets_figures(self) -> bool:
+        """A provider's key also writes its homes' figures (api/write.py)."""
+        return self.kind == self.Kind.PROVIDER
+
+    @staticmethod
+    def lifetime_problem(kind: str, expires_at, now=None) -> str | None:
+        """Why a key of ``kind`` may not expire at ``expires_at`` (None: never) when made or
+        changed at ``now``; None when it may. A key that sets figures expires within a year."""
+        now = now or timezone.now()
+        if kind == ApiKey.Kind.PROVIDER and (expires_at is None or expires_at > now + WRITE_KEY_LIFETIME):
+            return "A key that sets figures must expire, within a year"
+        return None
+
+    def clean(self):
+        if problem := self.lifetime_problem(self.kind, self.expires_at):
+            raise ValidationError({"expires_at": problem})
 
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()

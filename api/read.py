@@ -6,13 +6,15 @@ data changes between requests; the changes feed then keeps a copy exact (api/cha
 """
 
 import datetime
+import re
 
 from django.db.models import Q
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from api import changes, cursors, documents
+from api.contract import HOME_ID, READERS, link, promises
 from api.models import ApiKey
 from api.responses import json_with_etag, problem
 from api.schemas import ChangePage, Home, HomePage, Totals
@@ -26,6 +28,22 @@ MAX_LIMIT = 100
 MAX_RADIUS_MILES = 100
 
 router = Router(tags=["Read"])
+
+# Where a client goes from a home it read: the home again, its figures set, "no change".
+FROM_A_HOME = "$response.body#/cqc_location_id"
+VERSION = '"{$response.body#/version}"'
+
+
+def onward_from(home: str, version: str) -> dict:
+    """Links from an answer holding a home (``home`` and ``version``: where in it) to the
+    operations a client calls next about it."""
+    return {
+        "GetHome": link("api_read_get_home", "The home again", cqc_location_id=home),
+        "SetFigures": link("api_write_put_vacancies", "Set its figures (provider keys)",
+                           **{"cqc_location_id": home, "header.If-Match": version}),
+        "ConfirmNoChange": link("api_write_confirm", "Confirm no change (provider keys)",
+                                **{"cqc_location_id": home, "header.If-Match": version}),
+    }  # fmt: skip
 
 
 def scope(key: ApiKey, prefix: str = "") -> Q:
@@ -45,17 +63,45 @@ def _after(cursor: str | None) -> int:
         raise HttpError(400, "cursor: not one this API gave") from None
 
 
+# RFC 3339, as OpenAPI's date-time: a date, a time and its zone (pydantic alone would also
+# take a bare number as seconds since 1970, and a time with no zone, which is ambiguous).
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
 class HomeFilters(Schema):
     council: str | None = Field(None, max_length=9, description="A council's ONS code, like E08000035")
     category: CareCategory | None = Field(None, description="Only homes offering this care category")
-    updated_since: datetime.datetime | None = Field(None, description="Only homes that confirmed since (ISO 8601)")
+    updated_since: datetime.datetime | None = Field(
+        None, description="Only homes that confirmed since: a date and time with its zone, like 2026-11-30T09:00:00Z"
+    )
     postcode: str | None = Field(None, max_length=10, description="Only homes near this postcode (or its sector)")
     radius_miles: float = Field(10, gt=0, le=MAX_RADIUS_MILES, description="How near, with postcode")
     cursor: str | None = Field(None, max_length=100)
     limit: int = Field(MAX_LIMIT, ge=1, le=MAX_LIMIT)
 
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def _with_its_zone(cls, value):
+        if isinstance(value, str) and not DATE_TIME.match(value):
+            raise ValueError("a date and time with its zone, like 2026-11-30T09:00:00Z")
+        return value
 
-@router.get("/homes", response=HomePage, summary="Care homes in the key's scope, with their vacancies")
+
+@router.get(
+    "/homes",
+    response=HomePage,
+    summary="Care homes in the key's scope, with their vacancies",
+    openapi_extra=promises(
+        keys=READERS,
+        ok="A page of homes in the key's scope, by id; next is the cursor for the page after",
+        answers={400: "Malformed: a parameter of the wrong type or out of range, a cursor this API did not give, "
+                 "a postcode it cannot place, or a NUL character; detail names it"},
+        links={
+            "NextPage": link("api_read_list_homes", "The next page", cursor="$response.body#/next"),
+            **onward_from("$response.body#/homes/0/cqc_location_id", '"{$response.body#/homes/0/version}"'),
+        },
+    ),
+)  # fmt: skip
 def list_homes(request, filters: Query[HomeFilters]):
     homes = homes_in_scope(request.auth).filter(pk__gt=_after(filters.cursor))
     if filters.council:
@@ -84,12 +130,31 @@ def home_or_404(key: ApiKey, cqc_location_id: str) -> dict:
     return found[0]
 
 
-@router.get("/homes/{cqc_location_id}", response=Home, summary="One home and its vacancies by category")
-def get_home(request, cqc_location_id: str):
+@router.get(
+    "/homes/{cqc_location_id}",
+    response=Home,
+    summary="One home and its vacancies by category",
+    openapi_extra=promises(
+        keys=READERS,
+        ok="The home, its vacancies by care category and the figures' version",
+        answers={404: "No home with that CQC location ID in the key's scope"},
+        links=onward_from(FROM_A_HOME, VERSION),
+    ),
+)
+def get_home(request, cqc_location_id: str = Path(..., description=HOME_ID)):
     return json_with_etag(request, home_or_404(request.auth, cqc_location_id))
 
 
-@router.get("/totals", response=Totals, summary="Beds by care category in an area of the key's scope")
+@router.get(
+    "/totals",
+    response=Totals,
+    summary="Beds by care category in an area of the key's scope",
+    openapi_extra=promises(
+        keys=READERS,
+        ok="Beds by care category in the key's scope (or one council of it)",
+        answers={400: "Malformed, or a council's ONS code this API does not know; detail names it"},
+    ),
+)
 def totals(request, council: str | None = Query(None, max_length=9, description="A council's ONS code")):
     key = request.auth
     area = {ApiKey.Kind.COUNCIL: key.local_authority.gss_code if key.local_authority_id else "",
@@ -125,7 +190,24 @@ def totals(request, council: str | None = Query(None, max_length=9, description=
     return json_with_etag(request, data)
 
 
-@router.get("/changes", response=ChangePage, summary="Every home changed since a cursor (keep an exact copy)")
+@router.get(
+    "/changes",
+    response=ChangePage,
+    summary="Every home changed since a cursor (keep an exact copy)",
+    openapi_extra=promises(
+        keys=READERS,
+        ok="The homes changed since the cursor (each whole, or removed), next to send next time",
+        answers={
+            400: "Malformed, or a cursor this API did not give; detail names it",
+            410: "Changes after this cursor were pruned (kept 30 days): list /homes afresh, then start again",
+        },
+        links={
+            "NextChanges": link("api_read_list_changes", "The changes after these", cursor="$response.body#/next"),
+            "ChangedHome": link("api_read_get_home", "A changed home",
+                                cqc_location_id="$response.body#/changes/0/home/cqc_location_id"),
+        },
+    ),
+)  # fmt: skip
 def list_changes(
     request,
     cursor: str | None = Query(None, max_length=100, description="From the last answer; leave out to start now"),

@@ -1,9 +1,10 @@
 """What the API's JSON looks like (and so its OpenAPI schema): one place for every shape."""
 
 import datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from vacancies.models import BedSex, CareCategory
 
@@ -79,29 +80,62 @@ class Totals(Schema):
     categories: list[CategoryTotal]
 
 
+def _text(value):
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a date as text, like 2026-12-01")
+    return value
+
+
+# A date in a body: its text only (pydantic would take a number as seconds since 1970).
+TextDate = Annotated[datetime.date, Field(strict=False), BeforeValidator(_text)]
+# What is sent is read as JSON's own types: "3" is not a number nor "true" a yes/no (the
+# schema says integer and boolean; pydantic would take either). Choices are their text.
+AS_SENT = ConfigDict(strict=True)
+
+
 class CategoryFigures(Schema):
     """One care category's beds. Fields left out keep their current values (a new category
     starts with none unavailable, for anyone, open)."""
 
-    category: CareCategory = Field(description="The care category, like nursing (a new one is added)")
+    model_config = AS_SENT
+
+    category: CareCategory = Field(description="The care category, like nursing (a new one is added)", strict=False)
     capacity: int | None = Field(None, description="Registered beds in this category (0 to 2000)")
     occupied: int | None = Field(None, description="Beds occupied")
     vacant_accepting: int | None = Field(None, description="Vacant beds accepting admissions")
     vacant_unavailable: int | None = Field(None, description="Vacant beds not available (say why)")
     unavailable_reason: str | None = Field(None, description="reserved, staffing, isolation, refurbishment or other")
-    sex: BedSex | None = Field(None, description="Who the vacant beds are for: any, male or female")
+    sex: BedSex | None = Field(None, description="Who the vacant beds are for: any, male or female", strict=False)
     closed: bool | None = Field(None, description="The category is closed to admissions (say why)")
     closed_reason: str | None = Field(None, description="outbreak, cqc_enforcement, staffing, refurbishment or other")
-    reopening_date: datetime.date | None = Field(None, description="When it expects to reopen (today or later)")
+    reopening_date: TextDate | None = Field(None, description="When it expects to reopen (today or later)")
 
 
 class Figures(Schema):
     """A home's figures as the provider's system has them. Categories not listed, and
     whole-home fields left out, keep their current values."""
 
+    model_config = AS_SENT
+
     categories: list[CategoryFigures] = Field(
         default_factory=list, max_length=len(CareCategory.values), description="The categories to set"
     )
     closed_to_admissions: bool | None = Field(None, description="The whole home is closed to admissions")
     closed_reason: str | None = Field(None, description="Why (with closed_to_admissions): as for a category")
-    reopening_date: datetime.date | None = Field(None, description="When the home expects to reopen")
+    reopening_date: TextDate | None = Field(None, description="When the home expects to reopen")
+
+
+class FieldProblem(Schema):
+    field: str = Field(description="Where in the body, like categories[0].capacity")
+    message: str = Field(description="What is wrong, in the portal's own words")
+
+
+class Problem(Schema):
+    """RFC 9457 problem details (``application/problem+json``): every error the API answers."""
+
+    type: str = Field(description="Always about:blank: the status says what kind of problem it is")
+    title: str = Field(description="The status in words, like Not found")
+    status: int = Field(description="The HTTP status, repeated")
+    detail: str = Field(description="What was wrong and what to do, naming the parameter or header")
+    errors: list[FieldProblem] | None = Field(None, description="422 only: every rule the figures break")
+    current: Home | None = Field(None, description="412 only: the home as it is now, with its version")

@@ -7,14 +7,18 @@ trail. Errors are RFC 9457 problem details. Reading: api/read.py; providers' wri
 api/write.py.
 """
 
+import functools
+import json
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
-from api import keys, read, write
+from api import contract, keys, read, write
 from api.models import ApiKey
 from api.responses import problem
 
@@ -28,13 +32,32 @@ class KeyAuth(HttpBearer):
         return keys.authorise(request, token)
 
 
-api = NinjaAPI(
+class JsonObjects(Parser):
+    """A body is one JSON object. (ninja alone read any other JSON, a list or a number, as
+    an object with nothing in it: an empty change, saved.)"""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+
+class TrackerApi(NinjaAPI):
+    """Its OpenAPI document with what each operation promises (api/contract.py)."""
+
+    def get_openapi_schema(self, **kwargs):
+        return contract.complete(super().get_openapi_schema(**kwargs))
+
+
+api = TrackerApi(
     title="Care Capacity Tracker API",
     version="1",
     description="Care homes and their vacancies, for councils', providers' and NHS partners' systems.",
     auth=KeyAuth(),
     urls_namespace="api-v1",
     docs_url=None,  # our own accessible page: api/views.py
+    parser=JsonObjects(),
 )
 api.add_router("", read.router)
 api.add_router("", write.router)
@@ -44,6 +67,11 @@ api.add_router("", write.router)
 def _unauthorised(request, exc):
     return problem(401, "Unauthorised", "Send a current API key: Authorization: Bearer <key>.",
                    WWW_Authenticate="Bearer")  # fmt: skip
+
+
+@api.exception_handler(keys.Stopped)
+def _stopped(request, exc):
+    return problem(401, "Unauthorised", exc.reason, WWW_Authenticate='Bearer error="invalid_token"')
 
 
 @api.exception_handler(keys.TooMany)
@@ -62,8 +90,8 @@ def _too_large(request, exc):
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
     where = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', []) if p not in ('query', 'body', 'figures', 'filters'))}: "
-        f"{e.get('msg')}"
+        f"{'.'.join(str(p) for p in e.get('loc', []) if p not in ('query', 'body', 'figures', 'filters')) or 'body'}: "
+        f"{e.get('msg', '').removeprefix('Value error, ')}"
         for e in exc.errors
     )
     return problem(400, "Bad request", where or "The request is not valid.")
@@ -71,7 +99,10 @@ def _invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    return problem(exc.status_code, TITLES.get(exc.status_code, "Error"), str(exc))
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):  # ninja's words for a body it could not read
+        detail = 'The body is not a JSON object: send one, like {"categories": [...]}.'
+    return problem(exc.status_code, TITLES.get(exc.status_code, "Error"), detail)
 
 
 def urls():
@@ -79,5 +110,21 @@ def urls():
     keys, not to sign-ins: no redirect to the sign-in page (its 401 says what to send)."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
+        pattern.callback = _problem_for_another_method(pattern.callback)
         pattern.callback.login_required = False
     return patterns, app_name, namespace
+
+
+def _problem_for_another_method(view):
+    """ninja answers a method a path does not serve with a plain-text 405: here it is problem
+    details, with the Allow header kept."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
+            return problem(405, "Method not allowed", f"{request.method} is not served here: {response['Allow']}.",
+                           Allow=response["Allow"])  # fmt: skip
+        return response
+
+    return wrapped

@@ -1,25 +1,30 @@
 """API keys (made by council, provider and service admins) and the API's documentation page."""
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import roles_for
+from accounts.two_factor import verified_session_required
 from api import fhir, keys
 from api.models import ApiKey
 from api.responses import problem
 from homes.models import LocalAuthority, Provider
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
+from tracker.sql import table
 
-EXPIRY = [("90", "In 90 days"), ("365", "In a year"), ("", "Never (revoke it when it is no longer used)")]
+EXPIRY = [("90", "In 90 days"), ("365", "In a year"),
+          ("", "Never (revoke it when it is no longer used; not for a key that sets figures)")]  # fmt: skip
 
 
 class KeyForm(NhsFormMixin, forms.Form):
@@ -44,6 +49,14 @@ class KeyForm(NhsFormMixin, forms.Form):
         choices += [(f"provider:{p.pk}", f"Homes of {p.name} (and set their figures)") for p in providers]
         self.fields["scope"].choices = choices
 
+    def clean(self):
+        cleaned = super().clean()
+        if "scope" in cleaned and "expires" not in self.errors:
+            kind = cleaned["scope"].partition(":")[0]  # council, provider or national: ApiKey.Kind
+            if problem := ApiKey.lifetime_problem(kind, self.expires_at()):
+                self.add_error("expires", problem)
+        return cleaned
+
     def scope_kwargs(self) -> dict:
         kind, _, pk = self.cleaned_data["scope"].partition(":")
         if kind == "council":
@@ -57,22 +70,54 @@ class KeyForm(NhsFormMixin, forms.Form):
         return timezone.now() + datetime.timedelta(days=int(days)) if days else None
 
 
-def _roles(request):
-    roles = roles_for(request.user)
-    if not keys.may_manage(roles):
-        raise Http404
-    return roles
+def key_admins_only(view):
+    """Council, provider and service admins, who make and manage keys (404 for anyone else,
+    before anything else is asked); the view is given their roles."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        roles = roles_for(request.user)
+        if not keys.may_manage(roles):
+            raise Http404
+        return view(request, roles, *args, **kwargs)
+
+    return wrapped
+
+
+def managed_key(view):
+    """The key named by ``pk``, among those the person may manage (404 for any other, before
+    anything else is asked); the view is given it."""
+
+    @functools.wraps(view)
+    def wrapped(request, pk: int):
+        roles = roles_for(request.user)
+        found = ApiKey.objects.filter(keys.managed(roles), pk=pk).first() if keys.may_manage(roles) else None
+        if found is None:
+            raise Http404
+        return view(request, found)
+
+    return wrapped
+
+
+# A key outlives the session that made it: only a session that gave a second factor makes
+# one, so a password alone never does (revoking needs none: stopping a key never waits).
+key_makers_only = verified_session_required(then="api:keys", to="make or replace an API key")
 
 
 @require_http_methods(["GET", "POST"])
-def key_list(request: HtmxHttpRequest) -> HttpResponse:
-    roles = _roles(request)
+@key_admins_only
+@key_makers_only
+def key_list(request: HtmxHttpRequest, roles) -> HttpResponse:
     form = KeyForm(request.POST if request.method == "POST" else None, roles=roles)
     if request.method == "POST" and form.is_valid():
         made, key = keys.make(name=form.cleaned_data["name"], user=request.user, expires_at=form.expires_at(),
                               **form.scope_kwargs())  # fmt: skip
         return _shown_once(request, made, key)
-    found = ApiKey.objects.filter(keys.managed(roles)).select_related("local_authority", "provider", "created_by")
+    found = (
+        ApiKey.objects.filter(keys.managed(roles))
+        .select_related("local_authority", "provider", "created_by")
+        .annotate(maker_holds_role=RawSQL(keys.maker_holds_role(table(ApiKey)), []))  # noqa: S611 - our own SQL
+    )
     context = {"form": form, "keys": found, "now": timezone.now(), "overlap_days": keys.OVERLAP.days}
     return render(request, "api/keys.html", context)
 
@@ -85,10 +130,10 @@ def _shown_once(request, made: ApiKey, key: str, replaced: ApiKey | None = None)
 
 
 @require_POST
-def replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@managed_key
+@key_makers_only
+def replace(request: HtmxHttpRequest, old: ApiKey) -> HttpResponse:
     """A new key for the same system; the old one works a week more while the system switches."""
-    roles = _roles(request)
-    old = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
     try:
         made, key, replaced = keys.replace(old, request.user)
     except keys.CannotReplace:
@@ -98,21 +143,27 @@ def replace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    roles = _roles(request)
-    key = get_object_or_404(ApiKey.objects.filter(keys.managed(roles)), pk=pk)
+@managed_key
+def revoke(request: HtmxHttpRequest, key: ApiKey) -> HttpResponse:
     keys.revoke(key, request.user)
     messages.success(request, f"Key “{key.name}” revoked: it stops working at once.")
     return redirect("api:keys")
 
 
-def bad_request(request, detail: str) -> HttpResponse | None:
-    """A 400 in the format a system reads: problem details under /api/, an
-    OperationOutcome under /fhir/; None elsewhere (tracker/urls.py's handler400)."""
+# The errors Django itself answers (tracker/urls.py's handler400 and handler500): their
+# titles, and their FHIR issue codes.
+SYSTEM_ERRORS = {400: ("Bad request", "invalid"), 500: ("Server error", "exception"),
+                 503: ("Service unavailable", "transient")}  # fmt: skip
+
+
+def error_for_systems(request, status: int, detail: str, **headers) -> HttpResponse | None:
+    """An error in the format a system reads: problem details under /api/, an
+    OperationOutcome under /fhir/; None elsewhere (where people get a page)."""
+    title, code = SYSTEM_ERRORS[status]
     if request.path.startswith("/api/"):
-        return problem(400, "Bad request", detail)
+        return problem(status, title, detail, **headers)
     if request.path.startswith("/fhir/"):
-        return fhir.outcome(400, "invalid", detail)
+        return fhir.outcome(status, code, detail, **headers)
     return None
 
 
@@ -130,13 +181,32 @@ def docs(request: HtmxHttpRequest) -> HttpResponse:
     from api.v1 import api
 
     schema = api.get_openapi_schema()
+    kinds = schema["components"]["securitySchemes"]
+    by_id = {operation["operationId"]: f"{method.upper()} {path}"
+             for path, methods in schema["paths"].items() for method, operation in methods.items()}  # fmt: skip
     operations = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             fields = _fields(schema, body["$ref"]) if body and "$ref" in body else []
-            operations.append({"method": method.upper(), "path": path, "body": fields, **operation})
+            answers = [
+                {"status": status, "description": answer["description"], "body": _body(answer),
+                 "headers": ", ".join(answer.get("headers", {}))}
+                for status, answer in operation["responses"].items()
+            ]  # fmt: skip
+            links = [{"name": name, "to": by_id[link["operationId"]], "description": link["description"]}
+                     for name, link in operation["responses"][200].get("links", {}).items()]  # fmt: skip
+            keys_taken = [kinds[name]["description"] for entry in operation["security"] for name in entry]
+            operations.append({"method": method.upper(), "path": path, "body": fields, "answers": answers,
+                               "links": links, "keys": keys_taken, **operation})  # fmt: skip
     return render(request, "api/docs.html", {"schema": schema, "operations": operations})
+
+
+def _body(answer: dict) -> str:
+    """What an answer's body is: its schema's name and media type, or none."""
+    for media, content in answer.get("content", {}).items():
+        return f"{content['schema'].get('$ref', '').rsplit('/', 1)[-1]} ({media})"
+    return "none"
 
 
 def _fields(schema: dict, ref: str, prefix: str = "") -> list[dict]:

@@ -7,10 +7,13 @@ checked by the form's own rules (vacancies/forms.py), so a count the form refuse
 API refuses with the same words.
 """
 
+import re
+
 from django.db import transaction
-from ninja import Router
+from ninja import Path, Router
 
 from accounts import audit
+from api.contract import HOME_ID, IF_MATCH_PATTERN, WRITERS, link, promises
 from api.models import ApiKey
 from api.read import home_or_404, homes_in_scope
 from api.responses import json_with_etag, problem
@@ -47,22 +50,24 @@ def _writable_home(request, cqc_location_id: str) -> CareHome:
     return home
 
 
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+
+
 def _if_match(request) -> int:
     """The figures' version the client last read, from ``If-Match: "12"``."""
     sent = request.headers.get("If-Match")
     if not sent:
         detail = 'Send the figures\' version you last read as If-Match, like If-Match: "12".'
         raise Refused(problem(428, "Precondition required", detail))
-    text = sent.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 9:
+    if not _IF_MATCH.match(sent.strip()):
         raise Refused(problem(400, "Bad request", 'If-Match: the figures\' version, a whole number, like "12".'))
-    return int(text)
+    return int(sent.strip().removeprefix("W/").strip('"'))
 
 
 def _stale(home: CareHome, request) -> Refused:
     current = home_or_404(request.auth, home.cqc_location_id)
     return Refused(problem(412, "Precondition failed",
-                           f"The figures changed since version you sent: they are at version {current['version']}. "
+                           f"The figures changed since the version you sent: they are at version {current['version']}. "
                            "Nothing was changed; here they are now.", extra={"current": current}))  # fmt: skip
 
 
@@ -115,13 +120,41 @@ def _answer(request, home: CareHome):
     return json_with_etag(request, home_or_404(request.auth, home.cqc_location_id))
 
 
+# From an answer holding the home as it now is: the home again, and the next change.
+AFTER_A_WRITE = {
+    "GetHome": link("api_read_get_home", "The home again", cqc_location_id="$request.path.cqc_location_id"),
+    "SetFigures": link("api_write_put_vacancies", "Set its figures again",
+                       **{"cqc_location_id": "$request.path.cqc_location_id",
+                          "header.If-Match": '"{$response.body#/version}"'}),
+    "ConfirmNoChange": link("api_write_confirm", "Confirm no change",
+                            **{"cqc_location_id": "$request.path.cqc_location_id",
+                               "header.If-Match": '"{$response.body#/version}"'}),
+}  # fmt: skip
+REFUSED = {
+    403: "Only a provider's key may change a home's figures",
+    404: "No home with that CQC location ID in the key's scope",
+    412: "The figures changed since the version sent: nothing was changed; current is the home as it is now",
+    428: "No If-Match: send the figures' version you last read",
+}
+
+
 @router.put(
     "/homes/{cqc_location_id}/vacancies",
     response={200: Home},
     summary="Set a home's figures (provider keys; If-Match: the version last read)",
-)
-def put_vacancies(request, cqc_location_id: str, figures: Figures):
+    openapi_extra=promises(
+        keys=WRITERS, writes=True, links=AFTER_A_WRITE,
+        ok="The figures were saved: the home as it now is, with its new version",
+        answers={**REFUSED, 415: "A body that is not sent as application/json",
+                 422: "The figures break a rule (as the portal's form's): errors names each, by field; nothing "
+                 "was changed"},
+    ),
+)  # fmt: skip
+def put_vacancies(request, figures: Figures, cqc_location_id: str = Path(..., description=HOME_ID)):
     try:
+        if request.content_type != "application/json":
+            raise Refused(problem(415, "Unsupported media type", "Send the figures as JSON: Content-Type: "
+                                  "application/json."))  # fmt: skip
         home = _writable_home(request, cqc_location_id)
         version = _if_match(request)
         categories, home_values = _checked(home, figures, version)
@@ -142,8 +175,13 @@ def put_vacancies(request, cqc_location_id: str, figures: Figures):
     "/homes/{cqc_location_id}/confirm",
     response={200: Home},
     summary='Confirm "no change" (provider keys; If-Match: the version last read)',
-)
-def confirm(request, cqc_location_id: str):
+    openapi_extra=promises(
+        keys=WRITERS, writes=True, links=AFTER_A_WRITE,
+        ok="Confirmed: the home as it now is, confirmed now",
+        answers={**REFUSED, 409: "The home has no figures to confirm yet: set them first"},
+    ),
+)  # fmt: skip
+def confirm(request, cqc_location_id: str = Path(..., description=HOME_ID)):
     try:
         home = _writable_home(request, cqc_location_id)
         version = _if_match(request)

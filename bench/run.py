@@ -62,7 +62,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from accounts.models import Membership, Role, User  # noqa: E402
 from api import changes, cursors, keys  # noqa: E402
 from api.changes import Position  # noqa: E402
-from api.models import ApiKey, HomeChange  # noqa: E402
+from api.models import WRITE_KEY_LIFETIME, ApiKey, HomeChange  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
 from homes.models import CareHome, LocalAuthority, Provider  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
@@ -532,14 +532,22 @@ def main() -> None:
     # Every benchmark request comes from one address: the public pages' rate limit is lifted.
     # The API's partners: a national reader, the council with most of the big provider's homes
     # (its copy follows the changes), and the big provider's own system writing.
-    national_key = keys.make(name="Bench national", kind=ApiKey.Kind.NATIONAL, user=None)[1]
+    # Each key made by someone who holds the role that makes it (a key stops without them).
+    service_admin, _ = User.objects.get_or_create(
+        email="service-admin@dataset.example",
+        defaults={"full_name": "Benchmark service admin", "is_superuser": True, "is_staff": True, "is_synthetic": True},
+    )
+    national_key = keys.make(name="Bench national", kind=ApiKey.Kind.NATIONAL, user=service_admin)[1]
     busiest_council = (
         CareHome.objects.filter(provider=big_provider).values("local_authority").annotate(n=Count("id"))
         .order_by("-n").values_list("local_authority", flat=True)[0]
     )  # fmt: skip
-    council_key = keys.make(name="Bench council", kind=ApiKey.Kind.COUNCIL, user=None,
+    council_maker = Membership.objects.filter(role=Role.COUNCIL_ADMIN, local_authority=busiest_council).first().user
+    council_key = keys.make(name="Bench council", kind=ApiKey.Kind.COUNCIL, user=council_maker,
                             local_authority=LocalAuthority.objects.get(pk=busiest_council))[1]  # fmt: skip
-    provider_key = keys.make(name="Bench provider", kind=ApiKey.Kind.PROVIDER, user=None, provider=big_provider)[1]
+    provider_key = keys.make(name="Bench provider", kind=ApiKey.Kind.PROVIDER, provider=big_provider,
+                             user=User.objects.get(email=provider_admin),
+                             expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
     api_keys = {"national": national_key, "council": council_key, "provider": provider_key}
     env = {
         **os.environ,

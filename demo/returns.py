@@ -122,6 +122,10 @@ def fill(homes, seed: int, today: datetime.date | None = None) -> int:
     # A home joined the portal with its first figures (400 days ago, for homes with no history).
     homes_table, updates_table = CareHome._meta.db_table, VacancyUpdate._meta.db_table
     with connection.cursor() as cursor:
+        # The history was just copied in, in this transaction: without fresh statistics PostgreSQL
+        # can take the updates for a few rows and join them to every home by scanning them all
+        # once a home (the test suite's region build sat 25 minutes here after other tests).
+        cursor.execute(f"ANALYZE {homes_table}, {updates_table}")
         cursor.execute(
             f"UPDATE {homes_table} h SET created_at = coalesce(joined.first, now() - interval '400 days') "  # noqa: S608
             f"FROM (SELECT h2.id, min(u.made_at) AS first FROM {homes_table} h2 LEFT JOIN {updates_table} u "

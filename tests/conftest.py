@@ -1,8 +1,13 @@
 """Fixtures: one per role, as the portal's users are."""
 
+import socket
+from unittest import mock
+
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection, connections
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,6 +47,23 @@ def _plain_static_files():
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STATIC_ROOT=None,  # nothing collected: the live server serves from the finders
     ):
+        yield
+
+
+class RepliesAtOnce(ThreadedWSGIServer):
+    """The live server without Nagle's wait: wsgiref writes a response's head and its body
+    apart, and the body then waited for the client's delayed acknowledgement, 40 ms on
+    every request (measured: /fhir/metadata 44 ms over HTTP, 0.7 ms in-process)."""
+
+    def get_request(self):
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_replies_at_once():
+    with mock.patch.object(LiveServerThread, "server_class", RepliesAtOnce):
         yield
 
 

@@ -55,8 +55,9 @@ def test_archived_homes_are_removed_and_new_homes_arrive(client, council_key, ho
     assert changes[new.pk]["home"]["name"] == new.name
 
 
-def test_a_deleted_home_is_removed_in_its_own_scope_only(client, council_key, leeds, bradford, council_admin):
-    bradford_key = keys.make(name="Bradford", kind=ApiKey.Kind.COUNCIL, user=council_admin, local_authority=bradford)[1]
+def test_a_deleted_home_is_removed_in_its_own_scope_only(client, council_key, leeds, bradford, other_council_admin):
+    bradford_key = keys.make(name="Bradford", kind=ApiKey.Kind.COUNCIL, user=other_council_admin,
+                             local_authority=bradford)[1]  # fmt: skip
     doomed = CareHomeFactory(local_authority=leeds)
     give_figures(doomed)
     cursors = {key: feed(client, key)["next"] for key in (council_key, bradford_key)}
@@ -68,8 +69,10 @@ def test_a_deleted_home_is_removed_in_its_own_scope_only(client, council_key, le
     assert feed(client, bradford_key, cursors[bradford_key])["changes"] == []
 
 
-def test_a_home_that_moves_council_leaves_the_old_feed_and_joins_the_new(client, council_key, home, leeds, bradford):
-    bradford_key = keys.make(name="Bradford", kind=ApiKey.Kind.COUNCIL, user=None, local_authority=bradford)[1]
+def test_a_home_that_moves_council_leaves_the_old_feed_and_joins_the_new(client, council_key, home, leeds, bradford,
+                                                                         other_council_admin):  # fmt: skip
+    bradford_key = keys.make(name="Bradford", kind=ApiKey.Kind.COUNCIL, user=other_council_admin,
+                             local_authority=bradford)[1]  # fmt: skip
     give_figures(home)  # a change in Leeds, read by Leeds's partner before the move
     cursors = {key: feed(client, key)["next"] for key in (council_key, bradford_key)}
     home.local_authority = bradford

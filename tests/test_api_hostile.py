@@ -4,14 +4,16 @@ a refused write changes nothing."""
 
 import base64
 import json
+import urllib.parse
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from api import keys
-from api.models import ApiKey
+from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.vacancy_helpers import give_figures
 from vacancies.models import HomeVacancies
 
@@ -24,10 +26,24 @@ NUMBERS = st.one_of(st.integers(min_value=-(2**70), max_value=2**70).map(str), s
 # Cursors shaped like this API's, with numbers no database column holds.
 CURSORS = [base64.urlsafe_b64encode(text.encode()).decode() for text in ("id:99999999999999999999", "id:-5",
            "tx:99999999999999999999:1", "tx:1:-99999999999999999999", "tx:1", "id:")]  # fmt: skip
+# FHIR's token forms (``code``, ``system|code``, ``|code``, ``system|``), with any system:
+# URLs ours and others', unicode, any text; several bars, commas (OR) and escapes too.
+SYSTEMS = st.one_of(
+    st.sampled_from(["", "https://www.cqc.org.uk/location", "https://www.cqc.org.uk/provider", "https://example.org",
+                     "http://testserver/fhir/CodeSystem/care-category", "urn:oid:1.2.3", "https://ëxample.org/ü"]),
+    TEXT,
+)  # fmt: skip
+CODES = st.one_of(st.sampled_from(["", "1-101", "1-700000000", "nursing", "provider-1", "1-101\\,x"]), TEXT)
+TOKENS = st.one_of(
+    st.builds(lambda system, code: f"{system}|{code}", SYSTEMS, CODES),
+    st.lists(st.one_of(SYSTEMS, CODES), min_size=3, max_size=5).map("|".join),
+    st.lists(st.builds(lambda system, code: f"{system}|{code}", SYSTEMS, CODES), min_size=2, max_size=3).map(",".join),
+)
 VALUES = st.one_of(
     st.sampled_from(CURSORS),
     TEXT,
     NUMBERS,
+    TOKENS,
     st.sampled_from(["", "0", "-1", "1e9", "nursing", "LS6", "ge2026-01-01", "0|0|1|km"]),
 )
 JSON = st.recursive(
@@ -59,7 +75,8 @@ def _no_limit(settings):
 
 @pytest.fixture
 def provider_key(provider_admin, provider):
-    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider)[1]
+    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider,
+                     expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
 
 
 def assert_answered(response, error_type: str) -> None:
@@ -129,3 +146,72 @@ def test_bytes_that_are_not_json_are_refused(client, provider_key, home, body):
 def test_fhir_reads_of_any_id_are_answered(client, provider_key, kind, resource_id):
     response = client.get(f"/fhir/{kind}/{resource_id}", HTTP_AUTHORIZATION=f"Bearer {provider_key}")
     assert_answered(response, FHIR)
+
+
+FHIR_TOKENS = {"/fhir/Location": ["identifier", "_id"], "/fhir/HealthcareService": ["service-type", "_id", "active"],
+               "/fhir/Organization": ["identifier", "_id"]}  # fmt: skip
+
+
+@FUZZ
+@given(search=st.sampled_from(sorted(FHIR_TOKENS)), data=st.data())
+def test_any_token_with_any_system_is_a_bundle_or_a_400_naming_it(client, provider_key, home, search, data):
+    name = data.draw(st.sampled_from(FHIR_TOKENS[search]))
+    value = data.draw(TOKENS)
+    response = client.get(search, {name: value}, HTTP_AUTHORIZATION=f"Bearer {provider_key}")
+    assert response["Content-Type"] == FHIR, response.content
+    if response.status_code == 200:
+        assert response.json()["type"] == "searchset"
+    else:
+        assert response.status_code == 400, response.content
+        diagnostics = response.json()["issue"][0]["diagnostics"]
+        assert diagnostics.startswith(f"{name}: ") or "NUL" in diagnostics, diagnostics
+
+
+@FUZZ
+@given(path=st.sampled_from(READS), data=st.data())
+def test_token_forms_in_the_apis_parameters_are_answered(client, provider_key, path, data):
+    query = data.draw(st.dictionaries(st.sampled_from(PARAMETERS), TOKENS, min_size=1, max_size=3))
+    assert_answered(client.get(path, query, HTTP_AUTHORIZATION=f"Bearer {provider_key}"), PROBLEM)
+
+
+# Every endpoint of the API and of FHIR, with the parameters it reads.
+ENDPOINTS = [
+    *[("get", path, PARAMETERS, PROBLEM) for path in READS],
+    ("get", "/api/v1/homes/{home}", [], PROBLEM),
+    ("put", "/api/v1/homes/{home}/vacancies", [], PROBLEM),
+    ("post", "/api/v1/homes/{home}/confirm", [], PROBLEM),
+    ("get", "/api/v1/openapi.json", [], PROBLEM),
+    *[("get", path, FHIR_PARAMETERS, FHIR) for path in FHIR_SEARCHES],
+    ("get", "/fhir/Location/{home}", [], FHIR),
+    ("get", "/fhir/HealthcareService/{home}-nursing", [], FHIR),
+    ("get", "/fhir/Organization/{provider}", [], FHIR),
+    ("get", "/fhir/metadata", [], FHIR),
+    ("get", "/fhir/StructureDefinition/available-beds", [], FHIR),
+]
+
+
+@FUZZ
+@given(endpoint=st.sampled_from(ENDPOINTS), data=st.data())
+def test_a_nul_anywhere_in_any_parameter_is_a_400_in_the_endpoints_format(client, provider_key, home, endpoint,
+                                                                         data):  # fmt: skip
+    method, path, names, error_type = endpoint
+    if not HomeVacancies.objects.filter(home=home).exists():
+        give_figures(home)
+    before = HomeVacancies.objects.get(home=home).version
+    query = data.draw(st.dictionaries(st.sampled_from(names) | TEXT if names else TEXT, VALUES, min_size=1, max_size=3))
+    where = data.draw(st.sampled_from(sorted(query)))
+    in_name = data.draw(st.booleans())
+    text = where if in_name else query[where]
+    at = data.draw(st.integers(0, len(text)))
+    spoilt = text[:at] + "\x00" + text[at:]
+    if in_name:
+        query[spoilt] = query.pop(where)
+    else:
+        query[where] = spoilt
+    url = path.format(home=home.cqc_location_id, provider=home.provider.cqc_provider_id)
+    response = getattr(client, method)(f"{url}?{urllib.parse.urlencode(query)}", HTTP_IF_MATCH=f'"{before}"',
+                                       HTTP_AUTHORIZATION=f"Bearer {provider_key}")  # fmt: skip
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == error_type
+    assert "NUL" in json.dumps(response.json())
+    assert HomeVacancies.objects.get(home=home).version == before

@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from accounts.models import Role
 from api import keys
-from api.models import ApiKey
+from api.models import WRITE_KEY_LIFETIME, ApiKey
 from homes.choices import HomeStatus
-from tests.factories import CareHomeFactory, ProviderFactory
+from tests.factories import CareHomeFactory, MembershipFactory, ProviderFactory
 from tests.vacancy_helpers import give_figures
 from vacancies.holds import hold_bed
 from vacancies.models import CategoryVacancy, VacancyUpdate
@@ -42,11 +44,12 @@ def run(tmp_path, script: str, key: str, live_server, *args, **env) -> subproces
 
 def test_the_providers_script_posts_its_three_homes(tmp_path, live_server, provider_admin, leeds):
     group = ProviderFactory(name="Aire Valley Care Ltd")
-    admin = provider_admin
+    admin = MembershipFactory(role=Role.PROVIDER_ADMIN, provider=group, user=provider_admin).user
     ids = ["1-998000000101", "1-998000000102", "1-998000000103"]
     homes = [CareHomeFactory(cqc_location_id=cqc_id, provider=group, local_authority=leeds) for cqc_id in ids]
     give_figures(homes[0], nursing={"capacity": 30, "vacant_accepting": 5})  # the others have none yet
-    _, key = keys.make(name="Aire Valley system", kind=ApiKey.Kind.PROVIDER, user=admin, provider=group)
+    _, key = keys.make(name="Aire Valley system", kind=ApiKey.Kind.PROVIDER, user=admin, provider=group,
+                       expires_at=timezone.now() + WRITE_KEY_LIFETIME)  # fmt: skip
     (tmp_path / "figures.csv").write_text(block("csv", "cqc_location_id"))
     done = run(tmp_path, block("python", "# provider.py"), key, live_server, "figures.csv")
     assert done.stdout.count("version") == 3

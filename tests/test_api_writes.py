@@ -5,10 +5,11 @@ history and audit as the form, marked with the key."""
 import json
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from api import keys
-from api.models import ApiKey
+from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.factories import ProviderFactory
 from tests.vacancy_helpers import give_figures
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def provider_key(provider_admin, provider):
-    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider)[1]
+    return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=provider_admin, provider=provider,
+                     expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
 
 
 def put(client, key, home, body, version=None, **headers):
@@ -109,6 +111,10 @@ def test_impossible_figures_get_422_with_the_forms_words(client, provider_key, h
         ({"categories": [{**NURSING, "capacity": "lots"}]}, "categories.0.capacity"),
         ({"categories": "nursing"}, "categories"),
         ({"closed_to_admissions": "perhaps"}, "closed_to_admissions"),
+        # Found by Schemathesis: pydantic took these for a date in 1970, a number and a yes.
+        ({"reopening_date": 0}, "reopening_date"),
+        ({"categories": [{**NURSING, "capacity": "30"}]}, "categories.0.capacity"),
+        ({"closed_to_admissions": "true"}, "closed_to_admissions"),
     ],
 )
 def test_wrong_types_and_unknown_categories_get_400(client, provider_key, home, body, words):
@@ -174,7 +180,11 @@ def test_only_the_homes_provider_key_may_write(client, home, leeds, service_admi
     made = {
         "council": {"kind": ApiKey.Kind.COUNCIL, "local_authority": leeds},
         "national": {"kind": ApiKey.Kind.NATIONAL},
-        "other_provider": {"kind": ApiKey.Kind.PROVIDER, "provider": ProviderFactory()},
+        "other_provider": {
+            "kind": ApiKey.Kind.PROVIDER,
+            "provider": ProviderFactory(),
+            "expires_at": timezone.now() + WRITE_KEY_LIFETIME,
+        },
     }[kind]
     _, key = keys.make(name=kind, user=service_admin, **made)
     response = put(client, key, home, {"categories": [NURSING]}, version=1)
@@ -190,3 +200,34 @@ def test_a_write_costs_a_bounded_number_of_queries(client, provider_key, home, d
     give_figures(home, nursing={"capacity": 30, "vacant_accepting": 1})
     with django_assert_max_num_queries(25):
         assert put(client, provider_key, home, {"categories": [NURSING]}, version=1).status_code == 200
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "null", "5", '"figures"', ""])
+def test_a_body_that_is_not_a_json_object_changes_nothing(client, provider_key, home, body):
+    """Found by Schemathesis: any JSON but an object (and no body at all) was read as an empty
+    change, and saved."""
+    give_figures(home)
+    response = client.put(f"/api/v1/homes/{home.cqc_location_id}/vacancies", data=body,
+                          content_type="application/json", HTTP_IF_MATCH='"1"',
+                          HTTP_AUTHORIZATION=f"Bearer {provider_key}")  # fmt: skip
+    assert response.status_code == 400, response.content
+    assert "JSON object" in response.json()["detail"] or response.json()["detail"] == "body: Field required"
+    assert HomeVacancies.objects.get(home=home).version == 1
+
+
+def test_figures_sent_as_anything_but_json_are_refused(client, provider_key, home):
+    give_figures(home)
+    response = client.put(f"/api/v1/homes/{home.cqc_location_id}/vacancies", data=json.dumps({"categories": []}),
+                          content_type="text/plain", HTTP_IF_MATCH='"1"',
+                          HTTP_AUTHORIZATION=f"Bearer {provider_key}")  # fmt: skip
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/problem+json"
+    assert HomeVacancies.objects.get(home=home).version == 1
+
+
+@pytest.mark.parametrize("if_match", ['"1', "1.0", '"1"x', "W/1", '""'])
+def test_an_if_match_that_is_not_a_version_is_refused(client, provider_key, home, if_match):
+    give_figures(home)
+    response = put(client, provider_key, home, {"categories": [NURSING]}, HTTP_IF_MATCH=if_match)
+    assert response.status_code == 400
+    assert "If-Match" in response.json()["detail"]

@@ -17,7 +17,7 @@ from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.structuredefinition import StructureDefinition
 
 from api import keys
-from api.fhir import available_beds_url, capacity_status_url
+from api.fhir import available_beds_url, capacity_status_url, care_category_system
 from api.models import ApiKey
 from tests.factories import CareHomeFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures
@@ -56,7 +56,7 @@ def test_the_capability_statement_and_extensions_need_no_key_and_validate(client
     CapabilityStatement.model_validate(statement)
     assert statement["fhirVersion"] == "4.0.1"
     types = {r["type"]: r for r in statement["rest"][0]["resource"]}
-    assert set(types) == {"Location", "HealthcareService", "Organization"}
+    assert set(types) == {"Location", "HealthcareService", "Organization", "StructureDefinition"}
     assert {"near", "_lastUpdated"} <= {p["name"] for p in types["Location"]["searchParam"]}
     for url in (available_beds_url(), capacity_status_url()):
         path = urllib.parse.urlparse(url).path
@@ -193,3 +193,96 @@ def test_anything_else_under_fhir_and_api_is_answered_in_their_formats(council_k
     posted = client.post("/fhir/Location", HTTP_AUTHORIZATION=f"Bearer {council_key}")
     assert posted.status_code == 405
     OperationOutcome.model_validate(posted.json())
+
+
+def _ids(response) -> list[str]:
+    return [entry["resource"]["id"] for entry in valid_bundle(response)["entry"]]
+
+
+def test_token_searches_follow_fhirs_rules_for_any_system(client, council_key, home, leeds):
+    """``[code]``, ``[system]|[code]``, ``|[code]`` (no system) and ``[system]|`` (any code in
+    it); an unknown system matches nothing (an empty searchset, never a 500); commas are OR,
+    a repeated parameter AND."""
+    second = CareHomeFactory(local_authority=leeds)
+    ours, other = home.cqc_location_id, second.cqc_location_id
+    cqc = "https://www.cqc.org.uk/location"
+    found = {
+        ours: [ours],
+        f"{cqc}|{ours}": [ours],
+        f"https://example.org|{ours}": [],
+        f"|{ours}": [],  # CQC location IDs always carry their system
+        f"{cqc}|": sorted([ours, other]),
+        "https://example.org|": [],
+        "urn:oid:1.2.3|1-101": [],
+        f"{ours},{other}": sorted([ours, other]),
+        f"https://example.org|{ours},{cqc}|{other}": [other],
+        "ünï|cödé": [],
+    }
+    for value, ids in found.items():
+        assert _ids(get(client, "/fhir/Location", council_key, identifier=value)) == ids, value
+    both = client.get("/fhir/Location", {"identifier": [ours, other]}, HTTP_AUTHORIZATION=f"Bearer {council_key}")
+    assert _ids(both) == []  # repeated: every value must match
+    assert _ids(get(client, "/fhir/Location", council_key, _id=f"|{ours}")) == [ours]  # ids have no system
+    assert _ids(get(client, "/fhir/Location", council_key, _id=f"{cqc}|{ours}")) == []
+    provider_id = home.provider.cqc_provider_id
+    assert _ids(
+        get(client, "/fhir/Organization", council_key, identifier=f"https://www.cqc.org.uk/provider|{provider_id}")
+    ) == [provider_id]
+    assert _ids(get(client, "/fhir/Organization", council_key, identifier=f"{cqc}|{provider_id}")) == []
+    assert _ids(get(client, "/fhir/Organization", council_key, _id="provider-99999999999999999999999")) == []
+
+
+def test_service_type_tokens(client, council_key, home):
+    give_figures(home, nursing={}, residential={})
+    system = care_category_system()
+    nursing, residential = f"{home.cqc_location_id}-nursing", f"{home.cqc_location_id}-residential"
+    for value, ids in {f"{system}|nursing": [nursing], "https://example.org|nursing": [], "|nursing": [],
+                       f"{system}|": [nursing, residential], "nursing,residential": [nursing, residential],
+                       "spa": []}.items():  # fmt: skip
+        assert sorted(_ids(get(client, "/fhir/HealthcareService", council_key, **{"service-type": value}))) == ids
+    assert _ids(get(client, "/fhir/HealthcareService", council_key, _id=f"https://example.org|{nursing}")) == []
+    assert _ids(get(client, "/fhir/HealthcareService", council_key, active="true,false")) == [nursing, residential]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "value"),
+    [("/fhir/Location", "identifier", "a|b|c"), ("/fhir/Location", "identifier", ""),
+     ("/fhir/Location", "identifier", "|"), ("/fhir/Location", "identifier", "1-1,"),
+     ("/fhir/Location", "identifier", "bad\\escape"), ("/fhir/Location", "_id", "https://example.org|1-1|x"),
+     ("/fhir/Organization", "identifier", "||"), ("/fhir/HealthcareService", "service-type", "a|b|c"),
+     ("/fhir/HealthcareService", "active", "maybe"), ("/fhir/HealthcareService", "location", "Patient/1")],
+)  # fmt: skip
+def test_a_malformed_token_is_a_400_naming_the_parameter(client, council_key, path, name, value):
+    response = get(client, path, council_key, **{name: value})
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/fhir+json"
+    assert OperationOutcome.model_validate(response.json()).issue[0].diagnostics.startswith(f"{name}: ")
+
+
+def test_escaped_bars_and_commas_are_part_of_the_value(client, council_key, home):
+    assert _ids(get(client, "/fhir/Location", council_key, identifier="https://example.org\\|x|1-1")) == []
+    assert _ids(get(client, "/fhir/Location", council_key, identifier=f"{home.cqc_location_id}\\,x")) == []
+
+
+def test_every_fhir_error_is_an_operation_outcome_with_its_status(client, council_key, settings):
+    """What a FHIR client can get wrong, and what it gets back: always an OperationOutcome."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {council_key}"}
+    answers = [
+        (400, client.get("/fhir/Location", {"name": "Park"}, **auth)),
+        (400, client.get("/fhir/Location", {"identifier": "a|b|c"}, **auth)),
+        (400, client.get("/fhir/Location?_id=1-1%00", **auth)),  # a NUL: refused before any view
+        (401, client.get("/fhir/Location")),
+        (401, client.get("/fhir/Location", HTTP_AUTHORIZATION="Bearer cct_12345678_nothing")),
+        (404, client.get("/fhir/Location/1-999999", **auth)),
+        (404, client.get("/fhir/Patient", **auth)),
+        (405, client.delete("/fhir/Location", **auth)),
+        (413, client.generic("GET", "/fhir/Location", b"x" * (settings.API_MAX_BODY_BYTES + 1), **auth)),
+    ]
+    settings.API_REQUESTS_PER_MINUTE = 0
+    answers.append((429, client.get("/fhir/Location", **auth)))
+    for status, response in answers:
+        assert response.status_code == status, response.content
+        assert response["Content-Type"] == "application/fhir+json", status
+        outcome = OperationOutcome.model_validate(response.json())
+        assert outcome.issue[0].severity == "error"
+        assert outcome.issue[0].diagnostics, status

@@ -121,3 +121,20 @@ def test_a_nul_byte_anywhere_gets_the_styled_400(client, coordinator):
     ):
         assert response.status_code == 400
         assert "Sorry, we could not understand that request" in response.text
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "field"),
+    [("/api/v1/homes", "application/problem+json", "detail"), ("/fhir/Location", "application/fhir+json", "issue")],
+)
+@pytest.mark.parametrize(("error", "status"), [(RuntimeError("a bug"), 500), (OperationalError("down"), 503)])
+def test_a_failure_under_the_api_and_fhir_is_answered_in_their_formats(
+    client, path, content_type, field, error, status
+):
+    client.raise_request_exception = False
+    with mock.patch("api.keys.check", side_effect=error):
+        response = client.get(path, HTTP_AUTHORIZATION="Bearer cct_abc_def")
+    assert response.status_code == status
+    assert response["Content-Type"] == content_type
+    assert field in response.json()
+    assert ("Retry-After" in response) == (status == 503)

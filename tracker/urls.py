@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from api.v1 import urls as api_v1_urls
-from api.views import bad_request as api_bad_request
+from api.views import error_for_systems
 from api.views import not_found as api_not_found
 from tracker import metrics, views
 from tracker.admin_site import restrict_admin_to_service_admins
@@ -16,15 +16,23 @@ from tracker.middleware import NulByte
 
 restrict_admin_to_service_admins(admin.site)
 
-handler500 = "tracker.views.server_error"
-
 
 def handler400(request, exception=None):
     """A bad request (a NUL byte: tracker/middleware.py): the API's and FHIR's own error
     formats under their paths, the styled page elsewhere. Only our own message is shown:
     Django's (a disallowed host, a body too big) name settings."""
     detail = str(exception) if isinstance(exception, NulByte) else "The request could not be understood."
-    return api_bad_request(request, detail) or views.bad_request(request, exception)
+    return error_for_systems(request, 400, detail) or views.bad_request(request, exception)
+
+
+def handler500(request):
+    """A failure of ours (or 503, the database unreachable): in the API's and FHIR's own
+    formats under their paths, the styled page elsewhere; neither touches the database."""
+    page = views.server_error(request)
+    detail = ("The service is unavailable: try again shortly." if page.status_code == 503 else
+              "Something went wrong on our side; it is logged. Try again, and tell us if it goes on.")  # fmt: skip
+    headers = {"Retry-After": page["Retry-After"]} if page.has_header("Retry-After") else {}
+    return error_for_systems(request, page.status_code, detail, **headers) or page
 
 
 urlpatterns = [

@@ -107,20 +107,15 @@ def assert_accessible(axe):
 
 
 @pytest.fixture
-def sign_in(live_server, assert_accessible):
-    """Sign in through the page, including two-factor set-up or a code when the account needs one."""
+def give_second_factor(assert_accessible):
+    """On the page the portal sent the person to: set up an authenticator app (a first one),
+    or enter its code; then wait until they have left the two-factor pages."""
 
-    def do(page, email, password=None):
+    def do(page, email):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from tests.factories import PASSWORD
         from tests.test_two_factor import code_for
 
-        page.goto(f"{live_server.url}/sign-in/")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password").fill(password or PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(lambda url: "/sign-in/" not in url)
         heading = page.locator("h1").first.inner_text()
         if heading.startswith("Set up two-factor"):
             assert_accessible(page)
@@ -133,7 +128,24 @@ def sign_in(live_server, assert_accessible):
             device = TOTPDevice.objects.get(user__email=email, confirmed=True)
             page.get_by_role("textbox", name="Code").fill(code_for(device))
             page.get_by_role("button", name="Continue").click()
-        # Signed in only once the last page has gone: a link clicked before would be lost.
+        # Done only once the last page has gone: a link clicked before would be lost.
         page.wait_for_url(lambda url: "/account/two-factor/" not in url)
+
+    return do
+
+
+@pytest.fixture
+def sign_in(live_server, give_second_factor):
+    """Sign in through the page, including two-factor set-up or a code when the account needs one."""
+
+    def do(page, email, password=None):
+        from tests.factories import PASSWORD
+
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password or PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in/" not in url)
+        give_second_factor(page, email)
 
     return do

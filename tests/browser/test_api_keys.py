@@ -60,12 +60,26 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
 
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.get_by_role("heading", name="Care Capacity Tracker API").wait_for()
+    # What a partner reads before writing a client: the kinds of key, the one error shape,
+    # and for each operation the keys it takes, every answer it can give, where to go next.
+    page.get_by_role("heading", name="Kinds of key").wait_for()
+    assert page.get_by_text("ProviderKey").first.is_visible()
+    page.get_by_role("heading", name="Errors").wait_for()
+    writes = page.locator(
+        "section", has=page.get_by_role("heading", name="PUT /api/v1/homes/{cqc_location_id}/vacancies")
+    )
+    assert "Keys it accepts: A provider's key" in writes.inner_text()
+    answers = writes.get_by_role("table", name="Answers")
+    for status in ("200", "400", "401", "403", "404", "412", "415", "422", "428", "429"):
+        assert answers.get_by_role("cell", name=status, exact=True).count() == 1, status
+    assert "If-Match" in writes.inner_text()
+    assert writes.get_by_text("GET /api/v1/homes/{cqc_location_id}").is_visible()  # a link onward
     assert_accessible(page)
     assert page.js_errors == []
 
 
-def test_a_providers_system_writes_and_the_home_shows_it(page, live_server, sign_in, assert_accessible,
-                                                        transactional_db):  # fmt: skip
+def test_a_providers_system_writes_and_the_home_shows_it(page, live_server, sign_in, give_second_factor,
+                                                        assert_accessible, transactional_db):  # fmt: skip
     import json
     import urllib.request
 
@@ -77,8 +91,12 @@ def test_a_providers_system_writes_and_the_home_shows_it(page, live_server, sign
     home = CareHomeFactory(name="Headingley Park", provider=group)
     give_figures(home, nursing={"capacity": 30, "vacant_accepting": 1})
     MembershipFactory(role=Role.PROVIDER_ADMIN, provider=group, user__email="provider@example.org")
-    sign_in(page, "provider@example.org")
+    sign_in(page, "provider@example.org")  # a provider admin signs in with a password alone
     page.get_by_role("link", name="API keys").first.click()
+    # A key outlives the session: making one asks for a second factor, set up here, then back.
+    page.get_by_text("To make or replace an API key, first set up two-factor authentication.").wait_for()
+    give_second_factor(page, "provider@example.org")
+    page.get_by_role("heading", name="API keys").wait_for()
     page.get_by_label("Name").fill("Our rota system")
     page.get_by_label("What it can read").select_option(label="Homes of Aire Valley Care Ltd (and set their figures)")
     page.get_by_role("button", name="Make the key").click()
