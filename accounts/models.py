@@ -260,6 +260,7 @@ class AuditEvent(models.Model):
         INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
         HOME_ADDED = "home_added", "Home added"
         HOME_CHANGED = "home_changed", "Home details changed"
+        CQC_FACTS_CORRECTED = "cqc_facts_corrected", "CQC facts corrected"
         HOMES_IMPORTED = "homes_imported", "Homes imported from CSV"
         VACANCIES_CHANGED = "vacancies_changed", "Vacancies updated"
         VACANCIES_CONFIRMED = "vacancies_confirmed", "No change confirmed"

@@ -37,7 +37,10 @@ class Home(Schema):
     latitude: float
     longitude: float
     local_authority: str = Field(description="The council's ONS code")
-    cqc_rating: str
+    cqc_rating: str | None = Field(
+        description="CQC's overall rating (outstanding, good, requires_improvement, inadequate, "
+        "inspected_not_rated, insufficient_evidence, not_yet_rated); null when not known"
+    )
     closed_to_admissions: bool
     closed_reason: str
     last_confirmed_at: datetime.datetime | None = Field(description="When the home last confirmed its figures")

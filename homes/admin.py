@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from homes.models import (
+    CQC_FACTS,
     CareHome,
     CareHomeChange,
     ImportColumnMapping,
@@ -51,7 +52,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 class CareHomeChangeInline(ReadOnlyInline):
     model = CareHomeChange
-    readonly_fields = ["changed_at", "changed_by", "field", "old_value", "new_value"]
+    readonly_fields = ["changed_at", "changed_by", "source", "field", "old_value", "new_value", "note"]
 
 
 @admin.register(CareHome)
@@ -70,13 +71,15 @@ class CareHomeAdmin(admin.ModelAdmin):
     search_fields = ["name", "cqc_location_id", "postcode", "town", "provider__name"]
     autocomplete_fields = ["provider", "local_authority"]
     list_select_related = ["provider", "local_authority"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    # CQC's facts come from CQC; a correction needs a reason: the home's "Correct CQC's facts" page.
+    readonly_fields = ["version", "created_at", "updated_at", *CQC_FACTS]
     inlines = [CareHomeChangeInline]
 
 
 @admin.register(CareHomeChange)
 class CareHomeChangeAdmin(AppendOnlyAdmin):
-    list_display = ["home", "field", "changed_by", "changed_at"]
+    list_display = ["home", "field", "source", "changed_by", "changed_at"]
+    list_filter = ["source"]
     search_fields = ["home__name", "field"]
     list_select_related = ["home", "changed_by"]
 

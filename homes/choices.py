@@ -36,6 +36,16 @@ class CqcRating(models.TextChoices):
 # Not a rating on CQC's scale: search filters treat them all as "not rated".
 UNRATED = (CqcRating.INSPECTED_NOT_RATED, CqcRating.INSUFFICIENT_EVIDENCE, CqcRating.NOT_YET_RATED)
 
+# A rating (overall or a key question) the source did not give is stored as NULL and
+# said in these words: never "Not yet rated", which is CQC's own statement about a home.
+NOT_KNOWN = "Not known"
+
+
+def rating_label(value: str | None) -> str:
+    """A rating in words: CQC's label, or "Not known" when no source gave one."""
+    return CqcRating(value).label if value else NOT_KNOWN
+
+
 # Best first; "at least Good" means the ratings up to and including Good.
 RATING_RANK = {
     CqcRating.OUTSTANDING: 4,

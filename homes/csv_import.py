@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from homes.choices import UNRATED, CqcRating, HomeStatus, ServiceType, ServiceUserBand
+from homes.choices import UNRATED, CqcRating, HomeStatus, ServiceType, ServiceUserBand, rating_label
 from homes.cqc import normalise_cqc_id, normalise_phone
 from homes.models import CareHome, CareHomeChange, LocalAuthority, Postcode, PostcodeArea, Provider
 from homes.postcodes import normalise_postcode
@@ -478,9 +478,9 @@ class _RowError(Exception):
     """One row cannot be used: the reason is the message."""
 
 
-def _rating(text: str, what: str) -> str:
+def _rating(text: str, what: str) -> str | None:
     if not text:
-        return ""
+        return None
     rating = RATINGS.get(text.strip().lower())
     if rating is None:
         raise _RowError(f"{what} “{text}” is not one of CQC's ratings")
@@ -692,11 +692,15 @@ def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, r
         values["service_user_bands"] = list(dict.fromkeys(bands))
 
     if "overall_rating" in has:
-        rating = _rating(cell(row, "overall_rating"), "CQC rating") or CqcRating.NOT_YET_RATED
+        # An empty cell is a rating the file does not give: not known, never "Not yet rated".
+        rating = _rating(cell(row, "overall_rating"), "CQC rating")
         rated = _date(cell(row, "overall_rating_date"), "The CQC rating's date")
-        if rating not in UNRATED and rated is None:
+        if rating and rating not in UNRATED and rated is None:
             raise _RowError("The CQC rating has no date (overall_rating_date): a rating is always shown with its date")
-        values |= {"cqc_rating": rating, "cqc_rating_date": None if rating == CqcRating.NOT_YET_RATED else rated}
+        values |= {
+            "cqc_rating": rating,
+            "cqc_rating_date": rated if rating not in (None, CqcRating.NOT_YET_RATED) else None,
+        }
     for name, spec in KEY_QUESTION_FIELDS.items():
         if name in has:
             values[name] = _rating(cell(row, name), spec.label)
@@ -722,15 +726,12 @@ def preview(result: Plan) -> dict:
     """What the preview page lists, as plain values (kept with the job as JSON)."""
     from homes.models import field_label
 
-    def rating(value):
-        return CqcRating(value).label if value else "none"
-
     rating_changes, beds_changes = [], []
     for row, current, changed in result.updates:
         if "cqc_rating" in changed:
             rating_changes.append(
-                {"row": row.row, "id": row.location_id, "name": row.values["name"], "old": rating(current.cqc_rating),
-                 "new": rating(row.values["cqc_rating"])}
+                {"row": row.row, "id": row.location_id, "name": row.values["name"],
+                 "old": rating_label(current.cqc_rating), "new": rating_label(row.values["cqc_rating"])}
             )  # fmt: skip
         if "registered_beds" in changed:
             beds_changes.append(

@@ -6,14 +6,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.roles import roles_for
-from homes.choices import KEY_QUESTIONS, UNRATED, CqcRating, Facility, Funding, ServiceType, ServiceUserBand
+from accounts.roles import Roles, roles_for
+from homes.choices import (
+    NOT_KNOWN,
+    UNRATED,
+    CqcRating,
+    Facility,
+    Funding,
+    ServiceType,
+    ServiceUserBand,
+)
 from homes.cqc import normalise_cqc_id, normalise_phone
-from homes.models import CareHome, CareHomeChange, Provider
+from homes.models import CQC_FACTS, CareHome, CareHomeChange, Provider
 from homes.postcodes import locate_postcode, normalise_postcode
 from tracker.forms import NhsFormMixin
 
-# The fields a home's own staff keep current (not its CQC ID, provider or council).
+# The fields a home's own staff keep current (not its CQC ID, provider or council, and
+# none of CQC's facts: homes.models.CQC_FACTS come from CQC, see CqcFactsForm).
 DETAIL_FIELDS = [
     "name",
     "address_line_1",
@@ -26,15 +35,6 @@ DETAIL_FIELDS = [
     "website",
     "service_type",
     "service_user_bands",
-    "cqc_rating",
-    "cqc_rating_date",
-    "rating_safe",
-    "rating_effective",
-    "rating_caring",
-    "rating_responsive",
-    "rating_well_led",
-    "last_inspection_date",
-    "registered_beds",
     "funding_accepted",
     "description",
 ]
@@ -66,23 +66,6 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
     )
     funding_accepted = _checkboxes(Funding.choices, "Funding accepted")
     facilities = _checkboxes(Facility.choices, "Facilities")
-    cqc_rating_date = forms.DateField(
-        label="Date of CQC rating",
-        required=False,
-        help_text="The date of the report, for example 2024-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    last_inspection_date = forms.DateField(
-        label="Date of last CQC inspection", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    registered_beds = forms.IntegerField(
-        label="Registered beds",
-        required=False,
-        min_value=0,
-        max_value=2000,
-        help_text="The number of beds CQC registers the home for",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
-    )
 
     class Meta:
         model = CareHome
@@ -97,8 +80,6 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
         self.user = user
         self.place = None
         super().__init__(*args, **kwargs)
-        for name, _label in KEY_QUESTIONS:
-            self.fields[f"rating_{name}"].choices = [("", "No rating given"), *CqcRating.choices]
 
     def clean_postcode(self):
         postcode = normalise_postcode(self.cleaned_data["postcode"])
@@ -115,29 +96,6 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
             raise forms.ValidationError("Enter a UK phone number, like 0113 496 0000")
         return phone
 
-    def clean_last_inspection_date(self):
-        inspected = self.cleaned_data["last_inspection_date"]
-        if inspected and inspected > timezone.localdate():
-            raise forms.ValidationError("The date of the last inspection must be today or in the past")
-        return inspected
-
-    def clean_cqc_rating_date(self):
-        rated = self.cleaned_data["cqc_rating_date"]
-        if rated and rated > timezone.localdate():
-            raise forms.ValidationError("The date of the CQC rating must be today or in the past")
-        if rated and rated < datetime.date(2010, 10, 1):
-            raise forms.ValidationError("CQC ratings started in October 2010: check the date")
-        return rated
-
-    def clean(self):
-        cleaned = super().clean()
-        rating = cleaned.get("cqc_rating")
-        if rating and rating not in UNRATED and not cleaned.get("cqc_rating_date"):
-            self.add_error("cqc_rating_date", "Enter the date of the CQC rating")
-        if rating == CqcRating.NOT_YET_RATED:
-            cleaned["cqc_rating_date"] = None
-        return cleaned
-
 
 class VersionedSaveMixin:
     """A form over some of a home's fields that two people can use at once without either
@@ -151,12 +109,17 @@ class VersionedSaveMixin:
         if not self.is_bound:
             self.initial["version"] = self.instance.version
         self.conflicting_changes: list[CareHomeChange] = []
+        self.saved_changes: list[CareHomeChange] = []
 
     def save(self, commit=True):
         raise NotImplementedError("use save_versioned(), which refuses lost updates")
 
     def before_versioned_save(self, current: CareHome) -> None:
         """Anything else to set on the home when some field changed."""
+
+    def history_details(self) -> dict:
+        """Other fields of the history rows this save writes (CareHomeChange's source...)."""
+        return {}
 
     @transaction.atomic
     def save_versioned(self) -> bool:
@@ -183,12 +146,13 @@ class VersionedSaveMixin:
         self.before_versioned_save(current)
         current.version += 1
         current.save()
-        CareHomeChange.objects.bulk_create(
+        self.saved_changes = CareHomeChange.objects.bulk_create(
             CareHomeChange(
-                home=current, changed_by=self.user, version=current.version, field=name, old_value=old, new_value=new
+                home=current, changed_by=self.user, version=current.version, field=name, old_value=old,
+                new_value=new, **self.history_details(),
             )
             for name, old, new in changes
-        )
+        )  # fmt: skip
         self.instance = current
         return True
 
@@ -211,6 +175,109 @@ class EditCareHomeForm(VersionedSaveMixin, CareHomeDetailsForm):
         current.latitude, current.longitude = self.place.latitude, self.place.longitude
 
 
+def _rating_choice(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """A rating, or None (not known)."""
+    return forms.TypedChoiceField(
+        label=label, choices=[("", NOT_KNOWN), *CqcRating.choices], required=False, empty_value=None,
+        help_text=help_text,
+    )  # fmt: skip
+
+
+def _past_date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def correcting_for(roles: Roles, home: CareHome) -> str:
+    """Whom a correction of ``home``'s CQC facts is made for: its council, or the national service."""
+    if home.local_authority_id in roles.council_la_ids:
+        return home.local_authority.name
+    return "the national service"
+
+
+class CqcFactsForm(VersionedSaveMixin, NhsFormMixin, forms.ModelForm):
+    """A council or service admin puts right what an import got wrong about CQC's facts,
+    saying why. The home's history and the audit trail keep who, for whom and why; the
+    home's own staff have no form that reaches these fields."""
+
+    cqc_rating = _rating_choice("Overall rating", "Not known: no CQC data has given it. Not yet rated: CQC says so.")
+    cqc_rating_date = _past_date("Date of the rating", "The date of CQC's report, for example 2024-03-27")
+    rating_safe = _rating_choice("Safe")
+    rating_effective = _rating_choice("Effective")
+    rating_caring = _rating_choice("Caring")
+    rating_responsive = _rating_choice("Responsive")
+    rating_well_led = _rating_choice("Well-led")
+    last_inspection_date = _past_date("Date of the last inspection", "Leave empty when not known")
+    registered_beds = forms.IntegerField(
+        label="Registered beds",
+        required=False,
+        min_value=0,
+        max_value=2000,
+        help_text="The number of beds CQC registers the home for. Leave empty when not known",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
+    )
+    reason = forms.CharField(
+        label="Why are you correcting them?",
+        max_length=500,
+        help_text="For example: our file had last year's rating; CQC's page says Requires improvement from 2 May 2025",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you are correcting CQC's facts: the home's history keeps it"},
+    )
+
+    class Meta:
+        model = CareHome
+        fields = CQC_FACTS
+
+    def __init__(self, *args, user, organisation: str, **kwargs):
+        self.user = user
+        self.organisation = organisation
+        super().__init__(*args, **kwargs)
+
+    def clean_cqc_rating_date(self):
+        rated = self.cleaned_data["cqc_rating_date"]
+        if rated and rated > timezone.localdate():
+            raise forms.ValidationError("The date of the rating must be today or in the past")
+        if rated and rated < datetime.date(2010, 10, 1):
+            raise forms.ValidationError("CQC ratings started in October 2010: check the date")
+        return rated
+
+    def clean_last_inspection_date(self):
+        inspected = self.cleaned_data["last_inspection_date"]
+        if inspected and inspected > timezone.localdate():
+            raise forms.ValidationError("The date of the last inspection must be today or in the past")
+        return inspected
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError("Say why you are correcting CQC's facts: the home's history keeps it")
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        rating = cleaned.get("cqc_rating")
+        if (
+            rating
+            and rating not in UNRATED
+            and not cleaned.get("cqc_rating_date")
+            and "cqc_rating_date" not in self.errors
+        ):
+            self.add_error("cqc_rating_date", "Enter the date of the rating: a rating is always shown with its date")
+        if rating in (None, CqcRating.NOT_YET_RATED) and "cqc_rating" not in self.errors:
+            cleaned["cqc_rating_date"] = None  # no report to date
+        if not self.errors and all(cleaned.get(name) == getattr(self.instance, name) for name in CQC_FACTS):
+            raise forms.ValidationError("Nothing is different from what the portal has: change a fact, or go back")
+        return cleaned
+
+    def history_details(self) -> dict:
+        return {
+            "source": CareHomeChange.Source.CORRECTION,
+            "organisation": self.organisation,
+            "note": self.cleaned_data["reason"],
+        }
+
+
 def display_value(home: CareHome, name: str, value) -> str:
     """How a field's value reads in the history: labels, not codes."""
     field = CareHome._meta.get_field(name)
@@ -218,7 +285,7 @@ def display_value(home: CareHome, name: str, value) -> str:
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)
     if value is None:
-        return ""
+        return NOT_KNOWN if name in CQC_FACTS else ""
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(choices.get(value, value))

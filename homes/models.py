@@ -11,6 +11,7 @@ from accounts.permissions import HomeRule
 from accounts.roles import roles_for
 from homes.choices import (
     KEY_QUESTIONS,
+    NOT_KNOWN,
     UNRATED,
     CqcRating,
     Facility,
@@ -19,6 +20,7 @@ from homes.choices import (
     ServiceType,
     ServiceUserBand,
     cqc_page,
+    rating_label,
 )
 
 CQC_LOCATION_ID_PATTERN = r"^1-[0-9]{1,12}$"
@@ -121,9 +123,25 @@ class Provider(models.Model):
 
 
 def _key_question_rating(question: str) -> models.CharField:
+    # NULL: not known (no CQC data has given it), like the overall rating.
     return models.CharField(
-        f"CQC rating: {question}", max_length=30, choices=CqcRating.choices, blank=True, default="", db_default=""
+        f"CQC rating: {question}", max_length=30, choices=CqcRating.choices, null=True, blank=True, default=None
     )
+
+
+KEY_QUESTION_FIELDS = [f"rating_{name}" for name, _ in KEY_QUESTIONS]
+# What CQC says about a home. Only CQC's data sets them (a council's import of a CQC file,
+# the CQC sync), or a council or service admin correcting an import's mistake with a
+# reason (homes/forms.py CqcFactsForm); never the home's staff or provider (issue 24).
+CQC_FACTS = ["cqc_rating", "cqc_rating_date", *KEY_QUESTION_FIELDS, "last_inspection_date", "registered_beds"]
+# How a history sentence names them: "CQC: rating Good → Requires improvement".
+CQC_FACT_WORDS = {
+    "cqc_rating": "rating",
+    "cqc_rating_date": "date of the rating",
+    **{f"rating_{name}": f"{label} rating" for name, label in KEY_QUESTIONS},
+    "last_inspection_date": "last inspection",
+    "registered_beds": "registered beds",
+}
 
 
 class CareHomeQuerySet(models.QuerySet):
@@ -157,9 +175,8 @@ class CareHome(models.Model):
         blank=True,
         verbose_name="service user bands",
     )
-    cqc_rating = models.CharField(
-        "CQC rating", max_length=30, choices=CqcRating.choices, default=CqcRating.NOT_YET_RATED
-    )
+    # NULL: not known. "Not yet rated" is CQC's own word for a home, never a default.
+    cqc_rating = models.CharField("CQC rating", max_length=30, choices=CqcRating.choices, null=True, blank=True)
     cqc_rating_date = models.DateField("date of CQC rating", null=True, blank=True)
     rating_safe = _key_question_rating("Safe")
     rating_effective = _key_question_rating("Effective")
@@ -223,7 +240,7 @@ class CareHome(models.Model):
                 name="home_in_great_britain",
             ),
             models.CheckConstraint(
-                condition=Q(cqc_rating__in=UNRATED) | Q(cqc_rating_date__isnull=False),
+                condition=Q(cqc_rating__isnull=True) | Q(cqc_rating__in=UNRATED) | Q(cqc_rating_date__isnull=False),
                 name="home_rating_has_date",
             ),
         ]
@@ -255,13 +272,17 @@ class CareHome(models.Model):
         return cqc_page(self.cqc_location_id)
 
     @property
+    def rating_words(self) -> str:
+        return rating_label(self.cqc_rating)
+
+    @property
     def key_question_ratings(self) -> list[tuple[str, str]]:
-        """(question, rating in words) for each of CQC's five key questions it has a rating for."""
-        return [
-            (label, CqcRating(rating).label)
-            for name, label in KEY_QUESTIONS
-            if (rating := getattr(self, f"rating_{name}"))
-        ]
+        """(question, rating in words) for all five of CQC's key questions when any is known
+        (which are not known is worth seeing); none when none is."""
+        ratings = [getattr(self, name) for name in KEY_QUESTION_FIELDS]
+        if not any(ratings):
+            return []
+        return [(label, rating_label(rating)) for (_, label), rating in zip(KEY_QUESTIONS, ratings, strict=True)]
 
     @property
     def tel(self) -> str:
@@ -293,6 +314,11 @@ def field_label(name: str) -> str:
 class CareHomeChange(models.Model):
     """Append-only history of a home's details: who changed which field, when."""
 
+    class Source(models.TextChoices):
+        PERSON = "person", "Someone in the portal, or their file"
+        CQC = "cqc", "CQC's register"
+        CORRECTION = "correction", "A correction of CQC's facts"
+
     home = models.ForeignKey(CareHome, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
@@ -300,6 +326,11 @@ class CareHomeChange(models.Model):
     field = models.CharField(max_length=50)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.PERSON, db_default=Source.PERSON)
+    # A correction: the council (or "the national service") it was made for.
+    organisation = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # A correction's reason; what CQC's change came with ("report of 2 Nov 2026").
+    note = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -311,6 +342,31 @@ class CareHomeChange(models.Model):
     @property
     def field_label(self) -> str:
         return field_label(self.field)
+
+    @property
+    def summary(self) -> str:
+        """The change in one sentence: "Corrected by Leeds: rating Good → Requires improvement.
+        Reason: ...", "CQC: rating Good → Inadequate, report of 2 Nov 2026"."""
+        what = CQC_FACT_WORDS.get(self.field) or self.field_label
+        change = f"{what} {self.old_value or NOT_KNOWN} → {self.new_value or NOT_KNOWN}"
+        if self.source == self.Source.CORRECTION:
+            return f"Corrected by {self.organisation}: {change}. Reason: {self.note}"
+        if self.source == self.Source.CQC:
+            return f"CQC: {change}" + (f", {self.note}" if self.note else "")
+        return f"{what}: {self.old_value} → {self.new_value}"
+
+    @property
+    def what(self) -> str:
+        """What the history's "What" column says: the sentence for CQC's changes and corrections."""
+        if self.source != self.Source.PERSON:
+            return self.summary
+        return f"{self.field_label}. {self.note}" if self.note else self.field_label
+
+    @property
+    def who(self) -> str:
+        if self.source == self.Source.CQC:
+            return "CQC"
+        return self.changed_by.get_full_name() if self.changed_by else "An import or a deleted account"
 
 
 class ImportJobQuerySet(models.QuerySet):

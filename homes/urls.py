@@ -14,6 +14,7 @@ urlpatterns = [
     path("homes/import/<int:pk>/cancel/", import_views.cancel, name="import_cancel"),
     path("homes/import/<int:pk>/problems.csv", import_views.problems_csv, name="import_problems"),
     path("homes/<int:pk>/edit/", views.edit, name="edit"),
+    path("homes/<int:pk>/cqc-facts/", views.correct_cqc_facts, name="correct_cqc_facts"),
     path("homes/<int:pk>/history/", views.history, name="history"),
     path("homes/<int:pk>/staff/", views.staff, name="staff"),
     path("homes/<int:pk>/staff/<int:membership_pk>/remove/", views.remove_staff, name="remove_staff"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import audit, permissions
 from accounts.invitations import InviteForm, invite
@@ -16,7 +17,7 @@ from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME
 from accounts.roles import roles_for
 from homes.access import home_or_404
 from homes.choices import HomeStatus
-from homes.forms import AddCareHomeForm, EditCareHomeForm
+from homes.forms import AddCareHomeForm, CqcFactsForm, EditCareHomeForm, correcting_for
 from homes.models import CareHome, LocalAuthority
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -124,6 +125,28 @@ def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             request, "homes/edit.html", {"form": form, "home": home, "conflict": form.conflicting_changes}, status=409
         )
     return render(request, "homes/edit.html", {"form": form, "home": home})
+
+
+@require_http_methods(["GET", "POST"])
+def correct_cqc_facts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A council admin (their area's homes) or a service admin corrects CQC's facts that an
+    import got wrong, with a reason (ADMINISTER_HOME): the only way a person sets them."""
+    home = home_or_404(request.user, pk, ADMINISTER_HOME, "provider", "local_authority")
+    organisation = correcting_for(roles_for(request.user), home)
+    form = CqcFactsForm(request.POST or None, instance=home, user=request.user, organisation=organisation)
+    context, status = {"home": home, "form": form, "conflict": []}, 200
+    if request.method == "POST" and form.is_valid():
+        if form.save_versioned():
+            audit.record(audit.Action.CQC_FACTS_CORRECTED, target=f"{home.name} ({home.cqc_location_id})",
+                         detail="; ".join(change.summary for change in form.saved_changes))  # fmt: skip
+            messages.success(request, f"{home.name}'s CQC facts have been corrected.")
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("vacancies:home", args=[home.pk]))
+            return redirect("vacancies:home", pk=home.pk)
+        # htmx swaps only successful answers: it shows the conflict in the page with a 200.
+        context["conflict"], status = form.conflicting_changes, 200 if request.htmx else 409
+    template = "homes/cqc_facts.html#editor" if request.htmx else "homes/cqc_facts.html"
+    return render(request, template, context, status=status)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from homes.choices import KEY_QUESTIONS, CqcRating, Facility, Funding, ServiceType, ServiceUserBand, cqc_page
+from homes.choices import KEY_QUESTIONS, Facility, Funding, ServiceType, ServiceUserBand, cqc_page, rating_label
 from homes.models import CareHome, LocalAuthority, Provider
 from public.availability import Availability, availability
 from public.search import fees_words, rating_words
@@ -73,6 +73,7 @@ class PublicProfile:
     website: str
     cqc_url: str
     rating: str
+    rating_known: bool
     key_questions: list[tuple[str, str]]
     kind: str
     cares_for: list[str]
@@ -101,10 +102,7 @@ def _key_questions(facts: dict) -> list[tuple[str, str]]:
     ratings = [facts[column] for column in RATING_COLUMNS]
     if not any(ratings):
         return []
-    return [
-        (label, CqcRating(rating).label if rating else "No rating given")
-        for (_, label), rating in zip(KEY_QUESTIONS, ratings, strict=True)
-    ]
+    return [(label, rating_label(rating)) for (_, label), rating in zip(KEY_QUESTIONS, ratings, strict=True)]
 
 
 def profile_of(facts: dict) -> PublicProfile:
@@ -121,6 +119,7 @@ def profile_of(facts: dict) -> PublicProfile:
         website=facts["website"],
         cqc_url=cqc_page(facts["cqc_location_id"]),
         rating=rating_words(facts["cqc_rating"], facts["cqc_rating_date"]),
+        rating_known=facts["cqc_rating"] is not None,
         key_questions=_key_questions(facts),
         kind=ServiceType(facts["service_type"]).label,
         cares_for=[ServiceUserBand(band).label for band in facts["service_user_bands"]],

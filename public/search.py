@@ -16,7 +16,7 @@ from django.core.paginator import Page
 from django.urls import reverse
 from django.utils import timezone
 
-from homes.choices import RATING_RANK, CqcRating, Funding, ServiceType, ServiceUserBand
+from homes.choices import RATING_RANK, CqcRating, Funding, ServiceType, ServiceUserBand, rating_label
 from homes.models import CareHome
 from homes.postcodes import locate_place
 from public.availability import CONFIRMED_WITHIN, Availability, availability
@@ -117,8 +117,9 @@ def fees_words(fee_from: int | None, fee_to: int | None) -> str:
     return ""
 
 
-def rating_words(rating: str, rated) -> str:
-    return CqcRating(rating).label + (f" ({rated:%B %Y})" if rated else "")
+def rating_words(rating: str | None, rated) -> str:
+    """ "Good (March 2024)"; "Not known" when no CQC data gave it (pages then link to CQC's)."""
+    return rating_label(rating) + (f" ({rated:%B %Y})" if rating and rated else "")
 
 
 def card_from(row: dict, now, pages: str) -> PublicCard:

@@ -75,6 +75,7 @@ MATRIX = {
     "vacancies:home": ("GET", lambda w: {"pk": w.home_a.pk}, READERS_OF_A),
     "homes:edit": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
     "homes:history": ("GET", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
+    "homes:correct_cqc_facts": ("GET", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
     "homes:staff": ("GET", lambda w: {"pk": w.home_a.pk}, {"provider_a", "council_a", "service_admin"}),
     "homes:remove_staff": (
         "POST", lambda w: {"pk": w.home_a.pk, "membership_pk": w.staff_a_membership.pk},

@@ -113,7 +113,6 @@ def test_hostile_search_parameters(client, coordinator, value, field):
             "website",
             "email",
             "town",
-            "cqc_rating_date",
             "version",
         ]
     ),
@@ -155,7 +154,6 @@ def test_hostile_invitations(client, council_admin, home, value, field):
             "phone",
             "service_type",
             "service_user_bands",
-            "cqc_rating_date",
         ]
     ),
 )

@@ -435,13 +435,21 @@ def test_every_cqc_rating_and_the_key_questions_are_kept(client, council_admin):
     imported(client, job)
     home = CareHome.objects.get(cqc_location_id="1-100000001")
     assert (home.cqc_rating, str(home.cqc_rating_date)) == ("inspected_not_rated", "2021-02-23")
-    assert home.key_question_ratings == [("Safe", "Good"), ("Well-led", "Requires improvement")]
+    assert home.key_question_ratings == [
+        ("Safe", "Good"), ("Effective", "Not known"), ("Caring", "Not known"), ("Responsive", "Not known"),
+        ("Well-led", "Requires improvement"),
+    ]  # fmt: skip
+    insufficient = CareHome.objects.get(cqc_location_id="1-100000002")
+    assert (insufficient.rating_safe, insufficient.rating_well_led) == (None, None)  # empty and "N/A": not given
     assert str(home.last_inspection_date) == "2021-02-10"
     assert CareHome.objects.get(cqc_location_id="1-100000002").cqc_rating == "insufficient_evidence"
     assert CareHome.objects.get(cqc_location_id="1-100000003").cqc_rating == "not_yet_rated"
     page = client.get(f"/homes/{home.pk}/").text
     assert "Inspected but not rated, 23 February 2021" in page
-    assert "Safe: Good<br>Well-led: Requires improvement" in page
+    assert (
+        "Safe: Good<br>Effective: Not known<br>Caring: Not known<br>Responsive: Not known<br>"
+        "Well-led: Requires improvement" in page
+    )
     assert f'href="https://www.cqc.org.uk/location/{home.cqc_location_id}"' in page
 
 
@@ -611,3 +619,32 @@ def test_another_councils_mapping_step_is_not_found(client, council_admin, other
     client.force_login(other_council_admin)
     assert client.get(f"/homes/import/{job.pk}/columns/").status_code == 404
     assert client.post(f"/homes/import/{job.pk}/columns/", {}).status_code == 404
+
+
+def test_a_file_without_ratings_leaves_them_not_known_and_a_refresh_without_them_keeps_them(client, council_admin):
+    """A directory file with no rating column says nothing about ratings (issue 24): a new home's
+    rating is not known, never "Not yet rated"; an empty cell is not known too; a later file
+    without the column leaves a known rating as it is."""
+    client.force_login(council_admin)
+    header = [h for h in DIRECTORY_HEADER if h not in {"Overall rating", "Date of latest check"}]
+    row = [
+        "No Ratings House", "", "2 Otley Road, Leeds", "LS16 6AB", "0113 496 0321", "",
+        "Care home service without nursing", "Dementia", "Otley Care Ltd", "Leeds", "Yorkshire and The Humber",
+        "https://www.cqc.org.uk/location/1-200000002", "1-200000002", "1-300000001",
+    ]  # fmt: skip
+    imported(client, checked_job(client, to_csv(header, [row])))
+    home = CareHome.objects.get(cqc_location_id="1-200000002")
+    assert (home.cqc_rating, home.cqc_rating_date, home.registered_beds) == (None, None, None)
+    public = client.get("/care-homes/1-200000002/").text
+    assert "Not known \u2013 <a" in public
+    assert "Not yet rated" not in public
+
+    empty = api_row("1-100000009", "Empty Rating", overall_rating="", overall_rating_date="", number_of_beds="")
+    imported(client, checked_job(client, to_csv(API_HEADER, [empty])))
+    assert CareHome.objects.get(cqc_location_id="1-100000009").cqc_rating is None
+
+    CareHome.objects.filter(pk=home.pk).update(cqc_rating="good", cqc_rating_date="2024-01-05")
+    again = checked_job(client, to_csv(header, [row]))
+    assert again.to_update == 0
+    home.refresh_from_db()
+    assert home.cqc_rating == "good"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from homes.models import CareHome, CareHomeChange, Provider
+from homes.models import CQC_FACTS, CareHome, CareHomeChange, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,6 @@ VALID = {
     "email": "manager@meanwood.example.org",
     "service_type": "with_nursing",
     "service_user_bands": ["older_people", "dementia"],
-    "cqc_rating": "good",
-    "cqc_rating_date": "2024-05-01",
     "funding_accepted": ["local_authority", "chc"],
 }
 
@@ -85,8 +83,6 @@ def test_home_outside_the_admins_council_is_refused_by_the_postcode(client, coun
         ("phone", "12345", "Enter a UK phone number"),
         ("name", "", "This field is required"),
         ("service_type", "castle", "Select a valid choice"),
-        ("cqc_rating_date", "", "Enter the date of the CQC rating"),
-        ("cqc_rating_date", "2999-01-01", "must be today or in the past"),
         ("email", "not-an-email", "Enter a valid email address"),
         ("website", "javascript:alert(1)", "Enter a valid URL"),
     ],
@@ -109,10 +105,17 @@ def test_registered_cqc_id_links_to_the_existing_home(client, council_admin, hom
     assert CareHome.objects.count() == 1
 
 
-def test_not_yet_rated_needs_no_date(client, council_admin):
+def test_a_home_added_by_hand_has_none_of_cqcs_facts_until_cqcs_data_gives_them(client, council_admin):
+    """CQC's facts come from CQC (issue 24): typed into the add form, they are ignored."""
     client.force_login(council_admin)
-    client.post("/homes/add/", {**VALID, "cqc_rating": "not_yet_rated", "cqc_rating_date": "2024-01-01"})
-    assert CareHome.objects.get().cqc_rating_date is None
+    typed = {"cqc_rating": "outstanding", "cqc_rating_date": "2024-01-01", "rating_safe": "outstanding",
+             "last_inspection_date": "2024-01-01", "registered_beds": "80"}  # fmt: skip
+    client.post("/homes/add/", {**VALID, **typed})
+    home = CareHome.objects.get()
+    assert [getattr(home, name) for name in CQC_FACTS] == [None] * len(CQC_FACTS)
+    page = client.get(f"/homes/{home.pk}/").text
+    assert "Not known" in page
+    assert 'name="cqc_rating"' not in client.get("/homes/add/").text
 
 
 def test_council_home_list_is_scoped_and_filters_with_htmx(client, council_admin, home, other_home, htmx_headers):

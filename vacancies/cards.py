@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from homes.choices import CqcRating, ServiceType
+from homes.choices import ServiceType, rating_label
 from tracker.components import macro
 from vacancies import reports
 from vacancies.freshness import Freshness, freshness
@@ -27,7 +27,6 @@ CATEGORY_LABELS = dict(CareCategory.choices)
 SEX_WORDS = {BedSex.MALE: " (male only)", BedSex.FEMALE: " (female only)"}
 CLOSURE_REASONS = dict(ClosureReason.choices)
 SERVICE_TYPES = dict(ServiceType.choices)
-RATINGS = dict(CqcRating.choices)
 TEMPLATE = "vacancies/cards.jinja"
 
 
@@ -117,7 +116,7 @@ def cards_from(rows: list[dict], *, back_query: str = "") -> list[Card]:
                 freshness=fresh,
                 reported_wrong=reports.label(row["reported_at"]),
                 categories=categories_line(row["categories"] or []),
-                rating=RATINGS.get(row["cqc_rating"], row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
+                rating=rating_label(row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
                 phone=row["phone"],
                 tel=row["phone"].replace(" ", ""),
                 email=row["email"],
@@ -172,6 +171,6 @@ def csv_row(row: dict) -> list:
         row["name"], row["town"], row["postcode"], row["local_authority"],
         "" if row["distance"] is None else f"{row['distance']:.1f}", "" if row["beds"] is None else row["beds"],
         categories_line(row["categories"] or []), "yes" if row["closed"] else "no",
-        confirmed.isoformat() if confirmed else "never", RATINGS.get(row["cqc_rating"], row["cqc_rating"]),
+        confirmed.isoformat() if confirmed else "never", rating_label(row["cqc_rating"]),
         row["cqc_rating_date"] or "", row["phone"], row["email"], row["cqc_location_id"],
     ]  # fmt: skip

@@ -21,16 +21,15 @@ def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, 
     page.get_by_label("Address line 1").fill("5 Green Road")
     page.get_by_label("Town or city").fill("Leeds")
     page.get_by_label("Postcode").fill("LS6 2AB")
-    page.get_by_label("Phone").fill("0113 496 0123")
+    page.get_by_label("Phone").fill("0113 496 01")
     page.get_by_label("Care home service with nursing", exact=True).check()
     page.get_by_label("Older people (65+)").check()
-    page.get_by_label("CQC rating", exact=True).select_option("good")
     page.get_by_role("button", name="Add care home").click()
-    # A missing rating date is explained next to the field, and nothing typed is lost.
-    assert page.get_by_role("link", name="Enter the date of the CQC rating").is_visible()
+    # A phone number that cannot be is explained next to the field, and nothing typed is lost.
+    assert page.get_by_role("link", name="Enter a UK phone number, like 0113 496 0000").is_visible()
     assert page.get_by_label("Postcode").input_value() == "LS6 2AB"
     assert_accessible(page)
-    page.get_by_label("Date of CQC rating").fill("2024-05-01")
+    page.get_by_label("Phone").fill("0113 496 0123")
     page.get_by_role("button", name="Add care home").click()
 
     assert page.get_by_text("Meanwood Court has been added. Now invite its manager.").is_visible()

@@ -32,7 +32,8 @@ DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never
 
 PROVIDERS = ["Aire Valley Care Ltd", "Rosewood Homes", "Moorside Care Partnership"]
 
-# (CQC location ID, name, provider index, address, town, postcode, service type, bands, rating, rating date)
+# (CQC location ID, name, provider index, address, town, postcode, service type, bands, rating, rating date;
+# None: not known)
 HOMES = [
     (
         "1-998000000101",
@@ -91,8 +92,8 @@ HOMES = [
         "LS16 6AB",
         ServiceType.WITH_NURSING,
         ["younger_adults", "learning_disabilities", "mental_health"],
-        CqcRating.GOOD,
-        "2025-01-15",
+        None,  # no CQC data has given its rating: pages say "not known" and link to CQC's
+        None,
     ),
     (
         "1-998000000301",
@@ -259,7 +260,7 @@ class Command(BaseCommand):
                 service_type=service_type,
                 service_user_bands=[ServiceUserBand(b) for b in bands],
                 cqc_rating=rating,
-                cqc_rating_date=datetime.date.fromisoformat(rated),
+                cqc_rating_date=datetime.date.fromisoformat(rated) if rated else None,
                 funding_accepted=[Funding.LOCAL_AUTHORITY, Funding.SELF_FUNDED, Funding.DISCHARGE_TO_ASSESS],
                 facilities=[Facility.EN_SUITE, Facility.LIFT, Facility.GARDEN],
                 is_synthetic=True,
