@@ -7,3 +7,10 @@ class EnquiriesConfig(AppConfig):
 
     name = "enquiries"
     verbose_name = "Enquiries and placements"
+
+    def ready(self):
+        from enquiries.flows import end_for_archived_home
+        from homes.facts import home_archived
+
+        # homes knows nothing of enquiries: it says a home was archived, and enquiries acts.
+        home_archived.connect(end_for_archived_home, dispatch_uid="enquiries.end_for_archived_home")

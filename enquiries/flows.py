@@ -178,6 +178,25 @@ def _withdraw_others(enquiry: Enquiry, user, now, *, keep: int | None) -> None:
         notices.tell_home(other, "withdrawn")
 
 
+def end_for_archived_home(home: CareHome, reason: str, **kwargs) -> None:
+    """A home left the portal (CQC deregistered it: homes.facts.archive): every enquiry still
+    in play with it ends for it, the bed it held is released, and each team is told. In the
+    archiving transaction, so a home is never archived with enquiries left open."""
+    now = timezone.now()
+    live = (
+        Referral.objects.select_for_update(of=("self",))
+        .filter(home=home, status__in=LIVE, enquiry__state=Enquiry.State.OPEN)
+        .select_related("hold", "home", "enquiry__team")
+    )
+    for referral in live:
+        if referral.hold is not None:
+            end_hold(referral.hold, BedHold.Outcome.RELEASED, now=now)
+        Referral.objects.filter(pk=referral.pk).update(status=Status.CANCELLED, closed_at=now)
+        notices.tell_team(referral, "home archived")
+    for hold in BedHold.objects.filter(home=home, outcome=BedHold.Outcome.HELD):  # any not for an enquiry
+        end_hold(hold, BedHold.Outcome.RELEASED, now=now)
+
+
 def end_lapsed_holds(now=None) -> int:
     """The sweep: record in the history each hold that has passed its time, and tell the
     team. Search did not wait for this: it compares holds with the clock."""

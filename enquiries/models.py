@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from homes.choices import HomeStatus
 from vacancies.models import BedSex, CareCategory
 
 MAX_HOMES = 10
@@ -178,6 +179,8 @@ class Referral(models.Model):
         """(words, tag colour) for where this home's part stands now: "No reply by 14:00",
         "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"..."""
         now = now or timezone.now()
+        if self.status == Status.CANCELLED and self.home.status == HomeStatus.ARCHIVED:
+            return "Ended: the home has left the portal", "grey"
         if self.status in OPEN and self.overdue(now):
             return f"No reply by {_when(self.enquiry.reply_by)}", "orange"
         if self.status == Status.ACCEPTED and self.hold is not None:

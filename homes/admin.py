@@ -4,6 +4,8 @@ from homes.models import (
     CQC_FACTS,
     CareHome,
     CareHomeChange,
+    CqcLocation,
+    CqcSyncRun,
     ImportColumnMapping,
     ImportJob,
     LocalAuthority,
@@ -106,3 +108,41 @@ class ImportColumnMappingAdmin(admin.ModelAdmin):
     search_fields = ["heading", "field"]
     list_select_related = ["local_authority", "chosen_by"]
     readonly_fields = ["chosen_by", "chosen_at"]
+
+
+@admin.register(CqcLocation)
+class CqcLocationAdmin(admin.ModelAdmin):
+    """The portal's copy of CQC's register: written by the CQC sync only."""
+
+    list_display = [
+        "name",
+        "location_id",
+        "postcode",
+        "local_authority",
+        "registered",
+        "registration_date",
+        "checked_at",
+    ]
+    list_filter = ["registered"]
+    search_fields = ["name", "location_id", "postcode"]
+    list_select_related = ["local_authority"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CqcSyncRun)
+class CqcSyncRunAdmin(admin.ModelAdmin):
+    """Runs of the CQC sync, read only (the service admins' page is /cqc-sync/)."""
+
+    list_display = ["started_at", "kind", "status", "position", "finished_at", "requests"]
+    list_filter = ["kind", "status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

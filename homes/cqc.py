@@ -1,6 +1,9 @@
-"""CQC identifiers and phone numbers as people (and CQC's files) write them."""
+"""CQC's words as people, CQC's files and CQC's API write them: identifiers, phone
+numbers, ratings, service types and specialisms, read into ours."""
 
 import re
+
+from homes.choices import CqcRating, ServiceType, ServiceUserBand
 
 _CQC_ID = re.compile(r"^1-\d{1,12}$")
 
@@ -35,3 +38,52 @@ def normalise_phone(text: str) -> str | None:
     if digits.startswith(("01", "03", "07", "08")):
         return f"{digits[:5]} {digits[5:]}"  # 01904 123456, 07700 900123
     return None
+
+
+# CQC's specialisms ("Caring for adults over 65 yrs") and other usual words, to service user bands.
+SPECIALISMS = {
+    "caring for adults over 65 yrs": ServiceUserBand.OLDER_PEOPLE,
+    "older people": ServiceUserBand.OLDER_PEOPLE,
+    "caring for adults under 65 yrs": ServiceUserBand.YOUNGER_ADULTS,
+    "younger adults": ServiceUserBand.YOUNGER_ADULTS,
+    "dementia": ServiceUserBand.DEMENTIA,
+    "learning disabilities": ServiceUserBand.LEARNING_DISABILITIES,
+    "learning disabilities or autistic spectrum disorder": ServiceUserBand.LEARNING_DISABILITIES,
+    "autism": ServiceUserBand.LEARNING_DISABILITIES,
+    "mental health conditions": ServiceUserBand.MENTAL_HEALTH,
+    "physical disabilities": ServiceUserBand.PHYSICAL_DISABILITIES,
+    "sensory impairments": ServiceUserBand.SENSORY_IMPAIRMENT,
+    "sensory impairment": ServiceUserBand.SENSORY_IMPAIRMENT,
+    "substance misuse problems": ServiceUserBand.SUBSTANCE_MISUSE,
+    "eating disorders": ServiceUserBand.EATING_DISORDERS,
+    "caring for the whole population": ServiceUserBand.WHOLE_POPULATION,
+    "whole population": ServiceUserBand.WHOLE_POPULATION,
+}
+# Every rating CQC publishes, in its words; "Not rated" is CQC's too.
+RATINGS = {label.lower(): value for value, label in CqcRating.choices} | {"not rated": CqcRating.NOT_YET_RATED}
+
+
+def rating_of(text: str) -> str | None:
+    """'Requires improvement' -> 'requires_improvement'; None when it is not one of CQC's ratings."""
+    return RATINGS.get(" ".join((text or "").split()).lower())
+
+
+def service_type_of(text: str) -> str | None:
+    """With or without nursing, from CQC's service type ("Care home service with nursing",
+    "Nursing homes", "Residential homes") or a council's words; None when it says neither."""
+    lowered = (text or "").lower()
+    if "with nursing" in lowered.replace("without nursing", "") or "nursing home" in lowered:
+        return ServiceType.WITH_NURSING
+    if "without nursing" in lowered or "residential" in lowered:
+        return ServiceType.WITHOUT_NURSING
+    return None
+
+
+def bands_of(names: list[str]) -> list[str]:
+    """Service user bands from specialisms' names, in order, once each; unknown names are left out."""
+    bands = []
+    for name in names:
+        band = SPECIALISMS.get(name.strip().lower())
+        if band and band not in bands:
+            bands.append(band)
+    return bands

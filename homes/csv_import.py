@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from homes import facts
 from homes.choices import UNRATED, CqcRating, HomeStatus, ServiceType, ServiceUserBand, rating_label
-from homes.cqc import normalise_cqc_id, normalise_phone
-from homes.models import CareHome, CareHomeChange, LocalAuthority, Postcode, PostcodeArea, Provider
-from homes.postcodes import normalise_postcode
+from homes.cqc import bands_of, normalise_cqc_id, normalise_phone, rating_of, service_type_of
+from homes.models import CareHome, CareHomeChange, Provider
+from homes.postcodes import Places, normalise_postcode
 
 
 class ImportFileError(ValueError):
@@ -182,39 +183,11 @@ PROVIDER_FIELDS = ["provider_id", "provider_name"]
 HEADING_FIELDS = {heading_key(heading): name for name, spec in FIELDS.items() for heading in spec.headings}
 SYNONYM_FIELDS = {heading_key(word): name for name, spec in FIELDS.items() for word in spec.synonyms}
 
-SPECIALISMS = {
-    "caring for adults over 65 yrs": ServiceUserBand.OLDER_PEOPLE,
-    "older people": ServiceUserBand.OLDER_PEOPLE,
-    "caring for adults under 65 yrs": ServiceUserBand.YOUNGER_ADULTS,
-    "younger adults": ServiceUserBand.YOUNGER_ADULTS,
-    "dementia": ServiceUserBand.DEMENTIA,
-    "learning disabilities": ServiceUserBand.LEARNING_DISABILITIES,
-    "learning disabilities or autistic spectrum disorder": ServiceUserBand.LEARNING_DISABILITIES,
-    "autism": ServiceUserBand.LEARNING_DISABILITIES,
-    "mental health conditions": ServiceUserBand.MENTAL_HEALTH,
-    "physical disabilities": ServiceUserBand.PHYSICAL_DISABILITIES,
-    "sensory impairments": ServiceUserBand.SENSORY_IMPAIRMENT,
-    "sensory impairment": ServiceUserBand.SENSORY_IMPAIRMENT,
-    "substance misuse problems": ServiceUserBand.SUBSTANCE_MISUSE,
-    "eating disorders": ServiceUserBand.EATING_DISORDERS,
-    "caring for the whole population": ServiceUserBand.WHOLE_POPULATION,
-    "whole population": ServiceUserBand.WHOLE_POPULATION,
-}
-RATINGS = {label.lower(): value for value, label in CqcRating.choices} | {
-    "not rated": CqcRating.NOT_YET_RATED,
-    "none": CqcRating.NOT_YET_RATED,
-}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
 
-# The fields a file may set on a home, when it has their column. What staff keep
-# (email, funding, facilities, description, visiting) is never overwritten by a file.
-FILE_FIELDS = [
-    "name", "address_line_1", "address_line_2", "town", "county", "postcode", "latitude", "longitude", "phone",
-    "website", "service_type", "service_user_bands", "cqc_rating", "cqc_rating_date", "rating_safe",
-    "rating_effective", "rating_caring", "rating_responsive", "rating_well_led", "last_inspection_date",
-    "registered_beds", "registration_date",
-]  # fmt: skip
-HISTORY_FIELDS = [f for f in FILE_FIELDS if f not in {"latitude", "longitude"}]
+# A file sets a home's fields when it has their column, as CQC's register does (homes/facts.py):
+# what the home keeps itself (phone, website) only when the home has none, and its email,
+# funding, facilities, description, fees and visiting never.
 PREVIEW_ROWS = 50
 LISTED = 200  # rating and beds changes, archives and missing homes listed in the preview, at most
 
@@ -234,6 +207,7 @@ class HomeRow:
     provider_name: str
     local_authority_id: int
     values: dict
+    if_empty: dict = field(default_factory=dict)  # what the home keeps itself: set only when it has none
 
 
 @dataclass
@@ -409,22 +383,8 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def _service_type(text: str) -> str | None:
-    lowered = text.lower()
-    if "with nursing" in lowered.replace("without nursing", "") or "nursing home" in lowered:
-        return ServiceType.WITH_NURSING
-    if "without nursing" in lowered or "residential" in lowered:
-        return ServiceType.WITHOUT_NURSING
-    return None
-
-
 def _bands(text: str) -> list[str]:
-    bands = []
-    for part in re.split(r"[|;,]", text):
-        band = SPECIALISMS.get(part.strip().lower())
-        if band and band not in bands:
-            bands.append(band)
-    return bands
+    return bands_of(re.split(r"[|;,]", text))
 
 
 def _split_address(address: str) -> tuple[str, str, str]:
@@ -441,39 +401,6 @@ def _yes(text: str) -> bool:
     return text.strip().upper() in {"Y", "YES", "TRUE", "1"}
 
 
-class _Places:
-    """Every postcode, sector and council the file mentions, fetched in a few queries."""
-
-    def __init__(self, postcodes: set[str]):
-        self.postcodes = {
-            p.postcode: p
-            for p in Postcode.objects.filter(postcode__in=postcodes).only("latitude", "longitude", "lad_code")
-        }
-        sectors = {pc[:-2] for pc in postcodes if pc not in self.postcodes}
-        self.sectors = {a.code: a for a in PostcodeArea.objects.filter(code__in=sectors, is_sector=True)}
-        lad_codes = {p.lad_code for p in self.postcodes.values()}
-        self.council_of_lad = {
-            code: upper or own
-            for code, upper, own in LocalAuthority.objects.filter(gss_code__in=lad_codes).values_list(
-                "gss_code", "upper_tier_id", "id"
-            )
-        }
-        self.council_names = {}
-        for la in LocalAuthority.objects.only("name", "gss_code", "alt_names", "upper_tier_id"):
-            for name in [la.name, la.gss_code, *la.alt_names]:
-                self.council_names[name.strip().lower()] = la.upper_tier_id or la.pk
-        self.names = dict(LocalAuthority.objects.values_list("pk", "name"))
-
-    def locate(self, postcode: str):
-        found = self.postcodes.get(postcode)
-        if found:
-            return found.latitude, found.longitude, self.council_of_lad.get(found.lad_code)
-        sector = self.sectors.get(postcode[:-2])
-        if sector:  # a postcode newer (or retired longer ago) than our list: its sector's centre
-            return sector.latitude, sector.longitude, sector.local_authority_id
-        return None
-
-
 class _RowError(Exception):
     """One row cannot be used: the reason is the message."""
 
@@ -481,7 +408,7 @@ class _RowError(Exception):
 def _rating(text: str, what: str) -> str | None:
     if not text:
         return None
-    rating = RATINGS.get(text.strip().lower())
+    rating = rating_of(text)
     if rating is None:
         raise _RowError(f"{what} “{text}” is not one of CQC's ratings")
     return rating
@@ -535,7 +462,7 @@ def plan(
         return _clean(row[index]) if index is not None and index < len(row) else ""
 
     postcodes = {normalise_postcode(cell(row, "postcode")) for row in rows} - {None}
-    places = _Places(postcodes)
+    places = Places(postcodes)
     ids = {normalise_cqc_id(cell(row, "location_id")) for row in rows} - {None}
     existing = {home.cqc_location_id: home for home in CareHome.objects.filter(cqc_location_id__in=ids)}
     seen: dict[str, int] = {}
@@ -579,7 +506,7 @@ def plan(
         if current is None:
             result.creates.append(home_row)
             continue
-        changed = [name for name, value in home_row.values.items() if getattr(current, name) != value]
+        changed = facts.differences(current, home_row.values, home_row.if_empty)
         if changed:
             result.updates.append((home_row, current, changed))
         else:
@@ -629,16 +556,16 @@ def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, r
         raise _RowError(f"Postcode {postcode} is not a postcode we can find in England")
     latitude, longitude, council_id = located
     named = cell(row, "local_authority")
-    if named and places.council_names.get(named.lower()) not in (None, council_id):
+    if named and places.councils.find(named) not in (None, council_id):
         result.warnings.append(
             Problem(
                 number, location_id,
                 f"The local authority column says {named}, but the postcode {postcode} is in "
-                f"{places.names[council_id]}: the postcode's council is used",
+                f"{places.councils.names[council_id]}: the postcode's council is used",
             )
         )  # fmt: skip
     if allowed_la_ids is not None and council_id not in allowed_la_ids:
-        raise _RowError(f"{places.names[council_id]} is not your council area")
+        raise _RowError(f"{places.councils.names[council_id]} is not your council area")
     if current is not None:
         if allowed_la_ids is not None and current.local_authority_id not in allowed_la_ids:
             raise _RowError("This home is registered in another council's area")
@@ -664,15 +591,16 @@ def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, r
         values["town"] = cell(row, "town")[:100]
     if "county" in has:
         values["county"] = cell(row, "county")[:100]
+    if_empty = {}
     if "phone" in has:
-        values["phone"] = normalise_phone(cell(row, "phone")) or ""
+        if_empty["phone"] = normalise_phone(cell(row, "phone")) or ""
     if "website" in has:
         website = cell(row, "website")
         if website and not re.match(r"^https?://", website, re.IGNORECASE):
             website = "https://" + website if re.match(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", website, re.IGNORECASE) else ""
-        values["website"] = website[:300]
+        if_empty["website"] = website[:300]
 
-    service_type = _service_type(cell(row, "service_types")) if cell(row, "service_types") else None
+    service_type = service_type_of(cell(row, "service_types")) if cell(row, "service_types") else None
     if service_type is None and has & set(NURSING_FLAGS):
         if _yes(cell(row, "flag:with_nursing")):
             service_type = ServiceType.WITH_NURSING
@@ -716,6 +644,7 @@ def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, r
         provider_name=cell(row, "provider_name")[:200],
         local_authority_id=council_id,
         values=values,
+        if_empty=if_empty,
     )
     if current is None and not (home_row.provider_id or home_row.provider_name):
         raise _RowError("The provider is missing (its CQC provider ID or its name)")
@@ -754,7 +683,7 @@ def preview(result: Plan) -> dict:
                 "row": r.row,
                 "id": r.location_id,
                 "name": r.values["name"],
-                "fields": [field_label(name) for name in changed if name in HISTORY_FIELDS],
+                "fields": [field_label(name) for name in changed if name not in facts.NOT_IN_THE_HISTORY],
             }
             for r, _, changed in result.updates[:PREVIEW_ROWS]
         ],
@@ -791,8 +720,6 @@ def _providers_for(rows: list[HomeRow]) -> dict[str, Provider]:
 def apply(result: Plan, *, user, filename: str = "") -> tuple[int, int, int]:
     """Write a plan: every create, update and archive, or (on any error) nothing.
     Returns how many homes were created, updated and archived."""
-    from homes.forms import display_value
-
     providers = _providers_for(result.creates)
     homes = [
         CareHome(
@@ -800,6 +727,7 @@ def apply(result: Plan, *, user, filename: str = "") -> tuple[int, int, int]:
             provider=providers[row.provider_id or f"name:{row.provider_name.lower()}"],
             local_authority_id=row.local_authority_id,
             **row.values,
+            **row.if_empty,
         )
         for row in result.creates
     ]
@@ -807,43 +735,26 @@ def apply(result: Plan, *, user, filename: str = "") -> tuple[int, int, int]:
     changes = [
         CareHomeChange(home=home, changed_by=user, version=1, field="imported", new_value=home.name) for home in created
     ]
-    # Updates and archives: lock the rows, then write only what the file changes.
+    # Updates and archives: lock the rows, then write only what the file changes to each as it is now.
     touched = [current.pk for _, current, _ in result.updates] + [a.home.pk for a in result.archives]
     locked = {home.pk: home for home in CareHome.objects.select_for_update().filter(pk__in=touched)}
-    to_save, now = [], timezone.now()
+    to_save, now = {}, timezone.now()
     written: set[str] = {"version", "updated_at"}
-    for row, current, changed in result.updates:
+    for row, current, _ in result.updates:
         home = locked[current.pk]
-        home.version += 1
-        home.updated_at = now
-        for name in changed:
-            old = getattr(home, name)
-            setattr(home, name, row.values[name])
-            written.add(name)
-            if name in HISTORY_FIELDS:
-                changes.append(
-                    CareHomeChange(
-                        home=home, changed_by=user, version=home.version, field=name,
-                        old_value=display_value(home, name, old), new_value=display_value(home, name, row.values[name]),
-                    )
-                )  # fmt: skip
-        to_save.append(home)
+        changed = facts.differences(home, row.values, row.if_empty)
+        changes += facts.record(home, changed, user=user)
+        written |= changed.keys()
+        to_save[home.pk] = home
     for archive in result.archives:
         home = locked[archive.home.pk]
         if home.status != HomeStatus.ACTIVE:
             continue
         reason = f"{archive.reason} (file {filename})" if filename else archive.reason
-        home.status, home.archived_reason, home.archived_at = HomeStatus.ARCHIVED, reason[:300], now
-        home.version += 1
-        home.updated_at = now
-        written |= {"status", "archived_reason", "archived_at"}
-        changes.append(
-            CareHomeChange(home=home, changed_by=user, version=home.version, field="status",
-                           old_value="Active", new_value=f"Archived: {reason}"[:1000])
-        )  # fmt: skip
-        if home not in to_save:
-            to_save.append(home)
+        changes.append(facts.archive(home, reason, user=user, now=now))
+        written |= set(facts.ARCHIVE_FIELDS)
+        to_save[home.pk] = home
     if to_save:
-        CareHome.objects.bulk_update(to_save, sorted(written), batch_size=1000)
+        CareHome.objects.bulk_update(to_save.values(), sorted(written), batch_size=1000)
     CareHomeChange.objects.bulk_create(changes, batch_size=2000)
     return len(created), len(result.updates), len(result.archives)

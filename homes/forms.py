@@ -17,7 +17,7 @@ from homes.choices import (
     ServiceUserBand,
 )
 from homes.cqc import normalise_cqc_id, normalise_phone
-from homes.models import CQC_FACTS, CareHome, CareHomeChange, Provider
+from homes.models import CQC_FACTS, CareHome, CareHomeChange, Provider, display_value
 from homes.postcodes import locate_postcode, normalise_postcode
 from tracker.forms import NhsFormMixin
 
@@ -276,19 +276,6 @@ class CqcFactsForm(VersionedSaveMixin, NhsFormMixin, forms.ModelForm):
             "organisation": self.organisation,
             "note": self.cleaned_data["reason"],
         }
-
-
-def display_value(home: CareHome, name: str, value) -> str:
-    """How a field's value reads in the history: labels, not codes."""
-    field = CareHome._meta.get_field(name)
-    choices = dict(getattr(field, "base_field", field).choices or [])
-    if isinstance(value, list):
-        return ", ".join(str(choices.get(v, v)) for v in value)
-    if value is None:
-        return NOT_KNOWN if name in CQC_FACTS else ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(choices.get(value, value))
 
 
 class AddCareHomeForm(CareHomeDetailsForm):

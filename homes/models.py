@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -141,6 +143,7 @@ CQC_FACT_WORDS = {
     **{f"rating_{name}": f"{label} rating" for name, label in KEY_QUESTIONS},
     "last_inspection_date": "last inspection",
     "registered_beds": "registered beds",
+    "local_authority": "council",
 }
 
 
@@ -188,6 +191,12 @@ class CareHome(models.Model):
         "registered beds", null=True, blank=True, help_text="The number of beds CQC registers the home for."
     )
     registration_date = models.DateField("date registered with CQC", null=True, blank=True)
+    dormant = models.BooleanField(
+        "dormant with CQC",
+        null=True,
+        blank=True,
+        help_text="Registered but not providing care for now. Empty: not known",
+    )
     funding_accepted = ArrayField(
         models.CharField(max_length=30, choices=Funding.choices),
         default=list,
@@ -311,6 +320,21 @@ def field_label(name: str) -> str:
     return label[0].upper() + label[1:]
 
 
+def display_value(home: CareHome, name: str, value) -> str:
+    """How a field's value reads in the history: labels, not codes; what no source gave, "Not known"."""
+    field = CareHome._meta.get_field(name)
+    choices = dict(getattr(field, "base_field", field).choices or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if value is None:
+        return NOT_KNOWN if name in CQC_FACTS or name == "dormant" else ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(choices.get(value, value))
+
+
 class CareHomeChange(models.Model):
     """Append-only history of a home's details: who changed which field, when."""
 
@@ -347,7 +371,8 @@ class CareHomeChange(models.Model):
     def summary(self) -> str:
         """The change in one sentence: "Corrected by Leeds: rating Good → Requires improvement.
         Reason: ...", "CQC: rating Good → Inadequate, report of 2 Nov 2026"."""
-        what = CQC_FACT_WORDS.get(self.field) or self.field_label
+        label = self.field_label
+        what = CQC_FACT_WORDS.get(self.field) or (label if label.startswith("CQC") else label[0].lower() + label[1:])
         change = f"{what} {self.old_value or NOT_KNOWN} → {self.new_value or NOT_KNOWN}"
         if self.source == self.Source.CORRECTION:
             return f"Corrected by {self.organisation}: {change}. Reason: {self.note}"
@@ -461,3 +486,87 @@ class ImportColumnMapping(models.Model):
 
     def __str__(self):
         return f"{self.heading} -> {self.field or '(not used)'}"
+
+
+class CqcLocationQuerySet(models.QuerySet):
+    def not_in_the_portal(self):
+        """Care homes on CQC's register that no home in the portal is (yet)."""
+        return self.filter(registered=True).exclude(location_id__in=CareHome.objects.values("cqc_location_id"))
+
+    def newly_registered(self, since):
+        """Registered with CQC since ``since`` and not in the portal: for their council to onboard."""
+        return self.not_in_the_portal().filter(registration_date__gte=since)
+
+
+class CqcLocation(models.Model):
+    """A care home on CQC's register as the CQC sync last read it (homes/cqc_sync.py): the
+    portal's copy of the register beyond its own homes, so a council can onboard a newly
+    registered home in one click, and when CQC's facts about each were last checked."""
+
+    location_id = models.CharField("CQC location ID", max_length=14, unique=True)
+    name = models.CharField(max_length=200)
+    postcode = models.CharField(max_length=8, blank=True)
+    # The council it is in, as the sync placed it; empty: it could not be placed.
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provider_id = models.CharField("CQC provider ID", max_length=14, blank=True)
+    registered = models.BooleanField(help_text="False: deregistered")
+    registration_date = models.DateField(null=True, blank=True)
+    # What a home onboarded from it is made with: CareHome fields and the provider's name.
+    facts = models.JSONField(default=dict)
+    regulated_activities = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    first_seen_at = models.DateTimeField()
+    # Everything CQC's register said about it is as the portal has it, as of this moment.
+    checked_at = models.DateTimeField()
+
+    objects = CqcLocationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["local_authority", "-registration_date"], name="cqc_location_council")]
+
+    def __str__(self):
+        return f"{self.name} ({self.location_id})"
+
+
+class CqcSyncRun(models.Model):
+    """One run of the CQC sync: what it set out to read, how far it got (a run that stops
+    carries on from there), and what it found, with the location IDs of anything odd."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Every care home on CQC's register"
+        CHANGES = "changes", "The locations CQC changed since the last run"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        STOPPED = "stopped", "Stopped before the end: the next run carries on"
+        DONE = "done", "Done"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The window of CQC's changes it covers (a full run: everything up to ``changes_to``).
+    changes_from = models.DateTimeField(null=True, blank=True)
+    changes_to = models.DateTimeField()
+    # The list of locations to read, made first (page by page, resumable), then read in order.
+    next_page = models.PositiveIntegerField(default=1)
+    listed = models.BooleanField(default=False)
+    to_read = models.JSONField(default=list)
+    position = models.PositiveIntegerField(default=0, help_text="How many of to_read are done")
+    counts = models.JSONField(default=dict)
+    problems = models.JSONField(default=list, help_text="[{id, reason}] for locations not applied")
+    notes = models.JSONField(default=list, help_text="[{id, note}]: read, with something odd left out")
+    requests = models.PositiveIntegerField(default=0)
+    retries = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "-finished_at"], name="cqc_sync_latest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    def count(self, what: str, by: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + by

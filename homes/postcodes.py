@@ -84,6 +84,56 @@ def locate_postcode(postcode: str, *, with_council: bool = True) -> Place | None
     return None
 
 
+class Councils:
+    """Every council by its names, alternative names and ONS code, as files and CQC write
+    them: to the council that commissions social care there (a district's county)."""
+
+    def __init__(self):
+        from homes.models import LocalAuthority
+
+        self.by_name: dict[str, int] = {}
+        for la in LocalAuthority.objects.only("name", "gss_code", "alt_names", "upper_tier_id"):
+            for name in [la.name, la.gss_code, *la.alt_names]:
+                self.by_name[name.strip().lower()] = la.upper_tier_id or la.pk
+        self.names = dict(LocalAuthority.objects.values_list("pk", "name"))
+
+    def find(self, name: str) -> int | None:
+        return self.by_name.get((name or "").strip().lower())
+
+
+class Places:
+    """Every postcode and sector of a set, and the councils, fetched in a few queries: for
+    placing many homes at once (a file's rows, a batch of CQC's locations)."""
+
+    def __init__(self, postcodes: set[str], councils: Councils | None = None):
+        from homes.models import LocalAuthority, Postcode, PostcodeArea
+
+        self.postcodes = {
+            p.postcode: p
+            for p in Postcode.objects.filter(postcode__in=postcodes).only("latitude", "longitude", "lad_code")
+        }
+        sectors = {pc[:-2] for pc in postcodes if pc not in self.postcodes}
+        self.sectors = {a.code: a for a in PostcodeArea.objects.filter(code__in=sectors, is_sector=True)}
+        lad_codes = {p.lad_code for p in self.postcodes.values()}
+        self.council_of_lad = {
+            code: upper or own
+            for code, upper, own in LocalAuthority.objects.filter(gss_code__in=lad_codes).values_list(
+                "gss_code", "upper_tier_id", "id"
+            )
+        }
+        self.councils = councils or Councils()
+
+    def locate(self, postcode: str) -> tuple[float, float, int | None] | None:
+        """(latitude, longitude, council) of a normalised postcode; None when neither it nor its sector is known."""
+        found = self.postcodes.get(postcode)
+        if found:
+            return found.latitude, found.longitude, self.council_of_lad.get(found.lad_code)
+        sector = self.sectors.get(postcode[:-2])
+        if sector:  # a postcode newer (or retired longer ago) than our list: its sector's centre
+            return sector.latitude, sector.longitude, sector.local_authority_id
+        return None
+
+
 # The postcode data's release (homes/data/PROVENANCE.md): places change only when
 # a new release of the files ships with the code, and this changes with it.
 DATA_RELEASE = "codepoint-2024.3.0"

@@ -135,8 +135,11 @@ def test_messy_file_is_checked_previewed_then_imported(client, council_admin, ho
     assert CareHome.objects.get(cqc_location_id="1-100000002").name == '=HYPERLINK("http://evil")'
     assert CareHome.objects.get(cqc_location_id="1-100000003").postcode == "LS6 2ZZ"
     home.refresh_from_db()
-    assert home.phone == "0113 496 0555"
-    assert CareHomeChange.objects.filter(home=home, field="phone", changed_by=council_admin).exists()
+    assert home.phone == "0113 496 0000"  # the home keeps its own phone: a file only fills an empty one
+    assert home.website == "https://www.example.org"  # it had none
+    assert home.registered_beds == 40
+    assert CareHomeChange.objects.filter(home=home, field="registered_beds", changed_by=council_admin).exists()
+    assert not CareHomeChange.objects.filter(home=home, field="phone").exists()
     assert CareHomeChange.objects.filter(home=meanwood, field="imported").exists()
     # Importing the same file again changes nothing and duplicates nothing.
     again = checked_job(client, content)

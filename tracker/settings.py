@@ -373,6 +373,23 @@ NOTIFY_RETURN_SMS_TEMPLATE_ID = env("NOTIFY_RETURN_SMS_TEMPLATE_ID")
 if NOTIFY_API_KEY and not (NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID):
     refuse_to_start("NOTIFY_REMINDER_TEMPLATE_ID and NOTIFY_ENQUIRY_TEMPLATE_ID must be set when NOTIFY_API_KEY is.")
 
+# CQC's public API, read by the daily CQC sync (homes/cqc_sync.py, manage.py sync_cqc).
+CQC_API_URL = env("CQC_API_URL", "https://api.service.cqc.org.uk/public/v1")
+CQC_API_KEY = env("CQC_API_KEY")  # empty: the sync says so and changes nothing
+CQC_PARTNER_CODE = env("CQC_PARTNER_CODE")  # CQC asks consumers to name themselves on each request
+# CQC's documented limit for one client; the client never starts more than this in any minute.
+CQC_API_REQUESTS_PER_MINUTE = env_int("CQC_API_REQUESTS_PER_MINUTE", 600)
+CQC_API_TIMEOUT_SECONDS = env_int("CQC_API_TIMEOUT_SECONDS", 30)
+CQC_API_ATTEMPTS = env_int("CQC_API_ATTEMPTS", 5)
+# The first wait before trying a failed request again; it grows (with jitter) each time.
+CQC_API_BACKOFF_SECONDS = float(env("CQC_API_BACKOFF_SECONDS", "2"))
+# When the worker runs the daily sync, local time (HH:MM).
+CQC_SYNC_AT = env("CQC_SYNC_AT", "05:30")
+try:
+    CQC_SYNC_TIME = datetime.time.fromisoformat(CQC_SYNC_AT)
+except ValueError:
+    refuse_to_start(f"CQC_SYNC_AT must be a time like 05:30, not {CQC_SYNC_AT!r}")
+
 # The portal's public address, for links in emails sent outside a request (reminders).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
