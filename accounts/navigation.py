@@ -25,6 +25,7 @@ SECTIONS = [
     ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
     ("Teams", "teams", permissions.may_manage_teams),
     ("API keys", "api:keys", lambda roles: roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin),
+    ("CQC sync", "homes:cqc_sync", permissions.runs_the_cqc_sync),
     ("Audit", "audit", permissions.reads_audit_trail),
     ("Admin", "admin:index", lambda roles: roles.is_service_admin),
 ]

@@ -111,6 +111,23 @@ def may_onboard(roles: Roles) -> bool:
     return roles.is_service_admin or roles.is_council_admin
 
 
+def may_onboard_in(roles: Roles, local_authority_id: int | None) -> bool:
+    """Adds a home in this council's area (by hand, from a file, or from CQC's register)."""
+    return roles.is_service_admin or (local_authority_id is not None and local_authority_id in roles.council_la_ids)
+
+
+def council_areas(roles: Roles, field: str = "local_authority_id") -> Q:
+    """Records of the council areas a person administers, as a filter (service admins: every council's)."""
+    if roles.is_service_admin:
+        return Q()
+    return Q(**{f"{field}__in": roles.council_la_ids}) if roles.council_la_ids else NOTHING
+
+
+def runs_the_cqc_sync(roles: Roles) -> bool:
+    """Reads the CQC sync's runs and their problems, and starts a full one."""
+    return roles.is_service_admin
+
+
 def may_see_areas(roles: Roles) -> bool:
     """Opens the area dashboard."""
     return roles.is_service_admin or roles.is_council_admin

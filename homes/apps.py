@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class HomesConfig(AppConfig):
     name = "homes"
     verbose_name = "Care homes"
+
+    def ready(self):
+        from homes.metrics import cqc_sync_health, cqc_sync_metrics
+        from tracker import metrics, views
+
+        metrics.gauges(cqc_sync_metrics)
+        views.health_reports(cqc_sync_health)

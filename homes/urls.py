@@ -1,12 +1,14 @@
 from django.urls import path
 
-from homes import import_views, views
+from homes import cqc_views, import_views, views
 
 app_name = "homes"
 
 urlpatterns = [
     path("homes/", views.council_homes, name="council_homes"),
     path("homes/add/", views.add_home, name="add"),
+    path("homes/cqc/<str:location_id>/add/", cqc_views.add_from_register, name="add_from_register"),
+    path("cqc-sync/", cqc_views.sync_runs, name="cqc_sync"),
     path("homes/import/", import_views.upload, name="import_upload"),
     path("homes/import/<int:pk>/", import_views.detail, name="import_detail"),
     path("homes/import/<int:pk>/columns/", import_views.columns, name="import_columns"),

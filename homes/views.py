@@ -17,6 +17,7 @@ from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME
 from accounts.roles import roles_for
 from homes.access import home_or_404
 from homes.choices import HomeStatus
+from homes.cqc_views import newly_registered
 from homes.forms import AddCareHomeForm, CqcFactsForm, EditCareHomeForm, correcting_for
 from homes.models import CareHome, LocalAuthority
 from tracker.forms import NhsFormMixin
@@ -88,15 +89,18 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     paginator.count = counts["total"]
     page = paginator.get_page(request.GET.get("page"))
     areas = LocalAuthority.objects.filter(pk__in=roles.council_la_ids)
+    if request.htmx:  # the filter's results only
+        context = {"page": page, "hidden": counts["hidden"], "query": query}
+        return render(request, "homes/council_homes.html#results", context)
     context = {
+        "newly_registered": newly_registered(roles, la_code),
         "page": page,
         "hidden": counts["hidden"],
         "query": query,
         "areas": areas,
         "filter_form": HomesFilterForm(initial={"q": query, "la": la_code}, authorities=authorities),
     }
-    template = "homes/council_homes.html#results" if request.htmx else "homes/council_homes.html"
-    return render(request, template, context)
+    return render(request, "homes/council_homes.html", context)
 
 
 @require_http_methods(["GET", "POST"])

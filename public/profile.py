@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from homes.choices import KEY_QUESTIONS, Facility, Funding, ServiceType, ServiceUserBand, cqc_page, rating_label
-from homes.models import CareHome, LocalAuthority, Provider
+from homes.models import CareHome, CqcLocation, LocalAuthority, Provider
 from public.availability import Availability, availability
 from public.search import fees_words, rating_words
 from tracker.sql import named_rows, table
@@ -32,7 +33,8 @@ SELECT h.id, h.cqc_location_id, h.name, h.status, h.address_line_1, h.address_li
        (SELECT count(*) FROM {table(BedHold)} b
          WHERE b.home_id = h.id AND b.outcome = 'held' AND b.held_until > now()) AS held,
        ARRAY(SELECT c.category FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id) AS categories,
-       NOT EXISTS (SELECT 1 FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id AND NOT c.closed) AS all_closed
+       NOT EXISTS (SELECT 1 FROM {table(CategoryVacancy)} c WHERE c.home_id = h.id AND NOT c.closed) AS all_closed,
+       (SELECT l.checked_at FROM {table(CqcLocation)} l WHERE l.location_id = h.cqc_location_id) AS cqc_checked_at
   FROM {table(CareHome)} h
   JOIN {table(Provider)} p ON p.id = h.provider_id
   JOIN {table(LocalAuthority)} la ON la.id = h.local_authority_id
@@ -74,6 +76,7 @@ class PublicProfile:
     cqc_url: str
     rating: str
     rating_known: bool
+    cqc_checked: str  # "5 December 2026": when CQC's facts were last checked with CQC's register
     key_questions: list[tuple[str, str]]
     kind: str
     cares_for: list[str]
@@ -105,6 +108,11 @@ def _key_questions(facts: dict) -> list[tuple[str, str]]:
     return [(label, rating_label(rating)) for (_, label), rating in zip(KEY_QUESTIONS, ratings, strict=True)]
 
 
+def checked_words(checked_at) -> str:
+    """ "5 December 2026": the day CQC's facts were last checked with CQC's register; empty: never."""
+    return f"{timezone.localtime(checked_at):%-d %B %Y}" if checked_at else ""
+
+
 def profile_of(facts: dict) -> PublicProfile:
     categories = facts["categories"] or []
     has_board = facts["last_confirmed_at"] is not None
@@ -120,6 +128,7 @@ def profile_of(facts: dict) -> PublicProfile:
         cqc_url=cqc_page(facts["cqc_location_id"]),
         rating=rating_words(facts["cqc_rating"], facts["cqc_rating_date"]),
         rating_known=facts["cqc_rating"] is not None,
+        cqc_checked=checked_words(facts.get("cqc_checked_at")),
         key_questions=_key_questions(facts),
         kind=ServiceType(facts["service_type"]).label,
         cares_for=[ServiceUserBand(band).label for band in facts["service_user_bands"]],

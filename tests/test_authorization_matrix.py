@@ -76,6 +76,11 @@ MATRIX = {
     "homes:edit": ("GET", lambda w: {"pk": w.home_a.pk}, UPDATERS_OF_A),
     "homes:history": ("GET", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
     "homes:correct_cqc_facts": ("GET", lambda w: {"pk": w.home_a.pk}, {"council_a", "service_admin"}),
+    # POST only (one click); a location of council A's area (tests/test_cqc_register.py adds it).
+    "homes:add_from_register": (
+        "POST", lambda w: {"location_id": w.cqc_location_a.location_id}, {"council_a", "service_admin"},
+    ),
+    "homes:cqc_sync": ("GET", None, {"service_admin"}),
     "homes:staff": ("GET", lambda w: {"pk": w.home_a.pk}, {"provider_a", "council_a", "service_admin"}),
     "homes:remove_staff": (
         "POST", lambda w: {"pk": w.home_a.pk, "membership_pk": w.staff_a_membership.pk},
@@ -234,6 +239,13 @@ class World:
         self.job = ImportJob.objects.create(
             uploaded_by=self.users["council_a"], local_authority=self.home_a.local_authority, filename="a.csv",
             content="", status=ImportJob.Status.READY,
+        )  # fmt: skip
+        from homes.models import CqcLocation
+
+        self.cqc_location_a = CqcLocation.objects.create(
+            location_id="1-555000001", name="Newly Registered", postcode="LS6 2AD", registered=True,
+            local_authority=self.home_a.local_authority, facts={}, first_seen_at="2026-01-01T00:00Z",
+            checked_at="2026-01-01T00:00Z",
         )  # fmt: skip
         self.mapping_job = ImportJob.objects.create(
             uploaded_by=self.users["council_a"], local_authority=self.home_a.local_authority, filename="b.csv",

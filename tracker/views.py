@@ -2,6 +2,7 @@
 
 import math
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +15,15 @@ from django.views.decorators.http import require_GET
 
 from tracker import replicas
 from tracker.http import from_monitoring
+
+_health_reports: list[Callable[[], dict]] = []
+
+
+def health_reports(source: Callable[[], dict]) -> Callable[[], dict]:
+    """Register a function whose dict joins /healthz's answer for the monitoring system (an app's ready())."""
+    if source not in _health_reports:
+        _health_reports.append(source)
+    return source
 
 
 @login_not_required
@@ -43,6 +53,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
                 "reads_go_to": settings.READ_REPLICA if replica.usable else "default",
             },
         }
+    if primary == "ok" and from_monitoring(request):
+        for report in _health_reports:
+            body |= report()
     return JsonResponse(body, status=200 if primary == "ok" else 503)
 
 

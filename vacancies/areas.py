@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import roles_for
-from homes.models import CareHome, LocalAuthority, Region
+from homes.models import CareHome, CareHomeChange, CqcLocation, LocalAuthority, Region
 from vacancies.freshness import STALE_AFTER
 from vacancies.models import (
     BedHold,
@@ -152,6 +152,34 @@ def above_registration(area: Area):
         .annotate(figures=Sum("categories__capacity"))
         .filter(figures__gt=F("registered_beds"))
         .order_by("name")
+    )
+
+
+# What the dashboard lists of the week's news from CQC's register: at most this many.
+CQC_CHANGES_LISTED = 50
+CQC_NEWS = ["status", "cqc_rating", "registered_beds", "local_authority"]
+
+
+@dataclass(frozen=True)
+class CqcWeek:
+    new: list  # CqcLocation: registered with CQC this week, not in the portal
+    changes: list  # CareHomeChange: deregistered (archived), rating, registered beds, moves
+
+
+def cqc_week(area: Area, now: datetime.datetime | None = None) -> CqcWeek:
+    """The week's changes CQC's register brought to the area's homes (homes/cqc_sync.py)."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=7)
+    new = CqcLocation.objects.newly_registered(timezone.localdate(now) - datetime.timedelta(days=7))
+    changes = (
+        CareHomeChange.objects.filter(source=CareHomeChange.Source.CQC, changed_at__gte=since, field__in=CQC_NEWS)
+        .filter(area.scope("home__"))
+        .select_related("home")
+        .order_by("-changed_at", "-id")
+    )
+    return CqcWeek(
+        new=list(new.filter(area.scope()).order_by("-registration_date", "name")[:CQC_CHANGES_LISTED]),
+        changes=list(changes[:CQC_CHANGES_LISTED]),
     )
 
 

@@ -101,6 +101,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "totals": areas.totals_by_category(area),
         "closures": areas.closures(area),
         "above_registration": list(areas.above_registration(area)[:ABOVE_REGISTRATION_LISTED]),
+        "cqc_week": areas.cqc_week(area),
         "reported": list(reports.per_home(area.homes())[:REPORTED_LISTED]),
         "bands": areas.freshness_bands(area),
         "stale_page": stale_page,

@@ -16,7 +16,7 @@ from accounts import audit, permissions
 from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, VIEW_HOME
 from accounts.roles import roles_for
 from homes.access import home_or_404
-from homes.models import CareHome
+from homes.models import CareHome, CqcLocation
 from tracker.components import macro
 from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
@@ -35,8 +35,10 @@ def home_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A home's page: its beds, freshness and trend, its details, and what this person may do with it."""
     home = home_or_404(request.user, pk, VIEW_HOME, "provider", "local_authority__region")
     roles = roles_for(request.user)
+    checked = CqcLocation.objects.filter(location_id=home.cqc_location_id).values_list("checked_at", flat=True)
     context = {
         "home": home,
+        "cqc_checked": checked.first(),
         "can_edit": UPDATE_HOME.allows(roles, home),
         "can_manage_staff": MANAGE_STAFF.allows(roles, home),
         "can_read_history": ADMINISTER_HOME.allows(roles, home),
