@@ -71,6 +71,7 @@ def main() -> int:
         if (dataset := os.environ.get("DATASET", "region")) != "none":
             _manage("build_dataset", "--scale", dataset)
         _manage("seed_demo")
+        _manage("sync_cqc", "--schedule")  # the worker runs the CQC sync daily (it says so if CQC_API_KEY is unset)
         python = [sys.executable]
         worker = subprocess.Popen(
             [*python, "manage.py", "db_worker", "--queue-name", "*", "--interval", "1"],
