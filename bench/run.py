@@ -90,6 +90,8 @@ FLOOR_TARGETS = {
     "returns_area": 6,
     "returns_provider": 3,
 }
+# A day of CQC's changes (300 locations) read and applied, with CQC's rate limit on (issue 25).
+CQC_DAY_TARGET_SECONDS = 30
 # Throughput as a share of the floor's, measured alongside it.
 SHARE_TARGETS = {
     "search_filters": 0.4,
@@ -701,6 +703,12 @@ def main() -> None:
         check=True,
     )  # fmt: skip
     import_seconds = re.search(r"total ([\d.]+) s", imported.stdout)
+    cqc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "cqc_sync_bench.py")], capture_output=True, text=True, env=os.environ,
+        check=True,
+    )  # fmt: skip
+    cqc_sync = json.loads(cqc.stdout.strip().splitlines()[-1])
+    print(f"CQC sync against the stub: {cqc_sync}", flush=True)
     results = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "dataset": {
@@ -719,6 +727,8 @@ def main() -> None:
         "peak_worker_memory_mb": peak_mb,
         "csv_import_15500_rows_seconds": float(import_seconds.group(1)) if import_seconds else None,
         "import_output": imported.stdout.strip(),
+        "cqc_sync": cqc_sync,
+        "targets_cqc_sync": {"day_of_changes_seconds": CQC_DAY_TARGET_SECONDS},
         "wall_seconds": round(time.monotonic() - started, 1),
         "targets_ms_p95": TARGETS,
         "targets_floor_multiple_p95": FLOOR_TARGETS,
@@ -770,7 +780,8 @@ def markdown(results: dict) -> str:
         "",
         f"Peak gunicorn worker memory: {results['peak_worker_memory_mb']} MB (target 200 MB). "
         f"CSV import of 15,500 rows: {results['csv_import_15500_rows_seconds']} s (target 60 s). "
-        f"Public pages read for a bed count or an email: {results['public_privacy']['pages']:,}, "
+        + cqc_sync_words(results["cqc_sync"])
+        + f"Public pages read for a bed count or an email: {results['public_privacy']['pages']:,}, "
         f"{results['public_privacy']['problem_count']} found. "
         "vacancy_update and confirm_no_change time a GET of the page plus the POST; vacancy_save is the save (POST) "
         "alone, one user. search_filters: postcode district, 20 miles, category, sex, at least 1 bed, updated in "
@@ -790,6 +801,20 @@ def markdown(results: dict) -> str:
         "minutes than the differences measured).",
     ]
     return "\n".join(lines)
+
+
+def cqc_sync_words(cqc: dict) -> str:
+    """The CQC sync's two timings against the stub (bench/cqc_sync_bench.py), in a sentence."""
+    first, day = cqc["first_load"], cqc["day_of_changes"]
+    limit = first["cqc_limit_per_minute"]
+    return (
+        f"CQC sync against our stub of CQC's API: a first load of {cqc['locations']:,} care homes took "
+        f"{first['seconds']:,} s of the portal's own work ({first['locations_per_second']} locations/s, "
+        f"{first['requests']:,} requests; unthrottled), so at CQC's limit of {limit} requests a minute it takes "
+        f"{first['at_cqc_limit_minutes']} minutes, paced by the limit (target: our work faster than the limit); "
+        f"a day's {cqc['changes']} changes took {day['seconds']} s with the limit on (target "
+        f"{CQC_DAY_TARGET_SECONDS} s), at most {day['most_requests_in_a_minute']} requests in any minute. "
+    )
 
 
 def port_is_free(port: int) -> bool:

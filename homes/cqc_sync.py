@@ -141,6 +141,7 @@ class _Reader:
         self.councils = Councils()
         self.provider_names: dict[str, str] = {}
         self.recently = timezone.localdate() - datetime.timedelta(days=NEWLY_REGISTERED_DAYS)
+        self.kept: dict[str, CqcLocation] = {}
 
     # --- the run's summary ------------------------------------------------------
 
@@ -197,8 +198,10 @@ class _Reader:
                 {r.location.postcode for r in readings if r.location and r.location.postcode}, self.councils
             )
             with transaction.atomic():
+                self.kept = {}
                 for reading in readings:
                     self._apply_one(reading, places)
+                _upsert(self.kept.values())
                 run.position += len(batch)
                 run.save(update_fields=["position", "counts", "problems", "notes"])
 
@@ -249,8 +252,10 @@ class _Reader:
             with transaction.atomic():
                 self._apply(reading.location, places)
         except _Problem as problem:
+            self.kept.pop(reading.location_id, None)
             self.problem(reading.location_id, str(problem))
         except Exception as error:  # a location the database refuses, or a bug: never the whole run
+            self.kept.pop(reading.location_id, None)
             logger.exception("CQC location %s could not be applied", reading.location_id)
             self.problem(reading.location_id, f"Could not be applied: {type(error).__name__}: {error}"[:500])
 
@@ -309,7 +314,7 @@ class _Reader:
         if not changes:
             run.count("unchanged")
             return
-        home.save()
+        home.save(update_fields=[*changes, "version", "updated_at"])
         CareHomeChange.objects.bulk_create(rows)
         run.count("updated")
 
@@ -343,21 +348,20 @@ class _Reader:
         return values, words
 
     def _keep(self, location: cqc_register.Location, values: dict) -> None:
-        """The portal's copy of this care home on CQC's register."""
-        copy = {
-                "name": location.name,
-                "postcode": location.postcode,
-                "local_authority_id": values["local_authority_id"],
-                "provider_id": location.provider_id or "",
-                "registered": True,
-                "registration_date": location.values.get("registration_date"),
-                "facts": _as_json(values | location.if_empty)
-                | {"provider_name": self.provider_names.get(location.provider_id, "")},
-                "regulated_activities": location.regulated_activities[:20],
-                "checked_at": self.run.changes_to,
-        }  # fmt: skip
-        CqcLocation.objects.update_or_create(
-            location_id=location.location_id, defaults=copy, create_defaults=copy | {"first_seen_at": timezone.now()}
+        """The portal's copy of this care home on CQC's register (written with the batch's)."""
+        self.kept[location.location_id] = CqcLocation(
+            location_id=location.location_id,
+            name=location.name,
+            postcode=location.postcode,
+            local_authority_id=values["local_authority_id"],
+            provider_id=location.provider_id or "",
+            registered=True,
+            registration_date=location.values.get("registration_date"),
+            facts=_as_json(values | location.if_empty)
+            | {"provider_name": self.provider_names.get(location.provider_id, "")},
+            regulated_activities=location.regulated_activities[:20],
+            first_seen_at=timezone.now(),
+            checked_at=self.run.changes_to,
         )
 
     def _provider(self, provider_id: str) -> Provider:
@@ -375,6 +379,18 @@ class _Reader:
         CqcLocation.objects.filter(checked_at__lt=run.changes_to).exclude(location_id__in=failed).update(
             checked_at=run.changes_to
         )
+
+
+# A location's copy is replaced whole, except when the portal first saw it.
+_COPIED = ["name", "postcode", "local_authority", "provider_id", "registered", "registration_date", "facts",
+           "regulated_activities", "checked_at"]  # fmt: skip
+
+
+def _upsert(locations) -> None:
+    """The batch's copies in one statement (INSERT ... ON CONFLICT DO UPDATE)."""
+    CqcLocation.objects.bulk_create(
+        list(locations), update_conflicts=True, unique_fields=["location_id"], update_fields=_COPIED
+    )
 
 
 def _as_json(values: dict) -> dict:

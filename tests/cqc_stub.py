@@ -169,6 +169,9 @@ class Stub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as CQC's API answers
+            disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
+
             def log_message(self, *args):
                 pass
 
@@ -270,3 +273,26 @@ class Stub:
             handler.wfile.write(data)
         except (TimeoutError, BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout the test asked for)
+
+
+def serve(path: str) -> None:
+    """``python tests/cqc_stub.py register.json``: the stub in a process of its own (the
+    benchmark's, so that it does not share a Python thread lock with the sync it answers).
+    Prints its address, then serves until killed. The file holds the register's locations,
+    providers and changes ([when, id], when as ISO 8601)."""
+    with open(path) as file:
+        saved = json.load(file)
+    register = Register(
+        locations={document["locationId"]: document for document in saved["locations"]},
+        providers={document["providerId"]: document for document in saved["providers"]},
+        changed=[(datetime.datetime.fromisoformat(when), location_id) for when, location_id in saved["changed"]],
+    )
+    with Stub(register) as stub:
+        print(stub.url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(sys.argv[1])
