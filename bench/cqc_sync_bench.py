@@ -50,6 +50,7 @@ from tests.cqc_stub import KEY, location_document, provider_document  # noqa: E4
 
 LOCATIONS = int(os.environ.get("CQC_BENCH_LOCATIONS", "15500"))
 CHANGES = int(os.environ.get("CQC_BENCH_CHANGES", "300"))
+NEW = CHANGES // 10  # of the day's changes, homes newly registered with CQC
 PROVIDERS = LOCATIONS // 3
 RATINGS = [("Good", 74), ("Outstanding", 5), ("Requires improvement", 16), ("Inadequate", 1), ("Not yet rated", 4)]
 QUESTIONS = ["Safe", "Effective", "Caring", "Responsive", "Well-led"]
@@ -65,12 +66,13 @@ def provider_id(n: int) -> str:
 
 def build(rng: random.Random) -> tuple[list[dict], dict[str, dict]]:
     """CQC's register (documents) and the portal's homes as an older file left them."""
-    postcodes = list(Postcode.objects.order_by("?")[: (LOCATIONS + CHANGES) * 11 // 10])
+    wanted = LOCATIONS + NEW
+    postcodes = list(Postcode.objects.order_by("?")[: wanted * 11 // 10])
     places = Places({p.postcode for p in postcodes})
     postcodes = [p for p in postcodes if (places.locate(p.postcode) or (0, 0, None))[2] is not None]
-    if len(postcodes) < LOCATIONS + CHANGES:
+    if len(postcodes) < wanted:
         raise SystemExit("Load the postcodes first: python manage.py load_places")
-    postcodes = postcodes[: LOCATIONS + CHANGES]
+    postcodes = postcodes[:wanted]
     providers = Provider.objects.bulk_create(
         Provider(name=f"CQC Bench Provider {n}", cqc_provider_id=provider_id(n)) for n in range(PROVIDERS)
     )
@@ -108,9 +110,10 @@ def build(rng: random.Random) -> tuple[list[dict], dict[str, dict]]:
 
 
 def day_of_changes(documents: list[dict], after: datetime.datetime, rng: random.Random) -> list[tuple[str, str]]:
-    """CHANGES locations CQC changed an hour after ``after``: new ratings, beds, deregistrations, new homes."""
+    """CHANGES locations CQC changed an hour after ``after``: new ratings, beds, deregistrations (one in
+    twenty), and NEW homes newly registered."""
     when = (after + datetime.timedelta(hours=1)).isoformat()
-    chosen = rng.sample(range(LOCATIONS), CHANGES - CHANGES // 10)
+    chosen = rng.sample(range(LOCATIONS), CHANGES - NEW)
     changed = []
     for number, n in enumerate(chosen):
         document = documents[n]

@@ -374,11 +374,13 @@ class _Reader:
     def finish(self) -> None:
         run = self.run
         run.status, run.finished_at, run.error = CqcSyncRun.Status.DONE, timezone.now(), ""
-        # Every location CQC did not report changed is as the portal has it, as of this run.
-        failed = [problem["id"] for problem in run.problems]
-        CqcLocation.objects.filter(checked_at__lt=run.changes_to).exclude(location_id__in=failed).update(
-            checked_at=run.changes_to
-        )
+        if run.kind == CqcSyncRun.Kind.CHANGES:
+            # Every location CQC did not report changed is as the portal has it, as of this run. (A full
+            # run set it on each location it read: one it did not read is not on CQC's list any more.)
+            failed = [problem["id"] for problem in run.problems]
+            CqcLocation.objects.filter(checked_at__lt=run.changes_to).exclude(location_id__in=failed).update(
+                checked_at=run.changes_to
+            )
 
 
 # A location's copy is replaced whole, except when the portal first saw it.
