@@ -48,8 +48,9 @@ NEWLY_REGISTERED_DAYS = 90
 FAILING_IN_A_ROW = 5
 # A run keeps this many problems and notes (its counts keep every one).
 KEPT = 5000
-# Only one run at a time, whichever server or worker starts it (a PostgreSQL advisory lock).
-LOCK_KEY = 250_25
+# Only one run at a time, whichever server or worker starts it: a PostgreSQL advisory lock
+# under a key no other lock uses ("CQCS" as a number).
+LOCK_KEY = int.from_bytes(b"CQCS")
 
 
 class NoKey(Exception):
