@@ -59,7 +59,7 @@ def test_coordinator_filters_opens_a_home_shortlists_it_and_goes_back(
     assert_accessible(page)
 
     page.get_by_role("link", name="Headingley Park", exact=True).click()
-    assert page.get_by_role("heading", name="Headingley Park").is_visible()
+    page.get_by_role("heading", name="Headingley Park").wait_for()  # is_visible() would not wait for the page
     assert_accessible(page)
     page.get_by_role("button", name="Add Headingley Park to shortlist").click()
     page.get_by_role("button", name="On your shortlist: remove Headingley Park").wait_for()
