@@ -1,4 +1,4 @@
-"""The CQC sync (issue 25, ADR 017): CQC's register, read through CQC's API, kept in the portal.
+"""The CQC sync (issue 25, ADR 016): CQC's register, read through CQC's API, kept in the portal.
 
     manage.py sync_cqc          the first run reads every care home; later ones what CQC
                                 changed since the last run that finished

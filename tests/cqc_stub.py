@@ -1,6 +1,6 @@
 """A stand-in for CQC's public API, written by us, for the tests and the benchmark.
 
-It serves what CQC's API serves, in CQC's shape (docs/adr/017-cqc-sync.md, and the CQC
+It serves what CQC's API serves, in CQC's shape (docs/adr/016-cqc-sync.md, and the CQC
 section of DOMAIN.md): ``/locations`` (paged, ``careHome=Y``: ID, name and postcode
 only), ``/locations/{id}``, ``/providers/{id}`` and ``/changes/location`` (the IDs changed
 between two timestamps, paged). It asks for the subscription key in the
