@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 
 def test_a_saved_search_alerts_when_a_home_gains_a_bed(page, live_server, sign_in, assert_accessible, settings,
                                                        transactional_db):  # fmt: skip
@@ -29,7 +31,7 @@ def test_a_saved_search_alerts_when_a_home_gains_a_bed(page, live_server, sign_i
     call_command("alert_saved_searches", verbosity=0)
     page.goto(f"{live_server.url}/")
     page.get_by_role("heading", name="Beds that appeared for your saved searches").wait_for()
-    assert page.get_by_text("Headingley Park").first.is_visible()
+    expect(page.get_by_text("Headingley Park").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Near LS6 2AD")).first.click()
     page.get_by_role("heading", name="1 home found").wait_for()

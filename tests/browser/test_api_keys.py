@@ -1,6 +1,7 @@
 """A council admin makes an API key, sees it once, replaces it and revokes it; the API reference is accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 
 def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, assert_accessible, transactional_db):
@@ -42,14 +43,14 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
     page.get_by_role("heading", name="New key made: Leeds brokerage system").wait_for()
     old_key, key = key, page.get_by_label("The key").input_value()
     assert key.startswith("cct_") and key != old_key  # noqa: PT018
-    assert page.get_by_text("keeps working until").is_visible()
+    expect(page.get_by_text("keeps working until")).to_be_visible()
     assert_accessible(page)
     assert call()[0] == 200
     page.go_back()  # the browser's back button: the list again, the key not shown again
     page.reload()
     page.get_by_role("heading", name="API keys").wait_for()
     assert key not in page.content()
-    assert page.get_by_text("Replaced").is_visible()
+    expect(page.get_by_text("Replaced")).to_be_visible()
 
     # Revoked: the new key stops at once.
     page.get_by_role("button", name=f"Revoke Leeds brokerage system ({key.split('_')[1]})").click()
@@ -63,7 +64,7 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
     # What a partner reads before writing a client: the kinds of key, the one error shape,
     # and for each operation the keys it takes, every answer it can give, where to go next.
     page.get_by_role("heading", name="Kinds of key").wait_for()
-    assert page.get_by_text("ProviderKey").first.is_visible()
+    expect(page.get_by_text("ProviderKey").first).to_be_visible()
     page.get_by_role("heading", name="Errors").wait_for()
     writes = page.locator(
         "section", has=page.get_by_role("heading", name="PUT /api/v1/homes/{cqc_location_id}/vacancies")
@@ -73,7 +74,7 @@ def test_a_council_admin_makes_and_revokes_a_key(page, live_server, sign_in, ass
     for status in ("200", "400", "401", "403", "404", "412", "415", "422", "428", "429"):
         assert answers.get_by_role("cell", name=status, exact=True).count() == 1, status
     assert "If-Match" in writes.inner_text()
-    assert writes.get_by_text("GET /api/v1/homes/{cqc_location_id}").is_visible()  # a link onward
+    expect(writes.get_by_text("GET /api/v1/homes/{cqc_location_id}")).to_be_visible()  # a link onward
     assert_accessible(page)
     assert page.js_errors == []
 

@@ -4,6 +4,7 @@ reason and families see it; a home whose rating no source gave reads "not known"
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_a_council_corrects_a_rating_and_families_see_it(page, live_server, sign
     page.get_by_label("Why are you correcting them?").fill("Our file had the 2021 rating; CQC's page says Good")
     page.get_by_role("button", name="Save the correction").click()
     page.get_by_text("Headingley Park's CQC facts have been corrected.").wait_for()
-    assert page.get_by_text("Good, 2 May 2025").is_visible()
+    expect(page.get_by_text("Good, 2 May 2025")).to_be_visible()
 
     page.get_by_role("link", name="History of changes").click()
     assert page.get_by_text(
@@ -51,7 +52,7 @@ def test_a_council_corrects_a_rating_and_families_see_it(page, live_server, sign
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/care-homes/1-700000101/")
-    assert page.get_by_text("Good (May 2025)").is_visible()
+    expect(page.get_by_text("Good (May 2025)")).to_be_visible()
     assert_accessible(page)
     assert page.js_errors == []
 

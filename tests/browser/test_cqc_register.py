@@ -4,6 +4,7 @@ import datetime
 
 from django.test import override_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 
 def test_a_council_adds_a_newly_registered_home_in_one_click(page, live_server, sign_in, assert_accessible):
@@ -42,8 +43,8 @@ def test_a_council_adds_a_newly_registered_home_in_one_click(page, live_server, 
     home = CareHome.objects.get(cqc_location_id="1-104000001")
     assert (home.provider.name, home.registered_beds, home.cqc_rating) == ("Kirkstall Care Group", 36, "not_yet_rated")
     page.get_by_role("link", name="Kirkstall Lodge").first.click()
-    assert page.get_by_text("Not yet rated").first.is_visible()
-    assert page.get_by_text("CQC facts last checked").is_visible()
+    expect(page.get_by_text("Not yet rated").first).to_be_visible()
+    expect(page.get_by_text("CQC facts last checked")).to_be_visible()
     page.get_by_role("link", name="Care homes").first.click()
     assert page.get_by_role("heading", name="Newly registered with CQC").count() == 0  # nothing left to add
     assert page.js_errors == []

@@ -1,6 +1,7 @@
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 
 def test_council_admin_sees_the_area_and_reminds_a_stale_home(page, live_server, sign_in, assert_accessible):
@@ -20,8 +21,8 @@ def test_council_admin_sees_the_area_and_reminds_a_stale_home(page, live_server,
 
     sign_in(page, "c@example.org")
     page.get_by_role("link", name="Area dashboard").first.click()
-    assert page.get_by_role("heading", name="Leeds", exact=True).is_visible()
-    assert page.get_by_text("1 of 2 homes").is_visible()
+    expect(page.get_by_role("heading", name="Leeds", exact=True)).to_be_visible()
+    expect(page.get_by_text("1 of 2 homes")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("365 days").check()
@@ -30,7 +31,7 @@ def test_council_admin_sees_the_area_and_reminds_a_stale_home(page, live_server,
     assert_accessible(page)
 
     page.get_by_role("button", name="Send reminder to Stale Home").click()
-    assert page.get_by_text("Reminder sent to Stale Home.").is_visible()
-    assert page.get_by_text("Reminded today at").is_visible()
+    expect(page.get_by_text("Reminder sent to Stale Home.")).to_be_visible()
+    expect(page.get_by_text("Reminded today at")).to_be_visible()
     assert_accessible(page)
     assert page.js_errors == []

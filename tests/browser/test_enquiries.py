@@ -5,6 +5,7 @@ placement, and a hold left alone ends by itself."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_a_team_asks_three_homes_one_accepts_on_a_phone_and_the_team_places(
     # The team sees both answers, and confirms the placement at Headingley Park.
     page.goto(enquiry_url)
     page.get_by_text("Declined: Cannot meet the care needs").wait_for()
-    assert page.get_by_text("Bed held until").is_visible()
+    expect(page.get_by_text("Bed held until")).to_be_visible()
     assert "1 held for a discharge team" in search_card(page, live_server, "Headingley Park")
     page.goto(enquiry_url)
     page.get_by_role("button", name="Confirm the placement at Headingley Park").click()

@@ -1,5 +1,7 @@
 """A coordinator reports wrong figures from a home's page; the home shows it, the council counts it."""
 
+from playwright.sync_api import expect
+
 
 def test_a_report_shows_on_the_home_and_the_dashboard(page, live_server, sign_in, assert_accessible, transactional_db):
     from accounts.models import Role
@@ -24,8 +26,8 @@ def test_a_report_shows_on_the_home_and_the_dashboard(page, live_server, sign_in
     page.get_by_label("What the home told you (optional)").fill("No nursing bed until Monday")
     page.get_by_role("button", name="Send the report").click()
     page.get_by_text("staff have been told").wait_for()
-    assert page.get_by_text("Reported wrong today").first.is_visible()
-    assert page.get_by_text("No nursing bed until Monday").is_visible()
+    expect(page.get_by_text("Reported wrong today").first).to_be_visible()
+    expect(page.get_by_text("No nursing bed until Monday")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
 

@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 
 def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, sign_in, assert_accessible):
@@ -26,33 +27,33 @@ def test_council_admin_onboards_a_home_and_its_manager_joins(page, live_server, 
     page.get_by_label("Older people (65+)").check()
     page.get_by_role("button", name="Add care home").click()
     # A phone number that cannot be is explained next to the field, and nothing typed is lost.
-    assert page.get_by_role("link", name="Enter a UK phone number, like 0113 496 0000").is_visible()
+    expect(page.get_by_role("link", name="Enter a UK phone number, like 0113 496 0000")).to_be_visible()
     assert page.get_by_label("Postcode").input_value() == "LS6 2AB"
     assert_accessible(page)
     page.get_by_label("Phone").fill("0113 496 0123")
     page.get_by_role("button", name="Add care home").click()
 
-    assert page.get_by_text("Meanwood Court has been added. Now invite its manager.").is_visible()
+    expect(page.get_by_text("Meanwood Court has been added. Now invite its manager.")).to_be_visible()
     page.get_by_label("Full name").fill("Nell Manager")
     page.get_by_label("Email address").fill("nell@example.org")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to nell@example.org").is_visible()
+    expect(page.get_by_text("Invitation sent to nell@example.org")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
 
     link = re.search(r"http://\S+/invitations/accept/\S+/", mail.outbox[-1].body)[0]
     page.goto(link)
-    assert page.get_by_role("heading", name="Set up your account").is_visible()
+    expect(page.get_by_role("heading", name="Set up your account")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Create a password").fill("a-strong-passphrase")
     page.get_by_label("Type the password again").fill("a-strong-passphrase")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text("Your account is ready. You are signed in.").is_visible()
+    expect(page.get_by_text("Your account is ready. You are signed in.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "nell@example.org", "a-strong-passphrase")
-    assert page.get_by_role("heading", name="My homes").is_visible()
-    assert page.get_by_role("link", name="Meanwood Court", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="My homes")).to_be_visible()
+    expect(page.get_by_role("link", name="Meanwood Court", exact=True)).to_be_visible()
     assert_accessible(page)
     assert page.js_errors == []
 
@@ -85,7 +86,7 @@ def test_council_admin_matches_an_unfamiliar_file_and_imports_it(
     assert page.get_by_label("Reference").input_value() == ""  # not a word we know
     page.get_by_role("button", name="Use these columns and check the file").click()
     # Without the CQC location ID the step says so, and keeps what was chosen.
-    assert page.get_by_role("link", name="Match a column to each of these: CQC location ID").is_visible()
+    expect(page.get_by_role("link", name="Match a column to each of these: CQC location ID")).to_be_visible()
     assert page.get_by_label("Post Code").input_value() == "postcode"
     page.get_by_label("Reference").select_option("location_id")
     page.get_by_role("button", name="Use these columns and check the file").click()
@@ -93,12 +94,12 @@ def test_council_admin_matches_an_unfamiliar_file_and_imports_it(
     page.get_by_role("heading", name="leeds-homes.csv").wait_for()
     run_worker()  # the background check
     page.reload()
-    assert page.get_by_text("Columns matched by you").is_visible()
-    assert page.get_by_text("Meanwood Park (1-800000001, LS6 2AD, 31 registered beds)", exact=False).is_visible()
+    expect(page.get_by_text("Columns matched by you")).to_be_visible()
+    expect(page.get_by_text("Meanwood Park (1-800000001, LS6 2AD, 31 registered beds)", exact=False)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Import 2 homes").click()
     run_worker()  # the background import
     page.reload()
-    assert page.get_by_text("2 homes added and 0 updated").is_visible()
+    expect(page.get_by_text("2 homes added and 0 updated")).to_be_visible()
     assert CareHome.objects.get(cqc_location_id="1-800000001").registered_beds == 31
     assert page.js_errors == []

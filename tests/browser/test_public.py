@@ -4,6 +4,7 @@ homes' pages, a comparison, printed. And a home's manager previewing and saving 
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -35,21 +36,21 @@ def test_a_family_finds_compares_and_prints_on_a_phone(phone_page, live_server, 
     page.get_by_label("Dementia", exact=True).check()
     page.get_by_role("heading", name="2 care homes").wait_for()
     assert parse_qs(urlparse(page.url).query)["care"] == ["nursing", "dementia"]  # the address follows
-    assert page.get_by_text("Beds available").first.is_visible()
-    assert page.get_by_text("Limited availability").is_visible()
+    expect(page.get_by_text("Beds available").first).to_be_visible()
+    expect(page.get_by_text("Limited availability")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
 
     page.get_by_role("link", name="Headingley Park").click()
     page.get_by_role("heading", name="Headingley Park", level=1).wait_for()
-    assert page.get_by_text("£950 to £1,200 a week").is_visible()
+    expect(page.get_by_text("£950 to £1,200 a week")).to_be_visible()
     assert_accessible(page)
     page.go_back()
     page.get_by_role("heading", name="2 care homes").wait_for()
     assert page.get_by_label("Dementia", exact=True).is_checked()  # the filters are where the family left them
     page.get_by_role("link", name="Armley Heights").click()
     page.get_by_role("heading", name="Armley Heights", level=1).wait_for()
-    assert page.get_by_text("No top-up is asked for.").is_visible()
+    expect(page.get_by_text("No top-up is asked for.")).to_be_visible()
     page.get_by_role("link", name="Back to the list of care homes").click()
     page.get_by_role("heading", name="2 care homes").wait_for()
 
@@ -58,18 +59,18 @@ def test_a_family_finds_compares_and_prints_on_a_phone(phone_page, live_server, 
     page.get_by_role("button", name="Compare the homes you ticked").click()
     page.get_by_role("heading", name="Compare care homes").wait_for()
     shared = page.url
-    assert page.get_by_role("cell", name="£950 to £1,200 a week").is_visible()
-    assert page.get_by_role("cell", name="From £1,100 a week").is_visible()
+    expect(page.get_by_role("cell", name="£950 to £1,200 a week")).to_be_visible()
+    expect(page.get_by_role("cell", name="From £1,100 a week")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the table scrolls in its box
     assert_accessible(page)
 
     page.emulate_media(media="print")
-    assert not page.get_by_role("link", name="Find more homes to compare").is_visible()
-    assert page.get_by_role("cell", name="£950 to £1,200 a week").is_visible()
-    assert not page.locator("header.nhsuk-header").is_visible()
+    expect(page.get_by_role("link", name="Find more homes to compare")).to_be_hidden()
+    expect(page.get_by_role("cell", name="£950 to £1,200 a week")).to_be_visible()
+    expect(page.locator("header.nhsuk-header")).to_be_hidden()
     pdf_page = page.context.browser.new_page()
     pdf_page.goto(shared)  # the link shared with a relative shows the same list
-    assert pdf_page.get_by_role("cell", name="From £1,100 a week").is_visible()
+    expect(pdf_page.get_by_role("cell", name="From £1,100 a week")).to_be_visible()
     assert len(pdf_page.pdf()) > 1000  # it prints
     pdf_page.close()
     assert page.context.cookies() == []
@@ -109,8 +110,8 @@ def test_a_manager_previews_and_saves_the_public_page(page, live_server, sign_in
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("heading", name="Preview: not saved yet").wait_for()
     preview = page.locator("#preview")
-    assert preview.get_by_text("We have a sunny garden room.").is_visible()
-    assert preview.get_by_text("£950 to £1,300 a week").is_visible()
+    expect(preview.get_by_text("We have a sunny garden room.")).to_be_visible()
+    expect(preview.get_by_text("£950 to £1,300 a week")).to_be_visible()
     assert_accessible(page)
     home.refresh_from_db()
     assert home.fee_to == 1200  # a preview saves nothing
@@ -121,4 +122,4 @@ def test_a_manager_previews_and_saves_the_public_page(page, live_server, sign_in
     assert (home.fee_to, home.shows_availability) == (1300, False)
     page.get_by_role("link", name="see it").click()
     page.get_by_text("This home does not publish its availability").wait_for()
-    assert page.get_by_text("We have a sunny garden room.").is_visible()
+    expect(page.get_by_text("We have a sunny garden room.")).to_be_visible()

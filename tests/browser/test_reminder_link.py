@@ -3,6 +3,8 @@
 import datetime
 import re
 
+from playwright.sync_api import expect
+
 
 def test_a_manager_confirms_from_the_reminder_on_a_phone(phone_page, live_server, assert_accessible, settings):
     from django.core import mail
@@ -24,7 +26,7 @@ def test_a_manager_confirms_from_the_reminder_on_a_phone(phone_page, live_server
 
     phone_page.goto(link)  # as if tapped in the email app: nobody is signed in
     phone_page.get_by_role("heading", name="Confirm no change").wait_for()
-    assert phone_page.get_by_text("residential 0, nursing 2").is_visible()
+    expect(phone_page.get_by_text("residential 0, nursing 2")).to_be_visible()
     assert_accessible(phone_page)
     phone_page.get_by_role("button", name="Confirm no change").click()
     phone_page.get_by_role("heading", name="Beds confirmed").wait_for()

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.test_returns import ANSWERS, IN_WINDOW, on, submitted
 
@@ -37,7 +38,7 @@ def test_a_manager_submits_from_the_reminder_on_a_phone_and_the_council_sees_it(
 
     phone_page.goto(link)  # tapped in the email app: nobody is signed in
     phone_page.get_by_role("heading", name="Monthly return for December 2026").wait_for()
-    assert phone_page.get_by_text("These are last month's answers").is_visible()
+    expect(phone_page.get_by_text("These are last month's answers")).to_be_visible()
     assert_accessible(phone_page)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     phone_page.get_by_role("button", name="Nothing has changed: submit it").click()
@@ -53,7 +54,7 @@ def test_a_manager_submits_from_the_reminder_on_a_phone_and_the_council_sees_it(
     page.get_by_role("link", name="Returns by area").first.click()
     page.get_by_role("heading", name="The return for December 2026").wait_for()
     assert "1 of 1" in page.locator("#returns-content").inner_text()
-    assert page.get_by_text("Every home has submitted.").is_visible()
+    expect(page.get_by_text("Every home has submitted.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Month", exact=True).select_option(label="November 2026")  # htmx: the figures only
     page.get_by_role("heading", name="The return for November 2026").wait_for()
@@ -75,7 +76,7 @@ def test_a_provider_admin_submits_thirty_homes_from_one_csv(
         give_figures(CareHomeFactory(name=f"Aire Valley {n:02d}", provider=provider))
     sign_in(page, provider_admin.email)
     page.get_by_role("link", name="Monthly returns").first.click()
-    assert page.get_by_text("0 of 30 homes submitted").is_visible()
+    expect(page.get_by_text("0 of 30 homes submitted")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="upload one CSV for all your homes").click()
     with page.expect_download() as download:
@@ -88,15 +89,16 @@ def test_a_provider_admin_submits_thirty_homes_from_one_csv(
     wrong[5][header.index("direct_nurses")] = "-2"
     page.get_by_label("CSV file of your homes' returns").set_input_files(_file(tmp_path / "wrong.csv", wrong))
     page.get_by_role("button", name="Upload and submit").click()
-    assert page.get_by_role("link", name=re.compile("Nothing was submitted")).is_visible()
-    assert page.get_by_role("cell", name=re.compile("Aire Valley 04: “Registered nurses” must be a whole")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("Nothing was submitted"))).to_be_visible()
+    row_error = page.get_by_role("cell", name=re.compile("Aire Valley 04: “Registered nurses” must be a whole"))
+    expect(row_error).to_be_visible()
     assert_accessible(page)
     assert not MonthlyReturn.objects.exists()
 
     page.get_by_label("CSV file of your homes' returns").set_input_files(_file(tmp_path / "right.csv", filled))
     page.get_by_role("button", name="Upload and submit").click()
-    assert page.get_by_text("Submitted 30 homes' returns for December 2026 from the file").is_visible()
-    assert page.get_by_text("30 of 30 homes submitted").is_visible()
+    expect(page.get_by_text("Submitted 30 homes' returns for December 2026 from the file")).to_be_visible()
+    expect(page.get_by_text("30 of 30 homes submitted")).to_be_visible()
     assert_accessible(page)
     assert MonthlyReturn.objects.filter(via="csv").count() == 30
     assert page.js_errors == []

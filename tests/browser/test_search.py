@@ -1,6 +1,7 @@
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 
 def query(page) -> dict:
@@ -40,7 +41,7 @@ def test_coordinator_filters_opens_a_home_shortlists_it_and_goes_back(
     page.get_by_role("link", name="Find a bed").first.click() if viewport == "page" else page.goto(
         f"{live_server.url}/find-a-bed/"
     )
-    assert page.get_by_role("heading", name="3 homes found").is_visible()
+    expect(page.get_by_role("heading", name="3 homes found")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Near postcode").fill("LS6 2AD")
@@ -71,7 +72,7 @@ def test_coordinator_filters_opens_a_home_shortlists_it_and_goes_back(
     assert page.get_by_label("Bed for").input_value() == "female"
 
     page.goto(f"{live_server.url}/find-a-bed/shortlist/")
-    assert page.get_by_role("link", name="Headingley Park", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Headingley Park", exact=True)).to_be_visible()
     assert_accessible(page)
     assert page.js_errors == []
 
@@ -89,7 +90,7 @@ def test_search_works_without_javascript(browser, live_server, search_homes):
     page.get_by_label("Near postcode").fill("LS6 2AD")
     page.get_by_role("button", name="Search", exact=True).click()
     assert query(page)["near"] == ["LS6 2AD"]
-    assert page.get_by_role("heading", name="2 homes found").is_visible()
+    expect(page.get_by_role("heading", name="2 homes found")).to_be_visible()
     context.close()
 
 
@@ -123,7 +124,7 @@ def test_page_two_of_a_filtered_search_keeps_every_filter(page, live_server, sig
     first_page.pop("page", None)
     assert on_page_two == first_page  # every filter kept, the postcode first among them
     assert on_page_two["near"] == ["LS6 2AD"]
-    assert page.get_by_role("heading", name="30 homes found").is_visible()
+    expect(page.get_by_role("heading", name="30 homes found")).to_be_visible()
     assert page.locator("ol.tracker-results").get_attribute("start") == "26"
     assert page.locator("li.tracker-result").count() == 5
     assert page.get_by_label("Near postcode").input_value() == "LS6 2AD"

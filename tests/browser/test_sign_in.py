@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.factories import UserFactory
 
 
@@ -11,15 +13,15 @@ def test_sign_in_see_start_page_and_sign_out(page, live_server, sign_in, assert_
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
     error_link = page.get_by_role("link", name="Enter a correct email address and password")
-    assert error_link.is_visible()
+    expect(error_link).to_be_visible()
     assert_accessible(page)
 
     sign_in(page, "nurse@example.org")
-    assert page.get_by_text("Signed in as Nia Nurse").is_visible()
+    expect(page.get_by_text("Signed in as Nia Nurse")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.js_errors == []
 
 
@@ -43,12 +45,12 @@ def test_a_password_alone_cannot_change_the_authenticator_but_the_current_code_c
     attacker.get_by_role("button", name="Sign in").click()
     attacker.wait_for_url(lambda url: "/account/two-factor/" in url)
     attacker.goto(f"{live_server.url}/account/two-factor/set-up/")
-    assert attacker.get_by_role("heading", name="Enter the code from your authenticator app").is_visible()
-    assert attacker.get_by_text("To change your authenticator app, first enter a code").is_visible()
+    expect(attacker.get_by_role("heading", name="Enter the code from your authenticator app")).to_be_visible()
+    expect(attacker.get_by_text("To change your authenticator app, first enter a code")).to_be_visible()
     assert_accessible(attacker)
     attacker.get_by_role("textbox", name="Code").fill("000000")
     attacker.get_by_role("button", name="Continue").click()
-    assert attacker.get_by_role("link", name="That code is not right").is_visible()
+    expect(attacker.get_by_role("link", name="That code is not right")).to_be_visible()
     assert list(TOTPDevice.objects.filter(user=council_admin)) == [old]
 
     owner_pages = _new_page(browser, request, DESKTOP)
@@ -56,15 +58,15 @@ def test_a_password_alone_cannot_change_the_authenticator_but_the_current_code_c
     old.throttle_reset()  # the attacker's wrong code slowed further tries down
     sign_in(page, council_admin.email)
     page.get_by_role("link", name=council_admin.get_full_name()).click()
-    assert page.get_by_role("heading", name="Your account").is_visible()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Change your authenticator app").click()
-    assert page.get_by_role("heading", name="Change your authenticator app").is_visible()
+    expect(page.get_by_role("heading", name="Change your authenticator app")).to_be_visible()
     assert_accessible(page)
     new = TOTPDevice.objects.get(user=council_admin, confirmed=False)
     page.get_by_role("textbox", name="Code").fill(code_for(new))
     page.get_by_role("button", name="Use this app").click()
-    assert page.get_by_role("heading", name="Two-factor authentication is on").is_visible()
+    expect(page.get_by_role("heading", name="Two-factor authentication is on")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="I have saved my recovery codes").click()
     assert list(TOTPDevice.objects.filter(user=council_admin)) == [new]

@@ -1,6 +1,7 @@
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 
 def test_manager_confirms_no_change_and_updates_a_count_on_a_phone(phone_page, live_server, sign_in, assert_accessible):
@@ -17,7 +18,7 @@ def test_manager_confirms_no_change_and_updates_a_count_on_a_phone(phone_page, l
 
     sign_in(page, "m@example.org")
     # Signing in lands on My homes: "no change" is the first tap.
-    assert page.get_by_text("Updated 2 days ago").is_visible()
+    expect(page.get_by_text("Updated 2 days ago")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Confirm no change for Headingley Park").click()
     page.get_by_text("Updated just now").wait_for()
@@ -33,8 +34,8 @@ def test_manager_confirms_no_change_and_updates_a_count_on_a_phone(phone_page, l
     page.get_by_label("Vacant, accepting admissions").fill("2")
     page.get_by_text("Nursing: the figures add up.").wait_for()
     page.get_by_role("button", name="Save vacancies").click()
-    assert page.get_by_text("Headingley Park: vacancies saved.").is_visible()
-    assert page.get_by_text("2 beds vacant and accepting admissions.").is_visible()
+    expect(page.get_by_text("Headingley Park: vacancies saved.")).to_be_visible()
+    expect(page.get_by_text("2 beds vacant and accepting admissions.")).to_be_visible()
     assert_accessible(page)
     row = CategoryVacancy.objects.get(home=home)
     assert (row.occupied, row.vacant_accepting) == (16, 2)
