@@ -17,9 +17,10 @@ from api import changes, cursors, documents
 from api.contract import HOME_ID, READERS, link, promises
 from api.models import ApiKey
 from api.responses import json_with_etag, problem
-from api.schemas import ChangePage, Home, HomePage, Totals
+from api.schemas import ChangePage, Home, HomePage, ReturnPage, Totals
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
+from returns.figures import extract_records
 from vacancies.areas import category_totals
 from vacancies.models import CareCategory
 from vacancies.search import homes_within
@@ -228,3 +229,33 @@ def list_changes(
         "more": found.more,
     }
     return json_with_etag(request, data)
+
+
+class ReturnFilters(Schema):
+    month: str = Field(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="The return's month, like 2026-11")
+    cursor: str | None = Field(None, max_length=200, description="From the previous page's next")
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
+
+
+@router.get(
+    "/returns",
+    response=ReturnPage,
+    summary="The monthly return of every home in the key's scope for a month, answered or not",
+    openapi_extra=promises(
+        keys=READERS,
+        ok="A page of homes by id, each with its return for the month (null figures where it has not answered): "
+        "what the extract for the national collection holds (docs/returns.md)",
+        answers={400: "Malformed: a month not like 2026-11, a cursor this API did not give, or a NUL character; "
+                 "detail names it"},
+        links={"NextPage": link("api_read_list_returns", "The next page", month="$request.query.month",
+                                cursor="$response.body#/next")},
+    ),
+)  # fmt: skip
+def list_returns(request, filters: Query[ReturnFilters]):
+    month = datetime.date(int(filters.month[:4]), int(filters.month[5:]), 1)
+    ids = homes_in_scope(request.auth).filter(pk__gt=_after(filters.cursor)).order_by("pk").values_list("pk", flat=True)
+    page = list(extract_records(CareHome.objects.filter(pk__in=list(ids[: filters.limit + 1])).order_by("pk"), month))
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    next_cursor = cursors.encode("id", page[-1]["id"]) if more else None
+    return json_with_etag(request, {"month": filters.month, "returns": page, "next": next_cursor})

@@ -142,3 +142,35 @@ class Problem(Schema):
     detail: str = Field(description="What was wrong and what to do, naming the parameter or header")
     errors: list[FieldProblem] | None = Field(None, description="422 only: every rule the figures break")
     current: Home | None = Field(None, description="412 only: the home as it is now, with its version")
+
+
+class ReturnBeds(Schema):
+    capacity: int | None = Field(description="The home's maximum capacity (beds) when it submitted")
+    occupied: int | None
+    vacant_reserved: int | None = Field(description="Vacant beds reserved or not available")
+    vacant_accepting: int | None = Field(description="Vacant beds accepting admissions")
+
+
+class MonthlyReturn(Schema):
+    id: int = Field(description="The home's id (as in /homes)")
+    month: str = Field(description="The return's month, YYYY-MM")
+    cqc_location_id: str
+    location_name: str
+    cqc_provider_id: str | None
+    provider_name: str
+    local_authority_code: str = Field(description="The council's ONS code")
+    local_authority: str
+    submitted: bool
+    submitted_at: datetime.datetime | None = Field(description="The last submission; null when not submitted")
+    submitted_via: str | None = Field(description="form, unchanged, reminder, together or csv; null when not submitted")
+    beds: ReturnBeds | None = Field(description="The bed figures the return carries; null when not submitted")
+    answers: dict[str, int | str | None] | None = Field(
+        description="Each question asked that month by its key (docs/returns.md): a whole number, or the choice's "
+        "key for visiting; null when not submitted"
+    )
+
+
+class ReturnPage(Schema):
+    month: str
+    returns: list[MonthlyReturn]
+    next: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")

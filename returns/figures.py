@@ -119,8 +119,9 @@ def extract_columns(month: datetime.date) -> list[str]:
     ]  # fmt: skip
 
 
-def extract_rows(homes, month: datetime.date):
-    """One row per home in ``homes`` (a CareHome queryset) for ``month``, answered or not. Two queries."""
+def extract_records(homes, month: datetime.date):
+    """One record per home in ``homes`` (a CareHome queryset, in the order given) for ``month``,
+    answered or not: the API's returns, and the CSV's rows (``extract_rows``). Two queries."""
     answered = {
         row.home_id: row
         for row in MonthlyReturn.objects.filter(home__in=homes.values("pk"), month=month).only(
@@ -128,15 +129,39 @@ def extract_rows(homes, month: datetime.date):
         )
     }
     keys = [question.key for question in definition.questions_for(month)]
-    for home in homes.select_related("provider", "local_authority").order_by("cqc_location_id").only(
+    for home in homes.select_related("provider", "local_authority").only(
         "cqc_location_id", "name", "provider__cqc_provider_id", "provider__name", "local_authority__gss_code",
         "local_authority__name",
     ):  # fmt: skip
         done = answered.get(home.pk)
+        yield {
+            "id": home.pk,
+            "month": f"{month:%Y-%m}",
+            "cqc_location_id": home.cqc_location_id,
+            "location_name": home.name,
+            "cqc_provider_id": home.provider.cqc_provider_id or None,
+            "provider_name": home.provider.name,
+            "local_authority_code": home.local_authority.gss_code,
+            "local_authority": home.local_authority.name,
+            "submitted": done is not None,
+            "submitted_at": done.submitted_at if done else None,
+            "submitted_via": done.via if done else None,
+            "beds": {name: done.beds.get(name) for name, _ in definition.BEDS} if done else None,
+            "answers": {key: done.answers.get(key) for key in keys} if done else None,
+        }
+
+
+def extract_rows(homes, month: datetime.date):
+    """The extract's CSV rows (``extract_columns``), one per home, by CQC location ID."""
+    keys = [question.key for question in definition.questions_for(month)]
+    for record in extract_records(homes.order_by("cqc_location_id"), month):
+        beds, answers = record["beds"] or {}, record["answers"] or {}
         yield [
-            f"{month:%Y-%m}", home.cqc_location_id, home.name, home.provider.cqc_provider_id, home.provider.name,
-            home.local_authority.gss_code, home.local_authority.name, "yes" if done else "no",
-            done.submitted_at.isoformat(timespec="seconds") if done else "", done.via if done else "",
-            *((done.beds.get(name) if done else "") for name, _ in definition.BEDS),
-            *((done.answers.get(key) if done else "") for key in keys),
+            record["month"], record["cqc_location_id"], record["location_name"], record["cqc_provider_id"] or "",
+            record["provider_name"], record["local_authority_code"], record["local_authority"],
+            "yes" if record["submitted"] else "no",
+            record["submitted_at"].isoformat(timespec="seconds") if record["submitted_at"] else "",
+            record["submitted_via"] or "",
+            *(beds.get(name, "") for name, _ in definition.BEDS),
+            *(answers.get(key, "") for key in keys),
         ]  # fmt: skip

@@ -245,7 +245,8 @@ def test_every_api_url_for_every_kind_of_key(client, kind, home, other_home, lee
         assert (home.pk in [h["id"] for h in listed.json()["homes"]]) == reads_a
     one = client.get(f"/api/v1/homes/{home.cqc_location_id}", **headers)
     assert one.status_code == (401 if kind == "none" else 200 if reads_a else 404)
-    for path in ("/api/v1/totals", "/api/v1/changes", "/fhir/Location", "/fhir/HealthcareService"):
+    for path in ("/api/v1/totals", "/api/v1/changes", "/api/v1/returns?month=2026-11", "/fhir/Location",
+                 "/fhir/HealthcareService"):  # fmt: skip
         assert client.get(path, **headers).status_code == (401 if kind == "none" else 200), path
     fhir = client.get(f"/fhir/Location/{home.cqc_location_id}", **headers)
     assert fhir.status_code == (401 if kind == "none" else 200 if reads_a else 404)
@@ -286,3 +287,43 @@ def test_area_totals_in_the_keys_scope(client, council_key, home, other_home, le
     assert england["area"] == "england"
     assert england["categories"][0]["capacity"] == 70
     assert client.get("/api/v1/totals", {"council": "E99999999"}, **bearer(national)).status_code == 400
+
+
+# --- the monthly returns (issue 27) ------------------------------------------------------------
+
+
+def test_the_monthly_returns_of_the_keys_homes_answered_or_not(client, council_key, home, other_home, provider):
+    from tests.test_returns import ANSWERS, submitted
+
+    _, key = council_key
+    quiet = CareHomeFactory(name="Quiet Lodge", provider=provider)
+    submitted(home, datetime.date(2026, 11, 1))
+    submitted(other_home, datetime.date(2026, 11, 1))  # Bradford's: outside the key's scope
+    response = client.get("/api/v1/returns", {"month": "2026-11", "limit": 1}, **bearer(key))
+    assert response.status_code == 200
+    first = response.json()
+    assert first["month"] == "2026-11"
+    [one] = first["returns"]
+    rest = client.get("/api/v1/returns", {"month": "2026-11", "cursor": first["next"]}, **bearer(key)).json()
+    assert rest["next"] is None
+    by_home = {record["cqc_location_id"]: record for record in [one, *rest["returns"]]}
+    assert set(by_home) == {home.cqc_location_id, quiet.cqc_location_id}
+    answered = by_home[home.cqc_location_id]
+    assert (answered["submitted"], answered["submitted_via"]) == (True, "form")
+    assert answered["answers"]["agency_care_staff"] == int(ANSWERS["agency_care_staff"])
+    assert answered["answers"]["visiting"] == "open"
+    assert answered["beds"] == {"capacity": 20, "occupied": 15, "vacant_reserved": None, "vacant_accepting": None}
+    assert by_home[quiet.cqc_location_id] | {"id": 0} == {
+        "id": 0, "month": "2026-11", "cqc_location_id": quiet.cqc_location_id, "location_name": "Quiet Lodge",
+        "cqc_provider_id": provider.cqc_provider_id, "provider_name": provider.name,
+        "local_authority_code": quiet.local_authority.gss_code, "local_authority": quiet.local_authority.name,
+        "submitted": False, "submitted_at": None, "submitted_via": None, "beds": None, "answers": None,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("month", ["", "2026-13", "2026-1", "November", "2026-11-01", "2026-00"])
+def test_a_month_not_like_2026_11_is_a_problem(client, council_key, month):
+    response = client.get("/api/v1/returns", {"month": month}, **bearer(council_key[1]))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "month" in response.json()["detail"]

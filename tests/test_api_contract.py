@@ -23,6 +23,7 @@ from api import documents, keys
 from api.models import WRITE_KEY_LIFETIME, ApiKey
 from homes.choices import HomeStatus
 from homes.models import CareHome, LocalAuthority, Provider
+from returns.models import MonthlyReturn
 from tests.factories import LEEDS, CareHomeFactory, MembershipFactory
 from tests.reference import ensure_reference_data
 from tests.vacancy_helpers import give_figures
@@ -67,7 +68,7 @@ def api_document(client) -> dict:
 def test_the_openapi_document_validates(api_document):
     validate(api_document)  # openapi-spec-validator: the OpenAPI 3.1 schema and its own rules
     operations = [operation for methods in api_document["paths"].values() for operation in methods.values()]
-    assert len(operations) == 6
+    assert len(operations) == 7
     for operation in operations:
         assert operation["security"], operation["operationId"]
         for status, answer in operation["responses"].items():
@@ -148,6 +149,10 @@ def test_every_operations_answers_are_what_the_schema_declares(client, demo_like
             if not (cursor := page["next"]):
                 break
         call("get", "/api/v1/totals", key, "/api/v1/totals")
+        # The dataset's returns: every record, answered or not, as the schema declares it.
+        month = MonthlyReturn.objects.order_by("-month").values_list("month", flat=True).first()
+        returns = call("get", f"/api/v1/returns?month={month:%Y-%m}", key, "/api/v1/returns")["returns"]
+        assert {record["submitted"] for record in returns} == {True, False} or key == "provider", key
         call("get", f"/api/v1/totals?council={LEEDS}", key, "/api/v1/totals")
         starts[key] = call("get", "/api/v1/changes", key, "/api/v1/changes")["next"]
     theirs = list(CareHome.objects.filter(provider=provider, vacancies__isnull=False).order_by("pk"))

@@ -142,6 +142,7 @@ MATRIX = {
     "api-v1:list_homes": ("GET", None, "api-key"),
     "api-v1:get_home": ("GET", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
     "api-v1:totals": ("GET", None, "api-key"),
+    "api-v1:list_returns": ("GET", None, "api-key"),
     "api:fhir_metadata": ("GET", None, None),
     "api:fhir_not_found": ("GET", lambda w: {"rest": "Patient"}, "public-404"),
     "api_not_found": ("GET", lambda w: {"rest": "v2/homes"}, "public-404"),
