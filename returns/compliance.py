@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from returns.models import MonthlyReturn
@@ -49,35 +50,38 @@ class HomeStanding:
     missed: list[datetime.date] = field(default_factory=list)  # newest first
     counted: int = 0  # closed months it could answer, of the last 12
     status: str = OK
+    answered_this_month: bool = False  # the month ``standings`` was asked about (open or closed)
 
     @property
     def missed_words(self) -> str:
         return ", ".join(f"{month:%B %Y}" for month in self.missed)
 
 
-def standings(homes, today: datetime.date | None = None) -> list[HomeStanding]:
-    """Each home's record over the last 12 closed months. ``homes``: a CareHome queryset. Two queries."""
+def standings(homes, today: datetime.date | None = None, this_month: datetime.date | None = None) -> list[HomeStanding]:
+    """Each home's record over the last 12 closed months, and whether it has answered
+    ``this_month``. ``homes``: a CareHome queryset. Two queries."""
     today = today or timezone.localdate()
     months = closed_months(today, LOOK_BACK)
     rows = homes.values(
-        "pk", "name", "cqc_location_id", "provider_id", "created_at", provider_name=F("provider__name"),
-        council=F("local_authority__name"),
+        "pk", "name", "cqc_location_id", "provider_id", provider_name=F("provider__name"),
+        council=F("local_authority__name"), joined=TruncDate("created_at"),
     )  # fmt: skip
     found = list(rows)
     answered: dict[int, set] = {}
-    for home_id, month in MonthlyReturn.objects.filter(home__in=homes.values("pk"), month__in=months).values_list(
+    asked = [*months, this_month] if this_month else months
+    for home_id, month in MonthlyReturn.objects.filter(home__in=homes.values("pk"), month__in=asked).values_list(
         "home_id", "month"
     ):
         answered.setdefault(home_id, set()).add(month)
     opened = {month: window_for(month).opens for month in months}
     result = []
     for row in found:
-        joined = timezone.localdate(row["created_at"])
+        joined, theirs = row["joined"], answered.get(row["pk"], ())
         could = [month for month in months if opened[month] >= joined]
-        flags = [month not in answered.get(row["pk"], ()) for month in could]
+        flags = [month not in theirs for month in could]
         result.append(HomeStanding(
             row["pk"], row["name"], row["cqc_location_id"], row["provider_id"], row["provider_name"], row["council"],
             missed=[month for month, flag in zip(could, flags, strict=True) if flag], counted=len(could),
-            status=status(flags),
+            status=status(flags), answered_this_month=this_month in theirs,
         ))  # fmt: skip
     return result

@@ -58,12 +58,12 @@ def my_returns(request: HtmxHttpRequest) -> HttpResponse:
     """Every home this person answers for, and where its return for this month stands."""
     _require_answers(request)
     window = open_window()
-    homes = _homes(request).select_related("local_authority").order_by("name")
+    homes = _homes(request).only("pk", "name", "cqc_location_id").order_by("name")
     page = Paginator(homes, 100).get_page(request.GET.get("page"))
     month = window.month if window else None
     answered = (
         {row.home_id: row for row in MonthlyReturn.objects.filter(home__in=page.object_list, month=month)
-         .select_related("submitted_by")} if month else {}
+         .only("home_id", "submitted_at")} if month else {}
     )  # fmt: skip
     for home in page.object_list:
         home.month_return = answered.get(home.pk)
@@ -306,14 +306,13 @@ def area_returns(request: HtmxHttpRequest) -> HttpResponse:
     area = _area(request)
     month = _month(request)
     window = window_for(month)
-    homes = area.homes()
-    answered = set(MonthlyReturn.objects.filter(area.scope("home__"), month=month).values_list("home_id", flat=True))
-    standings = compliance.standings(homes)
-    waiting = [s for s in standings if s.home_id not in answered]
+    standings = compliance.standings(area.homes(), this_month=month)
+    waiting = [s for s in standings if not s.answered_this_month]
     workforce = figures.workforce(area, latest=month, home_ids=[s.home_id for s in standings])
     context = {
         "area": area, "areas": areas.areas_for(request.user), "window": window, "month": month,
-        "is_open": timezone.localdate() in window, "total": len(standings), "answered": len(answered),
+        "is_open": timezone.localdate() in window, "total": len(standings),
+        "answered": len(standings) - len(waiting),
         "waiting": waiting[:200], "waiting_count": len(waiting),
         "over": [s for s in standings if s.status == compliance.OVER],
         "at_risk": [s for s in standings if s.status == compliance.AT_RISK],

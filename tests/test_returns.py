@@ -411,6 +411,20 @@ def test_a_provider_submits_thirty_homes_from_one_csv(client, in_window, provide
     assert "30 of 30 homes submitted" in client.get("/returns/").text
 
 
+def test_a_providers_page_lists_each_homes_state_in_a_few_queries(client, in_window, provider, provider_admin,
+                                                                    django_assert_max_num_queries):  # fmt: skip
+    homes = provider_homes(provider, 30)
+    submitted(homes[0], datetime.date(2026, 12, 1))
+    client.force_login(provider_admin)
+    client.get("/returns/")
+    with django_assert_max_num_queries(8):  # however many homes
+        page = client.get("/returns/")
+    rows = html.unescape(page.text).split("Your homes' returns")[1]
+    assert rows.count("Not submitted") == 29
+    assert rows.count(">Submitted<") == 1
+    assert f'href="/returns/{homes[0].pk}/"' in rows
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
@@ -467,7 +481,7 @@ def test_the_councils_page_shows_who_has_submitted_and_the_extract(client, in_wi
     client.force_login(home_staff)
     client.post(f"/returns/{home.pk}/", {**ANSWERS, "version": "0"})
     client.force_login(council_admin)
-    with django_assert_max_num_queries(13):  # however many homes: the standings are two queries
+    with django_assert_max_num_queries(12):  # however many homes: the standings and this month are two queries
         page = client.get(f"/area/returns/?area={leeds.gss_code}")
     assert page.status_code == 200
     assert "1 of 2</strong> homes submitted" in page.text
