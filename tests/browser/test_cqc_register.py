@@ -46,5 +46,6 @@ def test_a_council_adds_a_newly_registered_home_in_one_click(page, live_server, 
     expect(page.get_by_text("Not yet rated").first).to_be_visible()
     expect(page.get_by_text("CQC facts last checked")).to_be_visible()
     page.get_by_role("link", name="Care homes").first.click()
-    assert page.get_by_role("heading", name="Newly registered with CQC").count() == 0  # nothing left to add
+    page.wait_for_url(lambda url: url.split("?")[0].endswith("/homes/"))
+    expect(page.get_by_role("heading", name="Newly registered with CQC")).to_have_count(0)  # nothing left to add
     assert page.js_errors == []

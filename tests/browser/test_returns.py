@@ -58,7 +58,7 @@ def test_a_manager_submits_from_the_reminder_on_a_phone_and_the_council_sees_it(
     assert_accessible(page)
     page.get_by_label("Month", exact=True).select_option(label="November 2026")  # htmx: the figures only
     page.get_by_role("heading", name="The return for November 2026").wait_for()
-    assert "month=2026-11" in page.url
+    page.wait_for_url(lambda url: "month=2026-11" in url)
     page.go_back()
     page.get_by_role("heading", name="The return for December 2026").wait_for()
     assert phone_page.js_errors == page.js_errors == []
