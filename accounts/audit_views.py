@@ -4,14 +4,13 @@ import datetime
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts import permissions
 from accounts.models import AuditEvent
-from accounts.roles import roles_for
+from accounts.permissions import permission_required, reads_audit_trail
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 
@@ -25,8 +24,6 @@ class AuditFilterForm(NhsFormMixin, forms.Form):
 
 
 def _events(request):
-    if not permissions.reads_audit_trail(roles_for(request.user)):
-        raise Http404
     form = AuditFilterForm(request.GET)
     events = AuditEvent.objects.select_related("user")
     if form.is_valid():
@@ -46,6 +43,7 @@ def _events(request):
 
 
 @require_GET
+@permission_required(reads_audit_trail)
 def audit_log(request) -> HttpResponse:
     form, events = _events(request)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
@@ -55,6 +53,7 @@ def audit_log(request) -> HttpResponse:
 
 
 @require_GET
+@permission_required(reads_audit_trail)
 def audit_csv(request):
     _form, events = _events(request)
     rows = (

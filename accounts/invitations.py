@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model, login, password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit, permissions
 from accounts.models import Invitation, Membership
+from accounts.permissions import manages_invitations, permission_required
 from accounts.roles import roles_for
 from tracker.forms import NhsFormMixin
 from tracker.http import safe_next, with_next
@@ -76,6 +77,7 @@ class InviteForm(NhsFormMixin, forms.Form):
 
 
 @require_POST
+@permission_required(manages_invitations)
 def resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(invitations_managed_by(request.user).open(), pk=pk)
     send_invitation(request, invitation)
@@ -84,6 +86,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(manages_invitations)
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(invitations_managed_by(request.user).open(), pk=pk)
     invitation.revoked_at = timezone.now()
@@ -92,9 +95,8 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(safe_next(request, fallback=reverse("invitations")))
 
 
+@permission_required(manages_invitations)
 def invitation_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.manages_invitations(roles_for(request.user)):
-        raise Http404
     invitations = (
         invitations_managed_by(request.user).open().select_related("home", "provider", "local_authority", "invited_by")
     )

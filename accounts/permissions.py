@@ -4,23 +4,32 @@ A person's ``Roles`` (read once a request) say which homes, providers and
 councils they hold a role for. The rules below say what those roles allow,
 and the rest of the code asks them and nothing else:
 
-- pages a role opens: ``may_search(roles)`` and the other ``may_*`` functions;
+- who may open a page: each view names its rule, ``@permission_required(may_search)``
+  (a page rule below, a function of the person's roles); a page about one home
+  names a ``HomeRule``, ``@home_permission_required(UPDATE_HOME)`` (homes/access.py),
+  and is given the home, loaded through the rule's filter. Anyone else gets 404;
 - homes a person may reach, as a filter: ``UPDATE_HOME.homes(roles)``
   (``CareHome.objects.allowed(UPDATE_HOME, user)``), or through a relation:
   ``UPDATE_HOME.homes(roles, through="home__")``;
-- one home already loaded: ``UPDATE_HOME.allows(roles, home)``, no query.
+- one home already loaded: ``UPDATE_HOME.allows(roles, home)``, no query;
+- other records a person reaches (invitations, teams, imports, enquiries, API keys):
+  a filter each, at the end of this module, that the views' scoped querysets apply.
 
 Service admins may do everything. Filters and checks are made from the same
 grants, so they cannot disagree (tests/test_permissions.py checks every rule
-both ways for every role).
+both ways for every role); the menu shows a section to those its view's rule
+lets in (accounts/navigation.py), so the two cannot disagree either.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.http import Http404
 
 from accounts.models import Team
-from accounts.roles import Roles
+from accounts.roles import Roles, roles_for
 
 NOTHING = Q(pk__in=[])
 
@@ -95,17 +104,35 @@ HOME_RULES = [VIEW_HOME, UPDATE_HOME, MANAGE_STAFF, ADMINISTER_HOME, ANSWER_ENQU
 
 # --- pages a role opens -------------------------------------------------------
 
+# Every page rule by name: what ``@permission_required`` accepts (tests/test_permissions.py).
+PAGE_RULES: dict[str, Callable[[Roles], bool]] = {}
 
+
+def page_rule(rule: Callable[[Roles], bool]) -> Callable[[Roles], bool]:
+    """A rule a view may name: who opens a kind of page, from their roles alone."""
+    PAGE_RULES[rule.__name__] = rule
+    return rule
+
+
+@page_rule
+def signed_in(roles: Roles) -> bool:
+    """Anyone signed in, with or without a role: their start page, account and password."""
+    return True
+
+
+@page_rule
 def keeps_homes(roles: Roles) -> bool:
     """Has a "My homes" list: keeps some homes' figures current."""
     return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin or roles.is_council_admin
 
 
+@page_rule
 def may_search(roles: Roles) -> bool:
     """Finds beds, keeps a shortlist."""
     return roles.is_service_admin or roles.is_coordinator or roles.is_council_admin
 
 
+@page_rule
 def may_onboard(roles: Roles) -> bool:
     """Adds homes (one by one or from a CQC file) and lists the council's homes."""
     return roles.is_service_admin or roles.is_council_admin
@@ -116,6 +143,12 @@ def may_onboard_in(roles: Roles, local_authority_id: int | None) -> bool:
     return roles.is_service_admin or (local_authority_id is not None and local_authority_id in roles.council_la_ids)
 
 
+def acts_for_council(roles: Roles, local_authority_id: int | None) -> bool:
+    """Is an admin of this council (what they do there, they do for it; a service admin
+    acts for the national service)."""
+    return local_authority_id is not None and local_authority_id in roles.council_la_ids
+
+
 def council_areas(roles: Roles, field: str = "local_authority_id") -> Q:
     """Records of the council areas a person administers, as a filter (service admins: every council's)."""
     if roles.is_service_admin:
@@ -123,11 +156,13 @@ def council_areas(roles: Roles, field: str = "local_authority_id") -> Q:
     return Q(**{f"{field}__in": roles.council_la_ids}) if roles.council_la_ids else NOTHING
 
 
+@page_rule
 def runs_the_cqc_sync(roles: Roles) -> bool:
     """Reads the CQC sync's runs and their problems, and starts a full one."""
     return roles.is_service_admin
 
 
+@page_rule
 def may_see_areas(roles: Roles) -> bool:
     """Opens the area dashboard."""
     return roles.is_service_admin or roles.is_council_admin
@@ -143,7 +178,10 @@ def may_see_every_area(roles: Roles) -> bool:
     return roles.is_service_admin
 
 
+@page_rule
 def manages_invitations(roles: Roles) -> bool:
+    """Follows the invitations they sent or may resend: to homes' staff, their provider or
+    council, their team."""
     return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin or roles.is_team_lead
 
 
@@ -152,32 +190,70 @@ def may_create_teams(roles: Roles) -> bool:
     return roles.is_service_admin or roles.is_council_admin
 
 
+@page_rule
 def may_manage_teams(roles: Roles) -> bool:
     """Opens the teams page: creates teams, or runs one as its lead."""
     return may_create_teams(roles) or roles.is_team_lead
 
 
+@page_rule
 def may_send_enquiries(roles: Roles) -> bool:
     """Sends enquiries about beds and follows them: works in a discharge team."""
     return bool(roles.team_ids)
 
 
+@page_rule
+def follows_enquiries(roles: Roles) -> bool:
+    """Follows discharge teams' enquiries: their own team's (service admins: every team's)."""
+    return may_send_enquiries(roles) or roles.is_service_admin
+
+
+@page_rule
 def answers_enquiries(roles: Roles) -> bool:
-    """Has an inbox of enquiries: keeps some homes as their staff or provider."""
+    """Opens an inbox of enquiries: keeps some homes as their staff or provider (service
+    admins: every home's)."""
     return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin
 
 
+def has_own_inbox(roles: Roles) -> bool:
+    """Answers enquiries for homes of their own, so the header shows the inbox and its count
+    (a service admin may open every home's inbox, and has none of their own)."""
+    return roles.is_home_staff or roles.is_provider_admin
+
+
+@page_rule
 def answers_returns(roles: Roles) -> bool:
-    """Has homes' monthly returns to answer: keeps some homes as their staff or provider."""
+    """Has homes' monthly returns to answer: keeps some homes as their staff or provider
+    (service admins: every home's)."""
     return roles.is_service_admin or roles.is_home_staff or roles.is_provider_admin
 
 
+def has_own_returns(roles: Roles) -> bool:
+    """Answers the monthly returns of homes of their own (the header's "Monthly returns")."""
+    return roles.is_home_staff or roles.is_provider_admin
+
+
+@page_rule
 def follows_returns(roles: Roles) -> bool:
     """Sees who in an area has answered the monthly return, and chases those who have not."""
     return roles.is_service_admin or roles.is_council_admin
 
 
+@page_rule
+def manages_api_keys(roles: Roles) -> bool:
+    """Makes, replaces and revokes API keys: for their council, their provider, or (service
+    admins) any of them and England."""
+    return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin
+
+
+@page_rule
 def reads_audit_trail(roles: Roles) -> bool:
+    return roles.is_service_admin
+
+
+@page_rule
+def is_service_admin(roles: Roles) -> bool:
+    """Runs the national service: Django admin."""
     return roles.is_service_admin
 
 
@@ -186,19 +262,67 @@ def holds_admin_power(roles: Roles) -> bool:
     return roles.is_service_admin or roles.is_council_admin
 
 
+# --- on a view ------------------------------------------------------------------------
+
+
+def permission_required(rule: Callable[[Roles], bool]):
+    """On a view: who may open it. ``rule`` is one of the page rules above; anyone it does
+    not let in gets 404, as for something that is not there (anonymous people never get
+    this far: tracker.middleware.LoginRequiredMiddleware sends them to sign in). The rule
+    is kept on the view (``view.permissions``) for the menu and the tests to read."""
+    if PAGE_RULES.get(getattr(rule, "__name__", None)) is not rule:
+        raise ValueError(f"{rule!r} is not a page rule of accounts/permissions.py")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not rule(roles_for(request.user)):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return declare(wrapped, rule)
+
+    return decorate
+
+
+def declare(view, rule):
+    """Record on ``view`` that ``rule`` guards it (outermost decorator's rule last)."""
+    view.permissions = (*getattr(view, "permissions", ()), rule)
+    return view
+
+
+def page_rules_of(view) -> tuple[Callable[[Roles], bool], ...]:
+    """The page rules a view names (its home rules, about one home, are not among them)."""
+    return tuple(rule for rule in getattr(view, "permissions", ()) if not isinstance(rule, HomeRule))
+
+
 # --- other records --------------------------------------------------------------
+
+
+def organisations_administered(roles: Roles) -> Q:
+    """Records that belong to a council or a provider (``local_authority``, ``provider``)
+    this person administers, as a filter: their council's, their provider's (service
+    admins: every one)."""
+    if roles.is_service_admin:
+        return Q()
+    found = NOTHING
+    if roles.council_la_ids:
+        found = Q(local_authority_id__in=roles.council_la_ids)
+    if roles.provider_ids:
+        mine = Q(provider_id__in=roles.provider_ids)
+        found = mine if found is NOTHING else found | mine
+    return found
 
 
 def invitations(roles: Roles) -> Q:
     """Invitations a person may see, resend and revoke: to the homes whose staff
-    they manage, and to their own provider or council."""
+    they manage, to their own provider or council, and to the teams they run."""
     if roles.is_service_admin:
         return Q()
     found = MANAGE_STAFF.homes(roles, through="home__")
-    if roles.provider_ids:
-        found = found | Q(provider_id__in=roles.provider_ids)
-    if roles.council_la_ids:
-        found = found | Q(local_authority_id__in=roles.council_la_ids)
+    administered = organisations_administered(roles)
+    if administered is not NOTHING:
+        found = administered if found is NOTHING else found | administered
     teams_managed = teams(roles)
     if teams_managed is not NOTHING:
         found = found | Q(team__in=Team.objects.filter(teams_managed).values("pk"))
@@ -231,3 +355,10 @@ def team_enquiries(roles: Roles) -> Q:
     if roles.is_service_admin:
         return Q()
     return Q(team_id__in=roles.team_ids) if roles.team_ids else NOTHING
+
+
+def api_keys(roles: Roles) -> Q:
+    """API keys a person may see, replace and revoke: their councils' and their providers'
+    (a key belongs to one council, one provider, or England); service admins, every one.
+    The key's own check (api/keys.py ``maker_holds_role``) asks the same of its maker."""
+    return organisations_administered(roles)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import audit, permissions
 from accounts.invitations import InviteForm, invite
 from accounts.models import Invitation, Membership, Role, Team
+from accounts.permissions import may_manage_teams, permission_required
 from accounts.roles import roles_for
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -75,18 +76,16 @@ class NewTeamForm(TeamForm):
         return team
 
 
-def _managed(request) -> "Q":
-    roles = roles_for(request.user)
-    if not permissions.may_manage_teams(roles):
-        raise Http404
-    return permissions.teams(roles)
+def _teams(request):
+    """The teams this person runs (permissions.teams): a team outside them is 404."""
+    return Team.objects.filter(permissions.teams(roles_for(request.user)))
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(may_manage_teams)
 def team_list(request: HtmxHttpRequest) -> HttpResponse:
     """The teams this person runs, and (for admins) a form to set one up."""
     roles = roles_for(request.user)
-    managed = _managed(request)
     form = None
     if permissions.may_create_teams(roles):
         form = NewTeamForm(request.POST or None, roles=roles)
@@ -100,7 +99,7 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
     elif request.method == "POST":
         raise Http404
     teams = (
-        Team.objects.filter(managed)
+        _teams(request)
         .select_related("local_authority")
         .annotate(people=Count("memberships", filter=Q(memberships__role__in=TEAM_ROLES)))
     )
@@ -114,9 +113,10 @@ class InviteToTeamForm(InviteForm):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(may_manage_teams)
 def team(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A team's people, its invitations, its settings."""
-    team = get_object_or_404(Team.objects.filter(_managed(request)).select_related("local_authority"), pk=pk)
+    team = get_object_or_404(_teams(request).select_related("local_authority"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     invite_form = InviteToTeamForm(request.POST if action == "invite" else None)
     settings_form = TeamForm(request.POST if action == "settings" else None, instance=team, prefix="team")
@@ -153,8 +153,9 @@ def team(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_manage_teams)
 def remove_member(request: HtmxHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    team = get_object_or_404(Team.objects.filter(_managed(request)), pk=pk)
+    team = get_object_or_404(_teams(request), pk=pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, team=team, role__in=TEAM_ROLES
     )

@@ -36,6 +36,7 @@ from django_otp.qr import write_qrcode_image
 from accounts import audit, permissions
 from accounts.backends import second_factor_exists
 from accounts.models import User
+from accounts.permissions import permission_required, signed_in
 from accounts.roles import roles_for
 from tracker.forms import NhsFormMixin
 from tracker.http import is_public_page, safe_next, with_next
@@ -173,6 +174,7 @@ def tell_second_factor_changed(user, what: str, request=None) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(signed_in)
 def setup(request) -> HttpResponse:
     """Link an authenticator app: scan the QR code (or type the key), enter a code. Replacing
     an app needs this session verified by the current one (or a recovery code) first."""
@@ -218,6 +220,7 @@ def setup(request) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(signed_in)
 def verify(request) -> HttpResponse:
     devices = [
         *TOTPDevice.objects.filter(user=request.user, confirmed=True),
@@ -236,6 +239,7 @@ def verify(request) -> HttpResponse:
 
 
 @require_GET
+@permission_required(signed_in)
 def account(request) -> HttpResponse:
     """The signed-in person's own account: password and two-factor authentication."""
     context = {

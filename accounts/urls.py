@@ -4,11 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import audit_views, forms, invitations, teams, two_factor, views
+from accounts.permissions import permission_required, signed_in
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("about-the-data/", views.about_data, name="about_data"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("sign-out/", permission_required(signed_in)(views.SignOutView.as_view()), name="logout"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -28,7 +30,8 @@ urlpatterns = [
     path("account/", two_factor.account, name="account"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm),
+        # Django's own view: whoever is signed in changes their own password.
+        permission_required(signed_in)(auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm)),
         name="password_change",
     ),
     path("account/password/changed/", views.password_changed, name="password_change_done"),

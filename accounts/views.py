@@ -8,11 +8,13 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from accounts.forms import SignInForm
+from accounts.permissions import permission_required, signed_in
 from accounts.roles import roles_for
 from tracker.http import HtmxHttpRequest, safe_next
 
 
 @require_GET
+@permission_required(signed_in)
 def start(request: HtmxHttpRequest) -> HttpResponse:
     roles = roles_for(request.user)
     if permissions.keeps_homes(roles) and not (permissions.may_search(roles) or permissions.may_onboard(roles)):
@@ -21,9 +23,17 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "start.html", {"show_alerts": permissions.may_search(roles)})
 
 
+@permission_required(signed_in)
 def password_changed(request: HtmxHttpRequest) -> HttpResponse:
     messages.success(request, "Your password has been changed.")
     return redirect("start")
+
+
+@require_GET
+@permission_required(signed_in)
+def about_data(request: HtmxHttpRequest) -> HttpResponse:
+    """Where the figures come from and how fresh they are, for everyone who reads them."""
+    return render(request, "about_data.html")
 
 
 class SafeNextMixin:

@@ -8,12 +8,10 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEvent, Membership, Role, User
-from accounts.roles import Roles
 from accounts.throttle import tally
 from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tracker.replicas import PRIMARY, bookkeeping
@@ -56,7 +54,7 @@ def maker_holds_role(key: str) -> str:
     """SQL over an ApiKey row (``key``: its table or alias): whether the person who made it
     is active and still holds a role that may make it: a service admin any key, a council
     admin of its council a council's key, a provider admin of its provider a provider's.
-    The same rule as ``managed`` (who may see, replace and revoke a key; a test holds the
+    The same rule as ``accounts.permissions.api_keys`` (who may see, replace and revoke a key; a test holds the
     two together), written as SQL so the key's check stays one statement."""
     return f"""EXISTS (
         SELECT 1 FROM {table(User)} maker
@@ -142,22 +140,6 @@ def revoke(key: ApiKey, user) -> None:
     if key.revoked_at is None:
         ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
         audit.record(audit.Action.API_KEY_REVOKED, user=user, target=str(key))
-
-
-def managed(roles: Roles) -> Q:
-    """Keys a person may see and revoke: every one (service admins), their councils', their providers'."""
-    if roles.is_service_admin:
-        return Q()
-    found = Q(pk__in=[])
-    if roles.council_la_ids:
-        found |= Q(kind=ApiKey.Kind.COUNCIL, local_authority_id__in=roles.council_la_ids)
-    if roles.provider_ids:
-        found |= Q(kind=ApiKey.Kind.PROVIDER, provider_id__in=roles.provider_ids)
-    return found
-
-
-def may_manage(roles: Roles) -> bool:
-    return roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin
 
 
 class TooMany(Exception):

@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import permissions
+from accounts.permissions import manages_api_keys, permission_required
 from accounts.roles import roles_for
 from accounts.two_factor import verified_session_required
 from api import fhir, keys
@@ -70,31 +72,15 @@ class KeyForm(NhsFormMixin, forms.Form):
         return timezone.now() + datetime.timedelta(days=int(days)) if days else None
 
 
-def key_admins_only(view):
-    """Council, provider and service admins, who make and manage keys (404 for anyone else,
-    before anything else is asked); the view is given their roles."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        roles = roles_for(request.user)
-        if not keys.may_manage(roles):
-            raise Http404
-        return view(request, roles, *args, **kwargs)
-
-    return wrapped
-
-
 def managed_key(view):
-    """The key named by ``pk``, among those the person may manage (404 for any other, before
-    anything else is asked); the view is given it."""
+    """The key named by ``pk``, among those the person may see, replace and revoke
+    (permissions.api_keys): 404 for any other, before anything else is asked; the view is given it."""
 
     @functools.wraps(view)
     def wrapped(request, pk: int):
-        roles = roles_for(request.user)
-        found = ApiKey.objects.filter(keys.managed(roles), pk=pk).first() if keys.may_manage(roles) else None
-        if found is None:
-            raise Http404
-        return view(request, found)
+        return view(
+            request, get_object_or_404(ApiKey.objects.filter(permissions.api_keys(roles_for(request.user))), pk=pk)
+        )
 
     return wrapped
 
@@ -105,16 +91,17 @@ key_makers_only = verified_session_required(then="api:keys", to="make or replace
 
 
 @require_http_methods(["GET", "POST"])
-@key_admins_only
+@permission_required(manages_api_keys)
 @key_makers_only
-def key_list(request: HtmxHttpRequest, roles) -> HttpResponse:
+def key_list(request: HtmxHttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
     form = KeyForm(request.POST if request.method == "POST" else None, roles=roles)
     if request.method == "POST" and form.is_valid():
         made, key = keys.make(name=form.cleaned_data["name"], user=request.user, expires_at=form.expires_at(),
                               **form.scope_kwargs())  # fmt: skip
         return _shown_once(request, made, key)
     found = (
-        ApiKey.objects.filter(keys.managed(roles))
+        ApiKey.objects.filter(permissions.api_keys(roles))
         .select_related("local_authority", "provider", "created_by")
         .annotate(maker_holds_role=RawSQL(keys.maker_holds_role(table(ApiKey)), []))  # noqa: S611 - our own SQL
     )
@@ -130,6 +117,7 @@ def _shown_once(request, made: ApiKey, key: str, replaced: ApiKey | None = None)
 
 
 @require_POST
+@permission_required(manages_api_keys)
 @managed_key
 @key_makers_only
 def replace(request: HtmxHttpRequest, old: ApiKey) -> HttpResponse:
@@ -143,6 +131,7 @@ def replace(request: HtmxHttpRequest, old: ApiKey) -> HttpResponse:
 
 
 @require_POST
+@permission_required(manages_api_keys)
 @managed_key
 def revoke(request: HtmxHttpRequest, key: ApiKey) -> HttpResponse:
     keys.revoke(key, request.user)

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import permissions
+from accounts.roles import roles_for
 from homes.choices import HomeStatus
 from vacancies.models import BedSex, CareCategory
 
@@ -73,6 +75,12 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EnquiryQuerySet(models.QuerySet):
+    def followed_by(self, user):
+        """The enquiries this person follows and acts on: their teams' (service admins: every one)."""
+        return self.filter(permissions.team_enquiries(roles_for(user)))
+
+
 class Enquiry(models.Model):
     class State(models.TextChoices):
         OPEN = "open", "Open"
@@ -97,6 +105,8 @@ class Enquiry(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     is_synthetic = models.BooleanField(default=False, db_default=False, editable=False)
+
+    objects = EnquiryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -129,6 +139,12 @@ class Enquiry(models.Model):
         return self.state == self.State.OPEN
 
 
+class ReferralQuerySet(models.QuerySet):
+    def in_inbox_of(self, user):
+        """The referrals this person answers: to the homes they answer enquiries for."""
+        return self.filter(permissions.ANSWER_ENQUIRIES.homes(roles_for(user), through="home__"))
+
+
 class Referral(models.Model):
     """One home's part in an enquiry: what it was asked, and what it answered."""
 
@@ -147,6 +163,8 @@ class Referral(models.Model):
     decline_reason = models.CharField(max_length=12, choices=DeclineReason.choices, blank=True)
     decline_note = models.CharField(max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn or placed")
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["sent_at", "id"]

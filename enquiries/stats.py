@@ -6,11 +6,12 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import may_see_areas, permission_required
 from enquiries.models import DeclineReason, Enquiry, Referral
 from homes.models import CareHome
 from tracker.csv_export import csv_response
@@ -115,17 +116,14 @@ class StatsForm(NhsFormMixin, forms.Form):
         self.fields["area"].choices = [(area.key, area.label) for area in choices]
 
 
-def _chosen(request) -> tuple[areas.Area, int]:
-    area = areas.area_for(request.user, request.GET.get("area"))
-    if area is None:
-        raise Http404
-    days = PERIODS.get(request.GET.get("days", "30"), 30)
-    return area, days
+def _days(request) -> int:
+    return PERIODS.get(request.GET.get("days", "30"), 30)
 
 
 @require_GET
+@permission_required(may_see_areas)
 def area_enquiries(request) -> HttpResponse:
-    area, days = _chosen(request)
+    area, days = areas.area_or_404(request), _days(request)
     form = StatsForm(initial={"area": area.key, "days": str(days)}, choices=areas.areas_for(request.user))
     found = figures(area, days)
     for home in found.homes:
@@ -143,8 +141,9 @@ def area_enquiries(request) -> HttpResponse:
 
 
 @require_GET
+@permission_required(may_see_areas)
 def area_enquiries_csv(request) -> HttpResponse:
-    area, days = _chosen(request)
+    area, days = areas.area_or_404(request), _days(request)
     found = figures(area, days)
     header = ["Home", "CQC location ID", "Enquiries received", "Answered", "Median minutes to reply", "Accepted",
               "Declined", "Placed"]  # fmt: skip

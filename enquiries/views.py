@@ -5,7 +5,7 @@ enquiries/flows.py."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import permissions
 from accounts.models import Team
-from accounts.permissions import ANSWER_ENQUIRIES, VIEW_HOME
+from accounts.permissions import (
+    VIEW_HOME,
+    answers_enquiries,
+    follows_enquiries,
+    may_send_enquiries,
+    permission_required,
+)
 from accounts.roles import roles_for
 from enquiries import flows
 from enquiries.forms import AcceptForm, DeclineForm, EnquiryForm, MessageForm, TeamMessageForm
@@ -30,17 +36,11 @@ PAGE_SIZE = 25  # as search: a page a phone draws quickly
 # --- the team's side ---------------------------------------------------------------
 
 
-def _teams(request):
-    roles = roles_for(request.user)
-    if not permissions.may_send_enquiries(roles):
-        raise Http404
-    return Team.objects.filter(pk__in=roles.team_ids).order_by("name")
-
-
 @require_http_methods(["GET", "POST"])
+@permission_required(may_send_enquiries)
 def new(request: HtmxHttpRequest) -> HttpResponse:
     """An enquiry to the homes chosen in search (``?home=``) or on the shortlist."""
-    teams = _teams(request)
+    teams = Team.objects.filter(pk__in=roles_for(request.user).team_ids).order_by("name")
     chosen = [value for value in request.GET.getlist("home") if value.isdigit()][:50]
     shortlisted = ShortlistEntry.objects.filter(user=request.user).values("home_id")
     homes = (
@@ -59,19 +59,13 @@ def new(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "enquiries/new.html", {"form": form, "has_homes": homes.exists()})
 
 
-def _team_enquiries(request):
-    roles = roles_for(request.user)
-    if not (permissions.may_send_enquiries(roles) or roles.is_service_admin):
-        raise Http404
-    return Enquiry.objects.filter(permissions.team_enquiries(roles))
-
-
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(follows_enquiries)
 def enquiry_list(request: HtmxHttpRequest) -> HttpResponse:
     """The team's enquiries, open ones first, each home's state: it refreshes itself."""
     enquiries = (
-        _team_enquiries(request)
+        Enquiry.objects.followed_by(request.user)
         .select_related("team")
         .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("home", "hold")))
         .order_by("state", "-created_at", "-id")  # "open" sorts before "placed" and "withdrawn"
@@ -87,8 +81,9 @@ def enquiry_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(follows_enquiries)
 def enquiry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_team_enquiries(request).select_related("team", "created_by"), pk=pk)
+    enquiry = get_object_or_404(Enquiry.objects.followed_by(request.user).select_related("team", "created_by"), pk=pk)
     return _enquiry_page(request, enquiry, None)
 
 
@@ -112,8 +107,9 @@ def _refused(request, refusal: flows.Refused, to: str) -> HttpResponse:
 
 
 @require_POST
+@permission_required(follows_enquiries)
 def place(request: HtmxHttpRequest, pk: int, referral_pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_team_enquiries(request), pk=pk)
+    enquiry = get_object_or_404(Enquiry.objects.followed_by(request.user), pk=pk)
     referral = get_object_or_404(Referral.objects.select_related("home"), pk=referral_pk, enquiry=enquiry)
     try:
         flows.confirm_placement(enquiry, referral, request.user)
@@ -126,8 +122,9 @@ def place(request: HtmxHttpRequest, pk: int, referral_pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(follows_enquiries)
 def withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_team_enquiries(request), pk=pk)
+    enquiry = get_object_or_404(Enquiry.objects.followed_by(request.user), pk=pk)
     try:
         flows.withdraw(enquiry, request.user)
     except flows.Refused as refused:
@@ -137,9 +134,10 @@ def withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(follows_enquiries)
 def team_message(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The team writes to one of the homes (a form under the answers, which refresh themselves)."""
-    enquiry = get_object_or_404(_team_enquiries(request).select_related("team", "created_by"), pk=pk)
+    enquiry = get_object_or_404(Enquiry.objects.followed_by(request.user).select_related("team", "created_by"), pk=pk)
     referrals = enquiry.referrals.filter(status__in=LIVE).select_related("home")
     form = TeamMessageForm(request.POST, referrals=referrals)
     if form.is_valid():
@@ -155,23 +153,11 @@ def team_message(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- the home's side -----------------------------------------------------------------
 
 
-def _inbox(request):
-    roles = roles_for(request.user)
-    if not permissions.answers_enquiries(roles):
-        raise Http404
-    return Referral.objects.filter(ANSWER_ENQUIRIES.homes(roles, through="home__"))
-
-
 def waiting_count(user) -> int:
     """Enquiries waiting for an answer from the homes this person answers for (the header's count)."""
-    roles = roles_for(user)
-    if not permissions.answers_enquiries(roles) or roles.is_service_admin:
+    if not permissions.has_own_inbox(roles_for(user)):
         return 0
-    return (
-        Referral.objects.filter(ANSWER_ENQUIRIES.homes(roles, through="home__"), status__in=OPEN)
-        .filter(enquiry__state=Enquiry.State.OPEN)
-        .count()
-    )
+    return Referral.objects.in_inbox_of(user).filter(status__in=OPEN, enquiry__state=Enquiry.State.OPEN).count()
 
 
 INBOX_VIEWS = {
@@ -183,12 +169,13 @@ INBOX_VIEWS = {
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(answers_enquiries)
 def inbox(request: HtmxHttpRequest) -> HttpResponse:
     show = request.GET.get("show", "waiting")
     if show not in INBOX_VIEWS:
         show = "waiting"
     referrals = (
-        _inbox(request)
+        Referral.objects.in_inbox_of(request.user)
         .filter(INBOX_VIEWS[show][1])
         .select_related("enquiry__team", "home", "hold")
         .order_by("-sent_at", "-id")
@@ -201,10 +188,9 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required(answers_enquiries)
 def inbox_count(request: HtmxHttpRequest) -> HttpResponse:
     """The header's count of enquiries waiting, redrawn by htmx every minute."""
-    if not permissions.answers_enquiries(roles_for(request.user)):
-        raise Http404
     return render(request, "enquiries/inbox_count.html", {"waiting": waiting_count(request.user)})
 
 
@@ -219,9 +205,12 @@ def _bookable_categories(referral: Referral) -> list[str]:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(answers_enquiries)
 def referral(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One enquiry as its home sees it, with the answers it can give."""
-    referral = get_object_or_404(_inbox(request).select_related("enquiry__team", "home", "hold"), pk=pk)
+    referral = get_object_or_404(
+        Referral.objects.in_inbox_of(request.user).select_related("enquiry__team", "home", "hold"), pk=pk
+    )
     if request.method == "GET":
         flows.mark_received(referral)
     categories = _bookable_categories(referral)

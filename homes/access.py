@@ -1,8 +1,10 @@
 """Loading the one home a page is about, for the person asking: outsiders get 404."""
 
+import functools
+
 from django.shortcuts import get_object_or_404
 
-from accounts.permissions import HomeRule
+from accounts.permissions import HomeRule, declare
 from homes.models import CareHome
 
 
@@ -12,3 +14,19 @@ def home_or_404(user, pk: int, rule: HomeRule, *related: str) -> CareHome:
     the person may do to it is then ``other_rule.allows(roles, home)``: no query."""
     homes = CareHome.objects.allowed(rule, user)
     return get_object_or_404(homes.select_related(*related) if related else homes, pk=pk)
+
+
+def home_permission_required(rule: HomeRule, *related: str):
+    """On a view of one home (its URL's ``pk``): who may open it is whoever ``rule``
+    (accounts/permissions.py) lets reach that home. The view is given the ``home``, loaded
+    through the rule's filter with ``related`` joined; anyone else gets 404, as for a
+    home that does not exist."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, pk: int, **kwargs):
+            return view(request, *args, home=home_or_404(request.user, pk, rule, *related), **kwargs)
+
+        return declare(wrapped, rule)
+
+    return decorate

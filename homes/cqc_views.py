@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit, permissions
+from accounts.permissions import may_onboard, permission_required, runs_the_cqc_sync
 from accounts.roles import roles_for
 from homes import cqc_sync, tasks
 from homes.models import CqcLocation, CqcSyncRun
@@ -34,12 +35,11 @@ def newly_registered(roles, la_code: str = ""):
 
 
 @require_POST
+@permission_required(may_onboard)
 def add_from_register(request: HtmxHttpRequest, location_id: str) -> HttpResponse:
-    """One click: a home made from CQC's register by the council it is in (may_onboard_in)."""
-    roles = roles_for(request.user)
-    location = get_object_or_404(CqcLocation.objects.select_related("local_authority"), location_id=location_id)
-    if not permissions.may_onboard_in(roles, location.local_authority_id):
-        raise Http404
+    """One click: a home made from CQC's register by the council it is in (only theirs reach it)."""
+    locations = CqcLocation.objects.filter(permissions.council_areas(roles_for(request.user)))
+    location = get_object_or_404(locations.select_related("local_authority"), location_id=location_id)
     try:
         home = cqc_sync.onboard(location, request.user)
     except cqc_sync.CannotOnboard as refused:
@@ -51,10 +51,9 @@ def add_from_register(request: HtmxHttpRequest, location_id: str) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(runs_the_cqc_sync)
 def sync_runs(request: HtmxHttpRequest) -> HttpResponse:
-    """The CQC sync's runs, what each found, and the location IDs of its problems (service admins)."""
-    if not permissions.runs_the_cqc_sync(roles_for(request.user)):
-        raise Http404
+    """The CQC sync's runs, what each found, and the location IDs of its problems."""
     if request.method == "POST":
         tasks.sync_cqc.enqueue(full=True)
         messages.success(request, "The worker will read every care home on CQC's register again, from now.")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts import permissions
 from accounts.roles import Roles, roles_for
 from homes.choices import (
     NOT_KNOWN,
@@ -191,7 +192,7 @@ def _past_date(label: str, help_text: str = "") -> forms.DateField:
 
 def correcting_for(roles: Roles, home: CareHome) -> str:
     """Whom a correction of ``home``'s CQC facts is made for: its council, or the national service."""
-    if home.local_authority_id in roles.council_la_ids:
+    if permissions.acts_for_council(roles, home.local_authority_id):
         return home.local_authority.name
     return "the national service"
 
@@ -322,7 +323,7 @@ class AddCareHomeForm(CareHomeDetailsForm):
     def clean(self):
         cleaned = super().clean()
         roles = roles_for(self.user)
-        if self.place and not roles.is_service_admin and self.place.local_authority_id not in roles.council_la_ids:
+        if self.place and not permissions.may_onboard_in(roles, self.place.local_authority_id):
             from homes.models import LocalAuthority
 
             where = LocalAuthority.objects.get(pk=self.place.local_authority_id)

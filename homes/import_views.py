@@ -11,10 +11,10 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
+from accounts.permissions import may_onboard, permission_required
 from accounts.roles import roles_for
 from homes import csv_import, tasks
 from homes.models import ImportColumnMapping, ImportJob, LocalAuthority
-from homes.views import require_onboarding
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -61,14 +61,14 @@ class UploadForm(NhsFormMixin, forms.Form):
         return upload
 
 
-def _job_for(request, pk) -> ImportJob:
-    require_onboarding(request)
+def _job(request, pk) -> ImportJob:
+    """One of the imports this person follows (ImportJob.objects.for_user); 404 for any other."""
     return get_object_or_404(ImportJob.objects.for_user(request.user).select_related("local_authority"), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(may_onboard)
 def upload(request: HtmxHttpRequest) -> HttpResponse:
-    require_onboarding(request)
     roles = roles_for(request.user)
     areas = LocalAuthority.objects.filter(pk__in=roles.council_la_ids)
     posted = request.method == "POST"  # a refused file leaves nothing in POST or FILES: still a bound form
@@ -148,9 +148,10 @@ def _field_groups():
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(may_onboard)
 def columns(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The mapping step: each column of a file in an unfamiliar layout, its first values, and its field."""
-    job = _job_for(request, pk)
+    job = _job(request, pk)
     if job.status != ImportJob.Status.MAPPING:
         return redirect("homes:import_detail", pk=job.pk)
     header = csv_import.read_header(job.content)
@@ -180,8 +181,9 @@ def columns(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@permission_required(may_onboard)
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
+    job = _job(request, pk)
     if job.status == ImportJob.Status.MAPPING and not request.htmx:
         return redirect("homes:import_columns", pk=job.pk)
     template = "homes/import_detail.html#status" if request.htmx else "homes/import_detail.html"
@@ -189,8 +191,9 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_onboard)
 def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
+    job = _job(request, pk)
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
         status=ImportJob.Status.IMPORTING
     )
@@ -204,8 +207,9 @@ def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_onboard)
 def cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
+    job = _job(request, pk)
     cancelled = ImportJob.objects.filter(
         pk=job.pk,
         status__in=[
@@ -221,7 +225,8 @@ def cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@permission_required(may_onboard)
 def problems_csv(request: HtmxHttpRequest, pk: int):
-    job = _job_for(request, pk)
+    job = _job(request, pk)
     rows = ([p["row"], p["id"], p["reason"]] for p in job.problems)
     return csv_response(f"import-{job.pk}-problems.csv", ["Row", "CQC location ID", "Problem"], rows)

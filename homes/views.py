@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,23 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts import audit, permissions
+from accounts import audit
 from accounts.invitations import InviteForm, invite
 from accounts.models import Invitation, Membership, Role
-from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME
+from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, may_onboard, permission_required
 from accounts.roles import roles_for
-from homes.access import home_or_404
+from homes.access import home_permission_required
 from homes.choices import HomeStatus
 from homes.cqc_views import newly_registered
 from homes.forms import AddCareHomeForm, CqcFactsForm, EditCareHomeForm, correcting_for
 from homes.models import CareHome, LocalAuthority
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
-
-
-def require_onboarding(request):
-    if not permissions.may_onboard(roles_for(request.user)):
-        raise Http404
 
 
 class HomesFilterForm(NhsFormMixin, forms.Form):
@@ -55,9 +50,9 @@ class HomesFilterForm(NhsFormMixin, forms.Form):
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(may_onboard)
 def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     """The homes a council admin onboards and looks after, with a name filter."""
-    require_onboarding(request)
     roles = roles_for(request.user)
     homes = CareHome.objects.allowed(ADMINISTER_HOME, request.user).select_related("provider", "local_authority")
     query = request.GET.get("q", "").strip()[:100]
@@ -104,8 +99,8 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(may_onboard)
 def add_home(request: HtmxHttpRequest) -> HttpResponse:
-    require_onboarding(request)
     form = AddCareHomeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         home = form.save()
@@ -116,8 +111,8 @@ def add_home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = home_or_404(request.user, pk, UPDATE_HOME, "provider", "local_authority")
+@home_permission_required(UPDATE_HOME, "provider", "local_authority")
+def edit(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     form = EditCareHomeForm(request.POST or None, instance=home, user=request.user)
     if request.method == "POST" and form.is_valid():
         if form.save_versioned():
@@ -132,10 +127,10 @@ def edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def correct_cqc_facts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@home_permission_required(ADMINISTER_HOME, "provider", "local_authority")
+def correct_cqc_facts(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """A council admin (their area's homes) or a service admin corrects CQC's facts that an
-    import got wrong, with a reason (ADMINISTER_HOME): the only way a person sets them."""
-    home = home_or_404(request.user, pk, ADMINISTER_HOME, "provider", "local_authority")
+    import got wrong, with a reason: the only way a person sets them."""
     organisation = correcting_for(roles_for(request.user), home)
     form = CqcFactsForm(request.POST or None, instance=home, user=request.user, organisation=organisation)
     context, status = {"home": home, "form": form, "conflict": []}, 200
@@ -154,17 +149,17 @@ def correct_cqc_facts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = home_or_404(request.user, pk, ADMINISTER_HOME, "provider")
+@home_permission_required(ADMINISTER_HOME, "provider")
+def history(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     changes = home.changes.select_related("changed_by")
     page = Paginator(changes, 100).get_page(request.GET.get("page"))
     return render(request, "homes/history.html", {"home": home, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
-def staff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@home_permission_required(MANAGE_STAFF, "provider")
+def staff(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """Who can update this home, who is invited, and a form to invite someone."""
-    home = home_or_404(request.user, pk, MANAGE_STAFF, "provider")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -185,8 +180,8 @@ def staff(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def remove_staff(request: HtmxHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    home = home_or_404(request.user, pk, MANAGE_STAFF, "provider")
+@home_permission_required(MANAGE_STAFF, "provider")
+def remove_staff(request: HtmxHttpRequest, home: CareHome, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, home=home)
     membership.delete()
     messages.success(request, f"{membership.user.email} can no longer update {home.name}.")

@@ -3,13 +3,14 @@ public page, with a preview before saving. Signed in, unlike the rest of public/
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import audit
 from accounts.permissions import UPDATE_HOME
+from homes.access import home_permission_required
 from homes.models import CareHome
 from public.forms import PublicProfileForm
 from public.profile import facts_of, profile_of
@@ -17,8 +18,8 @@ from tracker.http import HtmxHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
-def edit_public_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = get_object_or_404(CareHome.objects.allowed(UPDATE_HOME, request.user), pk=pk)
+@home_permission_required(UPDATE_HOME)
+def edit_public_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     form = PublicProfileForm(request.POST or None, instance=home, user=request.user)
     context = {"home": home, "form": form, "preview": None, "conflict": []}
     status = 200

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import audit, permissions
-from accounts.permissions import SUBMIT_RETURN
-from accounts.roles import roles_for
-from homes.access import home_or_404
+from accounts import audit
+from accounts.permissions import SUBMIT_RETURN, answers_returns, follows_returns, permission_required
+from homes.access import home_permission_required
 from homes.models import CareHome
 from returns import compliance, definition, figures, links, reminders, upload
 from returns.forms import ReturnForm, UploadForm
@@ -45,18 +44,13 @@ def _homes(request):
     return CareHome.objects.allowed(SUBMIT_RETURN, request.user).active()
 
 
-def _require_answers(request) -> None:
-    if not permissions.answers_returns(roles_for(request.user)):
-        raise Http404
-
-
 # --- a person's homes ------------------------------------------------------------------------
 
 
 @require_GET
+@permission_required(answers_returns)
 def my_returns(request: HtmxHttpRequest) -> HttpResponse:
     """Every home this person answers for, and where its return for this month stands."""
-    _require_answers(request)
     window = open_window()
     homes = _homes(request).only("pk", "name", "cqc_location_id").order_by("name")
     page = Paginator(homes, 100).get_page(request.GET.get("page"))
@@ -79,10 +73,10 @@ def my_returns(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission_required(answers_returns)
 def submit_together(request: HtmxHttpRequest) -> HttpResponse:
     """A provider's homes that have not answered this month, each unchanged from last month
     where last month's answers make a whole return; the others are listed to answer one by one."""
-    _require_answers(request)
     window = open_window()
     if window is None:
         messages.error(request, str(Closed()))
@@ -122,11 +116,11 @@ def _answered_words(current: MonthlyReturn | None) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def home_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@home_permission_required(SUBMIT_RETURN, "provider")
+def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """This month's return for one home: pre-filled (this month's answers, else last month's);
     one tap submits it unchanged, or change what differs. Editable until the window closes."""
-    home = home_or_404(request.user, pk, SUBMIT_RETURN, "provider")
-    if home.status != "active":
+    if home.status != "active":  # an archived home answers no more returns
         raise Http404
     window = open_window()
     if window is None:
@@ -221,9 +215,9 @@ def _answer_rows(month: datetime.date, answers: dict) -> list[tuple[str, list[tu
 
 
 @require_GET
+@permission_required(answers_returns)
 def template_csv(request: HtmxHttpRequest) -> HttpResponse:
     """The CSV to fill in: a row per home, with this month's answers or last month's."""
-    _require_answers(request)
     window = next_window()
     homes = _homes(request).order_by("name")
     return csv_response(f"returns-{window.month:%Y-%m}.csv", upload.columns(window),
@@ -231,9 +225,9 @@ def template_csv(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(answers_returns)
 def upload_csv(request: HtmxHttpRequest) -> HttpResponse:
     """Every home's return from one CSV: all of them, or none with every problem listed."""
-    _require_answers(request)
     window = open_window()
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
@@ -275,15 +269,6 @@ def upload_csv(request: HtmxHttpRequest) -> HttpResponse:
 # --- a council's view --------------------------------------------------------------------------
 
 
-def _area(request) -> areas.Area:
-    if not permissions.follows_returns(roles_for(request.user)):
-        raise Http404
-    area = areas.area_for(request.user, request.GET.get("area") or request.POST.get("area"))
-    if area is None:
-        raise Http404
-    return area
-
-
 def _month(request) -> datetime.date:
     """The month asked for (?month=2026-11), or the current window's (else the last one's)."""
     text = request.GET.get("month", "")
@@ -301,9 +286,10 @@ def _latest_month() -> datetime.date:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(follows_returns)
 def area_returns(request: HtmxHttpRequest) -> HttpResponse:
     """Who in the area has answered this month; who is at risk of a penalty notice; the workforce."""
-    area = _area(request)
+    area = areas.area_or_404(request)
     month = _month(request)
     window = window_for(month)
     standings = compliance.standings(area.homes(), this_month=month)
@@ -331,9 +317,10 @@ def _recent_months() -> list[datetime.date]:
 
 
 @require_POST
+@permission_required(follows_returns)
 def chase(request: HtmxHttpRequest) -> HttpResponse:
     """One click: remind every home in the area that has not answered this month's return."""
-    area = _area(request)
+    area = areas.area_or_404(request)
     window = open_window()
     back = f"{reverse('returns:area')}?area={area.key}"
     if window is None:
@@ -350,16 +337,18 @@ def chase(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required(follows_returns)
 def workforce_csv(request: HtmxHttpRequest) -> HttpResponse:
-    area = _area(request)
+    area = areas.area_or_404(request)
     rows = figures.workforce_rows(figures.workforce(area, latest=_month(request)))
     return csv_response(f"workforce-{area.key}.csv", figures.WORKFORCE_HEADER, rows)
 
 
 @require_GET
+@permission_required(follows_returns)
 def extract_csv(request: HtmxHttpRequest) -> HttpResponse:
     """The extract for the national collection: one row per location for a month (docs/returns.md)."""
-    area = _area(request)
+    area = areas.area_or_404(request)
     month = _month(request)
     return csv_response(f"monthly-returns-{month:%Y-%m}-{area.key}.csv", figures.extract_columns(month),
                         figures.extract_rows(area.homes(), month))  # fmt: skip

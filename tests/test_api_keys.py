@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
+from accounts import permissions
 from accounts.models import Membership, Role
 from accounts.roles import roles_for
 from api import keys
@@ -111,13 +112,13 @@ def test_revoked_and_expired_keys_say_so(client, council_admin, leeds):
                                    "home_staff", "coordinator", "nobody"])  # fmt: skip
 @pytest.mark.parametrize("kind", ["council", "provider", "national"])
 def test_the_keys_check_and_the_keys_page_agree_who_stands_behind_a_key(request, maker, kind, leeds, provider):
-    """The SQL that checks each request and ``keys.managed`` (who may see, replace and revoke
+    """The SQL that checks each request and ``permissions.api_keys`` (who may see, replace and revoke
     a key on its page) are one rule: a person whose key works is one who may manage it."""
     user = request.getfixturevalue(maker if maker != "nobody" else "user_without_role")
     scope = {"council": {"local_authority": leeds}, "provider": {"provider": provider, "expires_at": in_a_year()},
              "national": {}}[kind]  # fmt: skip
     made, key = keys.make(name="A key", kind=kind, user=user, **scope)
-    works = ApiKey.objects.filter(keys.managed(roles_for(user)), pk=made.pk).exists()
+    works = ApiKey.objects.filter(permissions.api_keys(roles_for(user)), pk=made.pk).exists()
     try:
         assert keys.check(key) is not None
         checked = True

@@ -38,8 +38,7 @@ def handler500(request):
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics, name="metrics"),
-    path("about-the-data/", views.about_data, name="about_data"),
-    # /, sign-in/, password-reset/, account/, invitations/, audit/
+    # /, sign-in/, password-reset/, account/, about-the-data/, invitations/, audit/
     path("", include("accounts.urls")),
     # homes/: councils' homes, onboarding, CSV imports, details, staff, history
     path("", include("homes.urls")),

@@ -77,8 +77,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponse(loader.render_to_string("500.html"), status=500)
-
-
-@require_GET
-def about_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "about_data.html")

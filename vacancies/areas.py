@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Q, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions
@@ -84,6 +85,16 @@ def area_for(user, key: str | None) -> Area | None:
     councils = LocalAuthority.objects.councils().order_by("name")
     la = councils.filter(gss_code=key).first() if key else councils.filter(pk__in=roles.council_la_ids).first()
     return _council(la) if la is not None and permissions.may_see_council(roles, la.pk) else None
+
+
+def area_or_404(request) -> Area:
+    """The area a page is about (``area`` in its address, or in the form it posted; the
+    person's first area without one), if this person may see it; 404 when it does not exist
+    or is not theirs."""
+    area = area_for(request.user, request.GET.get("area") or request.POST.get("area"))
+    if area is None:
+        raise Http404
+    return area
 
 
 def totals_by_category(area: Area) -> list[dict]:

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.permissions import may_see_areas, permission_required
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -61,14 +62,6 @@ REPORTED_LISTED = 20
 ABOVE_REGISTRATION_LISTED = 50
 
 
-def _area(request, params) -> areas.Area:
-    """The area the page is about; 404 when it does not exist or is not this person's."""
-    area = areas.area_for(request.user, params.get("area"))
-    if area is None:
-        raise Http404
-    return area
-
-
 def _period(request) -> str:
     period = request.GET.get("period", "30")
     return period if period in areas.PERIODS else "30"
@@ -76,8 +69,9 @@ def _period(request) -> str:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(may_see_areas)
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    area = _area(request, request.GET)
+    area = areas.area_or_404(request)
     period = _period(request)
     beds_trend, daily_trend = areas.trends(area, areas.PERIODS[period])
     context = {
@@ -113,8 +107,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_see_areas)
 def remind_one(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    area = _area(request, request.POST)
+    area = areas.area_or_404(request)
     home = get_object_or_404(area.homes(), pk=pk)
     if send_reminder(home, by=request.user):
         messages.success(request, f"Reminder sent to {home.name}.")
@@ -124,8 +119,9 @@ def remind_one(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_see_areas)
 def remind_all(request: HtmxHttpRequest) -> HttpResponse:
-    area = _area(request, request.POST)
+    area = areas.area_or_404(request)
     reminded, skipped = remind_stale(list(areas.stale_homes(area)), by=request.user)
     messages.success(
         request,
@@ -140,8 +136,9 @@ def _dashboard_url(area) -> str:
 
 
 @require_GET
+@permission_required(may_see_areas)
 def position_csv(request: HtmxHttpRequest):
-    area = _area(request, request.GET)
+    area = areas.area_or_404(request)
     rows = (
         CategoryVacancy.objects.filter(area.scope("home__"), home__status="active")
         .select_related("home__vacancies", "home__local_authority")
@@ -166,8 +163,9 @@ def position_csv(request: HtmxHttpRequest):
 
 
 @require_GET
+@permission_required(may_see_areas)
 def history_csv(request: HtmxHttpRequest):
-    area = _area(request, request.GET)
+    area = areas.area_or_404(request)
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return render(request, "vacancies/history_extract_error.html", {"form": form, "area": area}, status=400)

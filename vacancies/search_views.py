@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import permissions
-from accounts.permissions import VIEW_HOME
+from accounts.permissions import VIEW_HOME, may_search, permission_required
 from accounts.roles import roles_for
-from homes.access import home_or_404
+from homes.access import home_permission_required
+from homes.models import CareHome
 from homes.postcodes import locate_search_location
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
@@ -27,15 +28,10 @@ from vacancies.models import CareCategory, SavedSearch, SearchAlert, ShortlistEn
 EXPORT_LIMIT = 5000
 
 
-def _require_search(request):
-    if not permissions.may_search(roles_for(request.user)):
-        raise Http404
-
-
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(may_search)
 def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
-    _require_search(request)
     params = request.GET.copy()
     if not params and request.user.default_search_postcode:
         params["near"] = request.user.default_search_postcode
@@ -63,15 +59,15 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required(may_search)
 def export(request: HtmxHttpRequest):
-    _require_search(request)
     rows = search.build(request.GET).rows(0, EXPORT_LIMIT, user_id=request.user.pk)
     return csv_response("care-home-search.csv", CSV_HEADER, map(csv_row, rows))
 
 
 @require_GET
+@permission_required(may_search)
 def shortlist(request: HtmxHttpRequest) -> HttpResponse:
-    _require_search(request)
     cards = cards_from(search.shortlist_rows(request.user.pk))
     enquire_url = _enquire_url(request)
     context = {
@@ -94,15 +90,15 @@ def _enquire_url(request) -> str:
 
 
 @require_GET
+@permission_required(may_search)
 def shortlist_csv(request: HtmxHttpRequest):
-    _require_search(request)
     return csv_response("shortlist.csv", CSV_HEADER, map(csv_row, search.shortlist_rows(request.user.pk)))
 
 
 @require_POST
-def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    _require_search(request)
-    home = home_or_404(request.user, pk, VIEW_HOME)
+@permission_required(may_search)
+@home_permission_required(VIEW_HOME)
+def toggle_shortlist(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     entry = ShortlistEntry.objects.filter(user=request.user, home=home)
     if request.POST.get("action") == "remove":
         entry.delete()
@@ -117,8 +113,8 @@ def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_search)
 def save_default_location(request: HtmxHttpRequest) -> HttpResponse:
-    _require_search(request)
     location = locate_search_location(request.POST.get("near", ""))
     if location is None:
         messages.error(request, "Enter a postcode or district we can find before saving it as your default.")
@@ -133,9 +129,9 @@ def save_default_location(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(may_search)
 def saved_searches(request: HtmxHttpRequest) -> HttpResponse:
     """A coordinator's saved searches and their recent alerts; POST saves the search in ``query``."""
-    _require_search(request)
     if request.method == "POST":
         query = request.POST.get("query", "")
         try:
@@ -152,11 +148,12 @@ def saved_searches(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _own_saved(request, pk: int) -> SavedSearch:
-    _require_search(request)
+    """One of this person's own saved searches; 404 for anyone else's."""
     return get_object_or_404(SavedSearch, pk=pk, user=request.user)
 
 
 @require_POST
+@permission_required(may_search)
 def saved_alerts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     saved = _own_saved(request, pk)
     saved.alerts = not saved.alerts
@@ -166,6 +163,7 @@ def saved_alerts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required(may_search)
 def delete_saved(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     saved = _own_saved(request, pk)
     saved.delete()
@@ -174,9 +172,9 @@ def delete_saved(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@permission_required(may_search)
 def recent_alerts(request: HtmxHttpRequest) -> HttpResponse:
     """The start page's list of beds that appeared for this person's saved searches (fetched by htmx)."""
-    _require_search(request)
     since = timezone.now() - datetime.timedelta(days=7)
     found = SearchAlert.objects.filter(saved_search__user=request.user, created_at__gte=since).select_related(
         "saved_search"

@@ -13,9 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import audit, permissions
-from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, VIEW_HOME
+from accounts.permissions import (
+    ADMINISTER_HOME,
+    MANAGE_STAFF,
+    UPDATE_HOME,
+    VIEW_HOME,
+    keeps_homes,
+    may_search,
+    permission_required,
+)
 from accounts.roles import roles_for
-from homes.access import home_or_404
+from homes.access import home_permission_required
 from homes.models import CareHome, CqcLocation
 from tracker.components import macro
 from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
@@ -31,9 +39,9 @@ from vacancies.updates import Conflict, board_for, confirm_no_change, save_vacan
 
 
 @require_GET
-def home_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@home_permission_required(VIEW_HOME, "provider", "local_authority__region")
+def home_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """A home's page: its beds, freshness and trend, its details, and what this person may do with it."""
-    home = home_or_404(request.user, pk, VIEW_HOME, "provider", "local_authority__region")
     roles = roles_for(request.user)
     checked = CqcLocation.objects.filter(location_id=home.cqc_location_id).values_list("checked_at", flat=True)
     context = {
@@ -99,9 +107,8 @@ def _with_freshness(homes):
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(keeps_homes)
 def my_homes(request: HtmxHttpRequest) -> HttpResponse:
-    if not permissions.keeps_homes(roles_for(request.user)):
-        raise Http404
     homes = _my_homes(request)
     page = Paginator(homes, 100).get_page(request.GET.get("page"))
     _with_freshness(page.object_list)
@@ -118,15 +125,15 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def confirm(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@home_permission_required(UPDATE_HOME, "provider")
+def confirm(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """ "No change today": one tap."""
-    home = home_or_404(request.user, pk, UPDATE_HOME, "provider")
     confirmed = confirm_no_change([home], request.user)
     if confirmed:
         audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})")
     if request.htmx:
         card = macro("home_card", "vacancies/home_cards.jinja")
-        return HttpResponse(card(_my_homes_one(request, pk), get_token(request), just_confirmed=bool(confirmed)))
+        return HttpResponse(card(_my_homes_one(request, home.pk), get_token(request), just_confirmed=bool(confirmed)))
     if confirmed:
         messages.success(request, f"{home.name}: confirmed no change. Its figures are now marked as current.")
     else:
@@ -140,9 +147,8 @@ def _my_homes_one(request, pk):
 
 
 @require_POST
+@permission_required(keeps_homes)
 def confirm_all(request: HtmxHttpRequest) -> HttpResponse:
-    if not permissions.keeps_homes(roles_for(request.user)):
-        raise Http404
     homes = list(_my_homes(request))
     confirmed = confirm_no_change(homes, request.user)
     audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{confirmed} homes", detail="Confirm all unchanged")
@@ -166,8 +172,8 @@ def _category_forms(home, data=None):
 
 
 @require_http_methods(["GET", "POST"])
-def update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    home = home_or_404(request.user, pk, UPDATE_HOME, "provider")
+@home_permission_required(UPDATE_HOME, "provider")
+def update(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     board = board_for(home)
     data = request.POST if request.method == "POST" else None
     category_forms, offered = _category_forms(home, data)
@@ -260,9 +266,9 @@ def _error_summary(forms) -> list[tuple[str, str]]:
 
 
 @require_POST
-def check(request: HtmxHttpRequest, pk: int, category: str) -> HttpResponse:
+@home_permission_required(UPDATE_HOME)
+def check(request: HtmxHttpRequest, home: CareHome, category: str) -> HttpResponse:
     """Inline validation while typing: one category's messages, nothing saved."""
-    home_or_404(request.user, pk, UPDATE_HOME)
     if category not in CareCategory.values:
         raise Http404
     form = CategoryForm(request.POST, category=category)
@@ -293,12 +299,10 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def report_figures(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@permission_required(may_search)
+@home_permission_required(VIEW_HOME)
+def report_figures(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """ "This figure was wrong": a coordinator (or a council) reports a home's figures after a call."""
-    roles = roles_for(request.user)
-    if not permissions.may_search(roles):
-        raise Http404
-    home = home_or_404(request.user, pk, VIEW_HOME)
     categories = [row.category for row in in_category_order(CategoryVacancy.objects.filter(home=home))]
     form = FigureReportForm(request.POST if request.method == "POST" else None, categories=categories)
     if request.method == "POST" and form.is_valid():
