@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self):
-        from accounts import audit  # noqa: F401 - connects the audit trail's signal receivers
+        from accounts import (
+            audit,  # noqa: F401 - connects the audit trail's signal receivers
+            navigation,  # noqa: F401 - accounts' own sections of the menu
+        )

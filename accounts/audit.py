@@ -8,6 +8,7 @@ which have no request, can record too.
 from contextvars import ContextVar
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -15,9 +16,30 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Membership
 from tracker import request_id
 from tracker.client_address import client_address
+from tracker.contributions import AUDIT_ACTIONS, contribute
 
 _request: ContextVar = ContextVar("audit_request", default=None)
-Action = AuditEvent.Action
+
+
+class Action(models.TextChoices):
+    """What the audit trail records about people and their roles. Each app registers its own
+    actions the same way (its audit_actions.py, registered in its contributions.py)."""
+
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SIGN_OUT = "sign_out", "Signed out"
+    MEMBERSHIP_ADDED = "membership_added", "Role given"
+    MEMBERSHIP_REMOVED = "membership_removed", "Role removed"
+    INVITATION_SENT = "invitation_sent", "Invitation sent"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    TWO_FACTOR_SET_UP = "two_factor_set_up", "Two-factor authentication set up"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
+    TWO_FACTOR_CHANGED = "two_factor_changed", "Authenticator app changed"
+    TEAM_CREATED = "team_created", "Discharge team created"
+    TEAM_CHANGED = "team_changed", "Discharge team changed"
+
+
+contribute(AUDIT_ACTIONS)(Action)
 
 
 class AuditMiddleware:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, action_labels
 from accounts.permissions import permission_required, reads_audit_trail
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
@@ -17,7 +17,10 @@ from tracker.forms import NhsFormMixin
 
 class AuditFilterForm(NhsFormMixin, forms.Form):
     all_optional = True
-    action = forms.ChoiceField(label="What", choices=[("", "Everything"), *AuditEvent.Action.choices], required=False)
+    # Every app's actions, as they registered them (read when the form is drawn: apps are ready).
+    action = forms.ChoiceField(
+        label="What", choices=lambda: [("", "Everything"), *action_labels().items()], required=False
+    )
     who = forms.CharField(label="Email contains", required=False, max_length=254)
     start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -56,10 +59,11 @@ def audit_log(request) -> HttpResponse:
 @permission_required(reads_audit_trail)
 def audit_csv(request):
     _form, events = _events(request)
+    labels = action_labels()
     rows = (
         [
             timezone.localtime(e.at).isoformat(),
-            e.get_action_display(),
+            labels.get(e.action, e.action),
             e.email,
             e.ip_address or "",
             e.target,

@@ -1,54 +1,58 @@
-"""The header's menu: the sections a person's roles open, in header order."""
+"""The header's menu: the sections the apps contribute (tracker/contributions.py, MENU), each
+shown to whoever may open its page. Who that is, the page's view says (the rule it names,
+accounts/permissions.py), so the menu and the page cannot disagree."""
 
 from django.conf import settings
-from django.urls import reverse
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import resolve, reverse
 
 from accounts import permissions
-from accounts.roles import roles_for
-
-# (label, url name, who sees it)
-SECTIONS = [
-    ("Find a bed", "search:search", permissions.may_search),
-    ("Shortlist", "search:shortlist", permissions.may_search),
-    ("Saved searches", "search:saved", permissions.may_search),
-    ("Enquiries", "enquiries:list", permissions.may_send_enquiries),
-    ("Inbox", "enquiries:inbox", lambda roles: permissions.answers_enquiries(roles) and not roles.is_service_admin),
-    ("Area dashboard", "dashboard:dashboard", permissions.may_see_areas),
-    ("My homes", "vacancies:my_homes", permissions.keeps_homes),
-    (
-        "Monthly returns",
-        "returns:mine",
-        lambda roles: permissions.answers_returns(roles) and not roles.is_service_admin,
-    ),
-    ("Returns by area", "returns:area", permissions.follows_returns),
-    ("Care homes", "homes:council_homes", permissions.may_onboard),
-    ("Invitations", "invitations", lambda roles: roles.is_council_admin or roles.is_provider_admin),
-    ("Teams", "teams", permissions.may_manage_teams),
-    ("API keys", "api:keys", lambda roles: roles.is_service_admin or roles.is_council_admin or roles.is_provider_admin),
-    ("CQC sync", "homes:cqc_sync", permissions.runs_the_cqc_sync),
-    ("Audit", "audit", permissions.reads_audit_trail),
-    ("Admin", "admin:index", lambda roles: roles.is_service_admin),
-]
+from accounts.roles import Roles, roles_for
+from tracker.contributions import MENU, MenuEntry, contribute, contributed
 
 
-# Sections whose link shows a count, fetched by htmx after the page loads and every minute
-# (so no page waits for it): the url name of the count.
-COUNTS = {"enquiries:inbox": "enquiries:inbox_count"}
+def shown_to(entry: MenuEntry, roles: Roles) -> bool:
+    """Whether a person with ``roles`` sees ``entry``: its page's rules let them in (and its own
+    narrower rule, if it has one). A page that names no rule (Django admin's) needs one."""
+    rules = permissions.page_rules_of(resolve(reverse(entry.url_name)).func)
+    if entry.only_for is not None:
+        rules = (*rules, entry.only_for)
+    if not rules:
+        raise ImproperlyConfigured(f"The menu's {entry.label!r} names no rule, and neither does its page")
+    return all(rule(roles) for rule in rules)
+
+
+def menu(roles: Roles) -> list[dict]:
+    entries = sorted(contributed(MENU), key=lambda entry: entry.position)
+    return [
+        {
+            "label": entry.label,
+            "url": reverse(entry.url_name),
+            "current": False,
+            "count_url": reverse(entry.count_url_name) if entry.count_url_name else None,
+        }
+        for entry in entries
+        if shown_to(entry, roles)
+    ]
 
 
 def navigation(request):
     """Context processor: the menu, the person's roles, and the service's name."""
     roles = roles_for(getattr(request, "user", None))
-    items = [
-        {"label": label, "url": reverse(url_name), "current": False, "count_url": COUNTS.get(url_name)}
-        for label, url_name, allowed in SECTIONS
-        if allowed(roles)
-    ]
-    for item in items:
-        if item["count_url"]:
-            item["count_url"] = reverse(item["count_url"])
+    items = menu(roles)
     # The current section is the longest link the path starts with.
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"service_name": settings.SERVICE_NAME, "phase": settings.PHASE, "nav_items": items, "roles": roles}
+
+
+# accounts' own sections (registered when this module is imported: accounts/apps.py).
+for entry in [
+    MenuEntry("Invitations", "invitations", 110),
+    MenuEntry("Teams", "teams", 120),
+    MenuEntry("Audit", "audit", 150),
+    # Django admin names no rule of ours (its own has_permission: tracker/admin_site.py).
+    MenuEntry("Admin", "admin:index", 160, only_for=permissions.is_service_admin),
+]:
+    contribute(MENU)(entry)

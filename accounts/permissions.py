@@ -257,6 +257,11 @@ def is_service_admin(roles: Roles) -> bool:
     return roles.is_service_admin
 
 
+def starts_at_their_homes(roles: Roles) -> bool:
+    """Care home staff and providers, who only keep homes: their start page is their homes."""
+    return keeps_homes(roles) and not (may_search(roles) or may_onboard(roles))
+
+
 def holds_admin_power(roles: Roles) -> bool:
     """Council and service admins: a second factor always, and shorter sessions."""
     return roles.is_service_admin or roles.is_council_admin

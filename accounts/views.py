@@ -6,21 +6,24 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from accounts import permissions
 from accounts.forms import SignInForm
+from accounts.navigation import shown_to
 from accounts.permissions import permission_required, signed_in
 from accounts.roles import roles_for
+from tracker.contributions import MENU, START_PAGE, contributed, contributions
 from tracker.http import HtmxHttpRequest, safe_next
 
 
 @require_GET
 @permission_required(signed_in)
 def start(request: HtmxHttpRequest) -> HttpResponse:
+    """The sections a person's roles open, and what the apps add (tracker/contributions.py);
+    those whose roles give them one section that matters (care home staff: their homes) start there."""
     roles = roles_for(request.user)
-    if permissions.keeps_homes(roles) and not (permissions.may_search(roles) or permissions.may_onboard(roles)):
-        return redirect("vacancies:my_homes")  # care home staff: straight to their homes
-    # Searchers see the beds that appeared for their saved searches (a fragment from vacancies/).
-    return render(request, "start.html", {"show_alerts": permissions.may_search(roles)})
+    for entry in sorted(contributed(MENU), key=lambda entry: entry.position):
+        if entry.start_for is not None and entry.start_for(roles) and shown_to(entry, roles):
+            return redirect(entry.url_name)
+    return render(request, "start.html", {"contributed": contributions(START_PAGE, request)})
 
 
 @permission_required(signed_in)

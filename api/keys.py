@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent, Membership, Role, User
 from accounts.throttle import tally
+from api.audit_actions import ApiAction
 from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tracker.replicas import PRIMARY, bookkeeping
 from tracker.sql import one, table
@@ -42,7 +43,7 @@ def make(*, name: str, kind: str, user, local_authority=None, provider=None, exp
         key_hash=digest(key), created_by=user, expires_at=expires_at,
     )  # fmt: skip
     detail = f"{made.scope_label}; {note}" if note else made.scope_label
-    audit.record(audit.Action.API_KEY_CREATED, user=user, target=str(made), detail=detail)
+    audit.record(ApiAction.API_KEY_CREATED, user=user, target=str(made), detail=detail)
     return made, key
 
 
@@ -139,7 +140,7 @@ def replace(old: ApiKey, user) -> tuple[ApiKey, str, ApiKey]:
 def revoke(key: ApiKey, user) -> None:
     if key.revoked_at is None:
         ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
-        audit.record(audit.Action.API_KEY_REVOKED, user=user, target=str(key))
+        audit.record(ApiAction.API_KEY_REVOKED, user=user, target=str(key))
 
 
 class TooMany(Exception):
@@ -164,7 +165,7 @@ def authorise(request, presented: str) -> ApiKey | None:
     too_large = not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES
     # Bookkeeping the request never reads back: it leaves the request's reads on a replica.
     # The count and the audit event are one statement (the event only within the limit).
-    used = audit.values(audit.Action.API_USED, user=None, request=request, target=str(key),
+    used = audit.values(ApiAction.API_USED, user=None, request=request, target=str(key),
                         detail=f"{request.method} {request.get_full_path()}"[:500])  # fmt: skip
     with bookkeeping():
         counted = tally(

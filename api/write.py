@@ -19,6 +19,7 @@ from api.read import home_or_404, homes_in_scope
 from api.responses import json_with_etag, problem
 from api.schemas import Figures, Home
 from homes.models import CareHome
+from vacancies.audit_actions import VacancyAction
 from vacancies.forms import CategoryForm, HomeClosureForm
 from vacancies.models import BedSex, CategoryVacancy, HomeVacancies
 from vacancies.updates import CATEGORY_FIELDS, HOME_FIELDS, Conflict, board_for, confirm_no_change, save_vacancies
@@ -162,7 +163,7 @@ def put_vacancies(request, figures: Figures, cqc_location_id: str = Path(..., de
             with transaction.atomic():  # the figures and their audit event commit together
                 save_vacancies(home, None, loaded_version=version, categories=categories,
                                home_values=home_values, via=via(request.auth))  # fmt: skip
-                audit.record(audit.Action.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
+                audit.record(VacancyAction.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
                              detail=via(request.auth))  # fmt: skip
         except Conflict:
             raise _stale(home, request) from None
@@ -190,7 +191,7 @@ def confirm(request, cqc_location_id: str = Path(..., description=HOME_ID)):
                 raise _stale(home, request)
             if not confirm_no_change([home], None, via=via(request.auth)):
                 raise Refused(problem(409, "Conflict", "The home has no figures to confirm yet: set them first."))
-            audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})",
+            audit.record(VacancyAction.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})",
                          detail=via(request.auth))  # fmt: skip
     except Refused as refused:
         return refused.response

@@ -9,6 +9,7 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Enquiries and placements"
 
     def ready(self):
+        from enquiries import contributions  # noqa: F401  (menu, where an enquiry is sent from)
         from enquiries.flows import end_for_archived_home
         from homes.facts import home_archived
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Team
 from enquiries import notices
+from enquiries.audit_actions import EnquiryAction
 from enquiries.models import LIVE, OPEN, Enquiry, Message, Referral, Status
 from homes.models import CareHome
 from vacancies.holds import NoFreeBed, end_hold, hold_bed, place
@@ -38,7 +39,7 @@ def send(team: Team, user, homes: list[CareHome], **details) -> Enquiry:
             reply_by=now + datetime.timedelta(hours=team.reply_within_hours), **details,
         )  # fmt: skip
         referrals = Referral.objects.bulk_create(Referral(enquiry=enquiry, home=home, sent_at=now) for home in homes)
-        audit.record(audit.Action.ENQUIRY_SENT, target=enquiry.outside_name,
+        audit.record(EnquiryAction.ENQUIRY_SENT, target=enquiry.outside_name,
                      detail=", ".join(home.name for home in homes)[:500])  # fmt: skip
         for referral in referrals:
             notices.tell_home(referral, "sent")
@@ -88,7 +89,7 @@ def accept(referral: Referral, user, *, category: str, hours: int) -> Referral:
         referral.answered_at, referral.answered_by = now, user
         referral.received_at = referral.received_at or now
         referral.save(update_fields=["status", "hold", "answered_at", "answered_by", "received_at"])
-        audit.record(audit.Action.ENQUIRY_ANSWERED, target=str(referral.home),
+        audit.record(EnquiryAction.ENQUIRY_ANSWERED, target=str(referral.home),
                      detail=f"accepted, held until {hold.held_until:%Y-%m-%d %H:%M}")  # fmt: skip
         notices.tell_team(referral, "accepted")
     return referral
@@ -104,7 +105,7 @@ def decline(referral: Referral, user, *, reason: str, note: str) -> Referral:
         referral.received_at = referral.received_at or now
         referral.save(update_fields=["status", "decline_reason", "decline_note", "answered_at", "answered_by",
                                      "received_at"])  # fmt: skip
-        audit.record(audit.Action.ENQUIRY_ANSWERED, target=str(referral.home), detail=f"declined: {reason}")
+        audit.record(EnquiryAction.ENQUIRY_ANSWERED, target=str(referral.home), detail=f"declined: {reason}")
         notices.tell_team(referral, "declined")
     return referral
 
@@ -143,7 +144,7 @@ def confirm_placement(enquiry: Enquiry, referral: Referral, user) -> Enquiry:
         Referral.objects.filter(pk=referral.pk).update(status=Status.COMPLETED, closed_at=now)
         _withdraw_others(enquiry, user, now, keep=referral.pk)
         Enquiry.objects.filter(pk=enquiry.pk).update(state=Enquiry.State.PLACED, closed_at=now)
-        audit.record(audit.Action.PLACEMENT_CONFIRMED, target=enquiry.outside_name,
+        audit.record(EnquiryAction.PLACEMENT_CONFIRMED, target=enquiry.outside_name,
                      detail=referral.home.name)  # fmt: skip
         notices.tell_home(referral, "placed")
     enquiry.refresh_from_db()
@@ -159,7 +160,7 @@ def withdraw(enquiry: Enquiry, user) -> Enquiry:
         now = timezone.now()
         _withdraw_others(enquiry, user, now, keep=None)
         Enquiry.objects.filter(pk=enquiry.pk).update(state=Enquiry.State.WITHDRAWN, closed_at=now)
-        audit.record(audit.Action.ENQUIRY_WITHDRAWN, target=enquiry.outside_name)
+        audit.record(EnquiryAction.ENQUIRY_WITHDRAWN, target=enquiry.outside_name)
     enquiry.refresh_from_db()
     return enquiry
 

@@ -6,6 +6,7 @@ class HomesConfig(AppConfig):
     verbose_name = "Care homes"
 
     def ready(self):
+        from homes import contributions  # noqa: F401  (its sections of the menu)
         from homes.metrics import cqc_sync_health, cqc_sync_metrics
         from tracker import metrics, views
 

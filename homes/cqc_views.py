@@ -13,6 +13,7 @@ from accounts import audit, permissions
 from accounts.permissions import may_onboard, permission_required, runs_the_cqc_sync
 from accounts.roles import roles_for
 from homes import cqc_sync, tasks
+from homes.audit_actions import HomeAction
 from homes.models import CqcLocation, CqcSyncRun
 from tracker.http import HtmxHttpRequest
 
@@ -45,7 +46,7 @@ def add_from_register(request: HtmxHttpRequest, location_id: str) -> HttpRespons
     except cqc_sync.CannotOnboard as refused:
         messages.error(request, str(refused))
         return redirect("homes:council_homes")
-    audit.record(audit.Action.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})", detail="from CQC's register")
+    audit.record(HomeAction.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})", detail="from CQC's register")
     messages.success(request, f"{home.name} has been added from CQC's register. Now invite its manager.")
     return redirect("homes:staff", pk=home.pk)
 

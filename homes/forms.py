@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -305,7 +304,7 @@ class AddCareHomeForm(CareHomeDetailsForm):
                 format_html(
                     'A home with CQC location ID {} is already registered: <a href="{}">{}</a>',
                     cqc_id,
-                    reverse("vacancies:home", args=[existing.pk]),
+                    existing.page_url,
                     existing.name,
                 )
             )

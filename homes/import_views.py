@@ -14,6 +14,7 @@ from accounts import audit
 from accounts.permissions import may_onboard, permission_required
 from accounts.roles import roles_for
 from homes import csv_import, tasks
+from homes.audit_actions import HomeAction
 from homes.models import ImportColumnMapping, ImportJob, LocalAuthority
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
@@ -200,7 +201,7 @@ def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if updated:
         tasks.run_import.enqueue(job.pk)
         detail = f"{job.to_create} to add, {job.to_update} to update, {job.to_archive} to archive"
-        audit.record(audit.Action.HOMES_IMPORTED, target=job.filename, detail=detail)
+        audit.record(HomeAction.HOMES_IMPORTED, target=job.filename, detail=detail)
     else:
         messages.error(request, "This file has already been imported or cancelled.")
     return redirect("homes:import_detail", pk=job.pk)

@@ -24,6 +24,7 @@ from homes.choices import (
     cqc_page,
     rating_label,
 )
+from tracker.contributions import link
 
 CQC_LOCATION_ID_PATTERN = r"^1-[0-9]{1,12}$"
 CQC_PROVIDER_ID_PATTERN = r"^1-[0-9]{1,12}$"
@@ -263,6 +264,20 @@ class CareHome(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Where this home's pages are: they belong to apps above homes (its page with its beds to
+    # vacancies, its public page to public), which say so (tracker/contributions.py, LINKS).
+    @property
+    def page_url(self) -> str:
+        return link("home page", self)
+
+    @property
+    def public_url(self) -> str:
+        return link("public page", self)
+
+    @property
+    def public_edit_url(self) -> str:
+        return link("public page editor", self)
 
     @property
     def service_user_band_labels(self) -> list[str]:

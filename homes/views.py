@@ -16,6 +16,7 @@ from accounts.models import Invitation, Membership, Role
 from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, may_onboard, permission_required
 from accounts.roles import roles_for
 from homes.access import home_permission_required
+from homes.audit_actions import HomeAction
 from homes.choices import HomeStatus
 from homes.cqc_views import newly_registered
 from homes.forms import AddCareHomeForm, CqcFactsForm, EditCareHomeForm, correcting_for
@@ -104,7 +105,7 @@ def add_home(request: HtmxHttpRequest) -> HttpResponse:
     form = AddCareHomeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         home = form.save()
-        audit.record(audit.Action.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})")
+        audit.record(HomeAction.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})")
         messages.success(request, f"{home.name} has been added. Now invite its manager.")
         return redirect("homes:staff", pk=home.pk)
     return render(request, "homes/add_home.html", {"form": form})
@@ -116,10 +117,10 @@ def edit(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     form = EditCareHomeForm(request.POST or None, instance=home, user=request.user)
     if request.method == "POST" and form.is_valid():
         if form.save_versioned():
-            audit.record(audit.Action.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
+            audit.record(HomeAction.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
                          detail=", ".join(sorted(form.changed_data)))  # fmt: skip
             messages.success(request, f"{home.name}'s details have been saved.")
-            return redirect("vacancies:home", pk=home.pk)
+            return redirect(home.page_url)
         return render(
             request, "homes/edit.html", {"form": form, "home": home, "conflict": form.conflicting_changes}, status=409
         )
@@ -136,12 +137,12 @@ def correct_cqc_facts(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     context, status = {"home": home, "form": form, "conflict": []}, 200
     if request.method == "POST" and form.is_valid():
         if form.save_versioned():
-            audit.record(audit.Action.CQC_FACTS_CORRECTED, target=f"{home.name} ({home.cqc_location_id})",
+            audit.record(HomeAction.CQC_FACTS_CORRECTED, target=f"{home.name} ({home.cqc_location_id})",
                          detail="; ".join(change.summary for change in form.saved_changes))  # fmt: skip
             messages.success(request, f"{home.name}'s CQC facts have been corrected.")
             if request.htmx:
-                return HttpResponseClientRedirect(reverse("vacancies:home", args=[home.pk]))
-            return redirect("vacancies:home", pk=home.pk)
+                return HttpResponseClientRedirect(home.page_url)
+            return redirect(home.page_url)
         # htmx swaps only successful answers: it shows the conflict in the page with a 200.
         context["conflict"], status = form.conflicting_changes, 200 if request.htmx else 409
     template = "homes/cqc_facts.html#editor" if request.htmx else "homes/cqc_facts.html"

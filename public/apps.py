@@ -7,3 +7,6 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = "Public pages"
+
+    def ready(self):
+        from public import contributions  # noqa: F401  (where a home's public page is)

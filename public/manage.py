@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import audit
 from accounts.permissions import UPDATE_HOME
 from homes.access import home_permission_required
+from homes.audit_actions import HomeAction
 from homes.models import CareHome
 from public.forms import PublicProfileForm
 from public.profile import facts_of, profile_of
@@ -28,7 +29,7 @@ def edit_public_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
             context["preview"] = profile_of(form.preview(facts_of(home.cqc_location_id)))
         elif form.save_versioned():
             if form.changed_data:
-                audit.record(audit.Action.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
+                audit.record(HomeAction.HOME_CHANGED, target=f"{home.name} ({home.cqc_location_id})",
                              detail="public page: " + ", ".join(sorted(form.changed_data)))  # fmt: skip
             messages.success(request, f"{home.name}'s public page has been saved.")
             if request.htmx:

@@ -1,6 +1,6 @@
-"""What the monthly return adds to lower layers' pages (tracker/contributions.py): while a
-window is open, a panel on a home's page for those who answer its return, and a line above
-My homes saying how many of the person's homes have answered."""
+"""What the monthly return adds to lower layers' pages (tracker/contributions.py): its sections
+of the menu; while a window is open, a panel on a home's page for those who answer its return,
+and a line above My homes saying how many of the person's homes have answered."""
 
 from django.db.models import Count, Exists, OuterRef
 from django.template.loader import render_to_string
@@ -9,9 +9,14 @@ from accounts import permissions
 from accounts.permissions import SUBMIT_RETURN
 from accounts.roles import roles_for
 from homes.models import CareHome
+from returns.audit_actions import ReturnAction
 from returns.models import MonthlyReturn
 from returns.window import open_window
-from tracker.contributions import HOME_PAGE, MY_HOMES, contribute
+from tracker.contributions import AUDIT_ACTIONS, HOME_PAGE, MENU, MY_HOMES, MenuEntry, contribute
+
+# Service admins may open every home's return, and have none of their own to answer.
+contribute(MENU)(MenuEntry("Monthly returns", "returns:mine", 80, only_for=permissions.has_own_returns))
+contribute(MENU)(MenuEntry("Returns by area", "returns:area", 90))
 
 
 @contribute(HOME_PAGE)
@@ -40,3 +45,6 @@ def my_homes_panel(request) -> str | None:
     if counts["total"] == 1:
         only = CareHome.objects.allowed(SUBMIT_RETURN, request.user).active().only("pk").first()
     return render_to_string("returns/my_homes_panel.html", {"window": window, "counts": counts, "only": only})
+
+
+contribute(AUDIT_ACTIONS)(ReturnAction)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts import audit
 from homes.models import CareHome
 from returns import definition
+from returns.audit_actions import ReturnAction
 from returns.models import MonthlyReturn
 from returns.window import next_window, open_window, previous_month
 from vacancies.models import CategoryVacancy
@@ -142,7 +143,7 @@ def submit(
         current.version += 1
         current.save()
         audit.record(
-            audit.Action.RETURN_SUBMITTED, user=user,
+            ReturnAction.RETURN_SUBMITTED, user=user,
             target=f"{home.name} ({home.cqc_location_id})", detail=f"{window.label}, {current.get_via_display()}",
         )  # fmt: skip
     return current

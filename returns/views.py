@@ -21,6 +21,7 @@ from accounts.permissions import SUBMIT_RETURN, answers_returns, follows_returns
 from homes.access import home_permission_required
 from homes.models import CareHome
 from returns import compliance, definition, figures, links, reminders, upload
+from returns.audit_actions import ReturnAction
 from returns.forms import ReturnForm, UploadForm
 from returns.models import MonthlyReturn
 from returns.submissions import (
@@ -328,7 +329,7 @@ def chase(request: HtmxHttpRequest) -> HttpResponse:
         return redirect(back)
     reminded, skipped = reminders.remind(reminders.unanswered(area.homes(), window).order_by("pk"), window,
                                          by=request.user)  # fmt: skip
-    audit.record(audit.Action.RETURNS_CHASED, target=area.label, detail=f"{window.label}: {reminded} reminded")
+    audit.record(ReturnAction.RETURNS_CHASED, target=area.label, detail=f"{window.label}: {reminded} reminded")
     skipped_words = f" {skipped} skipped: reminded already today, or nobody to email." if skipped else ""
     verb = "have" if reminded != 1 else "has"
     messages.success(request, f"Reminders sent to {reminded} home{pluralize(reminded)} that {verb} not answered "

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from api import keys
+from api.audit_actions import ApiAction
 from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.factories import CareHomeFactory
 from tests.vacancy_helpers import give_figures
@@ -37,10 +38,10 @@ def test_a_council_admin_makes_a_key_sees_it_once_and_revokes_it(client, council
     assert shown not in client.get("/api-keys/").text  # only ever shown once
     assert key.key_hash == keys.digest(shown) and shown not in key.key_hash  # noqa: PT018
     assert (key.kind, key.local_authority) == ("council", leeds)
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_CREATED).exists()
+    assert AuditEvent.objects.filter(action=ApiAction.API_KEY_CREATED).exists()
     client.post(f"/api-keys/{key.pk}/revoke/")
     assert client.get("/api/v1/homes", **bearer(shown)).status_code == 401
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_REVOKED).exists()
+    assert AuditEvent.objects.filter(action=ApiAction.API_KEY_REVOKED).exists()
 
 
 def test_a_key_form_offers_only_what_the_person_may_give(client, council_admin, leeds, bradford):
@@ -88,7 +89,7 @@ def test_replacing_a_key_gives_a_new_one_and_the_old_works_a_week_more(client, c
     assert client.get("/api/v1/homes", **bearer(new_key)).status_code == 200
     ApiKey.objects.filter(pk=old.pk).update(expires_at=timezone.now())
     assert client.get("/api/v1/homes", **bearer(old_key)).status_code == 401
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_CREATED, target=str(new)).get()
+    event = AuditEvent.objects.filter(action=ApiAction.API_KEY_CREATED, target=str(new)).get()
     assert f"replaces {old}" in event.detail
 
 
@@ -122,7 +123,7 @@ def test_the_homes_list_is_the_keys_scope_in_a_stable_order_with_a_cursor(client
     nursing = first["vacancies"][0]
     assert (nursing["category"], nursing["vacant_accepting"], nursing["held"]) == ("nursing", 2, 0)
     assert first["version"] == 1
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_USED).count() == 2
+    assert AuditEvent.objects.filter(action=ApiAction.API_USED).count() == 2
 
 
 def test_filters_and_etags(client, council_key, home):

@@ -12,6 +12,7 @@ from api import keys
 from api.models import WRITE_KEY_LIFETIME, ApiKey
 from tests.factories import ProviderFactory
 from tests.vacancy_helpers import give_figures
+from vacancies.audit_actions import VacancyAction
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_a_provider_sets_figures_with_the_version_it_read(client, provider_key, 
     assert changed == {"vacant_accepting", "vacant_unavailable", "unavailable_reason"}
     board = HomeVacancies.objects.get(home=home)
     assert board.last_confirmed_via == update.via
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.VACANCIES_CHANGED).get()
+    event = AuditEvent.objects.filter(action=VacancyAction.VACANCIES_CHANGED).get()
     assert "Group system" in event.detail
 
 
@@ -171,7 +172,7 @@ def test_confirm_no_change_with_the_version(client, provider_key, home):
     update = VacancyUpdate.objects.filter(home=home).first()
     assert (update.kind, update.version) == (VacancyUpdate.Kind.NO_CHANGE, 1)
     assert update.via.startswith("API key")
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.VACANCIES_CONFIRMED).exists()
+    assert AuditEvent.objects.filter(action=VacancyAction.VACANCIES_CONFIRMED).exists()
 
 
 @pytest.mark.parametrize("kind", ["council", "national", "other_provider"])

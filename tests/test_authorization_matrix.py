@@ -14,8 +14,10 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts import navigation
 from accounts.models import Invitation, Membership, Role, Team
 from accounts.permissions import may_search, permission_required
+from accounts.roles import roles_for
 from api import keys
 from api.models import ApiKey
 from enquiries import flows
@@ -30,6 +32,7 @@ from tests.factories import (
     local_authority,
 )
 from tests.vacancy_helpers import give_figures
+from tracker.contributions import MENU, contributed
 from vacancies.models import SavedSearch
 
 pytestmark = pytest.mark.django_db
@@ -394,3 +397,20 @@ def test_a_view_without_a_rule_would_fail():
     assert declared(permission_required(may_search)(lambda request: None)) == "may_search"
     with pytest.raises(ValueError, match="not a page rule"):
         permission_required(lambda roles: True)  # a rule of its own, not one of the module's
+
+
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+def test_the_menu_shows_a_section_to_those_its_page_lets_in(client, world, role):
+    """The menu is made from the pages' rules: each section a person sees opens for them, and
+    each section hidden from them is a page that does not (or one narrowed on purpose, like a
+    service admin's inbox: ``only_for``)."""
+    client.force_login(world.users[role])
+    roles = roles_for(world.users[role])
+    for entry in contributed(MENU):
+        opens = client.get(reverse(entry.url_name)).status_code != 404
+        if entry.url_name == "admin:index":
+            opens = role == "service_admin"  # Django admin sends others to its own sign-in
+        if navigation.shown_to(entry, roles):
+            assert opens, (role, entry.label)
+        elif entry.only_for is None:
+            assert not opens, (role, entry.label)

@@ -14,6 +14,7 @@ import pytest
 from accounts.models import AuditEvent
 from api import keys
 from api.models import ApiKey
+from homes.audit_actions import HomeAction
 from homes.models import CQC_FACTS, CareHome, CareHomeChange
 from tests.factories import CareHomeFactory
 from tests.test_homes_edit import form_data
@@ -126,7 +127,7 @@ def test_a_council_admin_corrects_a_rating_with_a_reason(client, council_admin, 
     assert rating.summary == (
         "Corrected by Leeds: rating Requires improvement → Good. Reason: CQC's page says Good from May"
     )
-    event = AuditEvent.objects.get(action=AuditEvent.Action.CQC_FACTS_CORRECTED)
+    event = AuditEvent.objects.get(action=HomeAction.CQC_FACTS_CORRECTED)
     assert event.user == council_admin
     assert rating.summary in event.detail
     assert "Corrected by Leeds: date of the rating 2024-03-01 → 2025-05-02" in event.detail
@@ -201,7 +202,7 @@ def test_bad_input_is_explained_by_the_field_and_changes_nothing(client, council
     assert f'id="id_{field}-error"' in response.text
     assert message in response.text
     assert facts(rated) == before
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CQC_FACTS_CORRECTED).exists()
+    assert not AuditEvent.objects.filter(action=HomeAction.CQC_FACTS_CORRECTED).exists()
     if field != "registered_beds":
         assert 'value="31"' in response.text  # nothing typed is lost
 

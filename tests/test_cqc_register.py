@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from homes.audit_actions import HomeAction
 from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, Provider
 from tests.factories import BRADFORD, LEEDS, local_authority
 
@@ -62,7 +63,7 @@ def test_a_council_sees_its_newly_registered_homes_and_adds_one_in_one_click(cli
     assert home.provider == Provider.objects.get(cqc_provider_id="1-900000077", name="Kirkstall Care Group")
     onboarded = CareHomeChange.objects.get(home=home, field="onboarded")
     assert (onboarded.changed_by, onboarded.note) == (council_admin, "From CQC's register")
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.HOME_ADDED, detail="from CQC's register").exists()
+    assert AuditEvent.objects.filter(action=HomeAction.HOME_ADDED, detail="from CQC's register").exists()
     assert "Kirkstall Lodge" not in client.get("/homes/").text.split("Newly registered with CQC")[-1].split("<h", 1)[0]
 
 

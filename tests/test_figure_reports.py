@@ -10,6 +10,7 @@ from accounts.models import AuditEvent
 from tests.test_homes_import import run_worker
 from tests.vacancy_helpers import give_figures
 from vacancies import reports
+from vacancies.audit_actions import VacancyAction
 from vacancies.models import FigureReport
 from vacancies.updates import confirm_no_change
 
@@ -39,7 +40,7 @@ def test_a_coordinator_reports_and_the_home_is_told(client, coordinator, figures
     assert response.status_code == 302
     report = FigureReport.objects.get()
     assert (report.home, report.reported_by, report.category) == (figures, coordinator, "nursing")
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.FIGURES_REPORTED).count() == 1
+    assert AuditEvent.objects.filter(action=VacancyAction.FIGURES_REPORTED).count() == 1
     run_worker()
     assert mail.outbox[-1].to == ["manager@example.org"]
     assert "No nursing bed until Monday" in mail.outbox[-1].body

@@ -7,9 +7,11 @@ import pytest
 from django.test import override_settings
 from prometheus_client.parser import text_string_to_metric_families
 
+from accounts import audit
 from accounts.models import AuditEvent
 from tests.vacancy_helpers import form_post, give_figures
 from tracker.logs import JsonFormatter, RequestIdFilter
+from vacancies.audit_actions import VacancyAction
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def test_a_redirect_to_sign_in_carries_the_request_id_too(client):
 def test_audit_events_hold_the_request_id(client, home_staff):
     client.post("/sign-in/", {"username": home_staff.email, "password": "wrong password"},
                 headers={"X-Request-ID": "req-failed-sign-in-1"})  # fmt: skip
-    event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
+    event = AuditEvent.objects.get(action=audit.Action.SIGN_IN_FAILED)
     assert event.request_id == "req-failed-sign-in-1"
 
 
@@ -48,7 +50,7 @@ def test_a_vacancy_update_is_audited_with_its_request_id(client, home, home_staf
     client.force_login(home_staff)
     response = client.post(f"/my-homes/{home.pk}/", form_post(1, nursing={"occupied": 14, "vacant_accepting": 4}))
     assert response.status_code == 302
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.VACANCIES_CHANGED).latest("at")
+    event = AuditEvent.objects.filter(action=VacancyAction.VACANCIES_CHANGED).latest("at")
     assert event.request_id == response["X-Request-ID"]
 
 

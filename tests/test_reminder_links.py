@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from tests.vacancy_helpers import give_figures
 from vacancies import reminder_links
+from vacancies.audit_actions import VacancyAction
 from vacancies.models import HomeVacancies, Reminder, VacancyUpdate
 from vacancies.reminders import mobile_number, send_reminder
 
@@ -50,7 +51,7 @@ def test_the_reminder_carries_a_link_that_confirms_in_one_tap_without_signing_in
     assert (update.home, update.made_by) == (stale_home, None)
     board = HomeVacancies.objects.get(home=stale_home)
     assert timezone.now() - board.last_confirmed_at < datetime.timedelta(minutes=1)
-    event = AuditEvent.objects.get(action=AuditEvent.Action.CONFIRMED_FROM_REMINDER)
+    event = AuditEvent.objects.get(action=VacancyAction.CONFIRMED_FROM_REMINDER)
     assert stale_home.name in event.target
     assert "sessionid" not in client.cookies  # nobody was signed in
 
@@ -61,7 +62,7 @@ def test_a_link_works_once_a_day(client, stale_home):
     again = client.post(path, follow=True)  # a replay, or a second tap
     assert "Beds confirmed" in again.text
     assert VacancyUpdate.objects.filter(kind=VacancyUpdate.Kind.FROM_REMINDER).count() == 1
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CONFIRMED_FROM_REMINDER).count() == 1
+    assert AuditEvent.objects.filter(action=VacancyAction.CONFIRMED_FROM_REMINDER).count() == 1
 
 
 def test_figures_changed_since_the_email_are_shown_not_confirmed(client, stale_home, home_staff):

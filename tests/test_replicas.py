@@ -14,6 +14,7 @@ from django.db import connections, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from api.audit_actions import ApiAction
 from homes.models import CareHome
 from tests.conftest import VerifiedClient as Client
 from tests.vacancy_helpers import form_post, give_figures
@@ -209,7 +210,7 @@ def test_api_and_fhir_reads_come_from_the_replica_though_each_use_is_written(cli
             response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
         assert response.status_code == 200
         assert any("homes_carehome" in q["sql"] for q in replica_queries), path  # not told: it used a key
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_USED).count() == 2  # written on the primary
+    assert AuditEvent.objects.filter(action=ApiAction.API_USED).count() == 2  # written on the primary
 
 
 # --- who is told where a request read from (issue 24) --------------------------------------

@@ -85,3 +85,26 @@ def test_audit_trail_is_for_service_admins_and_exports(client, service_admin, co
 def test_audit_events_cannot_be_changed_in_admin(client, service_admin):
     client.force_login(service_admin)
     assert client.get("/admin/accounts/auditevent/add/").status_code == 403
+
+
+def test_the_audit_trail_shows_each_apps_actions_by_the_labels_it_registered(client, service_admin, home, home_staff):
+    """Each app registers its own audit actions (ADR 020); accounts lists none of theirs, and
+    the page, its filter and its CSV still say them in words."""
+    from accounts.models import action_labels
+    from tracker.contributions import AUDIT_ACTIONS, contributed
+
+    give_figures(home)
+    client.force_login(home_staff)
+    client.post(f"/my-homes/{home.pk}/confirm/")
+    labels = action_labels()
+    assert labels["vacancies_confirmed"] == "No change confirmed"  # vacancies' own
+    assert labels["sign_in"] == "Signed in"  # accounts' own
+    values = [value for actions in contributed(AUDIT_ACTIONS) for value in actions.values]
+    assert len(values) == len(set(values)), "two apps registered the same action"
+    assert max(map(len, values)) <= 30  # the column's width
+    client.force_login(service_admin)
+    page = client.get("/audit/", {"action": "vacancies_confirmed"})
+    assert '<option value="vacancies_confirmed" selected>No change confirmed</option>' in page.text
+    assert "No change confirmed" in page.text.partition("<table")[2]  # the event's row
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/audit.csv").streaming_content).decode("utf-8-sig"))))
+    assert "No change confirmed" in [row[1] for row in rows]

@@ -8,6 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import audit
 from accounts.models import AuditEvent, Role
 from tests.conftest import VerifiedClient
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
@@ -135,7 +136,7 @@ def test_a_service_admin_resets_a_lost_phone_in_admin(client, service_admin, cou
     assert "Two-factor authentication reset for 1 person" in response.text
     assert not TOTPDevice.objects.filter(user=council_admin).exists()
     assert not council_admin.staticdevice_set.exists()  # the recovery codes went too
-    event = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_RESET)
+    event = AuditEvent.objects.get(action=audit.Action.TWO_FACTOR_RESET)
     assert (event.user, event.target) == (service_admin, "council@example.org")
     # Their session no longer counts as verified: they must set up again.
     assert theirs.get("/area/")["Location"].startswith("/account/two-factor/set-up/")
@@ -154,7 +155,7 @@ def test_only_service_admins_can_reset_and_only_whom_they_choose(client, council
     response = _reset_in_admin(client)  # nobody selected
     assert "Items must be selected" in response.text
     assert TOTPDevice.objects.filter(user=council_admin).exists()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_RESET).exists()
+    assert not AuditEvent.objects.filter(action=audit.Action.TWO_FACTOR_RESET).exists()
 
 
 # --- a password alone never makes an admin (issue 24) -----------------------------------

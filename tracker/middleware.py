@@ -1,8 +1,6 @@
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
-from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -15,7 +13,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if getattr(request, "htmx", False):
             # Come back to the page the user was on, not the fragment URL.
             next_url = request.htmx.current_url_abs_path or request.get_full_path()
-            login = redirect_to_login(next_url, reverse("login"), REDIRECT_FIELD_NAME)
+            login = redirect_to_login(next_url)  # to settings.LOGIN_URL
             return HttpResponseClientRedirect(login.url)
         return super().handle_no_permission(request, view_func)
 

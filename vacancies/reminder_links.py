@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import audit
 from homes.models import CareHome
+from vacancies.audit_actions import VacancyAction
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate, in_category_order
 from vacancies.snapshots import day_bounds
 from vacancies.updates import confirm_no_change
@@ -111,7 +112,7 @@ def confirm(link: Link, request) -> str:
             return found
         confirm_no_change([link.home], None, kind=VacancyUpdate.Kind.FROM_REMINDER)
         audit.record(
-            audit.Action.CONFIRMED_FROM_REMINDER, user=None, request=request,
+            VacancyAction.CONFIRMED_FROM_REMINDER, user=None, request=request,
             target=f"{link.home.name} ({link.home.cqc_location_id})", detail=f"Figures: {figures_line(link.home)}",
         )  # fmt: skip
     return "ready"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import audit
 from homes.models import CareHome
 from tracker.notify import send_emails
+from vacancies.audit_actions import VacancyAction
 from vacancies.models import FigureReport, HomeVacancies
 from vacancies.reminders import recipients
 from vacancies.snapshots import day_bounds
@@ -41,7 +42,7 @@ def report(home: CareHome, user, *, problem: str, category: str = "", note: str 
         if reports_today(home, user) >= PER_DAY:
             raise TooMany
         made = FigureReport.objects.create(home=home, problem=problem, category=category, note=note, reported_by=user)
-        audit.record(audit.Action.FIGURES_REPORTED, user=user, target=f"{home.name} ({home.cqc_location_id})",
+        audit.record(VacancyAction.FIGURES_REPORTED, user=user, target=f"{home.name} ({home.cqc_location_id})",
                      detail=made.get_problem_display())  # fmt: skip
         transaction.on_commit(lambda: send_report.enqueue(made.pk))
     return made

@@ -13,12 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import permissions
 from accounts.permissions import VIEW_HOME, may_search, permission_required
-from accounts.roles import roles_for
 from homes.access import home_permission_required
 from homes.models import CareHome
 from homes.postcodes import locate_search_location
+from tracker.contributions import link
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
 from vacancies import alerts, search
@@ -86,7 +85,7 @@ MAX_ENQUIRED = 10
 
 def _enquire_url(request) -> str:
     """Where a coordinator in a discharge team sends an enquiry from; empty for others."""
-    return reverse("enquiries:new") if permissions.may_send_enquiries(roles_for(request.user)) else ""
+    return link("new enquiry", request)
 
 
 @require_GET

@@ -30,6 +30,7 @@ from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest, back_to, safe_next
 from vacancies import reminder_links, reports
+from vacancies.audit_actions import VacancyAction
 from vacancies.cards import shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, HomeClosureForm
 from vacancies.freshness import STALE_AFTER, freshness
@@ -130,7 +131,7 @@ def confirm(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """ "No change today": one tap."""
     confirmed = confirm_no_change([home], request.user)
     if confirmed:
-        audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})")
+        audit.record(VacancyAction.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})")
     if request.htmx:
         card = macro("home_card", "vacancies/home_cards.jinja")
         return HttpResponse(card(_my_homes_one(request, home.pk), get_token(request), just_confirmed=bool(confirmed)))
@@ -151,7 +152,7 @@ def _my_homes_one(request, pk):
 def confirm_all(request: HtmxHttpRequest) -> HttpResponse:
     homes = list(_my_homes(request))
     confirmed = confirm_no_change(homes, request.user)
-    audit.record(audit.Action.VACANCIES_CONFIRMED, target=f"{confirmed} homes", detail="Confirm all unchanged")
+    audit.record(VacancyAction.VACANCIES_CONFIRMED, target=f"{confirmed} homes", detail="Confirm all unchanged")
     skipped = len(homes) - confirmed
     message = f"Confirmed no change for {confirmed} home{pluralize(confirmed)}."
     if skipped == 1:
@@ -219,7 +220,7 @@ def update(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
                 closure.data["version"] = conflict.version
                 context["conflict"] = conflict.changes
                 return render(request, "vacancies/update.html", context, status=409)
-            audit.record(audit.Action.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})")
+            audit.record(VacancyAction.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})")
             messages.success(request, f"{home.name}: vacancies saved.")
             if warning := above_registration(home, [values["capacity"] for values in categories.values()]):
                 messages.warning(request, warning)

@@ -1,0 +1,28 @@
+"""What enquiries add to lower layers (tracker/contributions.py): their sections of the menu
+(a team's enquiries; a home's inbox with its count), and where a team sends an enquiry from
+(search's shortlist links to it)."""
+
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.roles import roles_for
+from enquiries.audit_actions import EnquiryAction
+from tracker.contributions import AUDIT_ACTIONS, LINKS, MENU, Link, MenuEntry, contribute
+
+# The list opens to service admins too (every team's); the menu is for those in a team.
+contribute(MENU)(MenuEntry("Enquiries", "enquiries:list", 40, only_for=permissions.may_send_enquiries))
+# A service admin may open every home's inbox, and has none of their own to watch.
+contribute(MENU)(
+    MenuEntry(
+        "Inbox", "enquiries:inbox", 50, count_url_name="enquiries:inbox_count", only_for=permissions.has_own_inbox
+    )
+)
+
+
+def _new_enquiry(request) -> str:
+    return reverse("enquiries:new") if permissions.may_send_enquiries(roles_for(request.user)) else ""
+
+
+contribute(LINKS)(Link("new enquiry", _new_enquiry))
+
+contribute(AUDIT_ACTIONS)(EnquiryAction)
