@@ -189,6 +189,23 @@ def test_snapshot_feeds_the_trends(client, council_admin, area):
     assert nursing.values[0] is None
 
 
+def test_the_trend_draws_each_of_twelve_care_categories_in_a_colour_of_its_own(client, council_admin, leeds):
+    """An area with beds in every care category: twelve lines, no two alike (eight colours once
+    served twelve lines, so four pairs could not be told apart)."""
+    from vacancies.models import CareCategory
+
+    for category in CareCategory.values:
+        CapacitySnapshot.objects.create(date=timezone.localdate(), local_authority=leeds, category=category, homes=1,
+                                        capacity=10, occupied=8, vacant_accepting=2, vacant_unavailable=0)  # fmt: skip
+    client.force_login(council_admin)
+    response = client.get("/area/", {"area": leeds.gss_code, "period": "7"})
+    colours = [series.colour for series in response.context["beds_trend"].series]
+    assert len(colours) == 12
+    assert len(set(colours)) == 12
+    chart = response.text.partition('id="beds-title"')[2].partition("</svg>")[0]
+    assert all(chart.count(f'stroke="{colour}"') == 1 for colour in colours)  # one line each, as drawn
+
+
 def test_trend_period_switch_with_htmx(client, council_admin, area, htmx_headers):
     take_snapshot()
     client.force_login(council_admin)

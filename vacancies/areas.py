@@ -25,7 +25,7 @@ from vacancies.models import (
     FreshnessSnapshot,
     in_category_order,
 )
-from vacancies.trends import PALETTE, Series, Trend
+from vacancies.trends import CATEGORY_COLOURS, PALETTE, Series, Trend
 
 
 @dataclass(frozen=True)
@@ -226,8 +226,8 @@ def trends(area: Area, days: int, today: datetime.date | None = None) -> tuple[T
     for row in capacity:
         by_category.setdefault(row["category"], {})[row["date"]] = row["accepting"]
     series = [
-        Series(CareCategory(category).label, PALETTE[i % len(PALETTE)], [values.get(d) for d in day_list])
-        for i, (category, values) in enumerate(in_category_order(by_category.items(), lambda item: item[0]))
+        Series(CareCategory(category).label, CATEGORY_COLOURS[category], [values.get(d) for d in day_list])
+        for category, values in in_category_order(by_category.items(), lambda item: item[0])
     ]
     beds = None
     if series:

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from vacancies.models import CareCategory, CategoryVacancy, VacancyChange, in_category_order
 
-PALETTE = ["#005eb8", "#007f3b", "#d5281b", "#330072", "#ffb81c", "#41b6e6", "#7c2855", "#425563"]
+# NHS identity colours, as many as there are care categories: a chart may draw all twelve.
+PALETTE = ["#005eb8", "#007f3b", "#d5281b", "#330072", "#ffb81c", "#41b6e6", "#7c2855", "#425563", "#ed8b00",
+           "#00a499", "#ae2573", "#78be20"]  # fmt: skip
+# Each care category keeps its colour on every chart (a home's, an area's), and no two share one.
+CATEGORY_COLOURS = dict(zip(CareCategory.values, PALETTE, strict=True))
 
 
 @dataclass
@@ -125,8 +129,8 @@ def accepting_trend(home, days: int = 30, today: datetime.date | None = None) ->
             if category in value:
                 value[category] = int(old_value) if old_value != "" else None
     series = [
-        Series(CareCategory(category).label, PALETTE[i % len(PALETTE)], [closing[category][d] for d in day_list])
-        for i, category in enumerate(in_category_order(current, lambda category: category))
+        Series(CareCategory(category).label, CATEGORY_COLOURS[category], [closing[category][d] for d in day_list])
+        for category in in_category_order(current, lambda category: category)
     ]
     highest = max((v for s in series for v in s.values if v is not None), default=0)
     return Trend(days=day_list, series=series, max_value=max(highest, 1)).layout()
