@@ -6,6 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 
+from homes.choices import CqcRating
 from vacancies.models import BedSex, CareCategory
 
 
@@ -38,8 +39,7 @@ class Home(Schema):
     longitude: float
     local_authority: str = Field(description="The council's ONS code")
     cqc_rating: str | None = Field(
-        description="CQC's overall rating (outstanding, good, requires_improvement, inadequate, "
-        "inspected_not_rated, insufficient_evidence, not_yet_rated); null when not known"
+        description=f"CQC's overall rating ({', '.join(CqcRating.values)}); null when not known"
     )
     closed_to_admissions: bool
     closed_reason: str
