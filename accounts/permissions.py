@@ -248,6 +248,7 @@ def manages_api_keys(roles: Roles) -> bool:
 
 @page_rule
 def reads_audit_trail(roles: Roles) -> bool:
+    """Reads the audit trail and downloads it."""
     return roles.is_service_admin
 
 

@@ -134,6 +134,11 @@ def references_in_python(path: Path, urls: dict[str, str]) -> set[tuple[str, str
             for constant in named:
                 if isinstance(constant.value, str) and constant.value in urls:
                     found.add((urls[constant.value], f"URL {constant.value}", constant.lineno))
+            arguments = [arg.value for arg in node.args if isinstance(arg, ast.Constant)]
+            if (
+                function == "get_model" and len(arguments) == 2 and arguments[0] in LAYERS
+            ):  # apps.get_model("homes", "CareHome")
+                found.add((arguments[0], f"model {arguments[0]}.{arguments[1]}", node.lineno))
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
             if ":" in text and text in urls:  # a namespaced URL name, wherever it is written
@@ -193,10 +198,12 @@ def test_the_check_would_catch_an_upward_url_model_or_module(tmp_path, urls):
         "    c = ForeignKey('enquiries.Enquiry', on_delete=CASCADE)\n"
         "    d = apps.get_model('returns.MonthlyReturn')\n"
         "    e = 'public.tasks.refresh'\n"
+        "    g = apps.get_model('api', 'ApiKey')\n"
     )
     assert upward("homes", references_in_python(module, urls)) == [
         "line 4: URL vacancies:my_homes (vacancies)", "line 5: model enquiries.Enquiry (enquiries)",
         "line 6: model returns.MonthlyReturn (returns)", "line 7: module public.tasks.refresh (public)",
+        "line 8: model api.ApiKey (api)",
     ]  # fmt: skip
     template = tmp_path / "example.html"
     template.write_text("<a href=\"{% url 'start' %}\">Home</a> <a href=\"{% url 'enquiries:inbox' %}\">Inbox</a>\n")
