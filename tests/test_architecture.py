@@ -78,7 +78,7 @@ SETTINGS_ROOTS = {"tracker/settings.py"}  # lists every app, their middleware an
 # tracker/urls.py, the one place that puts every app's pages together.
 TEMPLATE_ROOTS = {"base.html", "includes/header.html", "includes/footer.html"}
 # The one upward reference left, and only these: a role is held at a home, a provider or a
-# council (Membership, Invitation, Team), and those models are homes' (docs/adr/019-layers.md
+# council (Membership, Invitation, Team), and those models are homes' (docs/adr/021-layers-for-every-reference.md
 # says where they belong and why they have not moved yet). A new one fails.
 MODEL_CYCLE = {
     "accounts/models.py": {"model homes.CareHome", "model homes.Provider", "model homes.LocalAuthority"},

@@ -1,5 +1,5 @@
 """The database's functions, triggers and views are exactly those declared in the apps' sql/
-folders (docs/adr/021-database-objects.md): none missing, none extra, none different. Each
+folders (docs/adr/022-database-objects.md): none missing, none extra, none different. Each
 declared file is run over the migrated database inside a savepoint; PostgreSQL's own account of
 every object must be the same before and after."""
 

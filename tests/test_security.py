@@ -88,7 +88,7 @@ def test_audit_events_cannot_be_changed_in_admin(client, service_admin):
 
 
 def test_the_audit_trail_shows_each_apps_actions_by_the_labels_it_registered(client, service_admin, home, home_staff):
-    """Each app registers its own audit actions (ADR 020); accounts lists none of theirs, and
+    """Each app registers its own audit actions (ADR 021); accounts lists none of theirs, and
     the page, its filter and its CSV still say them in words."""
     from accounts.models import action_labels
     from tracker.contributions import AUDIT_ACTIONS, contributed

@@ -1,6 +1,6 @@
 """The database's own logic, where a reader finds it: each SQL function, with the triggers that
 call it, and each view, in one file of its app's ``sql/`` folder, as it is in the database now
-(docs/adr/021-database-objects.md). Constants the SQL shares with Python (the CQC rating order)
+(docs/adr/022-database-objects.md). Constants the SQL shares with Python (the CQC rating order)
 are written ``{{ name }}`` in the file and filled in from the Python that owns them, so they are
 written once.
 

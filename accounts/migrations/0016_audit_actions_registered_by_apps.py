@@ -1,4 +1,4 @@
-# The audit trail's actions are registered by the apps that record them (ADR 020): the
+# The audit trail's actions are registered by the apps that record them (ADR 021): the
 # column keeps its values and loses the list of choices that named every app's actions.
 
 from django.db import migrations, models
