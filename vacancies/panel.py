@@ -9,8 +9,8 @@ from vacancies.models import BedHold, HomeVacancies, in_category_order
 from vacancies.trends import accepting_trend
 
 
-def vacancy_panel(home) -> dict:
-    board = HomeVacancies.objects.filter(home=home).select_related("last_confirmed_by").first()
+def vacancy_panel(home, board: HomeVacancies | None) -> dict:
+    """``board``: the home's HomeVacancies with ``last_confirmed_by`` (read with the home), or None."""
     categories = in_category_order(home.categories.all())
     held: dict[str, list] = {}
     for hold in BedHold.objects.filter(home=home, outcome=BedHold.Outcome.HELD, held_until__gt=timezone.now()):
@@ -25,5 +25,7 @@ def vacancy_panel(home) -> dict:
         "board": board,
         "categories": categories,
         "freshness": freshness(board.last_confirmed_at if board else None),
-        "trend": accepting_trend(home) if categories else None,
+        "trend": accepting_trend(home, current={row.category: row.vacant_accepting for row in categories})
+        if categories
+        else None,
     }

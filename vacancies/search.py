@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.cache import caches
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -27,6 +27,7 @@ from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
 from tracker.forms import NhsFormMixin
+from tracker.paging import CountedPaginator
 from tracker.sql import named_rows, table, value
 from vacancies.models import (
     BedHold,
@@ -372,18 +373,6 @@ def relaxations(params, search: Search) -> list[dict]:
                 relaxed.pop(name, None)
             hints.append({"label": label, "count": count, "query": relaxed.urlencode()})
     return sorted(hints, key=lambda hint: -hint["count"])[:3]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (by the page query's window), so it never counts again."""
-
-    def __init__(self, count: int, per_page: int):
-        super().__init__((), per_page)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
 
 
 MAX_PAGE = 10_000

@@ -104,10 +104,14 @@ class TrendRow:
     values: list[int | None]
 
 
-def accepting_trend(home, days: int = 30, today: datetime.date | None = None) -> Trend | None:
+def accepting_trend(
+    home, days: int = 30, today: datetime.date | None = None, current: dict[str, int] | None = None
+) -> Trend | None:
+    """``current``: each category's vacant accepting beds now, when the caller has read them."""
     today = today or timezone.localdate()
     first_day = today - datetime.timedelta(days=days - 1)
-    current = {row.category: row.vacant_accepting for row in CategoryVacancy.objects.filter(home=home)}
+    if current is None:
+        current = {row.category: row.vacant_accepting for row in CategoryVacancy.objects.filter(home=home)}
     if not current:
         return None
     start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))

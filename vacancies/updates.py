@@ -3,11 +3,11 @@ value in the history, and no lost updates when two people save at once."""
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homes.models import CareHome
+from tracker.sql import table
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 
 CATEGORY_FIELDS = [
@@ -58,25 +58,51 @@ def changes_since(home: CareHome, version: int) -> list[VacancyChange]:
     )
 
 
-@transaction.atomic
+def locked_figures(home: CareHome) -> tuple[HomeVacancies, dict[str, CategoryVacancy]]:
+    """The home's board and its categories' rows (by category), locked until the transaction
+    ends: what a save reads first. A page that shows them and then saves in one transaction
+    reads them once (vacancies.views.update)."""
+    board = board_for(home, lock=True)
+    return board, {row.category: row for row in CategoryVacancy.objects.select_for_update().filter(home=home)}
+
+
 def save_vacancies(
-    home: CareHome, user, *, loaded_version: int, categories: dict[str, dict], home_values: dict, via: str = ""
+    home: CareHome,
+    user,
+    *,
+    loaded_version: int,
+    categories: dict[str, dict],
+    home_values: dict,
+    via: str = "",
+    locked: tuple[HomeVacancies, dict[str, CategoryVacancy]] | None = None,
 ) -> VacancyUpdate:
     """Write the home's figures. ``categories`` maps a category to its form values
     (new categories included). Raises Conflict if the figures changed since
     ``loaded_version``; then nothing is written. ``via``: the system that sent them
-    (an API key's name) when no person did."""
-    board = board_for(home, lock=True)
+    (an API key's name) when no person did. ``locked``: ``locked_figures(home)`` read
+    already in the caller's transaction (not read again; the writes join that transaction).
+
+    Only the categories that changed are written, in one statement: each statement on the
+    figures runs the search entries' and the changes feed's triggers once."""
+    if locked is None:
+        with transaction.atomic():
+            return _save(home, user, loaded_version, categories, home_values, via, locked_figures(home))
+    return _save(home, user, loaded_version, categories, home_values, via, locked)
+
+
+def _save(home, user, loaded_version, categories, home_values, via, locked) -> VacancyUpdate:
+    board, existing = locked
     if board.version != loaded_version:
         raise Conflict(changes_since(home, loaded_version), board.version)
     now = timezone.now()
-    existing = {row.category: row for row in CategoryVacancy.objects.select_for_update().filter(home=home)}
     changes: list[VacancyChange] = []
+    changed: list[CategoryVacancy] = []
     for category, values in categories.items():
         row = existing.get(category)
         is_new = row is None
         if is_new:
             row = existing[category] = CategoryVacancy(home=home, category=category, capacity=0)
+        before = len(changes)
         for name in CATEGORY_FIELDS:
             old, new = getattr(row, name), values[name]
             if is_new or old != new:
@@ -86,7 +112,12 @@ def save_vacancies(
                     )
                 )
                 setattr(row, name, new)
-        row.save()
+        if is_new:
+            row.save()
+        elif len(changes) > before:
+            changed.append(row)
+    if changed:
+        CategoryVacancy.objects.bulk_update(changed, CATEGORY_FIELDS)
     for name in HOME_FIELDS:
         old, new = getattr(board, name), home_values[name]
         if old != new:
@@ -114,28 +145,37 @@ def save_vacancies(
     return update
 
 
-@transaction.atomic
 def confirm_no_change(homes: list[CareHome], user, kind=VacancyUpdate.Kind.NO_CHANGE, *, via: str = "") -> int:
     """ "No change today" for each home that has figures: freshness only. Returns how many.
     ``kind``: how it was confirmed (signed in, or from a reminder's link with nobody signed in);
-    ``via``: the system that confirmed (an API key's name) when no person did."""
+    ``via``: the system that confirmed (an API key's name) when no person did.
+
+    One statement: the UPDATE locks each board as a SELECT ... FOR UPDATE did (a save under
+    way is waited for, and the version it wrote is the one the history records), and the
+    history's rows are made from what it returns (docs/adr/019-everyday-pages-speed.md)."""
     now = timezone.now()
-    boards = list(
-        HomeVacancies.objects.select_for_update()
-        .filter(home__in=homes)
-        .filter(Exists(CategoryVacancy.objects.filter(home=OuterRef("home"))))
-        .only("home_id", "version")
-    )
-    if not boards:
-        return 0
-    HomeVacancies.objects.filter(home__in=[b.home_id for b in boards]).update(
-        last_confirmed_at=now,
-        last_confirmed_by=user,
-        last_confirmed_from_reminder=kind == VacancyUpdate.Kind.FROM_REMINDER,
-        last_confirmed_via=via,
-    )
-    VacancyUpdate.objects.bulk_create(
-        VacancyUpdate(home_id=b.home_id, kind=kind, made_by=user, made_at=now, version=b.version, via=via)
-        for b in boards
-    )
-    return len(boards)
+    made_by = user.pk if user is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH confirmed AS (
+                UPDATE {table(HomeVacancies)} AS board
+                   SET last_confirmed_at = %(now)s, last_confirmed_by_id = %(made_by)s,
+                       last_confirmed_from_reminder = %(from_reminder)s, last_confirmed_via = %(via)s
+                 WHERE board.home_id = ANY(%(homes)s)
+                   AND EXISTS (SELECT 1 FROM {table(CategoryVacancy)} AS row WHERE row.home_id = board.home_id)
+             RETURNING board.home_id, board.version
+            )
+            INSERT INTO {table(VacancyUpdate)} (home_id, kind, made_by_id, made_at, version, via)
+            SELECT home_id, %(kind)s, %(made_by)s, %(now)s, version, %(via)s FROM confirmed
+            """,  # noqa: S608 - table names from the models, every value a parameter
+            {
+                "now": now,
+                "made_by": made_by,
+                "from_reminder": kind == VacancyUpdate.Kind.FROM_REMINDER,
+                "via": via,
+                "homes": [home.pk for home in homes],
+                "kind": str(kind),
+            },
+        )
+        return cursor.rowcount

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -29,6 +29,7 @@ from tracker.components import macro
 from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest, back_to, safe_next
+from tracker.paging import counted_page
 from vacancies import reminder_links, reports
 from vacancies.audit_actions import VacancyAction
 from vacancies.cards import shortlist_button, url_for_each
@@ -36,29 +37,39 @@ from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, Hom
 from vacancies.freshness import STALE_AFTER, freshness
 from vacancies.models import CareCategory, CategoryVacancy, HomeVacancies, ShortlistEntry, in_category_order
 from vacancies.panel import vacancy_panel
-from vacancies.updates import Conflict, board_for, confirm_no_change, save_vacancies
+from vacancies.updates import Conflict, board_for, confirm_no_change, locked_figures, save_vacancies
+
+
+def _read_with_the_home(request) -> dict:
+    """What a home's page reads in the home's own query: when CQC's facts were last checked,
+    and whether the home is on this person's shortlist (for those who keep one)."""
+    also = {"cqc_checked": Subquery(CqcLocation.objects.filter(location_id=OuterRef("cqc_location_id"))
+                                    .order_by("pk").values("checked_at")[:1])}  # fmt: skip
+    if permissions.may_search(roles_for(request.user)):
+        also["shortlisted"] = Exists(ShortlistEntry.objects.filter(user=request.user, home=OuterRef("pk")))
+    return also
 
 
 @require_GET
-@home_permission_required(VIEW_HOME, "provider", "local_authority__region")
+@home_permission_required(VIEW_HOME, "provider", "local_authority__region", "vacancies__last_confirmed_by",
+                          annotate=_read_with_the_home)  # fmt: skip
 def home_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """A home's page: its beds, freshness and trend, its details, and what this person may do with it."""
     roles = roles_for(request.user)
-    checked = CqcLocation.objects.filter(location_id=home.cqc_location_id).values_list("checked_at", flat=True)
+    can_shortlist = permissions.may_search(roles)
     context = {
         "home": home,
-        "cqc_checked": checked.first(),
+        "cqc_checked": home.cqc_checked,
         "can_edit": UPDATE_HOME.allows(roles, home),
         "can_manage_staff": MANAGE_STAFF.allows(roles, home),
         "can_read_history": ADMINISTER_HOME.allows(roles, home),
-        "vacancy": vacancy_panel(home),
-        "can_shortlist": permissions.may_search(roles),
+        "vacancy": vacancy_panel(home, getattr(home, "vacancies", None)),
+        "can_shortlist": can_shortlist,
         "back": _search_back_link(request),
         "contributed": contributions(HOME_PAGE, request, home),  # panels of apps above this one
     }
-    if context["can_shortlist"]:
-        shortlisted = ShortlistEntry.objects.filter(user=request.user, home=home).exists()
-        context["shortlist_button"] = shortlist_button(request, home, shortlisted)
+    if can_shortlist:
+        context["shortlist_button"] = shortlist_button(request, home, home.shortlisted)
     return render(request, "vacancies/home.html", context)
 
 
@@ -110,8 +121,7 @@ def _with_freshness(homes):
 @vary_on_headers("HX-Request")
 @permission_required(keeps_homes)
 def my_homes(request: HtmxHttpRequest) -> HttpResponse:
-    homes = _my_homes(request)
-    page = Paginator(homes, 100).get_page(request.GET.get("page"))
+    page = counted_page(_my_homes(request), request.GET.get("page"), 100)
     _with_freshness(page.object_list)
     stale_only = bool(request.GET.get("stale"))
     context = {
@@ -126,7 +136,7 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@home_permission_required(UPDATE_HOME, "provider")
+@home_permission_required(UPDATE_HOME)
 def confirm(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """ "No change today": one tap."""
     confirmed = confirm_no_change([home], request.user)
@@ -163,8 +173,7 @@ def confirm_all(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("vacancies:my_homes")
 
 
-def _category_forms(home, data=None):
-    rows = {row.category: row for row in home.categories.all()}
+def _category_forms(rows: dict, data=None):
     forms = [
         CategoryForm(data, category=category, initial=CategoryForm.initial_from(row))
         for category, row in in_category_order(rows.items(), lambda item: item[0])
@@ -173,11 +182,20 @@ def _category_forms(home, data=None):
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(UPDATE_HOME, "provider")
+@home_permission_required(UPDATE_HOME, "vacancies")  # its board in the same query, for the page
 def update(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
-    board = board_for(home)
+    if request.method == "POST":
+        # The figures the form is checked against are the ones saved: read once, locked.
+        with transaction.atomic():
+            return _update(request, home, locked_figures(home))
+    board = getattr(home, "vacancies", None) or board_for(home)
+    return _update(request, home, (board, {row.category: row for row in home.categories.all()}))
+
+
+def _update(request: HtmxHttpRequest, home: CareHome, figures) -> HttpResponse:
+    board, rows = figures
     data = request.POST if request.method == "POST" else None
-    category_forms, offered = _category_forms(home, data)
+    category_forms, offered = _category_forms(rows, data)
     closure = HomeClosureForm(
         data,
         initial={
@@ -214,6 +232,7 @@ def update(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
                     loaded_version=closure.cleaned_data["version"],
                     categories=categories,
                     home_values=closure.cleaned_data,
+                    locked=figures,
                 )
             except Conflict as conflict:
                 closure.data = closure.data.copy()

@@ -1,0 +1,93 @@
+"""The pages home staff use every day, at their query counts (issue 28, docs/adr/019-everyday-pages-speed.md):
+"Confirm no change" and the update page, each request with a ceiling; and what the cheaper
+paths must still do (write only what changed, one history row per confirm, the version the
+save wrote)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import AuditEvent
+from tests.factories import CareHomeFactory
+from tests.vacancy_helpers import form_post, give_figures
+from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate
+from vacancies.updates import confirm_no_change
+
+pytestmark = pytest.mark.django_db
+
+
+def test_confirm_no_change_costs_a_bounded_number_of_queries(client, home_staff, home, django_assert_max_num_queries):
+    give_figures(home, nursing={}, residential={})
+    client.force_login(home_staff)
+    client.get("/")
+    with django_assert_max_num_queries(4):  # the session, the person, their roles, the page with its total
+        assert client.get("/my-homes/").status_code == 200
+    with django_assert_max_num_queries(6):  # ... the home, the confirm (one statement), the audit event
+        response = client.post(f"/my-homes/{home.pk}/confirm/")
+    assert response.status_code == 302
+    confirmed = VacancyUpdate.objects.filter(home=home).first()
+    assert (confirmed.kind, confirmed.made_by, confirmed.version) == ("no_change", home_staff, 1)
+    assert HomeVacancies.objects.get(home=home).last_confirmed_at == confirmed.made_at
+    assert AuditEvent.objects.filter(action="vacancies_confirmed", user=home_staff).count() == 1
+
+
+def test_confirm_counts_only_homes_with_figures_and_records_each_ones_version(home, other_home, home_staff):
+    give_figures(home)
+    give_figures(home, version=1, nursing={"vacant_accepting": 2})  # version 2
+    empty = CareHomeFactory(provider=home.provider)
+    HomeVacancies.objects.create(home=empty)
+    assert confirm_no_change([home, other_home, empty], home_staff) == 1
+    assert list(VacancyUpdate.objects.filter(kind="no_change").values_list("home_id", "version")) == [(home.pk, 2)]
+    assert HomeVacancies.objects.get(home=empty).last_confirmed_at is None
+
+
+def test_the_update_page_and_its_save_cost_a_bounded_number_of_queries(
+    client, home_staff, home, django_assert_max_num_queries
+):
+    give_figures(home, nursing={}, residential={})
+    client.force_login(home_staff)
+    client.get("/")
+    with django_assert_max_num_queries(5):  # the session, the person, their roles, the home and board, categories
+        assert client.get(f"/my-homes/{home.pk}/").status_code == 200
+    data = form_post(1, nursing={"occupied": 16, "vacant_accepting": 2}, residential={})
+    # ... the home, its figures locked (2), the one changed category, the board, the history (2), the audit event;
+    # and inside the test's own transaction the view's transaction is a savepoint (2).
+    with django_assert_max_num_queries(13):
+        assert client.post(f"/my-homes/{home.pk}/", data).status_code == 302
+    assert CategoryVacancy.objects.get(home=home, category="nursing").vacant_accepting == 2
+
+
+def test_a_save_writes_only_the_categories_that_changed(client, home_staff, home):
+    give_figures(home, nursing={}, residential={})
+    client.force_login(home_staff)
+    data = form_post(1, nursing={"occupied": 16, "vacant_accepting": 2}, residential={})
+    with CaptureQueriesContext(connection) as captured:
+        client.post(f"/my-homes/{home.pk}/", data)
+    updates = [q["sql"] for q in captured if q["sql"].startswith(f'UPDATE "{CategoryVacancy._meta.db_table}"')]
+    assert len(updates) == 1
+    update = VacancyUpdate.objects.filter(home=home).first()
+    assert {(change.category, change.field) for change in update.changes.all()} == {
+        ("nursing", "occupied"),
+        ("nursing", "vacant_accepting"),
+    }
+    assert HomeVacancies.objects.get(home=home).vacant_accepting_total == 2 + 3
+
+
+def test_a_save_after_someone_elses_is_refused_with_what_they_changed(client, home_staff, home):
+    give_figures(home)
+    client.force_login(home_staff)
+    give_figures(home, version=1, nursing={"vacant_accepting": 1})  # someone else, meanwhile
+    response = client.post(f"/my-homes/{home.pk}/", form_post(1, nursing={"occupied": 16, "vacant_accepting": 2}))
+    assert response.status_code == 409
+    assert CategoryVacancy.objects.get(home=home).vacant_accepting == 1
+
+
+def test_my_homes_past_the_last_page_shows_the_last_and_nonsense_the_first(client, provider_admin, provider):
+    CareHomeFactory.create_batch(120, provider=provider)
+    client.force_login(provider_admin)
+    last = client.get("/my-homes/", {"page": "9"})
+    assert last.text.count("tracker-home-card") == 20
+    assert "Page 1 of 2" in last.text  # the link back
+    first = client.get("/my-homes/", {"page": "nonsense"})
+    assert first.text.count("tracker-home-card") == 100
+    assert "120 homes" in first.text

@@ -1,0 +1,39 @@
+"""Pages of a list whose total comes from the same query as the page (a window), not a second
+COUNT: one statement where Django's Paginator runs two (docs/adr/019-everyday-pages-speed.md)."""
+
+import math
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (by the page query's window), so it never counts again."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__((), per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def counted_page(queryset, number: str | None, per_page: int) -> Page:
+    """The page ``number`` of ``queryset``, as ``Paginator.get_page`` gives it (the first when
+    ``number`` is nonsense, the last when past the end), with the total counted alongside the
+    rows. Past the end costs a count and the last page: a link followed after rows went."""
+    try:
+        wanted = max(int(number or 1), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    counted = queryset.annotate(rows_in_all=Window(Count("*")))
+    rows = list(counted[(wanted - 1) * per_page : wanted * per_page])
+    if rows:
+        total = rows[0].rows_in_all
+    elif wanted > 1 and (total := queryset.count()):
+        wanted = math.ceil(total / per_page)
+        rows = list(counted[(wanted - 1) * per_page : wanted * per_page])
+    else:
+        total, wanted = 0, 1
+    return Page(rows, wanted, CountedPaginator(total, per_page))
