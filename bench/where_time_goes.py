@@ -236,7 +236,8 @@ def measure(steps, runs: int) -> dict:
 
 def planned(sql: str, params) -> str:
     """The database's own time for a SELECT (EXPLAIN ANALYZE: no client, no queueing), or ""."""
-    if not sql.startswith("SELECT") or "FOR UPDATE" in sql:
+    words = sql.split()
+    if words[0] not in ("SELECT", "WITH") or {"UPDATE", "INSERT", "DELETE"} & set(words):
         return "        "
     with connections["default"].cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
@@ -269,7 +270,7 @@ def main() -> None:
         )
         if name == args.sql:
             for took, sql, params in CLOCK.statements:
-                print(f"  {took:6.2f} ms  {planned(sql, params)}  {sql[:300]}")
+                print(f"  {took:6.2f} ms  {planned(sql, params)}  {' '.join(sql.split())[:300]}")
         if name == args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -28,6 +28,7 @@ from enquiries.forms import AcceptForm, DeclineForm, EnquiryForm, MessageForm, T
 from enquiries.models import LIVE, OPEN, Enquiry, Message, Referral, Status
 from homes.models import CareHome
 from tracker.http import HtmxHttpRequest
+from tracker.paging import counted_page
 from vacancies.models import CategoryVacancy, ShortlistEntry
 
 PAGE_SIZE = 25  # as search: a page a phone draws quickly
@@ -180,7 +181,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("enquiry__team", "home", "hold")
         .order_by("-sent_at", "-id")
     )
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(referrals, request.GET.get("page"), PAGE_SIZE)
     tabs = [{"key": key, "label": label, "current": key == show} for key, (label, _) in INBOX_VIEWS.items()]
     context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now()}
     template = "enquiries/inbox.html#referrals" if request.htmx else "enquiries/inbox.html"

@@ -315,4 +315,4 @@ def test_more_beds_than_cqc_registers_skips_beds_not_known(client, council_admin
     client.force_login(council_admin)
     assert client.get("/area/").context["above_registration"] == []
     CareHome.objects.filter(pk=unknown.pk).update(registered_beds=20)
-    assert [home.name for home in client.get("/area/").context["above_registration"]] == [unknown.name]
+    assert [home["name"] for home in client.get("/area/").context["above_registration"]] == [unknown.name]

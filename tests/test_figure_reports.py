@@ -64,7 +64,7 @@ def test_the_council_counts_reports_per_home(client, coordinator, council_admin,
     reports.report(figures, coordinator, problem="open", note="They said they are admitting")
     client.force_login(council_admin)
     dashboard = client.get("/area/")
-    assert dashboard.context["reported"] == [{"home_id": figures.pk, "home__name": figures.name, "reports": 2}]
+    assert dashboard.context["reported"] == [{"home_id": figures.pk, "name": figures.name, "reports": 2}]
     assert "Figures reported wrong by discharge teams" in dashboard.text
 
 

@@ -8,13 +8,15 @@ tables; trends come from the nightly snapshots, never from the raw history.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import roles_for
+from homes.choices import HomeStatus
 from homes.models import CareHome, CareHomeChange, CqcLocation, LocalAuthority, Region
+from tracker.sql import named_rows, table
 from vacancies.freshness import STALE_AFTER
 from vacancies.models import (
     BedHold,
@@ -22,7 +24,10 @@ from vacancies.models import (
     CareCategory,
     CategoryVacancy,
     ClosureReason,
+    FigureReport,
     FreshnessSnapshot,
+    HomeVacancies,
+    Reminder,
     in_category_order,
 )
 from vacancies.trends import CATEGORY_COLOURS, PALETTE, Series, Trend
@@ -97,9 +102,121 @@ def area_or_404(request) -> Area:
     return area
 
 
-def totals_by_category(area: Area) -> list[dict]:
-    """Beds per care category in the area; ``held``: vacant beds held for a discharge team now."""
-    return category_totals(area.scope("home__"))
+@dataclass(frozen=True)
+class Position:
+    """What the area dashboard shows of an area now, read in one statement (``position``)."""
+
+    totals: list[dict]  # as category_totals gives them
+    closures: list[dict]  # {"reason": words, "homes": n}, most homes first
+    bands: dict  # as freshness_bands gives them
+    above_registration: list[dict]  # {"pk", "name", "figures", "registered_beds"}, by name
+    reported: list[dict]  # {"home_id", "name", "reports"}: reports in the last 30 days, most first
+
+
+ABOVE_REGISTRATION_LISTED = 50
+REPORTED_LISTED = 20
+REPORTED_DAYS = 30
+
+
+def position(area: Area, now: datetime.datetime | None = None) -> Position:
+    """The area's beds by care category (with those held for discharge teams), its homes closed
+    to admissions by reason, how fresh its figures are, homes whose figures exceed CQC's
+    registered beds, and homes reported wrong: one statement, each part a JSON column (six
+    ORM queries before, each built and sent on its own: docs/adr/019-everyday-pages-speed.md).
+    Beds accepting admissions count open categories of open homes only, as ``category_totals``
+    (the API's) counts them; a home's figures exceed its registration when its categories' beds
+    add up to more than CQC's registered beds (registrations lag reality: a flag, not an error)."""
+    now = now or timezone.now()
+    # A council's homes by its index, and each one's board and categories by theirs: a LATERAL
+    # join, kept one by OFFSET 0 (flattened, the planner hashes every board and category in
+    # England, 3 ms). England's by hash joins.
+    where, lateral = ("", "") if area.la_ids is None else ("AND home.local_authority_id = ANY(%(councils)s)", "LATERAL")
+    offset = "OFFSET 0" if lateral else ""
+    held = BedHold.Outcome.HELD
+    rows = named_rows(
+        f"""
+        WITH homes AS MATERIALIZED (
+            SELECT home.id, home.name, home.registered_beds, board.closed_to_admissions, board.closed_reason,
+                   board.last_confirmed_at
+              FROM {table(CareHome)} AS home
+              LEFT JOIN {lateral} (SELECT * FROM {table(HomeVacancies)} AS board
+                                    {"WHERE board.home_id = home.id" if lateral else ""} {offset}) AS board
+                ON board.home_id = home.id
+             WHERE home.status = %(active)s {where}
+        ), categories AS MATERIALIZED (
+            SELECT figures.*, homes.closed_to_admissions AS home_closed
+              FROM homes JOIN {lateral} (SELECT * FROM {table(CategoryVacancy)} AS figures
+                                          {"WHERE figures.home_id = homes.id" if lateral else ""} {offset}) AS figures
+                ON figures.home_id = homes.id
+        )
+        SELECT
+          (SELECT coalesce(json_agg(t), '[]') FROM (
+              SELECT category, count(*) AS homes, sum(capacity) AS capacity, sum(occupied) AS occupied,
+                     coalesce(sum(vacant_accepting) FILTER (WHERE NOT closed AND home_closed = false), 0) AS accepting,
+                     sum(vacant_unavailable) AS unavailable
+                FROM categories GROUP BY category) AS t) AS totals,
+          (SELECT coalesce(json_object_agg(category, n), '{{}}') FROM (
+              SELECT hold.category, count(*) AS n
+                FROM {table(BedHold)} AS hold JOIN {table(CareHome)} AS home ON home.id = hold.home_id
+               WHERE hold.outcome = %(held)s AND hold.held_until > %(now)s {where}
+               GROUP BY hold.category) AS t) AS held,
+          (SELECT coalesce(json_agg(t ORDER BY t.homes DESC, t.reason), '[]') FROM (
+              SELECT closed_reason AS reason, count(*) AS homes FROM homes
+               WHERE closed_to_admissions GROUP BY closed_reason) AS t) AS closures,
+          (SELECT json_build_object(
+              'total', count(*),
+              'fresh', count(*) FILTER (WHERE last_confirmed_at >= %(day)s),
+              'recent', count(*) FILTER (WHERE last_confirmed_at < %(day)s AND last_confirmed_at >= %(three_days)s),
+              'older', count(*) FILTER (WHERE last_confirmed_at < %(three_days)s),
+              'week', count(*) FILTER (WHERE last_confirmed_at >= %(week)s)) FROM homes) AS bands,
+          (SELECT coalesce(json_agg(t ORDER BY t.name, t.pk), '[]') FROM (
+              SELECT homes.id AS pk, homes.name, sum(categories.capacity) AS figures, homes.registered_beds
+                FROM homes JOIN categories ON categories.home_id = homes.id
+               WHERE homes.registered_beds IS NOT NULL
+               GROUP BY homes.id, homes.name, homes.registered_beds
+              HAVING sum(categories.capacity) > homes.registered_beds
+               ORDER BY homes.name, homes.id LIMIT {ABOVE_REGISTRATION_LISTED}) AS t) AS above_registration,
+          (SELECT coalesce(json_agg(t ORDER BY t.reports DESC, t.name), '[]') FROM (
+              SELECT homes.id AS home_id, homes.name, count(*) AS reports
+                FROM {table(FigureReport)} AS report JOIN homes ON homes.id = report.home_id
+               WHERE report.reported_at >= %(reported_since)s
+               GROUP BY homes.id, homes.name
+               ORDER BY count(*) DESC, homes.name LIMIT {REPORTED_LISTED}) AS t) AS reported
+        """,  # noqa: S608 - table names from the models, every value a parameter
+        {
+            "active": str(HomeStatus.ACTIVE),
+            "councils": list(area.la_ids or ()),
+            "held": str(held),
+            "now": now,
+            "day": now - STALE_AFTER,
+            "three_days": now - datetime.timedelta(days=3),
+            "week": now - datetime.timedelta(days=7),
+            "reported_since": now - datetime.timedelta(days=REPORTED_DAYS),
+        },
+    )
+    found = rows[0]
+    by_category = {row["category"]: row for row in found["totals"]}
+    bands = found["bands"]
+    bands["never"] = bands["total"] - bands["fresh"] - bands["recent"] - bands["older"]
+    return Position(
+        totals=[
+            {
+                "category": value,
+                "label": label,
+                "homes": by_category[value]["homes"],
+                "held": found["held"].get(value, 0),
+                **{
+                    name: by_category[value][name] or 0 for name in ("capacity", "occupied", "accepting", "unavailable")
+                },
+            }
+            for value, label in CareCategory.choices
+            if value in by_category
+        ],
+        closures=[{"reason": ClosureReason(row["reason"]).label, "homes": row["homes"]} for row in found["closures"]],
+        bands=bands,
+        above_registration=found["above_registration"],
+        reported=found["reported"],
+    )
 
 
 def category_totals(homes: Q) -> list[dict]:
@@ -126,44 +243,6 @@ def category_totals(homes: Q) -> list[dict]:
         for value, label in CareCategory.choices
         if value in by_category
     ]
-
-
-def closures(area: Area) -> list[dict]:
-    rows = (
-        area.homes()
-        .filter(vacancies__closed_to_admissions=True)
-        .values("vacancies__closed_reason")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    return [{"reason": ClosureReason(row["vacancies__closed_reason"]).label, "homes": row["n"]} for row in rows]
-
-
-def freshness_bands(area: Area, now: datetime.datetime | None = None) -> dict:
-    now = now or timezone.now()
-    day, three_days = now - STALE_AFTER, now - datetime.timedelta(days=3)
-    seen = "vacancies__last_confirmed_at"
-    counts = area.homes().aggregate(
-        total=Count("id"),
-        fresh=Count("id", filter=Q(**{f"{seen}__gte": day})),
-        recent=Count("id", filter=Q(**{f"{seen}__lt": day, f"{seen}__gte": three_days})),
-        older=Count("id", filter=Q(**{f"{seen}__lt": three_days})),
-        week=Count("id", filter=Q(**{f"{seen}__gte": now - datetime.timedelta(days=7)})),
-    )
-    counts["never"] = counts["total"] - counts["fresh"] - counts["recent"] - counts["older"]
-    return counts
-
-
-def above_registration(area: Area):
-    """Homes whose beds by care category add up to more than CQC registers them for (registrations
-    lag reality: a flag for the council to look at, not an error)."""
-    return (
-        area.homes()
-        .filter(registered_beds__isnull=False)
-        .annotate(figures=Sum("categories__capacity"))
-        .filter(figures__gt=F("registered_beds"))
-        .order_by("name")
-    )
 
 
 # What the dashboard lists of the week's news from CQC's register: at most this many.
@@ -205,7 +284,11 @@ def stale_homes(area: Area, now: datetime.datetime | None = None):
             | Q(vacancies__last_confirmed_at__lt=now - STALE_AFTER)
         )
         .select_related("vacancies", "local_authority")
-        .annotate(reminded_today=Max("reminders__sent_at", filter=Q(reminders__date=today)))
+        # A home is reminded at most once a day (Reminder's constraint): that reminder's time, by
+        # its index, not a MAX over a join that groups every home's whole row.
+        .annotate(
+            reminded_today=Subquery(Reminder.objects.filter(home=OuterRef("pk"), date=today).values("sent_at")[:1])
+        )
         .order_by(F("vacancies__last_confirmed_at").asc(nulls_first=True), "name")
     )
 

@@ -4,8 +4,7 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -17,7 +16,8 @@ from accounts.permissions import may_see_areas, permission_required
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
-from vacancies import areas, reports
+from tracker.paging import counted_page
+from vacancies import areas
 from vacancies.freshness import freshness
 from vacancies.models import CategoryVacancy, VacancyChange
 from vacancies.reminders import remind_stale, send_reminder
@@ -58,10 +58,6 @@ class TrendPeriodForm(NhsFormMixin, forms.Form):
     )
 
 
-REPORTED_LISTED = 20
-ABOVE_REGISTRATION_LISTED = 50
-
-
 def _period(request) -> str:
     period = request.GET.get("period", "30")
     return period if period in areas.PERIODS else "30"
@@ -71,7 +67,11 @@ def _period(request) -> str:
 @vary_on_headers("HX-Request")
 @permission_required(may_see_areas)
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    area = areas.area_or_404(request)
+    visible = areas.areas_for(request.user)  # the area asked for is one of them: no query of its own
+    key = request.GET.get("area")
+    area = next((area for area in visible if area.key == key), None) if key else (visible[0] if visible else None)
+    if area is None:
+        raise Http404
     period = _period(request)
     beds_trend, daily_trend = areas.trends(area, areas.PERIODS[period])
     context = {
@@ -83,21 +83,24 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     }
     if request.htmx and request.GET.get("part") == "trends":
         return render(request, "vacancies/dashboard.html#trends", context)
-    stale_page = Paginator(areas.stale_homes(area), 50).get_page(request.GET.get("page"))
+    # What the list shows of each home, not its whole row (descriptions, facilities: wide to sort).
+    shown = ("name", "phone", "email", "local_authority__name", "vacancies__last_confirmed_at")
+    stale_page = counted_page(areas.stale_homes(area).only(*shown), request.GET.get("page"), 50)
     for home in stale_page.object_list:
         board = getattr(home, "vacancies", None)
         home.freshness = freshness(board.last_confirmed_at if board else None)
     today = timezone.localdate()
-    visible = areas.areas_for(request.user)
+    now = areas.position(area)
     context |= {
         "areas": visible,
         "area_form": AreaForm(initial={"area": area.key}, areas=visible),
-        "totals": areas.totals_by_category(area),
-        "closures": areas.closures(area),
-        "above_registration": list(areas.above_registration(area)[:ABOVE_REGISTRATION_LISTED]),
+        "totals": now.totals,
+        "closures": now.closures,
+        "above_registration": now.above_registration,
+        "above_registration_listed": areas.ABOVE_REGISTRATION_LISTED,
         "cqc_week": areas.cqc_week(area),
-        "reported": list(reports.per_home(area.homes())[:REPORTED_LISTED]),
-        "bands": areas.freshness_bands(area),
+        "reported": now.reported,
+        "bands": now.bands,
         "stale_page": stale_page,
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),
     }

@@ -9,7 +9,6 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -62,17 +61,6 @@ def label(reported_at: datetime.datetime | None) -> str:
         return ""
     day = timezone.localtime(reported_at).date()
     return "Reported wrong today" if day == timezone.localdate() else f"Reported wrong on {day:%-d %b}"
-
-
-def per_home(homes, days: int = 30):
-    """Homes with reports in the last ``days`` days, most reported first (the council's dashboard)."""
-    since = timezone.now() - datetime.timedelta(days=days)
-    return (
-        FigureReport.objects.filter(home__in=homes, reported_at__gte=since)
-        .values("home_id", "home__name")
-        .annotate(reports=Count("id"))
-        .order_by("-reports", "home__name")
-    )
 
 
 @task()
