@@ -86,10 +86,17 @@ class MyHomesFilter(NhsFormMixin, forms.Form):
     )
 
 
+# What a My homes card shows of a home and its board: not the whole row (a provider's page is 100 homes).
+CARD_FIELDS = ("name", *(f"vacancies__{name}" for name in (
+    "closed_to_admissions", "closed_reason", "vacant_accepting_total", "last_confirmed_at")))  # fmt: skip
+
+
 def _with_board(homes):
     """Homes with their board and whether they have any figures yet (for the My homes cards)."""
-    return homes.select_related("vacancies").annotate(
-        has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk")))
+    return (
+        homes.select_related("vacancies")
+        .only(*CARD_FIELDS)
+        .annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
     )
 
 
