@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AuditEvent
-from tests.factories import CareHomeFactory
+from accounts.models import AuditEvent, Role
+from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import form_post, give_figures
-from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate
+from vacancies.models import CategoryVacancy, HomeVacancies, ShortlistEntry, VacancyUpdate
 from vacancies.updates import confirm_no_change
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,20 @@ def test_my_homes_past_the_last_page_shows_the_last_and_nonsense_the_first(clien
     first = client.get("/my-homes/", {"page": "nonsense"})
     assert first.text.count("tracker-home-card") == 100
     assert "120 homes" in first.text
+
+
+def test_a_homes_page_says_only_this_persons_shortlist_and_is_no_one_elses_to_open(
+    client, coordinator, home, other_home_staff
+):
+    """The shortlist is read with the home now: another coordinator's list must not leak into it,
+    and another home's staff still cannot open the page at all."""
+    ShortlistEntry.objects.create(user=coordinator, home=home)
+    colleague = MembershipFactory(role=Role.COORDINATOR, user__email="colleague@example.org").user
+    client.force_login(colleague)
+    page = client.get(f"/homes/{home.pk}/")
+    assert "to shortlist" in page.text
+    assert "On your shortlist" not in page.text
+    client.force_login(coordinator)
+    assert "On your shortlist" in client.get(f"/homes/{home.pk}/").text
+    client.force_login(other_home_staff)
+    assert client.get(f"/homes/{home.pk}/").status_code == 404
