@@ -39,6 +39,7 @@ def test_confirm_counts_only_homes_with_figures_and_records_each_ones_version(ho
     assert confirm_no_change([home, other_home, empty], home_staff) == 1
     assert list(VacancyUpdate.objects.filter(kind="no_change").values_list("home_id", "version")) == [(home.pk, 2)]
     assert HomeVacancies.objects.get(home=empty).last_confirmed_at is None
+    assert confirm_no_change([], home_staff) == 0  # "confirm all" for someone whose homes have none
 
 
 def test_the_update_page_and_its_save_cost_a_bounded_number_of_queries(
