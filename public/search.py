@@ -21,10 +21,10 @@ from homes.models import CareHome
 from homes.postcodes import locate_place
 from public.availability import CONFIRMED_WITHIN, Availability, availability
 from tracker.forms import NhsFormMixin
-from tracker.paging import CountedPaginator
+from tracker.paging import MAX_PAGE, CountedPaginator
 from tracker.sql import named_rows, table
 from vacancies.models import CategoryVacancy, HomeVacancies, SearchEntry
-from vacancies.search import DISTANCE_SQL, MAX_PAGE, UNHELD_BEDS
+from vacancies.search import DISTANCE_SQL, UNHELD_BEDS
 
 PAGE_SIZE = 20
 RADII = [("5", "5 miles"), ("10", "10 miles"), ("20", "20 miles"), ("50", "50 miles")]

@@ -92,6 +92,9 @@ def test_my_homes_past_the_last_page_shows_the_last_and_nonsense_the_first(clien
     first = client.get("/my-homes/", {"page": "nonsense"})
     assert first.text.count("tracker-home-card") == 100
     assert "120 homes" in first.text
+    huge = client.get("/my-homes/", {"page": "9" * 400})  # past any OFFSET the database can take
+    assert huge.status_code == 200
+    assert huge.text.count("tracker-home-card") == 20
 
 
 def test_a_homes_page_says_only_this_persons_shortlist_and_is_no_one_elses_to_open(

@@ -6,6 +6,10 @@ import math
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
+# The highest page number read as asked: past it, a number is someone typing (or attacking) the
+# address, and would overflow the database's OFFSET; the last page answers it, as past the end.
+MAX_PAGE = 10_000
+
 
 class CountedPaginator(Paginator):
     """A paginator told its count (by the page query's window), so it never counts again."""
@@ -24,7 +28,7 @@ def counted_page(queryset, number: str | None, per_page: int) -> Page:
     ``number`` is nonsense, the last when past the end), with the total counted alongside the
     rows. Past the end costs a count and the last page: a link followed after rows went."""
     try:
-        wanted = max(int(number or 1), 1)
+        wanted = min(max(int(number or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         wanted = 1
     counted = queryset.annotate(rows_in_all=Window(Count("*")))

@@ -27,7 +27,7 @@ from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
 from tracker.forms import NhsFormMixin
-from tracker.paging import CountedPaginator
+from tracker.paging import MAX_PAGE, CountedPaginator
 from tracker.sql import named_rows, table, value
 from vacancies.models import (
     BedHold,
@@ -373,9 +373,6 @@ def relaxations(params, search: Search) -> list[dict]:
                 relaxed.pop(name, None)
             hints.append({"label": label, "count": count, "query": relaxed.urlencode()})
     return sorted(hints, key=lambda hint: -hint["count"])[:3]
-
-
-MAX_PAGE = 10_000
 
 
 def page_of(search: Search, number: str | None, *, user_id: int | None) -> tuple[Page, list[dict]]:
