@@ -1,4 +1,4 @@
-"""The pages home staff use every day, at their query counts (issue 28, docs/adr/022-everyday-pages-speed.md):
+"""The pages home staff use every day, at their query counts (issue 28, docs/adr/023-everyday-pages-speed.md):
 "Confirm no change" and the update page, each request with a ceiling; and what the cheaper
 paths must still do (write only what changed, one history row per confirm, the version the
 save wrote)."""

@@ -1,5 +1,5 @@
 """Pages of a list whose total comes from the same query as the page (a window), not a second
-COUNT: one statement where Django's Paginator runs two (docs/adr/022-everyday-pages-speed.md)."""
+COUNT: one statement where Django's Paginator runs two (docs/adr/023-everyday-pages-speed.md)."""
 
 import math
 

@@ -122,7 +122,7 @@ def position(area: Area, now: datetime.datetime | None = None) -> Position:
     """The area's beds by care category (with those held for discharge teams), its homes closed
     to admissions by reason, how fresh its figures are, homes whose figures exceed CQC's
     registered beds, and homes reported wrong: one statement, each part a JSON column (six
-    ORM queries before, each built and sent on its own: docs/adr/022-everyday-pages-speed.md).
+    ORM queries before, each built and sent on its own: docs/adr/023-everyday-pages-speed.md).
     Beds accepting admissions count open categories of open homes only, as ``category_totals``
     (the API's) counts them; a home's figures exceed its registration when its categories' beds
     add up to more than CQC's registered beds (registrations lag reality: a flag, not an error)."""

@@ -152,7 +152,7 @@ def confirm_no_change(homes: list[CareHome], user, kind=VacancyUpdate.Kind.NO_CH
 
     One statement: the UPDATE locks each board as a SELECT ... FOR UPDATE did (a save under
     way is waited for, and the version it wrote is the one the history records), and the
-    history's rows are made from what it returns (docs/adr/022-everyday-pages-speed.md)."""
+    history's rows are made from what it returns (docs/adr/023-everyday-pages-speed.md)."""
     now = timezone.now()
     made_by = user.pk if user is not None else None
     with connection.cursor() as cursor:
