@@ -89,14 +89,21 @@ TARGETS = {
 FLOOR_TARGETS = {
     "returns_area": 6,
     "returns_provider": 3,
+    # Issue 28's, for the journeys that reached them in this branch's run (ADR 023; the others
+    # are named there with where they stood).
+    "search_filters": 2,
+    "search_postcode": 2,
+    "search_htmx": 1.6,
+    "dashboard": 4,
+    "vacancy_update": 3.5,
 }
 # A day of CQC's changes (300 locations) read and applied, with CQC's rate limit on (issue 25).
 CQC_DAY_TARGET_SECONDS = 30
 # Throughput as a share of the floor's, measured alongside it.
 SHARE_TARGETS = {
-    "search_filters": 0.4,
+    "search_filters": 0.5,  # issue 28 (0.4 before)
     "search_postcode": 0.4,
-    "search_htmx": 0.4,
+    "search_htmx": 0.6,  # issue 28 (0.4 before)
     "public_profile": 0.7,
     "public_search": 0.5,
     "returns_area": 0.2,
