@@ -36,8 +36,10 @@ def test_a_block_component_wraps_its_content_and_takes_attributes():
 
 def test_a_table_marks_numeric_and_hidden_headings():
     html = render('{% nhsukblock "table" caption="Beds" head="Home|Beds#|~Actions" %}{% endnhsukblock %}')
-    assert '<th class="nhsuk-table__header" scope="col">Home</th>' in html
-    assert '<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Beds</th>' in html
+    assert '<th class="nhsuk-table__header" scope="col" role="columnheader">Home</th>' in html
+    assert (
+        '<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">Beds</th>' in html
+    )
     assert '<span class="nhsuk-u-visually-hidden">Actions</span>' in html
 
 
