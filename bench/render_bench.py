@@ -1,0 +1,361 @@
+"""How long our pages take to draw: the CPU time of each journey's request, and the part of
+it spent rendering templates, in this process (Django's test client) against the national
+dataset (docs/adr/009-html.md).
+
+    python bench/render_bench.py [--repeat 40]
+
+CPU time (``time.process_time``) is what this process spent, not the wall clock: other work on
+a shared machine moves it far less than it moves latency. "Rendering" is the time inside the
+outermost template engine call of the request (a page, its partial, a form's fields, an
+email), queries made from a template included. Run `make bench` (or bench/run.py) once first:
+it builds the national dataset this reads.
+
+    python bench/render_bench.py --lists [--repeat 200]
+    python bench/render_bench.py --shell [--repeat 200]
+    python bench/render_bench.py --written-in [--repeat 40]
+
+compares, on the same data, the lists each hot page draws (search results' 25 cards, My
+homes' 100 cards, the dashboard's 50 stale homes) drawn three ways: as today (Jinja2, the
+components written in when compiled), Jinja2 with every component a macro call (nothing
+written in), and the search cards as Django templates with each component an
+``{% include %}`` (Django throughout). The context each list gets is the one the page gave it.
+``--shell`` draws the page every signed-in page is drawn in (the start page: base.html, its
+header, menu and footer) as the Django templates it is and as the same markup in Jinja2
+(bench/jinja_shell/), from the same values (the context processors' work not counted).
+``--written-in`` times whole requests (the floor's and the hot pages') with the Jinja2
+templates as they are and with every written-in component a macro call instead, in turns
+in one run; each page's CPU over the floor's is what its throughput share follows.
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ["DEBUG"] = "false"
+os.environ["HTTPS"] = "false"  # plain HTTP, as bench/run.py (no redirect to https)
+
+from tracker.embedded_postgres import ensure_running  # noqa: E402
+
+if not os.environ.get("DATABASE_URL"):
+    ensure_running()
+
+import django  # noqa: E402
+
+django.setup()
+
+import jinja2  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.forms.renderers import BaseRenderer  # noqa: E402
+from django.template import Context, engines  # noqa: E402
+from django.template import Engine as DjangoEngine  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_htmx.templatetags.django_htmx import base_htmx_script  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from accounts.models import Membership, Role, User  # noqa: E402
+from enquiries.models import Referral  # noqa: E402
+from homes.models import CareHome, Provider  # noqa: E402
+from tracker.components import environment  # noqa: E402
+from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
+from vacancies.models import HomeVacancies  # noqa: E402
+
+# The list each hot page draws, by journey.
+LISTS = {
+    "search_filters": "vacancies/cards.jinja",
+    "my_homes_200": "vacancies/home_cards.jinja",
+    "dashboard": "vacancies/stale_homes.jinja",
+}
+COMMENT = re.compile(r"(\{#.*?#\})", re.S)
+COMPONENT = re.compile(r'\{%-?\s*component\s+"([^"]+)"\s*,?(.*?)-?%\}', re.S)
+
+
+def as_macro_calls(source: str) -> str:
+    """A Jinja2 template's ``{% component "name", a=1 %}`` as ``{{ nhsuk.name(a=1) }}`` (a macro call)."""
+    libraries = {}
+
+    def call(match):
+        library, _, name = match.group(1).rpartition(":")
+        alias = libraries.setdefault(library or "components/nhsuk.jinja", f"_library{len(libraries)}")
+        return f"{{{{ {alias}.{name}({match.group(2).strip()}) }}}}"
+
+    # Comments (which show the tag in examples) are left as they are.
+    body = "".join(part if part.startswith("{#") else COMPONENT.sub(call, part) for part in COMMENT.split(source))
+    imports = "".join(f'{{% import "{path}" as {alias} %}}' for path, alias in libraries.items())
+    return imports + body
+
+
+def macro_call_environment():
+    """Our Jinja2 environment, its templates read with every component a macro call."""
+    env = engines["jinja2"].env
+    loader = env.loader
+
+    def load(name):
+        source, filename, uptodate = loader.get_source(env, name)
+        return as_macro_calls(source), filename, uptodate
+
+    return environment(loader=jinja2.FunctionLoader(load), autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+# The search cards (templates/vacancies/cards.jinja) as Django templates (bench/django_cards/):
+# the components as templates included, as a page written in Django's language throughout
+# would have them (Django templates cannot hand markup to an included template, so a card's
+# body is written in its place and a button's words come in parts).
+DJANGO_CARDS = Path(__file__).resolve().parent / "django_cards"
+# The page shell (templates/base.html, includes/header.html and footer.html, start.html) in Jinja2.
+JINJA_SHELL = Path(__file__).resolve().parent / "jinja_shell"
+
+
+class RenderClock:
+    """Adds up the CPU time inside every engine's outermost ``render`` (nested renders, such as
+    a form's fields inside a page, count once)."""
+
+    def __init__(self):
+        self.seconds, self.depth = 0.0, 0
+        for template_class in {type(engine.from_string("")) for engine in engines.all()}:
+            template_class.render = self.timed(template_class.render)
+
+    def timed(self, render):
+        def wrapper(template, *args, **kwargs):
+            self.depth += 1
+            started = time.process_time() if self.depth == 1 else None
+            try:
+                return render(template, *args, **kwargs)
+            finally:
+                self.depth -= 1
+                if started is not None:
+                    self.seconds += time.process_time() - started
+
+        return wrapper
+
+
+def client_for(email: str | None) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    if email is not None:
+        user = User.objects.get(email=email)
+        client.force_login(user)
+        if device := TOTPDevice.objects.filter(user=user).first():
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # as after giving a code
+            session.save()
+    return client
+
+
+def journeys() -> dict:
+    """(who, method, path, headers) for each journey of bench/run.py that draws a page."""
+    homes = CareHome.objects.filter(is_synthetic=True, email__endswith="@dataset.example", status="active")
+    home = HomeVacancies.objects.filter(home__in=homes, home__categories__isnull=False).values_list(
+        "home_id", flat=True
+    )[0]
+    manager = Membership.objects.filter(role=Role.HOME_STAFF, home_id=home).values_list("user__email", flat=True)[0]
+    big_provider = (
+        Provider.objects.filter(is_synthetic=True, name__startswith="Dataset Care Group").annotate(n=Count("homes"))
+        .filter(n__gte=150).order_by("n").first()
+    )  # fmt: skip
+    provider_admin = Membership.objects.filter(role=Role.PROVIDER_ADMIN, provider=big_provider).values_list(
+        "user__email", flat=True
+    )[0]
+    council_admin = Membership.objects.filter(
+        role=Role.COUNCIL_ADMIN, user__email__endswith="@dataset.example", local_authority__gss_code="E08000035"
+    ).values_list("user__email", flat=True)[0]
+    busiest = (
+        Referral.objects.filter(home__in=homes, enquiry__state="open").values("home_id").annotate(n=Count("id"))
+        .order_by("-n").values_list("home_id", flat=True)[0]
+    )  # fmt: skip
+    inbox_manager = Membership.objects.filter(role=Role.HOME_STAFF, home_id=busiest).values_list(
+        "user__email", flat=True
+    )[0]
+    coordinator = "coordinator1@dataset.example"
+    profile = homes.values_list("cqc_location_id", flat=True)[0]
+    filters = "near=LS6&radius=20&category=nursing&min_beds=1&updated=3d&rating=good&sex=female"
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    return {
+        "floor": (coordinator, "GET", "/", {}),
+        "search_filters": (coordinator, "GET", f"/find-a-bed/?{filters}", {}),
+        "search_htmx": (coordinator, "GET", "/find-a-bed/?near=LS6&radius=10&category=nursing", htmx),
+        "home_page": (coordinator, "GET", f"/homes/{home}/", {}),
+        "my_homes_200": (provider_admin, "GET", "/my-homes/", {}),
+        "vacancy_form": (manager, "GET", f"/my-homes/{home}/", {}),
+        "confirm_no_change": (manager, "POST", f"/my-homes/{home}/confirm/", htmx),
+        "dashboard": (council_admin, "GET", "/area/", {}),
+        "inbox": (inbox_manager, "GET", "/inbox/", {}),
+        "returns_provider": (provider_admin, "GET", "/returns/", {}),
+        "public_profile": (None, "GET", f"/care-homes/{profile}/", {}),
+        "public_search": (None, "GET", "/care-homes/?near=LS6&radius=10&care=nursing", {}),
+    }
+
+
+class ListRecorder:
+    """Keeps the context each list of LISTS was last drawn with (patching Jinja2's render)."""
+
+    def __init__(self):
+        self.contexts = {}
+        render = jinja2.Template.render
+        recorder = self
+
+        def recording(template, *args, **kwargs):
+            if template.name in LISTS.values():
+                recorder.contexts[template.name] = dict(*args, **kwargs)
+            return render(template, *args, **kwargs)
+
+        jinja2.Template.render = recording
+
+
+def same_html(one: str, other: str) -> bool:
+    """The same markup, whitespace aside (and Django's &quot; for Jinja2's &#34;)."""
+    return re.sub(r"\s+", "", one.replace("&quot;", "&#34;")) == re.sub(r"\s+", "", other.replace("&quot;", "&#34;"))
+
+
+def cpu_ms(draw, repeat: int) -> float:
+    """The median CPU time of ``draw()`` in ms, after two draws that warm the caches."""
+    times = []
+    for _ in range(repeat + 2):
+        started = time.process_time()
+        draw()
+        times.append(time.process_time() - started)
+    return statistics.median(times[2:]) * 1000
+
+
+def written_in_or_not(repeat: int) -> None:
+    backend, render = engines["jinja2"], NhsFormRenderer.render
+    today, calls = backend.env, macro_call_environment()
+
+    def uncached(renderer, template_name, context, request=None):
+        """Every field drawn afresh (a form that names no field as same_html_for_same_value)."""
+        if (bound := context.get("field")) is not None and template_name == renderer.field_template_name:
+            context = {**context, "view": FieldView.of(bound)}
+        return BaseRenderer.render(renderer, template_name, context, request=request)
+
+    ways = {"today": (today, render), "macro calls": (calls, render), "fields uncached": (today, uncached)}
+    names = ("floor", "search_filters", "search_htmx", "public_search", "my_homes_200", "dashboard")
+    clients = {name: (client_for(j[0]), j) for name, j in journeys().items() if name in names}
+    times = {(name, way): [] for name in names for way in ways}
+    for _ in range(repeat):  # in turns, so that the machine's drift falls on each alike
+        for way, (env, field_render) in ways.items():
+            backend.env, NhsFormRenderer.render = env, field_render
+            for name, (client, (_, _, path, headers)) in clients.items():
+                started = time.process_time()
+                assert client.get(path, **headers).status_code == 200
+                times[name, way].append(time.process_time() - started)
+    backend.env, NhsFormRenderer.render = today, render
+    median = {key: statistics.median(values[2:]) * 1000 for key, values in times.items()}
+    print(f"{'journey':<16} " + " ".join(f"{way + ' ms':>15} {'floor/page':>10}" for way in ways))
+    for name in names:
+        print(
+            f"{name:<16} "
+            + " ".join(f"{median[name, way]:>15.2f} {median['floor', way] / median[name, way]:>10.3f}" for way in ways),
+            flush=True,
+        )
+
+
+def shell(repeat: int) -> None:
+    template = engines["django"].get_template("start.html")
+    seen = {}
+    render = type(template.template)._render
+
+    def recording(self, context):  # once the context processors have added theirs
+        if self.origin.template_name == "start.html":
+            seen["context"] = context.flatten()
+        return render(self, context)
+
+    type(template.template)._render = recording
+    email, _, path, headers = journeys()["floor"]
+    assert client_for(email).get(path, **headers).status_code == 200
+    type(template.template)._render = render
+    values = seen["context"]
+    env = environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(JINJA_SHELL), engines["jinja2"].env.loader]),
+        autoescape=True,
+        undefined=jinja2.Undefined,  # a missing value draws nothing, as in Django's templates
+    )
+    env.globals["htmx_script"] = jinja2.pass_context(
+        lambda context: base_htmx_script(version=2, minified=True, extensions="", nonce=context.get("csp_nonce"))
+    )
+    in_jinja = env.get_template("start.jinja")
+    in_django = template.template
+    assert same_html(in_jinja.render(values), in_django.render(Context(values))), "the two start pages differ"
+    print(f"{'start page':<30} {'Django ms':>10} {'Jinja2 ms':>10}")
+    django_ms = cpu_ms(lambda: in_django.render(Context(values)), repeat)
+    jinja_ms = cpu_ms(partial(in_jinja.render, values), repeat)
+    print(f"{'start.html / start.jinja':<30} {django_ms:>10.2f} {jinja_ms:>10.2f}", flush=True)
+
+
+def lists(repeat: int) -> None:
+    recorder = ListRecorder()
+    for name, template_name in LISTS.items():
+        email, _, path, headers = journeys()[name]
+        client_for(email).get(path, **headers)
+        assert template_name in recorder.contexts, (name, template_name)
+    today, calls = engines["jinja2"].env, macro_call_environment()
+    django = DjangoEngine(
+        dirs=[DJANGO_CARDS],
+        builtins=["django.contrib.humanize.templatetags.humanize"],
+    )
+    print(f"{'list':<30} {'items':>5} {'written in ms':>14} {'macro calls ms':>15} {'Django include ms':>18}")
+    for template_name in LISTS.values():
+        context = recorder.contexts[template_name]
+        listed = context["cards"] if "cards" in context else (context.get("page") or context["stale_page"]).object_list
+        today_template, calls_template = today.get_template(template_name), calls.get_template(template_name)
+        drawn = today_template.render(context)
+        assert same_html(calls_template.render(context), drawn), template_name
+        written = cpu_ms(partial(today_template.render, context), repeat)
+        called = cpu_ms(partial(calls_template.render, context), repeat)
+        in_django = ""
+        if template_name == "vacancies/cards.jinja":
+            cards = django.get_template("cards.html")
+            assert same_html(cards.render(Context(context)), drawn), "the Django cards draw other markup"
+            in_django = f"{cpu_ms(partial(cards.render, Context(context)), repeat):.2f}"
+        print(f"{template_name:<30} {len(listed):>5} {written:>14.2f} {called:>15.2f} {in_django:>18}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--only", default="", help="comma-separated journeys")
+    parser.add_argument("--lists", action="store_true", help="the hot lists drawn three ways")
+    parser.add_argument("--shell", action="store_true", help="the page shell in Django's templates and Jinja2")
+    parser.add_argument("--written-in", action="store_true", help="requests with components written in or called")
+    args = parser.parse_args()
+    if args.written_in:
+        written_in_or_not(args.repeat)
+        return
+    if args.shell:
+        shell(args.repeat)
+        return
+    if args.lists:
+        lists(args.repeat)
+        return
+    only = {name for name in args.only.split(",") if name}
+    clock = RenderClock()
+    print(f"{'journey':<20} {'request CPU ms':>15} {'rendering CPU ms':>17} {'bytes':>8}")
+    for name, (email, method, path, headers) in journeys().items():
+        if only and name not in only:
+            continue
+        client = client_for(email)
+        requests, renders = [], []
+        for _ in range(args.repeat + 2):  # the first two warm the caches and the templates
+            clock.seconds = 0.0
+            started = time.process_time()
+            response = client.post(path, **headers) if method == "POST" else client.get(path, **headers)
+            requests.append(time.process_time() - started)
+            renders.append(clock.seconds)
+            assert response.status_code == 200, (name, response.status_code)
+        requests, renders = requests[2:], renders[2:]
+        print(
+            f"{name:<20} {statistics.median(requests) * 1000:>15.2f} {statistics.median(renders) * 1000:>17.2f}"
+            f" {len(response.content):>8}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
