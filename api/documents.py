@@ -8,6 +8,7 @@ Numbers read as Python writes them while PostgreSQL's ``extra_float_digits`` kee
 default (1: the shortest exact form); times as DjangoJSONEncoder writes them (``iso``).
 """
 
+from homes.choices import LocationKind
 from homes.models import CareHome, HomeStatus, LocalAuthority, Provider
 from tracker.sql import named_rows, table
 from vacancies.models import BedHold, CareCategory, CategoryVacancy, HomeVacancies
@@ -77,5 +78,7 @@ def in_scope(key, ids: list[int]) -> dict[int, dict]:
     ``homes(homes_in_scope(...))``: the ORM writes a placeholder per id, so each page size
     would be a statement of its own, planned afresh; ``= ANY`` is one, planned once.)"""
     scope, params = key.home_sql("h")
-    sql = f"SELECT h.id, {HOME} AS home FROM {table(CareHome)} h WHERE h.id = ANY(%s) AND h.status = %s AND {scope}"  # noqa: S608
-    return {row["id"]: row["home"] for row in named_rows(sql, [ids, HomeStatus.ACTIVE, *params])}
+    sql = f"""SELECT h.id, {HOME} AS home FROM {table(CareHome)} h
+               WHERE h.id = ANY(%s) AND h.status = %s AND h.kind = %s AND {scope}"""  # noqa: S608
+    params = [ids, HomeStatus.ACTIVE, LocationKind.CARE_HOME, *params]
+    return {row["id"]: row["home"] for row in named_rows(sql, params)}

@@ -8,29 +8,45 @@ from accounts.permissions import HomeRule, declare
 from homes.models import CareHome
 
 
-def home_or_404(user, pk: int, rule: HomeRule, *related: str, **annotations) -> CareHome:
-    """The home, if ``rule`` lets this person reach it (one query, with ``related``
-    joined and ``annotations`` read alongside); 404 otherwise, so an outsider cannot tell
-    it exists. What else the person may do to it is then ``other_rule.allows(roles, home)``:
-    no query."""
-    homes = CareHome.objects.allowed(rule, user)
+def one_of(homes, user, pk: int, rule: HomeRule, related=(), **annotations) -> CareHome:
+    """The one of ``homes`` (a manager: care homes, agencies or every kind: ADR 019) that
+    ``rule`` lets this person reach (one query, with ``related`` joined and ``annotations``
+    read alongside); 404 otherwise, so an outsider cannot tell it exists."""
+    homes = homes.allowed(rule, user)
     if related:
         homes = homes.select_related(*related)
     return get_object_or_404(homes.annotate(**annotations) if annotations else homes, pk=pk)
 
 
-def home_permission_required(rule: HomeRule, *related: str, annotate=None):
-    """On a view of one home (its URL's ``pk``): who may open it is whoever ``rule``
-    (accounts/permissions.py) lets reach that home. The view is given the ``home``, loaded
-    through the rule's filter with ``related`` joined (and ``annotate(request)``'s values read
-    alongside, in the same query); anyone else gets 404, as for a home that does not exist."""
+def home_or_404(user, pk: int, rule: HomeRule, *related: str, **annotations) -> CareHome:
+    """The care home (never an agency), if ``rule`` lets this person reach it; 404 otherwise.
+    What else the person may do to it is then ``other_rule.allows(roles, home)``: no query."""
+    return one_of(CareHome.objects, user, pk, rule, related, **annotations)
+
+
+def permission_on(homes, rule: HomeRule, *related: str, annotate=None):
+    """On a view of one of ``homes`` (its URL's ``pk``): who may open it is whoever ``rule``
+    (accounts/permissions.py) lets reach it. The view is given the ``home``, loaded through
+    the rule's filter with ``related`` joined (and ``annotate(request)``'s values read
+    alongside, in the same query); anyone else gets 404, as for one that does not exist."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapped(request, *args, pk: int, **kwargs):
             also = annotate(request) if annotate else {}
-            return view(request, *args, home=home_or_404(request.user, pk, rule, *related, **also), **kwargs)
+            return view(request, *args, home=one_of(homes, request.user, pk, rule, related, **also), **kwargs)
 
         return declare(wrapped, rule)
 
     return decorate
+
+
+def home_permission_required(rule: HomeRule, *related: str, annotate=None):
+    """``permission_on`` a care home."""
+    return permission_on(CareHome.objects, rule, *related, annotate=annotate)
+
+
+def location_permission_required(rule: HomeRule, *related: str):
+    """``permission_on`` a care home or a home-care agency: the pages homes serves for both
+    (its staff, its details and their history: ADR 019)."""
+    return permission_on(CareHome.locations, rule, *related)

@@ -3,9 +3,29 @@
 from django.db import models
 
 
+class LocationKind(models.TextChoices):
+    """What a CQC location the portal keeps is (docs/adr/019-home-care-agencies.md)."""
+
+    CARE_HOME = "care_home", "Care home"
+    HOME_CARE_AGENCY = "home_care_agency", "Home-care agency"
+
+
 class ServiceType(models.TextChoices):
     WITH_NURSING = "with_nursing", "Care home service with nursing"
     WITHOUT_NURSING = "without_nursing", "Care home service without nursing"
+    DOMICILIARY = "domiciliary", "Domiciliary care service"
+
+
+# The service types each kind of location is registered for (a database constraint keeps them together).
+SERVICE_TYPES_OF = {
+    LocationKind.CARE_HOME: [ServiceType.WITH_NURSING, ServiceType.WITHOUT_NURSING],
+    LocationKind.HOME_CARE_AGENCY: [ServiceType.DOMICILIARY],
+}
+
+
+def kind_of(service_type: str) -> str:
+    """A home-care agency for domiciliary care, else a care home."""
+    return LocationKind.HOME_CARE_AGENCY if service_type == ServiceType.DOMICILIARY else LocationKind.CARE_HOME
 
 
 class ServiceUserBand(models.TextChoices):

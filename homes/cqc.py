@@ -70,12 +70,16 @@ def rating_of(text: str) -> str | None:
 
 def service_type_of(text: str) -> str | None:
     """With or without nursing, from CQC's service type ("Care home service with nursing",
-    "Nursing homes", "Residential homes") or a council's words; None when it says neither."""
+    "Nursing homes", "Residential homes") or a council's words; "Domiciliary care service" (a
+    home-care agency, ADR 019) only when it names no care home service, which wins; None when
+    it says none of them."""
     lowered = (text or "").lower()
     if "with nursing" in lowered.replace("without nursing", "") or "nursing home" in lowered:
         return ServiceType.WITH_NURSING
     if "without nursing" in lowered or "residential" in lowered:
         return ServiceType.WITHOUT_NURSING
+    if "domiciliary" in lowered or "home care agency" in lowered or "home-care agency" in lowered:
+        return ServiceType.DOMICILIARY
     return None
 
 

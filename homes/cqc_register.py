@@ -157,8 +157,10 @@ def read(document) -> Location:
         if isinstance(item, dict) and isinstance(item.get("description"), str)
     ]
     kinds = {kind for text in [*service_types, *described] if (kind := service_type_of(text))}
-    service_type = ServiceType.WITH_NURSING if ServiceType.WITH_NURSING in kinds else next(iter(kinds), None)
     care_home = _text(document, "careHome").upper() == "Y"
+    # A location is kept as one kind: a care home's nursing service first, never its home care.
+    wanted = [ServiceType.WITH_NURSING, ServiceType.WITHOUT_NURSING] if care_home else [ServiceType.DOMICILIARY]
+    service_type = next((kind for kind in wanted if kind in kinds), None)
     if care_home and service_type is None:
         shown = ", ".join(service_types) or "none given"
         notes.append(f"Service type ({shown}) is neither a care home with nursing nor one without")

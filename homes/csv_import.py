@@ -28,7 +28,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from homes import facts
-from homes.choices import UNRATED, CqcRating, HomeStatus, ServiceType, ServiceUserBand, rating_label
+from homes.choices import (
+    UNRATED,
+    CqcRating,
+    HomeStatus,
+    LocationKind,
+    ServiceType,
+    ServiceUserBand,
+    kind_of,
+    rating_label,
+)
 from homes.cqc import bands_of, normalise_cqc_id, normalise_phone, rating_of, service_type_of
 from homes.models import CareHome, CareHomeChange, Provider
 from homes.postcodes import Places, normalise_postcode
@@ -73,6 +82,7 @@ NURSING_FLAGS = {
     "flag:without_nursing": Field(
         "Care home without nursing (Y if so)", ("Service type - Care home service without nursing",)
     ),
+    "flag:domiciliary": Field("Home-care agency (Y if so)", ("Service type - Domiciliary care service",)),
 }
 BAND_HEADINGS = {
     ServiceUserBand.OLDER_PEOPLE: ("Older People",),
@@ -140,9 +150,11 @@ FIELDS: dict[str, Field] = {
         "Website", ("website", "Service's website (if available)", "Location Web Address"),
         ("web", "web address", "url"),
     ),
-    "care_home": Field("Care home? (N: the row is skipped)", ("care_home", "Care home?"), ("is care home",)),
+    "care_home": Field(
+        "Care home? (N: skipped unless a home-care agency)", ("care_home", "Care home?"), ("is care home",)
+    ),
     "service_types": Field(
-        "Service type (with or without nursing)", ("service_types", "Service types"),
+        "Service type (with or without nursing, or domiciliary care)", ("service_types", "Service types"),
         ("type", "service type", "home type", "type of home", "type of service"),
     ),
     "specialisms": Field(
@@ -464,9 +476,11 @@ def plan(
     postcodes = {normalise_postcode(cell(row, "postcode")) for row in rows} - {None}
     places = Places(postcodes)
     ids = {normalise_cqc_id(cell(row, "location_id")) for row in rows} - {None}
-    existing = {home.cqc_location_id: home for home in CareHome.objects.filter(cqc_location_id__in=ids)}
+    existing = {home.cqc_location_id: home for home in CareHome.locations.filter(cqc_location_id__in=ids)}
     seen: dict[str, int] = {}
     councils_covered: set[int] = set()
+    # A file of care homes says nothing of the agencies in its councils, nor one of agencies of the homes.
+    kinds_in_file: set[str] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         if progress and number % 500 == 0:
             progress(number - 1, len(rows))
@@ -503,6 +517,7 @@ def plan(
             continue
         home_row, council_id = outcome
         councils_covered.add(council_id)
+        kinds_in_file.add(home_row.values["kind"])
         if current is None:
             result.creates.append(home_row)
             continue
@@ -514,8 +529,8 @@ def plan(
     if allowed_la_ids is not None:
         councils_covered &= allowed_la_ids
     result.missing = list(
-        CareHome.objects.active()
-        .filter(local_authority__in=councils_covered)
+        CareHome.locations.active()
+        .filter(local_authority__in=councils_covered, kind__in=kinds_in_file)
         .exclude(cqc_location_id__in=seen)
         .order_by("name")
         .only("name", "cqc_location_id", "postcode")
@@ -525,11 +540,28 @@ def plan(
     return result
 
 
+def _service_type(row, cell, has) -> str | None:
+    """The row's service type from its service types' cell, else CQC's flags (a care home
+    service wins over domiciliary care: a location is kept as one kind)."""
+    if cell(row, "service_types"):
+        return service_type_of(cell(row, "service_types"))
+    for flag, service_type in (
+        ("flag:with_nursing", ServiceType.WITH_NURSING),
+        ("flag:without_nursing", ServiceType.WITHOUT_NURSING),
+        ("flag:domiciliary", ServiceType.DOMICILIARY),
+    ):
+        if flag in has and _yes(cell(row, flag)):
+            return service_type
+    return None
+
+
 def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, result):
     """One row: (HomeRow, its council) to create or update; None when it is skipped or archived.
     Raises _RowError with the reason a row cannot be used."""
-    if "care_home" in has and cell(row, "care_home").upper() in {"N", "NO"}:
-        result.skip("Not care homes")
+    service_type = _service_type(row, cell, has)
+    not_a_care_home = "care_home" in has and cell(row, "care_home").upper() in {"N", "NO"}
+    if not_a_care_home and service_type != ServiceType.DOMICILIARY:
+        result.skip("Neither care homes nor home-care agencies")
         return None
     status = cell(row, "registration_status").lower()
     if status.startswith("deregistered") or cell(row, "deregistration_date"):
@@ -600,18 +632,21 @@ def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, r
             website = "https://" + website if re.match(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", website, re.IGNORECASE) else ""
         if_empty["website"] = website[:300]
 
-    service_type = service_type_of(cell(row, "service_types")) if cell(row, "service_types") else None
-    if service_type is None and has & set(NURSING_FLAGS):
-        if _yes(cell(row, "flag:with_nursing")):
-            service_type = ServiceType.WITH_NURSING
-        elif _yes(cell(row, "flag:without_nursing")):
-            service_type = ServiceType.WITHOUT_NURSING
     if cell(row, "service_types") and service_type is None:
-        raise _RowError("Service type must say “Care home service with nursing” or “without nursing”")
+        raise _RowError(
+            "Service type must say “Care home service with nursing”, “without nursing” or “Domiciliary care service”"
+        )
     if service_type:
         values["service_type"] = service_type
     elif current is None:
         raise _RowError("The file does not say whether the home provides nursing (its service type)")
+    kind = kind_of(values.get("service_type") or current.service_type)
+    if current is not None and current.kind != kind:
+        raise _RowError(
+            f"This location is a {LocationKind(current.kind).label.lower()} in the portal; "
+            f"the file says it is a {LocationKind(kind).label.lower()}"
+        )
+    values["kind"] = kind
 
     band_flags = [name for name in has if name.startswith("band:")]
     if "specialisms" in has or band_flags:
@@ -632,7 +667,7 @@ def _row(row, number, location_id, current, cell, has, places, allowed_la_ids, r
     for name, spec in KEY_QUESTION_FIELDS.items():
         if name in has:
             values[name] = _rating(cell(row, name), spec.label)
-    if "registered_beds" in has:
+    if "registered_beds" in has and kind == LocationKind.CARE_HOME:  # an agency has no beds
         values["registered_beds"] = _beds(cell(row, "registered_beds"))
     for name, what in (("registration_date", "Date registered"), ("last_inspection_date", "Date of last inspection")):
         if name in has:
@@ -731,13 +766,13 @@ def apply(result: Plan, *, user, filename: str = "") -> tuple[int, int, int]:
         )
         for row in result.creates
     ]
-    created = CareHome.objects.bulk_create(homes, batch_size=1000)
+    created = CareHome.locations.bulk_create(homes, batch_size=1000)
     changes = [
         CareHomeChange(home=home, changed_by=user, version=1, field="imported", new_value=home.name) for home in created
     ]
     # Updates and archives: lock the rows, then write only what the file changes to each as it is now.
     touched = [current.pk for _, current, _ in result.updates] + [a.home.pk for a in result.archives]
-    locked = {home.pk: home for home in CareHome.objects.select_for_update().filter(pk__in=touched)}
+    locked = {home.pk: home for home in CareHome.locations.select_for_update().filter(pk__in=touched)}
     to_save, now = {}, timezone.now()
     written: set[str] = {"version", "updated_at"}
     for row, current, _ in result.updates:
@@ -755,6 +790,6 @@ def apply(result: Plan, *, user, filename: str = "") -> tuple[int, int, int]:
         written |= set(facts.ARCHIVE_FIELDS)
         to_save[home.pk] = home
     if to_save:
-        CareHome.objects.bulk_update(to_save.values(), sorted(written), batch_size=1000)
+        CareHome.locations.bulk_update(to_save.values(), sorted(written), batch_size=1000)
     CareHomeChange.objects.bulk_create(changes, batch_size=2000)
     return len(created), len(result.updates), len(result.archives)

@@ -9,11 +9,12 @@ from accounts import permissions
 from accounts.roles import Roles, roles_for
 from homes.choices import (
     NOT_KNOWN,
+    SERVICE_TYPES_OF,
     UNRATED,
     CqcRating,
     Facility,
     Funding,
-    ServiceType,
+    LocationKind,
     ServiceUserBand,
 )
 from homes.cqc import normalise_cqc_id, normalise_phone
@@ -60,7 +61,12 @@ class CareHomeDetailsForm(NhsFormMixin, forms.ModelForm):
         help_text="The number a discharge team should call about vacancies",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "nhsuk-input--width-20"}),
     )
-    service_type = forms.ChoiceField(choices=ServiceType.choices, label="CQC service type", widget=forms.RadioSelect)
+    # A care home's: an agency's is domiciliary care, set when it is onboarded (ADR 019).
+    service_type = forms.ChoiceField(
+        choices=[(kind.value, kind.label) for kind in SERVICE_TYPES_OF[LocationKind.CARE_HOME]],
+        label="CQC service type",
+        widget=forms.RadioSelect,
+    )
     service_user_bands = _checkboxes(
         ServiceUserBand.choices, "Service user bands", "The groups of people CQC registers the home to care for."
     )
@@ -125,7 +131,7 @@ class VersionedSaveMixin:
     def save_versioned(self) -> bool:
         """Save if nobody else saved since this form was loaded. False on a conflict,
         with self.conflicting_changes holding what the other person changed."""
-        current = CareHome.objects.select_for_update().get(pk=self.instance.pk)
+        current = CareHome.locations.select_for_update().get(pk=self.instance.pk)
         loaded_version = self.cleaned_data["version"]
         if current.version != loaded_version:
             self.conflicting_changes = list(
@@ -298,7 +304,9 @@ class AddCareHomeForm(CareHomeDetailsForm):
         cqc_id = normalise_cqc_id(self.cleaned_data["cqc_location_id"])
         if cqc_id is None:
             raise forms.ValidationError("Enter a CQC location ID that starts 1- and then digits, like 1-101234567")
-        existing = CareHome.objects.filter(cqc_location_id=cqc_id).first()
+        existing = CareHome.locations.filter(cqc_location_id=cqc_id).first()
+        if existing and existing.is_agency:
+            raise forms.ValidationError(f"A home-care agency with CQC location ID {cqc_id} is already registered")
         if existing:
             raise forms.ValidationError(
                 format_html(

@@ -14,11 +14,13 @@ from accounts.roles import roles_for
 from homes.choices import (
     KEY_QUESTIONS,
     NOT_KNOWN,
+    SERVICE_TYPES_OF,
     UNRATED,
     CqcRating,
     Facility,
     Funding,
     HomeStatus,
+    LocationKind,
     ServiceType,
     ServiceUserBand,
     cqc_page,
@@ -152,12 +154,32 @@ class CareHomeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=HomeStatus.ACTIVE)
 
+    def agencies(self):
+        return self.filter(kind=LocationKind.HOME_CARE_AGENCY)
+
     def allowed(self, rule: HomeRule, user):
         """The homes ``rule`` (accounts/permissions.py) lets this person reach."""
         return self.filter(rule.homes(roles_for(user)))
 
 
+class CareHomesOnly(models.Manager.from_queryset(CareHomeQuerySet)):
+    """``CareHome.objects``: care homes, never a home-care agency. Everything about beds reads
+    homes through it (Find a bed, bed totals, public pages, the API, FHIR, dashboards), so an
+    agency cannot appear there by a query forgetting to leave it out (ADR 019)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=LocationKind.CARE_HOME)
+
+
 class CareHome(models.Model):
+    """A CQC location the portal keeps: a care home or, with ``kind``, a home-care agency
+    (ADR 019). Onboarding, staff, imports, the CQC sync, history and archiving serve both;
+    ``CareHome.objects`` (the default manager: Django admin, related managers, unique checks)
+    is care homes only, ``CareHome.locations`` every kind."""
+
+    kind = models.CharField(
+        max_length=20, choices=LocationKind.choices, default=LocationKind.CARE_HOME, db_default=LocationKind.CARE_HOME
+    )
     cqc_location_id = models.CharField("CQC location ID", max_length=14, unique=True, help_text="Like 1-101234567")
     name = models.CharField(max_length=200)
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="homes")
@@ -229,13 +251,23 @@ class CareHome(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CareHomeQuerySet.as_manager()
+    objects = CareHomesOnly()
+    locations = CareHomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(cqc_location_id__regex=CQC_LOCATION_ID_PATTERN), name="home_cqc_id_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=LocationKind.CARE_HOME, service_type__in=SERVICE_TYPES_OF[LocationKind.CARE_HOME])
+                | Q(
+                    kind=LocationKind.HOME_CARE_AGENCY,
+                    service_type__in=SERVICE_TYPES_OF[LocationKind.HOME_CARE_AGENCY],
+                    registered_beds__isnull=True,
+                ),
+                name="home_kind_service_type",
             ),
             models.CheckConstraint(condition=Q(postcode__regex=POSTCODE_PATTERN), name="home_postcode_format"),
             models.CheckConstraint(
@@ -256,6 +288,7 @@ class CareHome(models.Model):
         ]
         indexes = [
             models.Index(fields=["local_authority", "name"]),
+            models.Index(fields=["kind", "local_authority"], name="home_kind_council"),
             models.Index(fields=["provider", "name"]),
             models.Index(fields=["latitude", "longitude"], name="home_location"),
             # "Name contains" searches: a trigram index on the upper-cased name, as icontains queries it.
@@ -269,7 +302,7 @@ class CareHome(models.Model):
     # vacancies, its public page to public), which say so (tracker/contributions.py, LINKS).
     @property
     def page_url(self) -> str:
-        return link("home page", self)
+        return link("agency page" if self.is_agency else "home page", self)
 
     @property
     def public_url(self) -> str:
@@ -278,6 +311,10 @@ class CareHome(models.Model):
     @property
     def public_edit_url(self) -> str:
         return link("public page editor", self)
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == LocationKind.HOME_CARE_AGENCY
 
     @property
     def service_user_band_labels(self) -> list[str]:
@@ -318,6 +355,28 @@ class CareHome(models.Model):
         return [
             line for line in [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode] if line
         ]
+
+
+class AgenciesOnly(models.Manager.from_queryset(CareHomeQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=LocationKind.HOME_CARE_AGENCY)
+
+
+class HomeCareAgency(CareHome):
+    """A home-care agency (CQC's "Domiciliary care service"): a CQC location like a care home,
+    onboarded, staffed, imported, synced and archived the same way (ADR 019); what it can
+    take on is kept in ``homecare``."""
+
+    objects = AgenciesOnly()
+
+    class Meta:
+        proxy = True
+        verbose_name = "home-care agency"
+        verbose_name_plural = "home-care agencies"
+
+    def save(self, *args, **kwargs):
+        self.kind = LocationKind.HOME_CARE_AGENCY
+        super().save(*args, **kwargs)
 
 
 # History entries that are not a field of the home.

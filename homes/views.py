@@ -15,7 +15,7 @@ from accounts.invitations import InviteForm, invite
 from accounts.models import Invitation, Membership, Role
 from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, may_onboard, permission_required
 from accounts.roles import roles_for
-from homes.access import home_permission_required
+from homes.access import home_permission_required, location_permission_required
 from homes.audit_actions import HomeAction
 from homes.choices import HomeStatus
 from homes.cqc_views import newly_registered
@@ -150,7 +150,7 @@ def correct_cqc_facts(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
 
 
 @require_GET
-@home_permission_required(ADMINISTER_HOME, "provider")
+@location_permission_required(ADMINISTER_HOME, "provider")
 def history(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     changes = home.changes.select_related("changed_by")
     page = Paginator(changes, 100).get_page(request.GET.get("page"))
@@ -158,7 +158,7 @@ def history(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(MANAGE_STAFF, "provider")
+@location_permission_required(MANAGE_STAFF, "provider")
 def staff(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """Who can update this home, who is invited, and a form to invite someone."""
     form = InviteForm(request.POST or None)
@@ -175,13 +175,13 @@ def staff(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
         member.summary = member.user.email + ("" if member.user.is_active else " (account deactivated)")
         member.remove_url = reverse("homes:remove_staff", args=[home.pk, member.pk])
     invitations = Invitation.objects.open().filter(home=home).select_related("invited_by")
-    return render(
-        request, "homes/staff.html", {"home": home, "form": form, "members": members, "invitations": invitations}
-    )
+    nobody = f"Nobody can update this {home.get_kind_display().lower()} yet. Invite its manager below."
+    context = {"home": home, "form": form, "members": members, "invitations": invitations, "nobody": nobody}
+    return render(request, "homes/staff.html", context)
 
 
 @require_POST
-@home_permission_required(MANAGE_STAFF, "provider")
+@location_permission_required(MANAGE_STAFF, "provider")
 def remove_staff(request: HtmxHttpRequest, home: CareHome, membership_pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_pk, home=home)
     membership.delete()

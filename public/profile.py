@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from homes.choices import KEY_QUESTIONS, Facility, Funding, ServiceType, ServiceUserBand, cqc_page, rating_label
+from homes.choices import (
+    KEY_QUESTIONS,
+    Facility,
+    Funding,
+    LocationKind,
+    ServiceType,
+    ServiceUserBand,
+    cqc_page,
+    rating_label,
+)
 from homes.models import CareHome, CqcLocation, LocalAuthority, Provider
 from public.availability import Availability, availability
 from public.search import fees_words, rating_words
@@ -39,18 +48,19 @@ SELECT h.id, h.cqc_location_id, h.name, h.status, h.address_line_1, h.address_li
   JOIN {table(Provider)} p ON p.id = h.provider_id
   JOIN {table(LocalAuthority)} la ON la.id = h.local_authority_id
   LEFT JOIN {table(HomeVacancies)} v ON v.home_id = h.id
+ WHERE h.kind = '{LocationKind.CARE_HOME}'
 """  # noqa: S608 - table names and constants only
 
 
 def facts_of(cqc_id: str) -> dict | None:
     """The row a home's page is made from (archived homes too: their page says so)."""
-    rows = named_rows(FACTS + " WHERE h.cqc_location_id = %s", [cqc_id])
+    rows = named_rows(FACTS + " AND h.cqc_location_id = %s", [cqc_id])
     return rows[0] if rows else None
 
 
 def facts_of_active(cqc_ids: list[str]) -> dict[str, dict]:
     """Rows for the active homes among ``cqc_ids``, by CQC location ID."""
-    rows = named_rows(FACTS + " WHERE h.cqc_location_id = ANY(%s) AND h.status = 'active'", [cqc_ids])
+    rows = named_rows(FACTS + " AND h.cqc_location_id = ANY(%s) AND h.status = 'active'", [cqc_ids])
     return {row["cqc_location_id"]: row for row in rows}
 
 

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from accounts.models import Membership, Role
-from homes.choices import CqcRating, ServiceType
-from homes.models import CareHome, LocalAuthority, Provider
+from homes.choices import CqcRating, LocationKind, ServiceType
+from homes.models import CareHome, HomeCareAgency, LocalAuthority, Provider
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -70,3 +70,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.COORDINATOR
+
+
+class AgencyFactory(CareHomeFactory):
+    """A home-care agency with its office in Leeds (ADR 019): no beds, domiciliary care."""
+
+    class Meta:
+        model = HomeCareAgency
+
+    cqc_location_id = factory.Sequence(lambda n: f"1-{800000000 + n}")
+    name = factory.Sequence(lambda n: f"Test Home Care {n}")
+    kind = LocationKind.HOME_CARE_AGENCY
+    service_type = ServiceType.DOMICILIARY
+    service_user_bands = factory.LazyFunction(lambda: ["older_people"])

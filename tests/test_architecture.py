@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["tracker", "accounts", "homes", "vacancies", "enquiries", "returns", "api", "public", "demo"]
+LAYERS = ["tracker", "accounts", "homes", "vacancies", "homecare", "enquiries", "returns", "api", "public", "demo"]
 COMPOSITION_ROOTS = {"tracker/urls.py"}
 
 

@@ -25,6 +25,7 @@ from tests.conftest import with_authenticator
 from tests.factories import (
     BRADFORD,
     LEEDS,
+    AgencyFactory,
     CareHomeFactory,
     MembershipFactory,
     ProviderFactory,
@@ -70,6 +71,16 @@ MATRIX = {
     "two_factor_setup": ("GET", None, EVERYONE),
     "two_factor_verify": ("GET", None, EVERYONE),
     "homes:council_homes": ("GET", None, ONBOARDERS),
+    "homecare:council_agencies": ("GET", None, ONBOARDERS),
+    "homecare:add": ("GET", None, ONBOARDERS),
+    "homecare:agency": ("GET", lambda w: {"pk": w.agency_a.pk}, READERS_OF_A),
+    "homecare:history": ("GET", lambda w: {"pk": w.agency_a.pk}, READERS_OF_A),
+    "homecare:capacity": ("GET", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
+    "homecare:no_change": ("POST", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
+    "homecare:care": ("GET", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
+    "homecare:districts": ("GET", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
+    "homecare:find": ("GET", None, SEARCHERS),
+    "homecare:find_csv": ("GET", None, SEARCHERS),
     "homes:add": ("GET", None, ONBOARDERS),
     "homes:import_upload": ("GET", None, ONBOARDERS),
     "homes:import_detail": ("GET", lambda w: {"pk": w.job.pk}, {"council_a", "service_admin"}),
@@ -186,7 +197,7 @@ ENQUIRY = {
     "reference": "Ward 1", "category": "nursing", "sex": "female", "age_band": "85+", "funding": "council",
     "pathway": "3", "needed_from": datetime.date.today(), "care_needs": "Hoist", "contact": "Hub",
 }  # fmt: skip
-QUERY = {"dashboard:history_csv": "?start=2026-01-01&end=2026-01-31"}
+QUERY = {"dashboard:history_csv": "?start=2026-01-01&end=2026-01-31", "homecare:find_csv": "?postcode=LS6"}
 
 
 def url_names(patterns=None, namespace="") -> set[str]:
@@ -242,6 +253,9 @@ class World:
             self.enquiry = flows.send(self.team, self.users["team_member"], [self.home_a, self.home_b], **ENQUIRY)
         self.referral_a = self.enquiry.referrals.get(home=self.home_a)
         self.staff_a_membership = Membership.objects.get(user=self.users["staff_a"], role=Role.HOME_STAFF)
+        # Home A's staff keep an agency of the same provider too (ADR 019).
+        self.agency_a = AgencyFactory(name="Headingley Home Care", provider=provider)
+        MembershipFactory(role=Role.HOME_STAFF, home=self.agency_a, user=self.users["staff_a"])
         self.job = ImportJob.objects.create(
             uploaded_by=self.users["council_a"], local_authority=self.home_a.local_authority, filename="a.csv",
             content="", status=ImportJob.Status.READY,

@@ -103,7 +103,7 @@ def test_messy_file_is_checked_previewed_then_imported(client, council_admin, ho
         10: "The same CQC location ID is on row 2: only the first is used",
         12: "The CQC rating has no date (overall_rating_date): a rating is always shown with its date",
     }
-    assert job.skipped == {"Not care homes": 1}  # row 11: counted, not a problem
+    assert job.skipped == {"Neither care homes nor home-care agencies": 1}  # row 11: counted, not a problem
     # The postcode wins over the council column: a warning, and the row is imported.
     assert [(w["row"], w["reason"]) for w in job.warnings] == [
         (13, "The local authority column says Bradford, but the postcode LS6 2AD is in Leeds: the postcode's council "
@@ -116,7 +116,7 @@ def test_messy_file_is_checked_previewed_then_imported(client, council_admin, ho
     assert "Homes to add" in page.text
     assert "40 registered beds" in page.text
     assert "Rows with warnings" in page.text
-    assert "Skipped: Not care homes" in page.text
+    assert "Skipped: Neither care homes nor home-care agencies" in page.text
     assert "Import 6 homes" in page.text
 
     client.post(f"/homes/import/{job.pk}/start/")
@@ -389,7 +389,7 @@ def test_cqc_hsca_active_locations_layout(client, council_admin):
     ]  # fmt: skip
     job = checked_job(client, to_csv(HSCA_HEADER, rows))
     assert job.layout == "CQC HSCA active locations"
-    assert (job.to_create, job.problems, job.skipped) == (2, [], {"Not care homes": 1})
+    assert (job.to_create, job.problems, job.skipped) == (2, [], {"Neither care homes nor home-care agencies": 1})
     imported(client, job)
     court = CareHome.objects.get(cqc_location_id="1-700000001")
     assert (court.service_type, court.service_user_bands) == ("with_nursing", ["dementia", "older_people"])

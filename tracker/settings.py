@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "accounts",
     "homes",
     "vacancies",
+    "homecare",
     "enquiries",
     "returns",
     "api",

@@ -46,6 +46,8 @@ urlpatterns = [
     path("", include("vacancies.urls")),
     # find-a-bed/: search and shortlist
     path("", include("vacancies.search_urls")),
+    # agencies/ and find-home-care/: home-care agencies and their capacity (ADR 019)
+    path("", include("homecare.urls")),
     # area/: the area dashboard
     path("", include("vacancies.dashboard_urls")),
     # enquiries/ (a discharge team's), inbox/ (a home's), area/enquiries/ (a council's figures)

@@ -1,0 +1,117 @@
+"""Find home care: agencies covering a patient's postcode district, with at least the hours a
+package needs, able to start by a date, giving the care it needs (ADR 019). One builder for
+the page and its CSV."""
+
+from django import forms
+from django.db.models import DecimalField, F, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from homecare.forms import hours_field, whole_quarters
+from homecare.models import Care, CoveredDistrict
+from homes.choices import HomeStatus, rating_label
+from homes.models import PostcodeArea
+from homes.postcodes import normalise_postcode
+from tracker.forms import NhsFormMixin
+from vacancies.freshness import freshness
+
+
+class FindHomeCareForm(NhsFormMixin, forms.Form):
+    all_optional = True
+    postcode = forms.CharField(
+        label="Patient's postcode or postcode district",
+        help_text="Like LS6 2AD or LS6. Only the district is used.",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
+    )
+    hours = hours_field("Hours a week needed")
+    start_by = forms.DateField(
+        label="Able to start by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date"},
+    )
+    care = forms.MultipleChoiceField(
+        label="Care needed", choices=Care.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean_postcode(self):
+        typed = self.cleaned_data["postcode"].strip().upper()
+        if not typed:
+            return ""
+        full = normalise_postcode(typed)
+        code = full.split(" ")[0] if full else typed.replace(" ", "")
+        if not PostcodeArea.objects.filter(code=code, is_sector=False).exists():
+            raise forms.ValidationError(f"{typed} is not a postcode or postcode district in England, like LS6 2AD")
+        return code
+
+    def clean_hours(self):
+        return whole_quarters(self.cleaned_data["hours"])
+
+    def clean_start_by(self):
+        start_by = self.cleaned_data["start_by"]
+        if start_by and start_by < timezone.localdate():
+            raise forms.ValidationError("The start date cannot be in the past")
+        return start_by
+
+
+def matching(cleaned: dict) -> QuerySet:
+    """Each agency covering the district (one row of CoveredDistrict each) that meets the
+    needs, with ``hours`` (the district's own figure, else the agency's); most hours first,
+    then the freshest."""
+    rows = (
+        CoveredDistrict.objects.filter(district_id=cleaned["postcode"], agency__status=HomeStatus.ACTIVE)
+        .select_related("agency", "agency__capacity")
+        .annotate(
+            hours=Coalesce(
+                "hours_available", "agency__capacity__hours_available", output_field=DecimalField(max_digits=5)
+            )
+        )
+    )
+    if cleaned.get("hours") is not None:
+        rows = rows.filter(hours__gte=cleaned["hours"])
+    if cleaned.get("start_by"):
+        rows = rows.filter(agency__capacity__earliest_start__lte=cleaned["start_by"])
+    care = cleaned.get("care") or []
+    if care:
+        rows = rows.filter(agency__capacity__care_given__contains=care)
+    if "two_carers" in care:
+        rows = rows.filter(agency__capacity__two_carer_calls_now=True)
+    return rows.order_by(
+        F("hours").desc(nulls_last=True),
+        F("agency__capacity__last_confirmed_at").desc(nulls_last=True),
+        "agency__name",
+        "agency_id",
+    )
+
+
+class Result:
+    """What a result shows, computed once for the page and the CSV."""
+
+    def __init__(self, row: CoveredDistrict):
+        agency = row.agency
+        capacity = getattr(agency, "capacity", None)
+        self.agency, self.district, self.hours = agency, row.district_id, row.hours
+        self.own_district_figure = row.hours_available is not None
+        self.earliest_start = capacity.earliest_start if capacity else None
+        self.two_carer_calls_now = capacity.two_carer_calls_now if capacity else None
+        self.care = capacity.care_labels if capacity else []
+        self.freshness = freshness(capacity.last_confirmed_at if capacity else None)
+        self.rating = rating_label(agency.cqc_rating)
+
+
+CSV_HEADER = [
+    "Agency", "CQC location ID", "Phone", "District", "New hours a week", "Earliest start", "Two-carer calls now",
+    "Care given", "CQC rating", "Last updated",
+]  # fmt: skip
+
+
+def csv_row(result: Result) -> list:
+    yes_no = {True: "Yes", False: "No", None: "Not said"}
+    return [
+        result.agency.name, result.agency.cqc_location_id, result.agency.phone, result.district,
+        "" if result.hours is None else f"{result.hours.normalize():f}",
+        result.earliest_start.isoformat() if result.earliest_start else "", yes_no[result.two_carer_calls_now],
+        "; ".join(result.care), result.rating, result.freshness.exact,
+    ]  # fmt: skip

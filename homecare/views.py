@@ -1,0 +1,204 @@
+"""Home-care agencies' pages: a council's list and onboarding, an agency's page, its capacity,
+districts and care kept current, and Find home care for discharge coordinators (ADR 019)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts import audit, permissions
+from accounts.permissions import ADMINISTER_HOME, UPDATE_HOME, VIEW_HOME
+from accounts.roles import roles_for
+from homecare import capacity as changes
+from homecare.access import agency_or_404
+from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
+from homecare.models import AgencyCapacity, CoveredDistrict
+from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
+from homes.audit_actions import HomeAction
+from homes.models import HomeCareAgency, PostcodeArea
+from tracker.csv_export import csv_response
+from tracker.http import HtmxHttpRequest
+from vacancies.freshness import freshness
+
+PAGE_SIZE = 20
+EXPORT_LIMIT = 5000
+DISTRICTS_FOUND = 12
+
+
+def _require(rule, request):
+    if not rule(roles_for(request.user)):
+        raise Http404
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
+    """The home-care agencies a council admin onboards and looks after."""
+    _require(permissions.may_onboard, request)
+    agencies = HomeCareAgency.objects.allowed(ADMINISTER_HOME, request.user).select_related("capacity")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        agencies = agencies.filter(Q(name__icontains=query) | Q(cqc_location_id=query) | Q(postcode__istartswith=query))
+    page = Paginator(agencies.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    for agency in page.object_list:
+        capacity = getattr(agency, "capacity", None)
+        agency.freshness = freshness(capacity.last_confirmed_at if capacity else None)
+    context = {"page": page, "query": query}
+    template = "homecare/council_agencies.html#results" if request.htmx else "homecare/council_agencies.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def add_agency(request: HtmxHttpRequest) -> HttpResponse:
+    _require(permissions.may_onboard, request)
+    form = AddAgencyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        agency = form.save()
+        audit.record(HomeAction.HOME_ADDED, target=f"{agency.name} ({agency.cqc_location_id}), home-care agency")
+        messages.success(request, f"{agency.name} has been added. Now invite its manager.")
+        return redirect("homes:staff", pk=agency.pk)
+    return render(request, "homecare/add_agency.html", {"form": form})
+
+
+def _capacity(agency) -> AgencyCapacity:
+    return AgencyCapacity.objects.filter(agency=agency).first() or AgencyCapacity(agency=agency)
+
+
+@require_GET
+def agency(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """An agency's page: its details, what it can take on now and how fresh that is."""
+    found = agency_or_404(request.user, pk, VIEW_HOME, "provider", "local_authority")
+    roles = roles_for(request.user)
+    capacity = _capacity(found)
+    context = {
+        "agency": found,
+        "capacity": capacity,
+        "freshness": freshness(capacity.last_confirmed_at),
+        "districts": CoveredDistrict.objects.filter(agency=found),
+        "changes": found.capacity_changes.select_related("made_by")[:10],
+        "may_update": UPDATE_HOME.allows(roles, found),
+        "may_administer": ADMINISTER_HOME.allows(roles, found),
+        "may_manage_staff": permissions.MANAGE_STAFF.allows(roles, found),
+    }
+    return render(request, "homecare/agency.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def update_capacity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    found = agency_or_404(request.user, pk, UPDATE_HOME)
+    capacity = _capacity(found)
+    districts = list(CoveredDistrict.objects.filter(agency=found))
+    initial = {
+        "hours_available": capacity.hours_available,
+        "earliest_start": capacity.earliest_start or timezone.localdate(),
+        "two_carer_calls_now": {True: "yes", False: "no"}.get(capacity.two_carer_calls_now),
+        "version": capacity.version,
+        **{f"district_{d.district_id}": d.hours_available for d in districts},
+    }
+    form = CapacityForm(request.POST or None, initial=initial, districts=districts)
+    conflict = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes.update(
+                found, request.user, loaded_version=form.cleaned_data["version"],
+                hours=form.cleaned_data["hours_available"], earliest_start=form.cleaned_data["earliest_start"],
+                two_carer_calls_now=form.cleaned_data["two_carer_calls_now"], district_hours=form.district_hours(),
+            )  # fmt: skip
+        except changes.Conflict as stale:
+            conflict = stale.changes
+        else:
+            messages.success(request, f"{found.name}'s capacity has been saved.")
+            return redirect("homecare:agency", pk=found.pk)
+    context = {"agency": found, "form": form, "conflict": conflict, "freshness": freshness(capacity.last_confirmed_at)}
+    return render(request, "homecare/capacity.html", context, status=409 if conflict else 200)
+
+
+@require_POST
+def no_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """One tap: the capacity is as it was."""
+    found = agency_or_404(request.user, pk, UPDATE_HOME)
+    if changes.confirm_no_change(found, request.user) is None:
+        messages.error(request, f"{found.name} has no capacity to confirm yet: enter it first.")
+        return redirect("homecare:capacity", pk=found.pk)
+    messages.success(request, f"{found.name}'s capacity is confirmed as unchanged.")
+    return redirect("homecare:agency", pk=found.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def care(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    found = agency_or_404(request.user, pk, UPDATE_HOME)
+    capacity = _capacity(found)
+    form = CareForm(request.POST or None, initial={"care_given": capacity.care_given})
+    if request.method == "POST" and form.is_valid():
+        changes.set_care(found, request.user, form.cleaned_data["care_given"])
+        messages.success(request, f"The care {found.name} gives has been saved.")
+        return redirect("homecare:agency", pk=found.pk)
+    return render(request, "homecare/care.html", {"agency": found, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def districts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The postcode districts an agency covers: search, add one, remove one (a phone's page)."""
+    found = agency_or_404(request.user, pk, UPDATE_HOME)
+    form = DistrictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["district"]
+        if request.POST.get("action") == "remove":
+            changes.uncover(found, request.user, code)
+            messages.success(request, f"{code} removed.")
+        elif changes.cover(found, request.user, code):
+            messages.success(request, f"{code} added.")
+        else:
+            messages.info(request, f"{found.name} covers {code} already.")
+        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
+    covered = list(CoveredDistrict.objects.filter(agency=found).values_list("district_id", flat=True))
+    query = request.GET.get("q", "").strip().upper().replace(" ", "")[:6]
+    found_districts = []
+    if query:
+        found_districts = list(
+            PostcodeArea.objects.filter(is_sector=False, code__startswith=query)
+            .exclude(code__in=covered)
+            .select_related("local_authority")
+            .order_by("code")[:DISTRICTS_FOUND]
+        )
+    context = {"agency": found, "covered": covered, "query": query, "found": found_districts, "form": form}
+    template = "homecare/districts.html#found" if request.htmx else "homecare/districts.html"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_GET
+def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    found = agency_or_404(request.user, pk, VIEW_HOME)
+    page = Paginator(found.capacity_changes.select_related("made_by"), 50).get_page(request.GET.get("page"))
+    return render(request, "homecare/history.html", {"agency": found, "page": page})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
+    _require(permissions.may_search, request)
+    form = FindHomeCareForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["postcode"]:
+        page = Paginator(matching(form.cleaned_data), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = [Result(row) for row in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "homecare/find.html#results" if request.htmx else "homecare/find.html"
+    return render(request, template, context)
+
+
+@require_GET
+def find_home_care_csv(request: HtmxHttpRequest):
+    _require(permissions.may_search, request)
+    form = FindHomeCareForm(request.GET)
+    if not form.is_valid() or not form.cleaned_data["postcode"]:
+        return redirect(f"{request.path.removesuffix('.csv')}?{request.GET.urlencode()}")
+    rows = matching(form.cleaned_data)[:EXPORT_LIMIT]
+    return csv_response("home-care-search.csv", CSV_HEADER, (csv_row(Result(row)) for row in rows))
