@@ -14,7 +14,7 @@ from homes.models import HomeCareAgency
 def hours_words(hours: Decimal | None) -> str:
     if hours is None:
         return "not said"
-    return f"{hours.normalize():f} hours" if hours != 1 else "1 hour"
+    return f"{Decimal(hours).normalize():f} hours" if hours != 1 else "1 hour"
 
 
 def _sentence(parts: list[str]) -> str:

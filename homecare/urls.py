@@ -13,6 +13,8 @@ urlpatterns = [
     path("agencies/<int:pk>/care/", views.care, name="care"),
     path("agencies/<int:pk>/districts/", views.districts, name="districts"),
     path("agencies/<int:pk>/capacity-history/", views.history, name="history"),
+    path("agencies/<int:pk>/remind/", views.remind, name="remind"),
+    path("agencies/reminder/<int:pk>/<str:token>/", views.confirm_from_reminder, name="confirm_from_reminder"),
     path("find-home-care/", views.find_home_care, name="find"),
     path("find-home-care.csv", views.find_home_care_csv, name="find_csv"),
 ]

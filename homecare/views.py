@@ -2,10 +2,12 @@
 districts and care kept current, and Find home care for discharge coordinators (ADR 019)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -14,6 +16,7 @@ from accounts import audit, permissions
 from accounts.permissions import ADMINISTER_HOME, UPDATE_HOME, VIEW_HOME
 from accounts.roles import roles_for
 from homecare import capacity as changes
+from homecare import reminders
 from homecare.access import agency_or_404
 from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
 from homecare.models import AgencyCapacity, CoveredDistrict
@@ -22,7 +25,9 @@ from homes.audit_actions import HomeAction
 from homes.models import HomeCareAgency, PostcodeArea
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest
+from vacancies import reminder_links
 from vacancies.freshness import freshness
+from vacancies.models import Reminder
 
 PAGE_SIZE = 20
 EXPORT_LIMIT = 5000
@@ -44,9 +49,15 @@ def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
     if query:
         agencies = agencies.filter(Q(name__icontains=query) | Q(cqc_location_id=query) | Q(postcode__istartswith=query))
     page = Paginator(agencies.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    reminded = set(
+        Reminder.objects.filter(home__in=[a.pk for a in page.object_list], date=timezone.localdate()).values_list(
+            "home_id", flat=True
+        )
+    )
     for agency in page.object_list:
         capacity = getattr(agency, "capacity", None)
         agency.freshness = freshness(capacity.last_confirmed_at if capacity else None)
+        agency.reminded_today = agency.pk in reminded
     context = {"page": page, "query": query}
     template = "homecare/council_agencies.html#results" if request.htmx else "homecare/council_agencies.html"
     return render(request, template, context)
@@ -202,3 +213,39 @@ def find_home_care_csv(request: HtmxHttpRequest):
         return redirect(f"{request.path.removesuffix('.csv')}?{request.GET.urlencode()}")
     rows = matching(form.cleaned_data)[:EXPORT_LIMIT]
     return csv_response("home-care-search.csv", CSV_HEADER, (csv_row(Result(row)) for row in rows))
+
+
+@require_POST
+def remind(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A council chases one stale agency with the homes' reminder (email, or a text)."""
+    found = agency_or_404(request.user, pk, ADMINISTER_HOME)
+    if reminders.send_reminder(found, by=request.user):
+        messages.success(request, f"{found.name} has been reminded.")
+    else:
+        messages.info(request, f"{found.name} was not reminded: reminded already today, or nobody to email.")
+    return redirect("homecare:council_agencies")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse:
+    """The link in an agency's reminder: shows its capacity (opening it changes nothing), and
+    one tap confirms it, without signing in (homecare/reminders.py)."""
+    try:
+        link = reminders.read(pk, token)
+    except reminder_links.LinkProblem as problem:
+        context = {"problem": problem, "words": reminders.WORDS}
+        return render(request, "vacancies/reminder_link.html", context, status=problem.status)
+    if request.method == "POST":
+        reminders.confirm(link, request)
+        return redirect(request.path)  # the page then says what was confirmed; a reload records nothing
+    capacity = AgencyCapacity.objects.filter(agency=link.agency).first()
+    context = {
+        "home": link.agency,
+        "state": reminders.state(link, capacity),
+        "figures": reminders.figures_line(capacity),
+        "fresh": freshness(capacity.last_confirmed_at if capacity else None),
+        "words": reminders.WORDS,
+        "update_href": reverse("homecare:capacity", args=[link.agency.pk]),
+    }
+    return render(request, "vacancies/reminder_link.html", context)

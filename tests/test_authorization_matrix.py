@@ -79,6 +79,8 @@ MATRIX = {
     "homecare:no_change": ("POST", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
     "homecare:care": ("GET", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
     "homecare:districts": ("GET", lambda w: {"pk": w.agency_a.pk}, UPDATERS_OF_A),
+    "homecare:remind": ("POST", lambda w: {"pk": w.agency_a.pk}, {"council_a", "service_admin"}),
+    "homecare:confirm_from_reminder": ("GET", lambda w: {"pk": w.agency_a.pk, "token": "not-a-token"}, "public-404"),
     "homecare:find": ("GET", None, SEARCHERS),
     "homecare:find_csv": ("GET", None, SEARCHERS),
     "homes:add": ("GET", None, ONBOARDERS),

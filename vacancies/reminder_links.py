@@ -46,10 +46,16 @@ BROKEN = LinkProblem(
 )
 
 
+# How the link's page (vacancies/reminder_link.html) speaks of what it confirms.
+WORDS = {
+    "what": "figures", "have": "have", "them": "these figures", "now": "They are now",
+    "confirmed": "Beds confirmed", "changed_title": "Figures changed", "sign_in": "Sign in to your homes",
+}  # fmt: skip
+
+
 def confirm_path(home_id: int, version: int) -> str:
     """The path (no host) of a link that confirms ``home_id``'s figures at ``version``."""
-    token = signing.dumps([home_id, version], salt=SALT, compress=True)
-    return reverse("vacancies:confirm_from_reminder", args=[home_id, token])
+    return reverse("vacancies:confirm_from_reminder", args=[home_id, sign(home_id, version)])
 
 
 @dataclass
@@ -58,16 +64,27 @@ class Link:
     version: int  # the version of the figures the reminder was sent about
 
 
-def read(home_id: int, token: str) -> Link:
-    """The link's home and version; LinkProblem when it is expired, altered or not this home's."""
+def sign(home_id: int, version: int, salt: str = SALT) -> str:
+    return signing.dumps([home_id, version], salt=salt, compress=True)
+
+
+def verify(home_id: int, token: str, salt: str = SALT) -> int:
+    """The version a link for ``home_id`` was signed with (``salt``: its purpose: a home's beds,
+    an agency's capacity); LinkProblem when it is expired, altered or not this one's."""
     try:
-        signed_home, version = signing.loads(token, salt=SALT, max_age=VALID_FOR)
+        signed_home, version = signing.loads(token, salt=salt, max_age=VALID_FOR)
     except signing.SignatureExpired:
         raise EXPIRED from None
     except (signing.BadSignature, ValueError, TypeError):
         raise BROKEN from None
-    if signed_home != home_id:
+    if signed_home != home_id or not isinstance(version, int):
         raise BROKEN
+    return version
+
+
+def read(home_id: int, token: str) -> Link:
+    """The link's home and version; LinkProblem when it is expired, altered or not this home's."""
+    version = verify(home_id, token)
     home = CareHome.objects.active().filter(pk=home_id).first()
     if home is None:
         raise BROKEN

@@ -41,7 +41,7 @@ def mobile_number(home: CareHome) -> str | None:
     return digits if re.fullmatch(r"07\d{9}", digits) else None
 
 
-def _send(addresses: list[str], home: CareHome, context: dict) -> tuple[str, bool]:
+def _send(addresses: list[str], home: CareHome, context: dict, subject: str, body: str) -> tuple[str, bool]:
     """Send the reminder: (the email's channel, whether a text went too)."""
     personalisation = {
         "home_name": home.name,
@@ -52,8 +52,7 @@ def _send(addresses: list[str], home: CareHome, context: dict) -> tuple[str, boo
     reference = f"reminder-{home.pk}-{timezone.localdate().isoformat()}"
     channel = send_emails(
         addresses, template_id=settings.NOTIFY_REMINDER_TEMPLATE_ID, personalisation=personalisation,
-        reference=reference, subject=f"Please update {home.name}'s vacancies",
-        body=lambda: render_to_string("vacancies/reminder_email.txt", context),
+        reference=reference, subject=subject, body=lambda: render_to_string(body, context),
     )  # fmt: skip
     mobile = mobile_number(home)
     texted = bool(settings.NOTIFY_API_KEY and settings.NOTIFY_REMINDER_SMS_TEMPLATE_ID and mobile)
@@ -65,29 +64,40 @@ def _send(addresses: list[str], home: CareHome, context: dict) -> tuple[str, boo
 
 def send_reminder(home: CareHome, *, by=None) -> Reminder | None:
     """Remind one home, unless it was already reminded today or has nobody to tell."""
+
+    def context() -> dict:
+        board = HomeVacancies.objects.filter(home=home).first()
+        return {
+            "freshness": freshness(board.last_confirmed_at if board else None),
+            "link": settings.SITE_URL.rstrip("/") + reverse("vacancies:update", args=[home.pk]),
+            # One tap, no sign-in: confirms the figures as they are now (a home without figures has nothing to confirm).
+            "confirm_link": settings.SITE_URL.rstrip("/") + reminder_links.confirm_path(home.pk, board.version)
+            if board is not None and CategoryVacancy.objects.filter(home=home).exists()
+            else None,
+        }
+
+    return deliver(home, by=by, context=context, subject=f"Please update {home.name}'s vacancies",
+                   body="vacancies/reminder_email.txt")  # fmt: skip
+
+
+def deliver(home: CareHome, *, by, context, subject: str, body: str) -> Reminder | None:
+    """Send one reminder about ``home`` (a care home, or an agency: ADR 019) to its staff,
+    unless it was reminded today already or has nobody to tell; ``context()`` gives the
+    email's links. At most one a day, whoever or whatever sends it (a database constraint)."""
     today = timezone.localdate()
     if Reminder.objects.filter(home=home, date=today).exists():
         return None
     addresses = recipients(home)
     if not addresses:
         return None
-    board = HomeVacancies.objects.filter(home=home).first()
-    context = {
-        "home": home,
-        "freshness": freshness(board.last_confirmed_at if board else None),
-        "link": settings.SITE_URL.rstrip("/") + reverse("vacancies:update", args=[home.pk]),
-        # One tap, no sign-in: confirms the figures as they are now (a home without figures has nothing to confirm).
-        "confirm_link": settings.SITE_URL.rstrip("/") + reminder_links.confirm_path(home.pk, board.version)
-        if board is not None and CategoryVacancy.objects.filter(home=home).exists()
-        else None,
-    }
+    context = {"home": home, **context()}
     try:
         with transaction.atomic():
             # Claim today's reminder first, so two senders cannot both send.
             reminder = Reminder.objects.create(
                 home=home, date=today, sent_by=by, recipients=len(addresses), channel="email"
             )
-            reminder.channel, reminder.texted = _send(addresses, home, context)
+            reminder.channel, reminder.texted = _send(addresses, home, context, subject, body)
             reminder.save(update_fields=["channel", "texted"])
     except IntegrityError:
         return None  # another process reminded this home a moment ago

@@ -311,7 +311,8 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
     try:
         link = reminder_links.read(pk, token)
     except reminder_links.LinkProblem as problem:
-        return render(request, "vacancies/reminder_link.html", {"problem": problem}, status=problem.status)
+        context = {"problem": problem, "words": reminder_links.WORDS}
+        return render(request, "vacancies/reminder_link.html", context, status=problem.status)
     if request.method == "POST":
         reminder_links.confirm(link, request)
         return redirect(request.path)  # the page then says what was confirmed, and a reload records nothing
@@ -321,6 +322,8 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         "state": reminder_links.state(link),
         "figures": reminder_links.figures_line(link.home),
         "fresh": freshness(board.last_confirmed_at if board else None),
+        "words": reminder_links.WORDS,
+        "update_href": reverse("vacancies:update", args=[link.home.pk]),
     }
     return render(request, "vacancies/reminder_link.html", context)
 

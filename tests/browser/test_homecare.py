@@ -87,3 +87,28 @@ def test_an_agency_is_onboarded_kept_current_on_a_phone_and_found(
     assert_accessible(phone)
     assert page.js_errors == []
     assert phone.js_errors == []
+
+
+def test_an_agency_confirms_no_change_from_its_reminder_on_a_phone(phone_page, live_server, assert_accessible):
+    import re
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from homecare import capacity, reminders
+    from tests.factories import AgencyFactory, MembershipFactory
+
+    agency = AgencyFactory(name="Kirkstall Home Care")
+    MembershipFactory(role="home_staff", home=agency, user__email="carer@example.org")
+    capacity.update(agency, None, loaded_version=0, hours=12, earliest_start=timezone.localdate(),
+                    two_carer_calls_now=True, district_hours={})  # fmt: skip
+    reminders.send_reminder(agency)
+    link = re.search(r"https?://\S+/agencies/reminder/\S+/", mail.outbox[-1].body).group(0)
+    phone_page.goto(live_server.url + "/" + link.split("/", 3)[3])
+    expect(phone_page.get_by_role("heading", name="Confirm no change")).to_be_visible()
+    expect(phone_page.get_by_text("12 hours a week")).to_be_visible()
+    assert_accessible(phone_page)
+    phone_page.get_by_role("button", name="Confirm no change").click()
+    expect(phone_page.get_by_role("heading", name="Capacity confirmed")).to_be_visible()
+    assert_accessible(phone_page)
+    assert phone_page.js_errors == []
