@@ -19,7 +19,7 @@ def add_flag(parser, what: str) -> None:
 def real_homes(command: BaseCommand, *, alongside: bool, what: str) -> int | None:
     """How many real homes the database holds; None (after one line saying so) when the
     builder must stop: there are some, and it was not told to build beside them."""
-    real = CareHome.objects.filter(is_synthetic=False).count()
+    real = CareHome.locations.filter(is_synthetic=False).count()  # agencies are real data too
     if real and not alongside:
         command.stdout.write(
             f"This database holds {real:,} real care home{pluralize(real)}, so {what} "

@@ -350,3 +350,23 @@ def test_find_home_care_pages_like_find_a_bed(client, coordinator, leeds):
     assert "page=2" in first.text
     second = client.get("/find-home-care/", {"postcode": "LS6", "page": 2})
     assert names(second) == ["Agency 02", "Agency 01", "Agency 00"]
+
+
+def test_the_demo_has_agencies_a_sign_in_for_one_and_finds_them(client):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    assert "agency@example.org" in out.getvalue()
+    assert HomeCareAgency.objects.filter(is_synthetic=True).count() == 4
+    assert not CareHome.objects.filter(name__contains="Home Care").exists()
+    from accounts.models import User
+
+    client.force_login(User.objects.get(email="agency@example.org"))
+    assert "Kirkstall Home Care" in client.get("/my-homes/").text
+    client.force_login(User.objects.get(email="coordinator@example.org"))
+    found = client.get("/find-home-care/", {"postcode": "LS6 2AD", "hours": "10"})
+    assert names(found) == ["Leeds Reablement Partnership", "Kirkstall Home Care"]

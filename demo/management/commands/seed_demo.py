@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Role, Team
 from demo import returns
+from demo.homecare import seed_agencies
 from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
 from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
@@ -31,6 +32,7 @@ DEMO_SEED = 2026  # the demo homes' public pages (demo/profiles.py)
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, never used outside it
 
 PROVIDERS = ["Aire Valley Care Ltd", "Rosewood Homes", "Moorside Care Partnership"]
+AGENCY_STAFF = "1-998000000401"  # Kirkstall Home Care (demo/homecare.py)
 
 # (CQC location ID, name, provider index, address, town, postcode, service type, bands, rating, rating date;
 # None: not known)
@@ -116,6 +118,7 @@ USERS = [
     ("coordinator@example.org", "Dana Discharge-Coordinator", Role.TEAM_LEAD, "Demo discharge hub (Leeds)"),
     ("provider@example.org", "Pat Provider (Aire Valley Care)", Role.PROVIDER_ADMIN, "Aire Valley Care Ltd"),
     ("manager@example.org", "Morgan Manager (Headingley Park)", Role.HOME_STAFF, "1-998000000101"),
+    ("agency@example.org", "Alex Agency (Kirkstall Home Care)", Role.HOME_STAFF, AGENCY_STAFF),
 ]
 
 
@@ -275,6 +278,7 @@ class Command(BaseCommand):
             # The area dashboard's trends: the last 30 days' nightly snapshots (unless a dataset brought a
             # year), marked synthetic. With real homes there the nightly job's own snapshots stand alone.
             replay_history(timezone.localdate() - datetime.timedelta(days=30), synthetic=True)
+        seed_agencies({provider.name: provider for provider in providers})
         # A year of monthly returns, so the demo's homes can submit theirs unchanged in one tap.
         returns.fill(demo_homes.filter(cqc_location_id__in=[h[0] for h in HOMES]), DEMO_SEED)
 
@@ -301,7 +305,7 @@ class Command(BaseCommand):
             elif role == Role.PROVIDER_ADMIN:
                 scope_kwargs["provider"] = Provider.objects.get(name=scope, is_synthetic=True)
             elif role == Role.HOME_STAFF:
-                scope_kwargs["home"] = demo_homes.get(cqc_location_id=scope)
+                scope_kwargs["home"] = CareHome.locations.get(cqc_location_id=scope, is_synthetic=True)
             elif role == Role.TEAM_LEAD:
                 scope_kwargs["team"] = demo_team(scope)
             Membership.objects.get_or_create(user=user, role=role, **scope_kwargs)
