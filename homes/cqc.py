@@ -78,7 +78,7 @@ def service_type_of(text: str) -> str | None:
         return ServiceType.WITH_NURSING
     if "without nursing" in lowered or "residential" in lowered:
         return ServiceType.WITHOUT_NURSING
-    if "domiciliary" in lowered or "home care agency" in lowered or "home-care agency" in lowered:
+    if "domiciliary" in lowered or re.search(r"home[ -]?care agenc", lowered):
         return ServiceType.DOMICILIARY
     return None
 

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from homes import cqc_register, facts
-from homes.choices import HomeStatus
+from homes.choices import HomeStatus, ServiceType
 from homes.cqc_api import CqcApi, CqcUnavailable, NotFound
 from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, Provider
 from homes.postcodes import Councils, Places
@@ -287,8 +287,7 @@ class _Reader:
                 run.count("deregistered, not in the portal")
             return
         if home is not None and home.is_agency:
-            # Archived above when CQC deregisters it; its other facts are not read yet (ADR 019).
-            run.count("home-care agencies (facts not synced yet)")
+            self._apply_to_agency(home, location, places)
             return
         if not location.care_home:
             CqcLocation.objects.filter(location_id=location.location_id).delete()
@@ -304,6 +303,22 @@ class _Reader:
             recent = (location.values.get("registration_date") or datetime.date.min) >= self.recently
             run.count("new registrations" if recent else "care homes not in the portal")
             return
+        self._update(home, location, values, words)
+
+    def _apply_to_agency(self, home: CareHome, location: cqc_register.Location, places: Places) -> None:
+        """A home-care agency in the portal (ADR 019) gets CQC's facts as a home does, less beds.
+        (Agencies not in the portal are not listed yet: the full run lists care homes.)"""
+        if location.care_home or location.values.get("service_type") != ServiceType.DOMICILIARY:
+            self.note(location.location_id, "CQC no longer lists it as domiciliary care: the portal's agency is left")
+            self.run.count("agencies left as they are")
+            return
+        values, words = self._placed(location, places, home)
+        values.pop("registered_beds", None)  # an agency has none (a database constraint)
+        self._update(home, location, values, words)
+
+    def _update(self, home: CareHome, location: cqc_register.Location, values: dict, words: dict) -> None:
+        """Set what CQC says on a home (or agency) in the portal, in its history as CQC's."""
+        run = self.run
         if location.provider_id and location.provider_id != home.provider.cqc_provider_id:
             provider = self._provider(location.provider_id)
             values["provider_id"] = provider.pk

@@ -48,6 +48,7 @@ def location_document(
     website: str = "www.example.org",
     inspected: str | None = "2024-01-20",
     dormancy: str = "N",
+    domiciliary: bool = False,
 ) -> dict:
     """One location as ``/locations/{id}`` gives it: CQC's field names, CQC's words."""
     document = {
@@ -71,7 +72,9 @@ def location_document(
         "numberOfBeds": beds,
         "localAuthority": local_authority,
         "gacServiceTypes": [
-            {"name": "Nursing homes", "description": "Care home service with nursing"}
+            {"name": "Homecare agencies", "description": "Domiciliary care service"}
+            if domiciliary
+            else {"name": "Nursing homes", "description": "Care home service with nursing"}
             if nursing
             else {"name": "Residential homes", "description": "Care home service without nursing"}
         ],
