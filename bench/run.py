@@ -87,6 +87,7 @@ TARGETS = {
 }
 # p95 as a multiple of the floor's p95 in the same run (machines here vary twofold between runs).
 FLOOR_TARGETS = {
+    "find_home_care": 3,
     "returns_area": 6,
     "returns_provider": 3,
     # Issue 28's, for the journeys that reached them in this branch's run (ADR 023; the others
@@ -101,6 +102,7 @@ FLOOR_TARGETS = {
 CQC_DAY_TARGET_SECONDS = 30
 # Throughput as a share of the floor's, measured alongside it.
 SHARE_TARGETS = {
+    "find_home_care": 0.4,
     "search_filters": 0.5,  # issue 28 (0.4 before)
     "search_postcode": 0.4,
     "search_htmx": 0.6,  # issue 28 (0.4 before)
@@ -618,6 +620,10 @@ def main() -> None:
             "search_htmx": (as_user(coordinator), lambda s, n: s.request(
                 "GET", f"/find-a-bed/?near={districts[n % len(districts)]}&radius=10&category={categories[n % 4]}",
                 headers={"HX-Request": "true"})),
+            # Home care near a patient's district (about 10,000 agencies nationally): hours, care, start by.
+            "find_home_care": (as_user(coordinator), lambda s, n: s.request(
+                "GET", f"/find-home-care/?postcode={districts[n % len(districts)]}&hours={(5, 10, 20)[n % 3]}"
+                       f"&care=personal_care&start_by={timezone.localdate() + datetime.timedelta(days=7)}")),
             "home_page": (as_user(coordinator), lambda s, n: s.request("GET", f"/homes/{rng.choice(homes)}/")),
             "my_homes_200": (as_user(provider_admin), lambda s, n: s.request("GET", "/my-homes/")),
             "dashboard": (as_user(council_admin), lambda s, n: s.request("GET", "/area/")),
@@ -693,6 +699,7 @@ def main() -> None:
         ),
         "search_postcode": queries_for(coordinator, "GET", "/find-a-bed/?near=LS6&radius=10&category=nursing"),
         "home_page": queries_for(coordinator, "GET", f"/homes/{some_home}/"),
+        "find_home_care": queries_for(coordinator, "GET", "/find-home-care/?postcode=LS6&hours=10&care=personal_care"),
         "my_homes_200": queries_for(provider_admin, "GET", "/my-homes/"),
         "dashboard": queries_for(council_admin, "GET", "/area/"),
         "public_profile": queries_for(None, "GET", f"/care-homes/{profiles[0]}/"),
@@ -830,7 +837,8 @@ def markdown(results: dict) -> str:
         "(changes in that minute nationally in latest.json); api_list_100: a national key reading 100 homes with "
         "their vacancies from a cursor. returns_area: a council admin's monthly returns page (who answered this "
         "month, who is at risk of a penalty notice over 12 months, a year's workforce chart); returns_provider: a "
-        "provider admin's homes and where each one's return stands (100 a page). "
+        "provider admin's homes and where each one's return stands (100 a page). find_home_care: home-care "
+        "agencies covering a patient's district with 5 to 20 hours a week, personal care, starting within a week. "
         f"Throughput is measured in {SLICES} slices alternating with the floor's; share of floor = the median over "
         "the slices of req/s over the floor's req/s in the slice beside it (this machine's speed drifts more between "
         "minutes than the differences measured); p95 \u00d7 floor likewise divides a journey's p95 by the floor's "

@@ -10,7 +10,8 @@ class DatasetBuild(models.Model):
     # What the builder makes changes now and then (homes' habits, say): a dataset built by an
     # older builder is rebuilt rather than reused. 2: habits daily, weekly, monthly, lapsed.
     # 3: occupancy like England's (about 86% occupied, 11% vacant accepting, 3% not available).
-    VERSION = 3
+    # 4: home-care agencies beside the homes (ADR 019).
+    VERSION = 4
     version = models.PositiveSmallIntegerField(default=1)
     built_at = models.DateTimeField(auto_now=True)
 

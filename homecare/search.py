@@ -5,6 +5,7 @@ the page and its CSV."""
 from django import forms
 from django.db.models import DecimalField, F, QuerySet
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from homecare.forms import hours_field, whole_quarters
@@ -99,6 +100,15 @@ class Result:
         self.care = capacity.care_labels if capacity else []
         self.freshness = freshness(capacity.last_confirmed_at if capacity else None)
         self.rating = rating_label(agency.cqc_rating)
+        self.href = reverse("homecare:agency", args=[agency.pk])
+
+    @property
+    def earliest_start_words(self) -> str:
+        return f"{self.earliest_start:%-d %B %Y}" if self.earliest_start else "Not said yet"
+
+    @property
+    def two_carer_words(self) -> str:
+        return {True: "Yes", False: "No", None: "Not said yet"}[self.two_carer_calls_now]
 
 
 CSV_HEADER = [

@@ -6,6 +6,7 @@ from homes.models import (
     CareHomeChange,
     CqcLocation,
     CqcSyncRun,
+    HomeCareAgency,
     ImportColumnMapping,
     ImportJob,
     LocalAuthority,
@@ -76,6 +77,14 @@ class CareHomeAdmin(admin.ModelAdmin):
     # CQC's facts come from CQC; a correction needs a reason: the home's "Correct CQC's facts" page.
     readonly_fields = ["version", "created_at", "updated_at", *CQC_FACTS]
     inlines = [CareHomeChangeInline]
+
+
+@admin.register(HomeCareAgency)
+class HomeCareAgencyAdmin(CareHomeAdmin):
+    """Home-care agencies: CQC locations like homes, listed apart (ADR 019)."""
+
+    list_filter = ["status", "cqc_rating", "local_authority__region", "local_authority"]
+    readonly_fields = [*CareHomeAdmin.readonly_fields, "kind", "service_type"]
 
 
 @admin.register(CareHomeChange)

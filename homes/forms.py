@@ -143,6 +143,8 @@ class VersionedSaveMixin:
             return False
         changes = []
         for name in self._meta.fields:
+            if name not in self.fields:
+                continue  # not this kind of location's (an agency's service type)
             old, new = getattr(current, name), self.cleaned_data[name]
             if old != new:
                 changes.append((name, display_value(current, name, old), display_value(current, name, new)))
@@ -164,8 +166,14 @@ class VersionedSaveMixin:
 
 
 class EditCareHomeForm(VersionedSaveMixin, CareHomeDetailsForm):
-    """Editing an existing home: the council stays the same, and two people
+    """Editing an existing home (or agency): the council stays the same, and two people
     editing at once cannot overwrite each other (the version must match)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_agency:  # domiciliary care, always (ADR 019)
+            del self.fields["service_type"]
+            self.fields["phone"].help_text = "The number a discharge team should call about new packages"
 
     def clean(self):
         cleaned = super().clean()

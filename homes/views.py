@@ -112,7 +112,7 @@ def add_home(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(UPDATE_HOME, "provider", "local_authority")
+@location_permission_required(UPDATE_HOME, "provider", "local_authority")
 def edit(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     form = EditCareHomeForm(request.POST or None, instance=home, user=request.user)
     if request.method == "POST" and form.is_valid():

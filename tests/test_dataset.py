@@ -174,3 +174,22 @@ def test_a_real_file_cannot_change_a_demo_home(client, council_admin):
     assert [p["reason"] for p in job.problems] == [
         "This CQC location ID is a demo home's: remove the demo data before importing it"
     ]
+
+
+def test_the_dataset_has_home_care_agencies_in_englands_proportion():
+    from homecare.models import AgencyCapacity, CoveredDistrict
+    from homes.models import HomeCareAgency
+
+    assert "home-care agencies" in build(councils=f"{LEEDS},{BRADFORD}", seed=3)
+    homes = CareHome.objects.filter(is_synthetic=True).count()
+    agencies = HomeCareAgency.objects.filter(is_synthetic=True)
+    assert 0.5 <= agencies.count() / homes <= 0.8  # about 10,000 beside 15,500
+    assert AgencyCapacity.objects.filter(agency__in=agencies).count() == agencies.count()
+    covered = CoveredDistrict.objects.filter(agency__in=agencies)
+    assert covered.values("agency").distinct().count() == agencies.count()
+    leeds_agency = agencies.filter(local_authority__gss_code=LEEDS).first()
+    assert CoveredDistrict.objects.filter(agency=leeds_agency, district__code__startswith="LS").exists()
+    assert not SearchEntry.objects.filter(home__in=agencies).exists()
+    build(remove=True)
+    assert not HomeCareAgency.objects.filter(is_synthetic=True).exists()
+    assert not CoveredDistrict.objects.exists()

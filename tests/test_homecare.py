@@ -370,3 +370,31 @@ def test_the_demo_has_agencies_a_sign_in_for_one_and_finds_them(client):
     client.force_login(User.objects.get(email="coordinator@example.org"))
     found = client.get("/find-home-care/", {"postcode": "LS6 2AD", "hours": "10"})
     assert names(found) == ["Leeds Reablement Partnership", "Kirkstall Home Care"]
+
+
+def test_find_home_care_reads_a_page_in_a_fixed_number_of_queries(client, coordinator, market,
+                                                                   django_assert_max_num_queries):  # fmt: skip
+    client.force_login(coordinator)
+    client.get("/find-home-care/", {"postcode": "LS6"})
+    for number in range(10):
+        _give(AgencyFactory(name=f"More Care {number}"), 10)
+    with django_assert_max_num_queries(6):  # the session, the person, the district, the count, the page
+        page = client.get("/find-home-care/", {"postcode": "LS6", "care": ["personal_care"]})
+    assert len(page.context["page"].object_list) == 13
+
+
+def test_an_agencys_staff_keep_its_details_like_a_homes(client, agency_staff, agency, other_home_staff):
+    client.force_login(other_home_staff)
+    assert client.get(f"/homes/{agency.pk}/edit/").status_code == 404
+    client.force_login(agency_staff)
+    page = client.get(f"/homes/{agency.pk}/edit/")
+    assert "CQC service type" not in page.text
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields} | {"phone": "0113 496 0777"}
+    data |= {"service_user_bands": agency.service_user_bands, "funding_accepted": [], "facilities": []}
+    response = client.post(f"/homes/{agency.pk}/edit/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == f"/agencies/{agency.pk}/"
+    agency.refresh_from_db()
+    assert (agency.phone, agency.service_type, agency.version) == ("0113 496 0777", "domiciliary", 2)
+    assert CareHomeChange.objects.get(home=agency, field="phone").changed_by == agency_staff

@@ -26,7 +26,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from demo import enquiries, returns
+from demo import agency_dataset, enquiries, returns
 from demo.bulk import copy_rows as _copy
 from demo.models import DatasetBuild
 from demo.profiles import public_profile
@@ -121,6 +121,7 @@ class Command(BaseCommand):
             homes = self._homes(rng, councils, weights, total_weight, target)
             self._history(rng, homes, keep_snapshots=bool(real))
             self._people(homes)
+            agencies = self._agencies(random.Random(seed + 26), councils, weights, total_weight, share)
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
             self._fill_returns(seed)
             DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes), version=DatasetBuild.VERSION)
@@ -128,7 +129,8 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Built {len(homes):,} homes ({scale}, seed {seed}) in {time.monotonic() - started:.0f} s."
+                f"Built {len(homes):,} homes and {agencies:,} home-care agencies ({scale}, seed {seed}) in "
+                f"{time.monotonic() - started:.0f} s."
             )
         )
         self.stdout.write(f"Every dataset account's password: {PASSWORD}")
@@ -161,6 +163,7 @@ class Command(BaseCommand):
         User.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).delete()
         returns.clear(homes)  # one statement, before the homes' own deletion would collect each row
         homes.delete()
+        agency_dataset.clear(EMAIL_DOMAIN)
         Provider.objects.filter(is_synthetic=True, name__startswith="Dataset ").filter(homes__isnull=True).delete()
         CapacitySnapshot.objects.filter(is_synthetic=True).delete()
         FreshnessSnapshot.objects.filter(is_synthetic=True).delete()
@@ -199,8 +202,16 @@ class Command(BaseCommand):
                     by_council[lad_to_council[lad]].append((postcode, lat, lng))
         return by_council
 
+    def _agencies(self, rng, councils, weights, total_weight, share) -> int:
+        """Home-care agencies in England's proportion to its care homes, spread like the homes."""
+        target = round(agency_dataset.NATIONAL_AGENCIES * share)
+        per_council = {la.pk: round(target * weights[la.pk] / total_weight) for la in councils}
+        made = agency_dataset.build(rng, councils, self.postcodes, per_council, EMAIL_DOMAIN)
+        self.stdout.write(f"  {made:,} home-care agencies")
+        return made
+
     def _homes(self, rng, councils, weights, total_weight, target) -> list[dict]:
-        postcodes = self._postcodes_by_council(councils, rng.randrange(10**6))
+        postcodes = self.postcodes = self._postcodes_by_council(councils, rng.randrange(10**6))
         per_council = {la.pk: max(1, round(target * weights[la.pk] / total_weight)) for la in councils}
         # Providers: a few national groups of 100+, many small groups, most homes single-owner.
         group_sizes = [rng.randint(100, 320) for _ in range(max(1, target // 2500))]
