@@ -193,6 +193,14 @@ class CqcApi:
 
         return self._pages("/locations", "locations", id_of, first, careHome="Y")
 
+    def agency_pages(self, first: int = 1) -> Iterator[Page]:
+        """Home-care agencies: CQC's "Domiciliary care service" (ADR 019)."""
+
+        def id_of(item):
+            return item.get("locationId") if isinstance(item, dict) else None
+
+        return self._pages("/locations", "locations", id_of, first, gacServiceTypeDescription=DOMICILIARY)
+
     def changed_location_ids(self, start: datetime.datetime, end: datetime.datetime, first: int = 1) -> Iterator[Page]:
         def id_of(item):
             return item if isinstance(item, str) else None
@@ -206,6 +214,9 @@ class CqcApi:
 
     def provider(self, provider_id: str) -> dict:
         return self.get(f"/providers/{provider_id}")
+
+
+DOMICILIARY = "Domiciliary care service"
 
 
 def _whole(value) -> int | None:

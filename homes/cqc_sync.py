@@ -161,21 +161,26 @@ class _Reader:
     def make_list(self) -> None:
         run = self.run
         if run.kind == CqcSyncRun.Kind.FULL:
-            pages = self.api.care_home_pages(first=run.next_page)
+            lists = [(self.api.care_home_pages(first=run.next_page), "next_page")]
+            # Then home-care agencies (ADR 019), once the care homes' list is read to its end.
+            lists.append((self.api.agency_pages(first=run.next_agency_page), "next_agency_page"))
         else:
-            pages = self.api.changed_location_ids(run.changes_from, run.changes_to, first=run.next_page)
+            lists = [
+                (self.api.changed_location_ids(run.changes_from, run.changes_to, first=run.next_page), "next_page")
+            ]
         seen = set(run.to_read)
-        for page in pages:
-            new = [location_id for location_id in dict.fromkeys(page.ids) if location_id not in seen]
-            if len(new) < len(page.ids):
-                run.count("listed more than once", len(page.ids) - len(new))
-            seen.update(new)
-            run.to_read += new
-            run.next_page = page.number + 1
-            run.save(update_fields=["to_read", "next_page", "counts"])
+        for pages, position in lists:
+            for page in pages:
+                new = [location_id for location_id in dict.fromkeys(page.ids) if location_id not in seen]
+                if len(new) < len(page.ids):
+                    run.count("listed more than once", len(page.ids) - len(new))
+                seen.update(new)
+                run.to_read += new
+                setattr(run, position, page.number + 1)
+                run.save(update_fields=["to_read", position, "counts"])
         if run.kind == CqcSyncRun.Kind.FULL:
-            # A home the portal has that CQC's list left out (deregistered since) is read too.
-            missing = CareHome.objects.filter(is_synthetic=False, status=HomeStatus.ACTIVE).exclude(
+            # A home or agency the portal has that CQC's lists left out (deregistered since) is read too.
+            missing = CareHome.locations.filter(is_synthetic=False, status=HomeStatus.ACTIVE).exclude(
                 cqc_location_id__in=seen
             )
             run.to_read += sorted(missing.values_list("cqc_location_id", flat=True))
@@ -288,6 +293,10 @@ class _Reader:
             return
         if home is not None and home.is_agency:
             self._apply_to_agency(home, location, places)
+            return
+        if home is None and not location.care_home and location.values.get("service_type") == ServiceType.DOMICILIARY:
+            # Kept for councils to onboard in one click, as care homes are, is not done yet (ADR 019).
+            run.count("home-care agencies not in the portal")
             return
         if not location.care_home:
             CqcLocation.objects.filter(location_id=location.location_id).delete()

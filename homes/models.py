@@ -608,7 +608,7 @@ class CqcSyncRun(models.Model):
     carries on from there), and what it found, with the location IDs of anything odd."""
 
     class Kind(models.TextChoices):
-        FULL = "full", "Every care home on CQC's register"
+        FULL = "full", "Every care home and home-care agency on CQC's register"
         CHANGES = "changes", "The locations CQC changed since the last run"
 
     class Status(models.TextChoices):
@@ -625,6 +625,8 @@ class CqcSyncRun(models.Model):
     changes_to = models.DateTimeField()
     # The list of locations to read, made first (page by page, resumable), then read in order.
     next_page = models.PositiveIntegerField(default=1)
+    # A full run lists care homes, then home-care agencies (ADR 019) from this page of theirs.
+    next_agency_page = models.PositiveIntegerField(default=1, db_default=1)
     listed = models.BooleanField(default=False)
     to_read = models.JSONField(default=list)
     position = models.PositiveIntegerField(default=0, help_text="How many of to_read are done")

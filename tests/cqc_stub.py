@@ -221,7 +221,12 @@ class Stub:
             homes = [
                 {"locationId": d["locationId"], "locationName": d["name"], "postalCode": d.get("postalCode")}
                 for d in self.register.locations.values()
-                if query.get("careHome") != ["Y"] or d.get("careHome") == "Y"
+                if (query.get("careHome") != ["Y"] or d.get("careHome") == "Y")
+                and (
+                    "gacServiceTypeDescription" not in query
+                    or query["gacServiceTypeDescription"][0]
+                    in [service.get("description") for service in d.get("gacServiceTypes") or []]
+                )
             ]
             if fault == "repeat":
                 query = {**query, "page": [str(max(1, int(query.get("page", ["1"])[0]) - 1))]}

@@ -110,7 +110,7 @@ def test_the_first_load_reads_every_care_home_and_sets_cqcs_facts(stub, portal):
     assert [(loc.location_id, loc.local_authority.name, loc.facts["provider_name"]) for loc in new] == [
         ("1-101000003", "Leeds", "Meanwood Care Ltd")]  # fmt: skip
     assert all(loc.checked_at == run.changes_to for loc in CqcLocation.objects.all())
-    assert run.requests == 1 + 4 + 1  # one page, four locations, one provider new to the portal
+    assert run.requests == 1 + 1 + 4 + 1  # a page of care homes, one of agencies, four locations, a new provider
 
 
 def test_without_a_key_the_sync_says_so_and_changes_nothing(portal):
@@ -128,8 +128,8 @@ def test_the_command_says_what_it_did_in_one_line(stub, portal):
     out = io.StringIO()
     call_command("sync_cqc", stdout=out)
     line = out.getvalue().strip()
-    assert line.startswith("Every care home on CQC's register (done): 4 read, 2 updated,")
-    assert "6 requests to CQC (0 tried again)" in line
+    assert line.startswith("Every care home and home-care agency on CQC's register (done): 4 read, 2 updated,")
+    assert "7 requests to CQC (0 tried again)" in line
 
 
 # --- a day of changes -----------------------------------------------------------------------------
@@ -327,7 +327,8 @@ def test_a_run_stopped_half_way_carries_on_and_applies_each_location_once(stub, 
     assert (carried_on.status, carried_on.position) == ("done", 4)
     assert CareHomeChange.objects.filter(home=portal[0], field="cqc_rating").count() == 1  # not twice
     assert CqcLocation.objects.count() == 4
-    assert carried_on.requests == 1 + 2 + 2 + 2 + 1  # list, batch 1, failed try twice, batch 2 again, provider
+    # the lists (care homes, agencies), batch 1, failed try twice, batch 2 again, provider
+    assert carried_on.requests == 2 + 2 + 2 + 2 + 1
 
 
 def test_a_list_stopped_half_way_carries_on_from_its_next_page(stub, register, portal, monkeypatch):

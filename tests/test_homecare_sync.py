@@ -8,7 +8,7 @@ import pytest
 
 from homes import cqc_sync
 from homes.choices import HomeStatus
-from homes.models import CareHomeChange, HomeCareAgency
+from homes.models import CareHome, CareHomeChange, CqcLocation, HomeCareAgency
 from tests.cqc_stub import location_document
 from tests.factories import AgencyFactory
 from tests.test_cqc_sync import first_load, portal, register, stub  # noqa: F401  (the sync's fixtures)
@@ -49,3 +49,20 @@ def test_a_days_changes_set_an_agencys_facts_and_archive_a_deregistered_one(stub
     horsforth.refresh_from_db()
     assert (horsforth.name, horsforth.kind) == ("Horsforth Home Care", "home_care_agency")
     assert HomeCareAgency.objects.count() == 3
+
+
+def test_the_first_load_lists_agencies_too(stub, portal, register, provider):  # noqa: F811
+    ours = AgencyFactory(name="Kirkstall Home Care", cqc_location_id="1-101000030", provider=provider,
+                         cqc_rating=None, cqc_rating_date=None)  # fmt: skip
+    agency = {"care_home": False, "domiciliary": True, "beds": None}
+    register.add(location_document("1-101000030", "Kirkstall Home Care", "LS5 3AB", **agency))
+    register.add(location_document("1-101000031", "Not Ours Home Care", "LS6 2AB", **agency))
+    run = first_load(stub)
+    assert {"1-101000030", "1-101000031"} <= set(run.to_read)
+    assert "1-101000009" not in run.to_read  # the dental practice: neither list has it
+    assert run.counts["home-care agencies not in the portal"] == 1
+    assert any("gacServiceTypeDescription=Domiciliary+care+service" in path for _, path in stub.requests)
+    ours.refresh_from_db()
+    assert (ours.cqc_rating, ours.registered_beds) == ("good", None)
+    assert not CareHome.objects.filter(cqc_location_id="1-101000031").exists()
+    assert not CqcLocation.objects.filter(location_id__in=["1-101000030", "1-101000031"]).exists()
