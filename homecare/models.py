@@ -115,3 +115,20 @@ class CapacityChange(models.Model):
         if self.made_by is None:
             return "From a reminder" if self.kind == self.Kind.FROM_REMINDER else "A deleted account"
         return self.made_by.get_full_name() or self.made_by.email
+
+
+class AgencyShortlistEntry(models.Model):
+    """An agency a discharge coordinator is considering for a package: their own list, apart
+    from the beds' shortlist (a bed and a package are different placements)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_shortlist")
+    agency = models.ForeignKey("homes.HomeCareAgency", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name_plural = "agency shortlist entries"
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="agency_shortlisted_once")]
+
+    def __str__(self):
+        return f"{self.agency_id} on {self.user_id}'s home-care shortlist"

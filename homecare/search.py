@@ -101,6 +101,8 @@ class Result:
         self.freshness = freshness(capacity.last_confirmed_at if capacity else None)
         self.rating = rating_label(agency.cqc_rating)
         self.href = reverse("homecare:agency", args=[agency.pk])
+        self.shortlisted = False
+        self.toggle_url = reverse("homecare:toggle_shortlist", args=[agency.pk])
 
     @property
     def earliest_start_words(self) -> str:

@@ -17,4 +17,7 @@ urlpatterns = [
     path("agencies/reminder/<int:pk>/<str:token>/", views.confirm_from_reminder, name="confirm_from_reminder"),
     path("find-home-care/", views.find_home_care, name="find"),
     path("find-home-care.csv", views.find_home_care_csv, name="find_csv"),
+    path("find-home-care/shortlist/", views.shortlist, name="shortlist"),
+    path("find-home-care/shortlist.csv", views.shortlist_csv, name="shortlist_csv"),
+    path("agencies/<int:pk>/shortlist/", views.toggle_shortlist, name="toggle_shortlist"),
 ]

@@ -1,14 +1,18 @@
 """Home-care agencies' pages: a council's list and onboarding, an agency's page, its capacity,
 districts and care kept current, and Find home care for discharge coordinators (ADR 019)."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,12 +23,13 @@ from homecare import capacity as changes
 from homecare import reminders
 from homecare.access import agency_or_404
 from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
-from homecare.models import AgencyCapacity, CoveredDistrict
+from homecare.models import AgencyCapacity, AgencyShortlistEntry, CoveredDistrict
 from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
 from homes.audit_actions import HomeAction
 from homes.models import HomeCareAgency, PostcodeArea
+from tracker.components import macro
 from tracker.csv_export import csv_response
-from tracker.http import HtmxHttpRequest
+from tracker.http import HtmxHttpRequest, safe_next
 from vacancies import reminder_links
 from vacancies.freshness import freshness
 from vacancies.models import Reminder
@@ -198,9 +203,17 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.cleaned_data["postcode"]:
         page = Paginator(matching(form.cleaned_data), PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = [Result(row) for row in page.object_list]
+        listed = set(
+            AgencyShortlistEntry.objects.filter(
+                user=request.user, agency__in=[result.agency.pk for result in page.object_list]
+            ).values_list("agency_id", flat=True)
+        )
+        for result in page.object_list:
+            result.shortlisted = result.agency.pk in listed
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    shortlisted = AgencyShortlistEntry.objects.filter(user=request.user).count()
+    context = {"form": form, "page": page, "query": query.urlencode(), "shortlisted": shortlisted}
     template = "homecare/find.html#results" if request.htmx else "homecare/find.html"
     return render(request, template, context)
 
@@ -249,3 +262,77 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         "update_href": reverse("homecare:capacity", args=[link.agency.pk]),
     }
     return render(request, "vacancies/reminder_link.html", context)
+
+
+def shortlist_button(request, agency, shortlisted: bool, next_path: str) -> str:
+    """The beds' add/remove button, pointed at an agency (the htmx swap after a press)."""
+    item = {"name": agency.name, "toggle_url": reverse("homecare:toggle_shortlist", args=[agency.pk]),
+            "shortlisted": shortlisted}  # fmt: skip
+    button = macro("shortlist_button", "vacancies/shortlist_button.jinja")
+    return mark_safe(button(item, get_token(request), next_path))  # noqa: S308 - the macro's output
+
+
+@require_POST
+def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.may_search, request)
+    found = agency_or_404(request.user, pk, VIEW_HOME)
+    if request.POST.get("action") == "remove":
+        AgencyShortlistEntry.objects.filter(user=request.user, agency=found).delete()
+        added = False
+    else:
+        AgencyShortlistEntry.objects.get_or_create(user=request.user, agency=found)
+        added = True
+    back = safe_next(request, fallback=reverse("homecare:shortlist"))
+    if request.htmx:
+        return HttpResponse(shortlist_button(request, found, added, back))
+    messages.success(request, f"{found.name} {'added to' if added else 'removed from'} your home-care shortlist.")
+    return redirect(back)
+
+
+def _shortlisted(request) -> list:
+    entries = AgencyShortlistEntry.objects.filter(user=request.user, agency__status="active").select_related(
+        "agency", "agency__capacity"
+    )
+    for entry in entries:
+        capacity = getattr(entry.agency, "capacity", None)
+        entry.freshness = freshness(capacity.last_confirmed_at if capacity else None)
+        entry.capacity = capacity
+    return list(entries)
+
+
+@require_GET
+def shortlist(request: HtmxHttpRequest) -> HttpResponse:
+    """The agencies a coordinator is considering, with what each can take on now."""
+    _require(permissions.may_search, request)
+    entries = _shortlisted(request)
+    districts = defaultdict(list)
+    for agency_id, code in CoveredDistrict.objects.filter(agency__in=[e.agency_id for e in entries]).values_list(
+        "agency_id", "district_id"
+    ):
+        districts[agency_id].append(code)
+    for entry in entries:
+        entry.button = shortlist_button(request, entry.agency, True, request.path)
+        entry.districts = districts[entry.agency_id]
+    return render(request, "homecare/shortlist.html", {"entries": entries})
+
+
+SHORTLIST_CSV_HEADER = ["Agency", "CQC location ID", "Phone", "New hours a week", "Earliest start",
+                        "Two-carer calls now", "Care given", "Last updated"]  # fmt: skip
+
+
+@require_GET
+def shortlist_csv(request: HtmxHttpRequest):
+    _require(permissions.may_search, request)
+    yes_no = {True: "Yes", False: "No", None: "Not said"}
+
+    def row(entry):
+        capacity = entry.capacity
+        return [
+            entry.agency.name, entry.agency.cqc_location_id, entry.agency.phone,
+            "" if capacity is None or capacity.hours_available is None else f"{capacity.hours_available.normalize():f}",
+            capacity.earliest_start.isoformat() if capacity and capacity.earliest_start else "",
+            yes_no[capacity.two_carer_calls_now if capacity else None],
+            "; ".join(capacity.care_labels) if capacity else "", entry.freshness.exact,
+        ]  # fmt: skip
+
+    return csv_response("home-care-shortlist.csv", SHORTLIST_CSV_HEADER, map(row, _shortlisted(request)))

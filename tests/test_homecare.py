@@ -378,7 +378,8 @@ def test_find_home_care_reads_a_page_in_a_fixed_number_of_queries(client, coordi
     client.get("/find-home-care/", {"postcode": "LS6"})
     for number in range(10):
         _give(AgencyFactory(name=f"More Care {number}"), 10)
-    with django_assert_max_num_queries(6):  # the session, the person, the district, the count, the page
+    # The session, the person, their roles, the district, the count, the page, the page's shortlisted, their count.
+    with django_assert_max_num_queries(8):
         page = client.get("/find-home-care/", {"postcode": "LS6", "care": ["personal_care"]})
     assert len(page.context["page"].object_list) == 13
 
@@ -398,3 +399,41 @@ def test_an_agencys_staff_keep_its_details_like_a_homes(client, agency_staff, ag
     agency.refresh_from_db()
     assert (agency.phone, agency.service_type, agency.version) == ("0113 496 0777", "domiciliary", 2)
     assert CareHomeChange.objects.get(home=agency, field="phone").changed_by == agency_staff
+
+
+def test_a_coordinator_shortlists_agencies_from_the_results(client, coordinator, market, htmx_headers,
+                                                            django_assert_max_num_queries):  # fmt: skip
+    from homecare.models import AgencyShortlistEntry
+
+    client.force_login(coordinator)
+    big = market["big"]
+    found = client.get("/find-home-care/", {"postcode": "LS6"})
+    assert 'Add<span class="nhsuk-u-visually-hidden"> Big Hours Care</span> to shortlist' in found.text
+    swapped = client.post(f"/agencies/{big.pk}/shortlist/", {"next": "/find-home-care/?postcode=LS6"},
+                          headers=htmx_headers)  # fmt: skip
+    assert "On your shortlist: remove" in swapped.text
+    added = client.post(f"/agencies/{market['small'].pk}/shortlist/", {"next": "https://evil.example/"})
+    assert added["Location"] == "/find-home-care/shortlist/"  # never another site
+    with django_assert_max_num_queries(7):
+        page = client.get("/find-home-care/shortlist/")
+    assert "Big Hours Care" in page.text
+    assert "Small Hours Care" in page.text
+    assert "Bradford Only Care" not in page.text
+    csv = client.get("/find-home-care/shortlist.csv").getvalue().decode()
+    assert len(csv.strip().splitlines()) == 3
+    assert "Your home-care shortlist (2)" in client.get("/find-home-care/").text
+    client.post(f"/agencies/{big.pk}/shortlist/", {"action": "remove"}, follow=True)
+    assert list(AgencyShortlistEntry.objects.values_list("agency__name", flat=True)) == ["Small Hours Care"]
+    # Nor does it touch the beds' shortlist.
+    assert "Big Hours Care" not in client.get("/find-a-bed/shortlist/").text
+
+
+def test_only_searchers_shortlist_agencies_and_never_a_care_home(client, home_staff, coordinator, market, home):
+    from homecare.models import AgencyShortlistEntry
+
+    client.force_login(home_staff)
+    assert client.post(f"/agencies/{market['big'].pk}/shortlist/").status_code == 404
+    assert client.get("/find-home-care/shortlist/").status_code == 404
+    client.force_login(coordinator)
+    assert client.post(f"/agencies/{home.pk}/shortlist/").status_code == 404
+    assert not AgencyShortlistEntry.objects.exists()

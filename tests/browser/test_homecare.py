@@ -85,6 +85,12 @@ def test_an_agency_is_onboarded_kept_current_on_a_phone_and_found(
     expect(phone.get_by_role("link", name="Kirkstall Home Care")).to_be_visible()
     expect(phone.get_by_text("14 hours")).to_be_visible()
     assert_accessible(phone)
+    phone.get_by_role("button", name="Add Kirkstall Home Care to shortlist").click()
+    expect(phone.get_by_role("button", name="On your shortlist: remove Kirkstall Home Care")).to_be_visible()
+    phone.get_by_role("link", name="Your home-care shortlist").click()
+    expect(phone.get_by_role("heading", name="Home-care shortlist")).to_be_visible()
+    expect(phone.get_by_role("link", name="Kirkstall Home Care")).to_be_visible()
+    assert_accessible(phone)
     assert page.js_errors == []
     assert phone.js_errors == []
 
