@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from homecare.models import AgencyCapacity, CapacityChange, CoveredDistrict
+from homecare.models import AgencyCapacity, AgencyShortlistEntry, CapacityChange, CoveredDistrict
 from tracker.admin_site import AppendOnlyAdmin
 
 
@@ -28,3 +28,11 @@ class CapacityChangeAdmin(AppendOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["agency__name", "summary"]
     list_select_related = ["agency", "made_by"]
+
+
+@admin.register(AgencyShortlistEntry)
+class AgencyShortlistEntryAdmin(admin.ModelAdmin):
+    list_display = ["agency", "user", "added_at"]
+    search_fields = ["agency__name", "user__email"]
+    list_select_related = ["agency", "user"]
+    raw_id_fields = ["agency", "user"]

@@ -17,6 +17,7 @@ from homecare import capacity as changes
 from homecare.models import AgencyCapacity, CapacityChange
 from homes.models import HomeCareAgency
 from vacancies import reminder_links, reminders
+from vacancies.audit_actions import VacancyAction
 from vacancies.freshness import STALE_AFTER, freshness
 from vacancies.models import Reminder
 from vacancies.snapshots import day_bounds
@@ -79,7 +80,7 @@ def confirm(link: Link, request) -> str:
             return found
         changes.confirm_no_change(link.agency, None, kind=CapacityChange.Kind.FROM_REMINDER, version=link.version)
         audit.record(
-            audit.Action.CONFIRMED_FROM_REMINDER, user=None, request=request,
+            VacancyAction.CONFIRMED_FROM_REMINDER, user=None, request=request,
             target=f"{link.agency.name} ({link.agency.cqc_location_id})", detail=f"Capacity: {figures_line(capacity)}",
         )  # fmt: skip
     return "ready"

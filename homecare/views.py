@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import audit, permissions
-from accounts.permissions import ADMINISTER_HOME, UPDATE_HOME, VIEW_HOME
+from accounts.permissions import ADMINISTER_HOME, UPDATE_HOME, VIEW_HOME, permission_required
 from accounts.roles import roles_for
 from homecare import capacity as changes
 from homecare import reminders
-from homecare.access import agency_or_404
+from homecare.access import agency_permission_required
 from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
 from homecare.models import AgencyCapacity, AgencyShortlistEntry, CoveredDistrict
 from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
@@ -39,16 +39,11 @@ EXPORT_LIMIT = 5000
 DISTRICTS_FOUND = 12
 
 
-def _require(rule, request):
-    if not rule(roles_for(request.user)):
-        raise Http404
-
-
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(permissions.may_onboard)
 def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
     """The home-care agencies a council admin onboards and looks after."""
-    _require(permissions.may_onboard, request)
     agencies = HomeCareAgency.objects.allowed(ADMINISTER_HOME, request.user).select_related("capacity")
     query = request.GET.get("q", "").strip()[:100]
     if query:
@@ -69,8 +64,8 @@ def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required(permissions.may_onboard)
 def add_agency(request: HtmxHttpRequest) -> HttpResponse:
-    _require(permissions.may_onboard, request)
     form = AddAgencyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         agency = form.save()
@@ -85,29 +80,29 @@ def _capacity(agency) -> AgencyCapacity:
 
 
 @require_GET
-def agency(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@agency_permission_required(VIEW_HOME, "provider", "local_authority")
+def agency(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
     """An agency's page: its details, what it can take on now and how fresh that is."""
-    found = agency_or_404(request.user, pk, VIEW_HOME, "provider", "local_authority")
     roles = roles_for(request.user)
-    capacity = _capacity(found)
+    capacity = _capacity(home)
     context = {
-        "agency": found,
+        "agency": home,
         "capacity": capacity,
         "freshness": freshness(capacity.last_confirmed_at),
-        "districts": CoveredDistrict.objects.filter(agency=found),
-        "changes": found.capacity_changes.select_related("made_by")[:10],
-        "may_update": UPDATE_HOME.allows(roles, found),
-        "may_administer": ADMINISTER_HOME.allows(roles, found),
-        "may_manage_staff": permissions.MANAGE_STAFF.allows(roles, found),
+        "districts": CoveredDistrict.objects.filter(agency=home),
+        "changes": home.capacity_changes.select_related("made_by")[:10],
+        "may_update": UPDATE_HOME.allows(roles, home),
+        "may_administer": ADMINISTER_HOME.allows(roles, home),
+        "may_manage_staff": permissions.MANAGE_STAFF.allows(roles, home),
     }
     return render(request, "homecare/agency.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def update_capacity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    found = agency_or_404(request.user, pk, UPDATE_HOME)
-    capacity = _capacity(found)
-    districts = list(CoveredDistrict.objects.filter(agency=found))
+@agency_permission_required(UPDATE_HOME)
+def update_capacity(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
+    capacity = _capacity(home)
+    districts = list(CoveredDistrict.objects.filter(agency=home))
     initial = {
         "hours_available": capacity.hours_available,
         "earliest_start": capacity.earliest_start or timezone.localdate(),
@@ -120,59 +115,59 @@ def update_capacity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             changes.update(
-                found, request.user, loaded_version=form.cleaned_data["version"],
+                home, request.user, loaded_version=form.cleaned_data["version"],
                 hours=form.cleaned_data["hours_available"], earliest_start=form.cleaned_data["earliest_start"],
                 two_carer_calls_now=form.cleaned_data["two_carer_calls_now"], district_hours=form.district_hours(),
             )  # fmt: skip
         except changes.Conflict as stale:
             conflict = stale.changes
         else:
-            messages.success(request, f"{found.name}'s capacity has been saved.")
-            return redirect("homecare:agency", pk=found.pk)
-    context = {"agency": found, "form": form, "conflict": conflict, "freshness": freshness(capacity.last_confirmed_at)}
+            messages.success(request, f"{home.name}'s capacity has been saved.")
+            return redirect("homecare:agency", pk=home.pk)
+    context = {"agency": home, "form": form, "conflict": conflict, "freshness": freshness(capacity.last_confirmed_at)}
     return render(request, "homecare/capacity.html", context, status=409 if conflict else 200)
 
 
 @require_POST
-def no_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@agency_permission_required(UPDATE_HOME)
+def no_change(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
     """One tap: the capacity is as it was."""
-    found = agency_or_404(request.user, pk, UPDATE_HOME)
-    if changes.confirm_no_change(found, request.user) is None:
-        messages.error(request, f"{found.name} has no capacity to confirm yet: enter it first.")
-        return redirect("homecare:capacity", pk=found.pk)
-    messages.success(request, f"{found.name}'s capacity is confirmed as unchanged.")
-    return redirect("homecare:agency", pk=found.pk)
+    if changes.confirm_no_change(home, request.user) is None:
+        messages.error(request, f"{home.name} has no capacity to confirm yet: enter it first.")
+        return redirect("homecare:capacity", pk=home.pk)
+    messages.success(request, f"{home.name}'s capacity is confirmed as unchanged.")
+    return redirect("homecare:agency", pk=home.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def care(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    found = agency_or_404(request.user, pk, UPDATE_HOME)
-    capacity = _capacity(found)
+@agency_permission_required(UPDATE_HOME)
+def care(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
+    capacity = _capacity(home)
     form = CareForm(request.POST or None, initial={"care_given": capacity.care_given})
     if request.method == "POST" and form.is_valid():
-        changes.set_care(found, request.user, form.cleaned_data["care_given"])
-        messages.success(request, f"The care {found.name} gives has been saved.")
-        return redirect("homecare:agency", pk=found.pk)
-    return render(request, "homecare/care.html", {"agency": found, "form": form})
+        changes.set_care(home, request.user, form.cleaned_data["care_given"])
+        messages.success(request, f"The care {home.name} gives has been saved.")
+        return redirect("homecare:agency", pk=home.pk)
+    return render(request, "homecare/care.html", {"agency": home, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def districts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@agency_permission_required(UPDATE_HOME)
+def districts(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
     """The postcode districts an agency covers: search, add one, remove one (a phone's page)."""
-    found = agency_or_404(request.user, pk, UPDATE_HOME)
     form = DistrictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["district"]
         if request.POST.get("action") == "remove":
-            changes.uncover(found, request.user, code)
+            changes.uncover(home, request.user, code)
             messages.success(request, f"{code} removed.")
-        elif changes.cover(found, request.user, code):
+        elif changes.cover(home, request.user, code):
             messages.success(request, f"{code} added.")
         else:
-            messages.info(request, f"{found.name} covers {code} already.")
+            messages.info(request, f"{home.name} covers {code} already.")
         return redirect(f"{request.path}?q={request.POST.get('q', '')}")
-    covered = list(CoveredDistrict.objects.filter(agency=found).values_list("district_id", flat=True))
+    covered = list(CoveredDistrict.objects.filter(agency=home).values_list("district_id", flat=True))
     query = request.GET.get("q", "").strip().upper().replace(" ", "")[:6]
     found_districts = []
     if query:
@@ -182,22 +177,22 @@ def districts(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             .select_related("local_authority")
             .order_by("code")[:DISTRICTS_FOUND]
         )
-    context = {"agency": found, "covered": covered, "query": query, "found": found_districts, "form": form}
+    context = {"agency": home, "covered": covered, "query": query, "found": found_districts, "form": form}
     template = "homecare/districts.html#found" if request.htmx else "homecare/districts.html"
     return render(request, template, context, status=400 if form.errors else 200)
 
 
 @require_GET
-def history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    found = agency_or_404(request.user, pk, VIEW_HOME)
-    page = Paginator(found.capacity_changes.select_related("made_by"), 50).get_page(request.GET.get("page"))
-    return render(request, "homecare/history.html", {"agency": found, "page": page})
+@agency_permission_required(VIEW_HOME)
+def history(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
+    page = Paginator(home.capacity_changes.select_related("made_by"), 50).get_page(request.GET.get("page"))
+    return render(request, "homecare/history.html", {"agency": home, "page": page})
 
 
 @require_GET
 @vary_on_headers("HX-Request")
+@permission_required(permissions.may_search)
 def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
-    _require(permissions.may_search, request)
     form = FindHomeCareForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid() and form.cleaned_data["postcode"]:
@@ -219,8 +214,8 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required(permissions.may_search)
 def find_home_care_csv(request: HtmxHttpRequest):
-    _require(permissions.may_search, request)
     form = FindHomeCareForm(request.GET)
     if not form.is_valid() or not form.cleaned_data["postcode"]:
         return redirect(f"{request.path.removesuffix('.csv')}?{request.GET.urlencode()}")
@@ -229,13 +224,13 @@ def find_home_care_csv(request: HtmxHttpRequest):
 
 
 @require_POST
-def remind(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+@agency_permission_required(ADMINISTER_HOME)
+def remind(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
     """A council chases one stale agency with the homes' reminder (email, or a text)."""
-    found = agency_or_404(request.user, pk, ADMINISTER_HOME)
-    if reminders.send_reminder(found, by=request.user):
-        messages.success(request, f"{found.name} has been reminded.")
+    if reminders.send_reminder(home, by=request.user):
+        messages.success(request, f"{home.name} has been reminded.")
     else:
-        messages.info(request, f"{found.name} was not reminded: reminded already today, or nobody to email.")
+        messages.info(request, f"{home.name} was not reminded: reminded already today, or nobody to email.")
     return redirect("homecare:council_agencies")
 
 
@@ -273,19 +268,19 @@ def shortlist_button(request, agency, shortlisted: bool, next_path: str) -> str:
 
 
 @require_POST
-def toggle_shortlist(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.may_search, request)
-    found = agency_or_404(request.user, pk, VIEW_HOME)
+@permission_required(permissions.may_search)
+@agency_permission_required(VIEW_HOME)
+def toggle_shortlist(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
     if request.POST.get("action") == "remove":
-        AgencyShortlistEntry.objects.filter(user=request.user, agency=found).delete()
+        AgencyShortlistEntry.objects.filter(user=request.user, agency=home).delete()
         added = False
     else:
-        AgencyShortlistEntry.objects.get_or_create(user=request.user, agency=found)
+        AgencyShortlistEntry.objects.get_or_create(user=request.user, agency=home)
         added = True
     back = safe_next(request, fallback=reverse("homecare:shortlist"))
     if request.htmx:
-        return HttpResponse(shortlist_button(request, found, added, back))
-    messages.success(request, f"{found.name} {'added to' if added else 'removed from'} your home-care shortlist.")
+        return HttpResponse(shortlist_button(request, home, added, back))
+    messages.success(request, f"{home.name} {'added to' if added else 'removed from'} your home-care shortlist.")
     return redirect(back)
 
 
@@ -301,9 +296,9 @@ def _shortlisted(request) -> list:
 
 
 @require_GET
+@permission_required(permissions.may_search)
 def shortlist(request: HtmxHttpRequest) -> HttpResponse:
     """The agencies a coordinator is considering, with what each can take on now."""
-    _require(permissions.may_search, request)
     entries = _shortlisted(request)
     districts = defaultdict(list)
     for agency_id, code in CoveredDistrict.objects.filter(agency__in=[e.agency_id for e in entries]).values_list(
@@ -321,8 +316,8 @@ SHORTLIST_CSV_HEADER = ["Agency", "CQC location ID", "Phone", "New hours a week"
 
 
 @require_GET
+@permission_required(permissions.may_search)
 def shortlist_csv(request: HtmxHttpRequest):
-    _require(permissions.may_search, request)
     yes_no = {True: "Yes", False: "No", None: "Not said"}
 
     def row(entry):

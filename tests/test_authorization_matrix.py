@@ -304,6 +304,10 @@ ANSWER = {
     "enquiries:place": lambda w: f"302 /enquiries/{w.enquiry.pk}/",
     "enquiries:team_message": "400",  # no message written: the form says so
     "enquiries:withdraw": lambda w: f"302 /enquiries/{w.enquiry.pk}/",
+    "homecare:find_csv": "200",
+    "homecare:no_change": lambda w: f"302 /agencies/{w.agency_a.pk}/capacity/",  # no capacity yet: enter it first
+    "homecare:remind": "302 /agencies/",
+    "homecare:toggle_shortlist": "302 /find-home-care/shortlist/",
     "homes:add_from_register": "302 /homes/",
     "homes:import_cancel": "302 /homes/import/",
     "homes:import_start": lambda w: f"302 /homes/import/{w.job.pk}/",

@@ -1,6 +1,7 @@
 -- The changes feed (ADR 013): a home changed is noted once per transaction, with where it was when
--- the transaction began (a move leaves its old council's and provider's feeds told).
--- As in the database now; last applied by migrations api 0004, 0005.
+-- the transaction began (a move leaves its old council's and provider's feeds told); a home-care
+-- agency is not a home of the API's (ADR 019).
+-- As in the database now; last applied by migrations api 0004, 0005, 0008.
 
 CREATE OR REPLACE FUNCTION api_note_homes_carehome_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -10,6 +11,7 @@ BEGIN
            NULLIF(before.local_authority_id, changed.local_authority_id),
            NULLIF(before.provider_id, changed.provider_id)
       FROM changed JOIN before ON before.id = changed.id
+     WHERE changed.kind = 'care_home'
     ON CONFLICT (txid, home_id) DO UPDATE
        SET local_authority_id = EXCLUDED.local_authority_id, provider_id = EXCLUDED.provider_id,
            left_local_authority_id = NULLIF(coalesce(api_homechange.left_local_authority_id,

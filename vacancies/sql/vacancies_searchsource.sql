@@ -1,6 +1,7 @@
 -- Search entries (ADR 007): what each home's entries should be, one for the home and one per care
--- category. Its rating rank is filled in from homes.choices.RATING_RANK (vacancies/database.py).
--- As in the database now; last applied by migrations vacancies 0007.
+-- category; care homes only, never a home-care agency (ADR 019). Its rating rank is filled in
+-- from homes.choices.RATING_RANK (vacancies/database.py).
+-- As in the database now; last applied by migrations vacancies 0007, 0013.
 
 CREATE OR REPLACE VIEW vacancies_searchsource AS
     SELECT h.id AS home_id, ''::varchar(20) AS category,
@@ -15,7 +16,7 @@ CREATE OR REPLACE VIEW vacancies_searchsource AS
            ARRAY(SELECT b.held_until FROM vacancies_bedhold b
                       WHERE b.home_id = h.id AND b.outcome = 'held' ORDER BY b.held_until)::timestamptz[] AS holds
       FROM homes_carehome h LEFT JOIN vacancies_homevacancies v ON v.home_id = h.id
-     WHERE h.status = 'active'
+     WHERE h.status = 'active' AND h.kind = 'care_home'
     UNION ALL
     SELECT h.id, c.category,
            h.name, h.latitude, h.longitude, h.local_authority_id, {{ rating_rank }} AS rating_rank,
@@ -28,4 +29,4 @@ CREATE OR REPLACE VIEW vacancies_searchsource AS
       FROM homes_carehome h
       JOIN vacancies_categoryvacancy c ON c.home_id = h.id
       LEFT JOIN vacancies_homevacancies v ON v.home_id = h.id
-     WHERE h.status = 'active';
+     WHERE h.status = 'active' AND h.kind = 'care_home';
