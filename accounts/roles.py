@@ -19,6 +19,8 @@ class Roles:
     council_la_ids: frozenset[int] = frozenset()
     team_ids: frozenset[int] = frozenset()  # discharge teams they work in (as coordinator or lead)
     led_team_ids: frozenset[int] = frozenset()
+    # Of home_ids, the home-care agencies (ADR 019): pages for agencies need no query to know none.
+    agency_ids: frozenset[int] = frozenset()
 
     @property
     def is_council_admin(self) -> bool:
@@ -64,13 +66,15 @@ def roles_for(user) -> Roles:
     cached = getattr(user, "_roles", None)
     if cached is not None:
         return cached
-    home_ids, provider_ids, la_ids, team_ids, led_team_ids = set(), set(), set(), set(), set()
+    home_ids, provider_ids, la_ids, team_ids, led_team_ids, agency_ids = set(), set(), set(), set(), set(), set()
     is_coordinator = False
-    for role, home_id, provider_id, la_id, team_id in Membership.objects.filter(user=user).values_list(
-        "role", "home_id", "provider_id", "local_authority_id", "team_id"
+    for role, home_id, provider_id, la_id, team_id, kind in Membership.objects.filter(user=user).values_list(
+        "role", "home_id", "provider_id", "local_authority_id", "team_id", "home__kind"
     ):
         if role == Role.HOME_STAFF:
             home_ids.add(home_id)
+            if kind == "home_care_agency":
+                agency_ids.add(home_id)
         elif role == Role.PROVIDER_ADMIN:
             provider_ids.add(provider_id)
         elif role == Role.COUNCIL_ADMIN:
@@ -91,6 +95,7 @@ def roles_for(user) -> Roles:
         council_la_ids=frozenset(la_ids),
         team_ids=frozenset(team_ids),
         led_team_ids=frozenset(led_team_ids),
+        agency_ids=frozenset(agency_ids),
     )
     user._roles = roles
     return roles

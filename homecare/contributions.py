@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.permissions import UPDATE_HOME
+from accounts.roles import roles_for
 from homes.models import HomeCareAgency
 from tracker.contributions import LINKS, MENU, MY_HOMES, Link, MenuEntry, contribute
 from vacancies.freshness import freshness
@@ -18,6 +19,9 @@ contribute(LINKS)(Link("agency page", lambda agency: reverse("homecare:agency", 
 
 @contribute(MY_HOMES)
 def my_agencies(request) -> str | None:
+    roles = roles_for(request.user)
+    if not (roles.agency_ids or roles.provider_ids or roles.council_la_ids or roles.is_service_admin):
+        return None  # a care home's staff: no agency to look for (no query)
     agencies = list(
         HomeCareAgency.objects.allowed(UPDATE_HOME, request.user)
         .active()
