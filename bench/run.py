@@ -412,7 +412,14 @@ def saved_figures(form: dict) -> tuple[int, int]:
 
 def update_form(page: str, home_id: int, n: int) -> dict:
     """The update page's own form, with one count moved by one (staying within the beds)."""
-    data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name is None or value is None:
+            continue
+        if re.search(r'type="(checkbox|radio)"', tag) and " checked" not in tag:
+            continue  # a box not ticked is not sent (the design system's boxes carry value="on")
+        data[name.group(1)] = value.group(1)
     for name, value in re.findall(r'<select[^>]*name="([^"]+)".*?<option value="([^"]*)"[^>]*selected', page, re.S):
         data[name] = value
     for key in list(data):
