@@ -64,7 +64,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, User  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
-from homes.models import CareHome, Provider  # noqa: E402
+from homes.models import CareHome  # noqa: E402
 from tracker.components import environment  # noqa: E402
 from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
@@ -157,16 +157,9 @@ def journeys() -> dict:
         "home_id", flat=True
     )[0]
     manager = Membership.objects.filter(role=Role.HOME_STAFF, home_id=home).values_list("user__email", flat=True)[0]
-    big_provider = (
-        Provider.objects.filter(is_synthetic=True, name__startswith="Dataset Care Group").annotate(n=Count("homes"))
-        .filter(n__gte=150).order_by("n").first()
-    )  # fmt: skip
-    provider_admin = Membership.objects.filter(role=Role.PROVIDER_ADMIN, provider=big_provider).values_list(
-        "user__email", flat=True
-    )[0]
-    council_admin = Membership.objects.filter(
-        role=Role.COUNCIL_ADMIN, user__email__endswith="@dataset.example", local_authority__gss_code="E08000035"
-    ).values_list("user__email", flat=True)[0]
+    from bench.run import dataset_admins
+
+    _, provider_admin, council_admin = dataset_admins()
     busiest = (
         Referral.objects.filter(home__in=homes, enquiry__state="open").values("home_id").annotate(n=Count("id"))
         .order_by("-n").values_list("home_id", flat=True)[0]

@@ -410,6 +410,22 @@ def saved_figures(form: dict) -> tuple[int, int]:
     return int(form[key]), int(form[f"{key.removesuffix('-occupied')}-vacant_accepting"])
 
 
+def dataset_admins() -> tuple[Provider, str, str]:
+    """Who the admins' journeys act as: a big dataset provider (150 homes or more: a whole page
+    of My homes), one of its provider admins, and Leeds's council admin."""
+    big_provider = (
+        Provider.objects.filter(is_synthetic=True, name__startswith="Dataset Care Group").annotate(n=Count("homes"))
+        .filter(n__gte=150).order_by("n").first()
+    )  # fmt: skip
+    provider_admin = Membership.objects.filter(role=Role.PROVIDER_ADMIN, provider=big_provider).values_list(
+        "user__email", flat=True
+    )[0]
+    council_admin = Membership.objects.filter(
+        role=Role.COUNCIL_ADMIN, user__email__endswith="@dataset.example", local_authority__gss_code="E08000035"
+    ).values_list("user__email", flat=True)[0]
+    return big_provider, provider_admin, council_admin
+
+
 def update_form(page: str, home_id: int, n: int) -> dict:
     """The update page's own form, with one count moved by one (staying within the beds)."""
     data = {}
@@ -525,15 +541,7 @@ def main() -> None:
     manager_of = dict(
         Membership.objects.filter(role=Role.HOME_STAFF, home_id__in=updatable).values_list("home_id", "user__email")
     )
-    big_provider = (
-        Provider.objects.filter(is_synthetic=True, name__startswith="Dataset Care Group").annotate(n=Count("homes"))
-        .filter(n__gte=150).order_by("n").first()
-    )  # fmt: skip
-    provider_admin = Membership.objects.filter(role=Role.PROVIDER_ADMIN, provider=big_provider).values_list(
-        "user__email", flat=True
-    )[0]
-    council = Membership.objects.filter(role=Role.COUNCIL_ADMIN, user__email__endswith="@dataset.example")
-    council_admin = council.filter(local_authority__gss_code="E08000035").values_list("user__email", flat=True)[0]
+    big_provider, provider_admin, council_admin = dataset_admins()
     give_second_factor(council_admin)
     coordinator = "coordinator1@dataset.example"
     districts = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "CB4", "PL4", "SW9", "N16", "LE2", "YO10"]
