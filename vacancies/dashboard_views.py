@@ -17,7 +17,8 @@ from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
 from tracker.paging import counted_page
-from vacancies import areas
+from vacancies import areas, trends
+from vacancies.cards import url_for_each
 from vacancies.freshness import freshness
 from vacancies.models import CategoryVacancy, VacancyChange
 from vacancies.reminders import remind_stale, send_reminder
@@ -78,17 +79,22 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "area": area,
         "period": period,
         "period_choice": TrendPeriodForm(initial={"period": period}),
-        "beds_trend": beds_trend,
-        "daily_trend": daily_trend,
-    }
+        "beds_chart": beds_trend and trends.drawn(
+            beds_trend, title="Vacant beds accepting admissions per day, by care category",
+            heading="Vacant, accepting admissions", chart_id="beds",
+        ),
+        "daily_chart": daily_trend and trends.drawn(
+            daily_trend, chart_id="daily", heading="Homes confirming their figures",
+            title="Share of homes that confirmed their figures in the last 24 hours and the last 7 days, each day",
+        ),
+    }  # fmt: skip
     if request.htmx and request.GET.get("part") == "trends":
         return render(request, "vacancies/dashboard.html#trends", context)
     # What the list shows of each home, not its whole row (descriptions, facilities: wide to sort).
-    shown = ("name", "phone", "email", "local_authority__name", "vacancies__last_confirmed_at")
+    shown = ("name", "phone", "email", "local_authority__name")
     stale_page = counted_page(areas.stale_homes(area).only(*shown), request.GET.get("page"), 50)
     for home in stale_page.object_list:
-        board = getattr(home, "vacancies", None)
-        home.freshness = freshness(board.last_confirmed_at if board else None)
+        home.freshness = freshness(home.confirmed_at)
     today = timezone.localdate()
     now = areas.position(area)
     context |= {
@@ -102,6 +108,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "reported": now.reported,
         "bands": now.bands,
         "stale_page": stale_page,
+        "home_url": url_for_each("vacancies:home"),
+        "remind_url": url_for_each("dashboard:remind_one"),
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),
     }
     if request.htmx and request.GET.get("part") == "stale":
