@@ -97,6 +97,9 @@ def test_an_agency_is_never_in_the_dashboards_bed_figures(client, council_admin,
     assert AGENCY_NAME not in page.text
     nursing = {row["category"]: row for row in page.context["totals"]}["nursing"]
     assert nursing["homes"] == 1
+    # Nor among the homes whose figures are fresh or not: an agency has no beds to confirm.
+    assert page.context["bands"]["total"] == 1
+    assert page.context["bands"]["never"] == 0
 
 
 def test_a_care_home_cannot_be_made_a_domiciliary_service_by_its_edit_form(client, home_staff, home):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import roles_for
-from homes.choices import HomeStatus
+from homes.choices import HomeStatus, LocationKind
 from homes.models import CareHome, CareHomeChange, CqcLocation, LocalAuthority, Region
 from tracker.sql import named_rows, table
 from vacancies.freshness import STALE_AFTER
@@ -142,7 +142,7 @@ def position(area: Area, now: datetime.datetime | None = None) -> Position:
               LEFT JOIN {lateral} (SELECT * FROM {table(HomeVacancies)} AS board
                                     {"WHERE board.home_id = home.id" if lateral else ""} {offset}) AS board
                 ON board.home_id = home.id
-             WHERE home.status = %(active)s {where}
+             WHERE home.status = %(active)s AND home.kind = %(care_home)s {where}
         ), categories AS MATERIALIZED (
             SELECT figures.*, homes.closed_to_admissions AS home_closed
               FROM homes JOIN {lateral} (SELECT * FROM {table(CategoryVacancy)} AS figures
@@ -185,6 +185,7 @@ def position(area: Area, now: datetime.datetime | None = None) -> Position:
         """,  # noqa: S608 - table names from the models, every value a parameter
         {
             "active": str(HomeStatus.ACTIVE),
+            "care_home": str(LocationKind.CARE_HOME),  # an agency has no beds, nor figures to confirm
             "councils": list(area.la_ids or ()),
             "held": str(held),
             "now": now,
