@@ -240,10 +240,12 @@ class ReturnFilters(Schema):
 @router.get(
     "/returns",
     response=ReturnPage,
-    summary="The monthly return of every home in the key's scope for a month, answered or not",
+    summary="The monthly return of every care home and home-care agency in the key's scope for a month, answered or "
+    "not",
     openapi_extra=promises(
         keys=READERS,
-        ok="A page of homes by id, each with its return for the month (null figures where it has not answered): "
+        ok="A page of care homes and home-care agencies by id, each with its return for the month (null figures "
+        "where it has not answered): "
         "what the extract for the national collection holds (docs/returns.md)",
         answers={400: "Malformed: a month not like 2026-11, a cursor this API did not give, or a NUL character; "
                  "detail names it"},
@@ -253,8 +255,10 @@ class ReturnFilters(Schema):
 )  # fmt: skip
 def list_returns(request, filters: Query[ReturnFilters]):
     month = datetime.date(int(filters.month[:4]), int(filters.month[5:]), 1)
-    ids = homes_in_scope(request.auth).filter(pk__gt=_after(filters.cursor)).order_by("pk").values_list("pk", flat=True)
-    page = list(extract_records(CareHome.objects.filter(pk__in=list(ids[: filters.limit + 1])).order_by("pk"), month))
+    # Every kind of location answers the return (ADR 018): care homes and home-care agencies alike.
+    locations = CareHome.locations.active().filter(scope(request.auth))
+    ids = locations.filter(pk__gt=_after(filters.cursor)).order_by("pk").values_list("pk", flat=True)
+    page = list(extract_records(CareHome.locations.filter(pk__in=list(ids[: filters.limit + 1])).order_by("pk"), month))
     more = len(page) > filters.limit
     page = page[: filters.limit]
     next_cursor = cursors.encode("id", page[-1]["id"]) if more else None

@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from homes.choices import CqcRating
+from homes.choices import CqcRating, LocationKind
 from vacancies.models import BedSex, CareCategory
 
 
@@ -145,17 +145,22 @@ class Problem(Schema):
 
 
 class ReturnBeds(Schema):
-    capacity: int | None = Field(description="The home's maximum capacity (beds) when it submitted")
+    capacity: int | None = Field(description="The care home's maximum capacity (beds) when it submitted")
     occupied: int | None
     vacant_reserved: int | None = Field(description="Vacant beds reserved or not available")
     vacant_accepting: int | None = Field(description="Vacant beds accepting admissions")
 
 
 class MonthlyReturn(Schema):
-    id: int = Field(description="The home's id (as in /homes)")
+    id: int = Field(description="The location's id (a care home's as in /homes)")
     month: str = Field(description="The return's month, YYYY-MM")
     cqc_location_id: str
     location_name: str
+    location_kind: LocationKind = Field(
+        description=f"What the location is ({' or '.join(LocationKind.values)}): which questions it answers "
+        "(docs/returns.md)",
+        strict=False,
+    )
     cqc_provider_id: str | None
     provider_name: str
     local_authority_code: str = Field(description="The council's ONS code")
@@ -163,10 +168,13 @@ class MonthlyReturn(Schema):
     submitted: bool
     submitted_at: datetime.datetime | None = Field(description="The last submission; null when not submitted")
     submitted_via: str | None = Field(description="form, unchanged, reminder, together or csv; null when not submitted")
-    beds: ReturnBeds | None = Field(description="The bed figures the return carries; null when not submitted")
+    beds: ReturnBeds | None = Field(
+        description="A care home's bed figures when it submitted; null when not submitted, and for a home-care agency "
+        "(it has no beds)"
+    )
     answers: dict[str, int | str | None] | None = Field(
-        description="Each question asked that month by its key (docs/returns.md): a whole number, or the choice's "
-        "key for visiting; null when not submitted"
+        description="Each question asked that month of its kind of location, by its key (docs/returns.md): a whole "
+        "number, or the choice's key for visiting; null when not submitted"
     )
 
 

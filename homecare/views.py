@@ -28,6 +28,7 @@ from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, match
 from homes.audit_actions import HomeAction
 from homes.models import HomeCareAgency, PostcodeArea
 from tracker.components import macro
+from tracker.contributions import AGENCY_PAGE, contributions
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
 from vacancies import reminder_links
@@ -94,6 +95,7 @@ def agency(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
         "may_update": UPDATE_HOME.allows(roles, home),
         "may_administer": ADMINISTER_HOME.allows(roles, home),
         "may_manage_staff": permissions.MANAGE_STAFF.allows(roles, home),
+        "contributed": contributions(AGENCY_PAGE, request, home),  # panels of apps above this one
     }
     return render(request, "homecare/agency.html", context)
 

@@ -1,7 +1,8 @@
 """Who has answered, and who is at risk of a penalty notice.
 
 The national rule: a provider that misses 3 months in a row, or 4 in any 12, can be issued a
-penalty notice. A month is missed when its window closed with no return from the home. Only
+penalty notice. A month is missed when its window closed with no return from the location (a
+care home or a home-care agency: the rule is the same for both). Only
 closed windows count (this month's is still open), and only those a home could answer: its
 window opened after the home joined the portal.
 
@@ -17,6 +18,8 @@ from django.db.models import F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from homes.choices import LocationKind
+from returns.definition import CARE_HOME, HOME_CARE
 from returns.models import MonthlyReturn
 from returns.window import closed_months, window_for
 
@@ -47,10 +50,19 @@ class HomeStanding:
     provider_id: int
     provider: str
     council: str
+    kind: str = CARE_HOME
     missed: list[datetime.date] = field(default_factory=list)  # newest first
     counted: int = 0  # closed months it could answer, of the last 12
     status: str = OK
     answered_this_month: bool = False  # the month ``standings`` was asked about (open or closed)
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == HOME_CARE
+
+    @property
+    def kind_label(self) -> str:
+        return LocationKind(self.kind).label
 
     @property
     def missed_words(self) -> str:
@@ -58,12 +70,13 @@ class HomeStanding:
 
 
 def standings(homes, today: datetime.date | None = None, this_month: datetime.date | None = None) -> list[HomeStanding]:
-    """Each home's record over the last 12 closed months, and whether it has answered
-    ``this_month``. ``homes``: a CareHome queryset. Two queries."""
+    """Each location's record over the last 12 closed months, and whether it has answered
+    ``this_month``. ``homes``: a queryset of care homes, home-care agencies or both (the rule
+    is the same for every kind). Two queries."""
     today = today or timezone.localdate()
     months = closed_months(today, LOOK_BACK)
     rows = homes.values(
-        "pk", "name", "cqc_location_id", "provider_id", provider_name=F("provider__name"),
+        "pk", "name", "cqc_location_id", "provider_id", "kind", provider_name=F("provider__name"),
         council=F("local_authority__name"), joined=TruncDate("created_at"),
     )  # fmt: skip
     found = list(rows)
@@ -81,7 +94,7 @@ def standings(homes, today: datetime.date | None = None, this_month: datetime.da
         flags = [month not in theirs for month in could]
         result.append(HomeStanding(
             row["pk"], row["name"], row["cqc_location_id"], row["provider_id"], row["provider_name"], row["council"],
-            missed=[month for month, flag in zip(could, flags, strict=True) if flag], counted=len(could),
-            status=status(flags), answered_this_month=this_month in theirs,
+            kind=row["kind"], missed=[month for month, flag in zip(could, flags, strict=True) if flag],
+            counted=len(could), status=status(flags), answered_this_month=this_month in theirs,
         ))  # fmt: skip
     return result

@@ -1,4 +1,5 @@
-"""The return's form, made from the definition for one month: a field per question asked."""
+"""The return's form, made from the definition for one month and one kind of location (a care
+home or a home-care agency): a field per question asked."""
 
 import datetime
 
@@ -26,10 +27,10 @@ def count_field(question: definition.Question) -> forms.IntegerField:
 class ReturnForm(NhsFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, month: datetime.date, beds: int, **kwargs):
+    def __init__(self, *args, month: datetime.date, kind: str, beds: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.month, self.beds = month, beds
-        for question in definition.questions_for(month):
+        self.month, self.kind, self.beds = month, kind, beds
+        for question in definition.questions_for(month, kind):
             if question.kind == definition.COUNT:
                 self.fields[question.key] = count_field(question)
             else:
@@ -41,23 +42,26 @@ class ReturnForm(NhsFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            for key, message in definition.problems(self.answers(), self.month, beds=self.beds).items():
+            for key, message in definition.problems(self.answers(), self.month, kind=self.kind, beds=self.beds).items():
                 self.add_error(key, message)
         return cleaned
 
     def answers(self) -> dict:
-        return {question.key: self.cleaned_data.get(question.key) for question in definition.questions_for(self.month)}
+        return {
+            question.key: self.cleaned_data.get(question.key)
+            for question in definition.questions_for(self.month, self.kind)
+        }
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fields in the notice's groups, for the page's fieldsets."""
         return [(group, [self[question.key] for question in questions])
-                for group, questions in definition.groups_for(self.month)]  # fmt: skip
+                for group, questions in definition.groups_for(self.month, self.kind)]  # fmt: skip
 
 
 class UploadForm(NhsFormMixin, forms.Form):
     file = forms.FileField(
-        label="CSV file of your homes' returns",
-        help_text="One row per home, with the columns of the template below",
+        label="CSV file of your returns",
+        help_text="One row per care home or home-care agency, with the columns of the template below",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"empty": "The file is empty", "required": "Choose a CSV file to upload"},
     )

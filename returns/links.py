@@ -1,5 +1,6 @@
-"""A reminder's link to one home's return, opened without signing in (the confirm-from-reminder
-rules of issue 18): signed with the secret key for one home and one month, working only while
+"""A reminder's link to one location's return (a care home's or a home-care agency's), opened
+without signing in (the confirm-from-reminder rules of issue 18): signed with the secret key
+for one location and one month, working only while
 that month's window is open. Opening it changes nothing (email scanners open links); one tap
 on its button confirms last month's answers unchanged, and only while the home has not
 answered this month (a change of answers needs a sign-in).
@@ -35,7 +36,8 @@ def path(home_id: int, month: datetime.date) -> str:
 
 
 def read(home_id: int, token: str, today: datetime.date | None = None) -> tuple[CareHome, datetime.date]:
-    """The link's home and month; LinkProblem when it is altered, another home's, or its window closed."""
+    """The link's location and month; LinkProblem when it is altered, another location's, or its
+    window closed."""
     try:
         signed_home, month_text = signing.loads(token, salt=SALT)
         month = datetime.date.fromisoformat(month_text)
@@ -43,7 +45,7 @@ def read(home_id: int, token: str, today: datetime.date | None = None) -> tuple[
         raise BROKEN from None
     if signed_home != home_id:
         raise BROKEN
-    home = CareHome.objects.active().select_related("provider").filter(pk=home_id).first()
+    home = CareHome.locations.active().select_related("provider").filter(pk=home_id).first()
     if home is None:
         raise BROKEN
     window = open_window(today)

@@ -1,7 +1,8 @@
-"""Reminding homes to answer the monthly return: on the window's first day and its
-second-to-last day (``manage.py send_return_reminders``, daily), and when a council chases.
-By email (GOV.UK Notify when configured) and, where the home's phone is a mobile, a text;
-at most one a day per home, whoever sends it. Each carries the return's signed link.
+"""Reminding care homes and home-care agencies to answer the monthly return: on the window's
+first day and its second-to-last day (``manage.py send_return_reminders``, daily), and when a
+council chases. By email (GOV.UK Notify when configured) and, where the location's phone is a
+mobile, a text; at most one a day per location, whoever sends it. Each carries the return's
+signed link.
 """
 
 import logging
@@ -78,4 +79,4 @@ def scheduled(today=None) -> tuple[int, int] | None:
     window = open_window(today)
     if window is None or today not in window.reminder_days:
         return None
-    return remind(unanswered(CareHome.objects.active(), window).order_by("pk"), window)
+    return remind(unanswered(CareHome.locations.active(), window).order_by("pk"), window)

@@ -1,7 +1,8 @@
-"""Submitting a home's monthly return: in its window only, checked against the definition,
-with the home's live bed figures, and never over a newer submission unseen.
+"""Submitting a location's monthly return (a care home's or a home-care agency's): in its
+window only, checked against the definition's questions for its kind, with a care home's live
+bed figures, and never over a newer submission unseen.
 
-Every way in (the page, one tap "unchanged", a reminder's link, a provider's homes
+Every way in (the page, one tap "unchanged", a reminder's link, a provider's locations
 together, a CSV) goes through ``submit``.
 """
 
@@ -62,7 +63,9 @@ class Conflict(Exception):
 
 
 def live_beds(home: CareHome) -> dict[str, int]:
-    """The home's bed figures now, as the return carries them."""
+    """The home's bed figures now, as the return carries them (an agency has no beds: none)."""
+    if home.is_agency:
+        return {}
     totals = CategoryVacancy.objects.filter(home=home).aggregate(
         capacity=Sum("capacity"), occupied=Sum("occupied"), vacant_reserved=Sum("vacant_unavailable"),
         vacant_accepting=Sum("vacant_accepting"),
@@ -72,36 +75,41 @@ def live_beds(home: CareHome) -> dict[str, int]:
 
 def staff_limit_beds(home: CareHome, beds: dict[str, int]) -> int:
     """The beds a headcount is checked against: CQC's registered beds where known, else capacity."""
-    return home.registered_beds or beds["capacity"]
+    return home.registered_beds or beds.get("capacity", 0)
 
 
-def answers_from(month: datetime.date, values: dict) -> dict:
-    """Only the questions asked for ``month``: a carried-over answer to a question not asked
-    this month is not sent on."""
-    return {question.key: values.get(question.key) for question in definition.questions_for(month)}
+def problems(home: CareHome, answers: dict, month: datetime.date, beds: dict[str, int]) -> dict[str, str]:
+    """The definition's checks of ``answers`` as ``home``'s return (its kind's questions)."""
+    return definition.problems(answers, month, kind=home.kind, beds=staff_limit_beds(home, beds))
+
+
+def answers_from(month: datetime.date, kind: str, values: dict) -> dict:
+    """Only the questions asked of ``kind`` for ``month``: a carried-over answer to a question
+    not asked this month is not sent on."""
+    return {question.key: values.get(question.key) for question in definition.questions_for(month, kind)}
 
 
 def prefilled(home: CareHome, month: datetime.date) -> tuple[MonthlyReturn | None, dict]:
     """This month's return if there is one, and the answers to show: its own, else last month's."""
     current = MonthlyReturn.objects.filter(home=home, month=month).first()
     if current is not None:
-        return current, answers_from(month, current.answers)
+        return current, answers_from(month, home.kind, current.answers)
     last = MonthlyReturn.objects.filter(home=home, month=previous_month(month)).only("answers").first()
-    return None, answers_from(month, last.answers if last else {})
+    return None, answers_from(month, home.kind, last.answers if last else {})
 
 
 def unchanged_is_possible(home: CareHome, month: datetime.date, answers: dict) -> bool:
     """Whether last month's answers make a whole return for this month as they are."""
-    return bool(answers) and not definition.problems(answers, month, beds=staff_limit_beds(home, live_beds(home)))
+    return bool(answers) and not problems(home, answers, month, live_beds(home))
 
 
 def _label(question: definition.Question) -> str:
     return f"{question.group.split(' (')[0]}: {question.label}"
 
 
-def _changes(current: MonthlyReturn, seen: dict) -> list[Change]:
+def _changes(current: MonthlyReturn, kind: str, seen: dict) -> list[Change]:
     changes = []
-    for question in definition.questions_for(current.month):
+    for question in definition.questions_for(current.month, kind):
         old, new = seen.get(question.key), current.answers.get(question.key)
         if old != new:
             changes.append(Change(_label(question), _shown(question, old), _shown(question, new), current.submitted_by,
@@ -119,22 +127,23 @@ def submit(
     home: CareHome, answers: dict, *, user, via: str, loaded_version: int, seen: dict | None = None,
     today: datetime.date | None = None,
 ) -> MonthlyReturn:  # fmt: skip
-    """Submit ``home``'s return for the window open ``today``. ``loaded_version``: the version the
-    person saw (0: none yet); ``seen``: the answers they saw, to say what someone else changed.
+    """Submit ``home``'s return (a care home's or an agency's) for the window open ``today``.
+    ``loaded_version``: the version the person saw (0: none yet); ``seen``: the answers they
+    saw, to say what someone else changed.
     Closed, Refused or Conflict, and nothing saved, when it may not."""
     window = open_window(today)
     if window is None:
         raise Closed(today)
-    answers = answers_from(window.month, answers)
+    answers = answers_from(window.month, home.kind, answers)
     with transaction.atomic():
-        # The home's row, locked: two people submitting the same home's return take turns.
-        CareHome.objects.select_for_update().only("pk").get(pk=home.pk)
+        # The location's row, locked: two people submitting the same return take turns.
+        CareHome.locations.select_for_update().only("pk").get(pk=home.pk)
         current = MonthlyReturn.objects.filter(home=home, month=window.month).first()
         if (current.version if current else 0) != loaded_version:
-            raise Conflict(current, _changes(current, seen or {}) if current else [])
+            raise Conflict(current, _changes(current, home.kind, seen or {}) if current else [])
         beds = live_beds(home)
-        if problems := definition.problems(answers, window.month, beds=staff_limit_beds(home, beds)):
-            raise Refused(problems)
+        if found := problems(home, answers, window.month, beds):
+            raise Refused(found)
         now = timezone.now()
         if current is None:
             current = MonthlyReturn(home=home, month=window.month, first_submitted_at=now, version=0)

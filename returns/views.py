@@ -1,6 +1,8 @@
-"""The monthly return's pages: a person's homes and their returns this month, one home's return
-(one tap when nothing changed), the link in a reminder, a provider's CSV, and a council's
-view of who has answered, who is at risk of a penalty notice, and its workforce over time."""
+"""The monthly return's pages: a person's care homes and home-care agencies and their returns
+this month, one location's return (one tap when nothing changed), the link in a reminder, a
+provider's CSV, and a council's view of who has answered, who is at risk of a penalty notice,
+and its workforce over time. Each page serves both kinds of location: the definition says
+which questions each kind answers."""
 
 import contextlib
 import datetime
@@ -8,6 +10,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -18,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts import audit
 from accounts.permissions import SUBMIT_RETURN, answers_returns, follows_returns, permission_required
-from homes.access import home_permission_required
+from homes.access import location_permission_required
 from homes.models import CareHome
 from returns import compliance, definition, figures, links, reminders, upload
 from returns.audit_actions import ReturnAction
@@ -42,18 +45,28 @@ from vacancies import areas
 
 
 def _homes(request):
-    return CareHome.objects.allowed(SUBMIT_RETURN, request.user).active()
+    """The care homes and home-care agencies whose returns this person answers."""
+    return CareHome.locations.allowed(SUBMIT_RETURN, request.user).active()
+
+
+def _area_locations(area):
+    """The area's active care homes and home-care agencies: every one of them answers the return."""
+    return CareHome.locations.active().filter(area.scope())
 
 
 # --- a person's homes ------------------------------------------------------------------------
 
 
+CAPTIONS = {frozenset({definition.CARE_HOME}): "Your homes' returns",
+            frozenset({definition.HOME_CARE}): "Your agencies' returns"}  # fmt: skip
+
+
 @require_GET
 @permission_required(answers_returns)
 def my_returns(request: HtmxHttpRequest) -> HttpResponse:
-    """Every home this person answers for, and where its return for this month stands."""
+    """Every location this person answers for, and where its return for this month stands."""
     window = open_window()
-    homes = _homes(request).only("pk", "name", "cqc_location_id").order_by("name")
+    homes = _homes(request).only("pk", "name", "cqc_location_id", "kind").order_by("name")
     page = Paginator(homes, 100).get_page(request.GET.get("page"))
     month = window.month if window else None
     answered = (
@@ -62,13 +75,21 @@ def my_returns(request: HtmxHttpRequest) -> HttpResponse:
     )  # fmt: skip
     for home in page.object_list:
         home.month_return = answered.get(home.pk)
-    submitted = MonthlyReturn.objects.filter(home__in=homes.values("pk"), month=month).count() if month else 0
+    answered_this_month = Exists(MonthlyReturn.objects.filter(home=OuterRef("pk"), month=month))
+    counts = homes.order_by().aggregate(
+        agencies=Count("pk", filter=Q(kind=definition.HOME_CARE)),
+        submitted=Count("pk", filter=answered_this_month),  # none while no window is open (month is None)
+    )
+    total = page.paginator.count
+    kinds = definition.kinds_among(total, counts["agencies"])
     context = {
         "window": window,
         "next_window": next_window(),
         "page": page,
-        "total": page.paginator.count,
-        "submitted": submitted,
+        "total": total,
+        "noun": definition.noun(total, kinds),
+        "submitted": counts["submitted"],
+        "caption": CAPTIONS.get(frozenset(kinds), "Your homes' and agencies' returns"),
     }
     return render(request, "returns/my_returns.html", context)
 
@@ -82,7 +103,7 @@ def submit_together(request: HtmxHttpRequest) -> HttpResponse:
     if window is None:
         messages.error(request, str(Closed()))
         return redirect("returns:mine")
-    done, left = 0, []
+    done, left, kinds = 0, [], set()
     for home in _homes(request).exclude(
         pk__in=MonthlyReturn.objects.filter(month=window.month).values("home_id")
     ).order_by("name"):  # fmt: skip
@@ -92,17 +113,20 @@ def submit_together(request: HtmxHttpRequest) -> HttpResponse:
                 raise Refused({})
             submit(home, answers, user=request.user, via=MonthlyReturn.Via.TOGETHER, loaded_version=0)
             done += 1
+            kinds.add(home.kind)
         except (Refused, Conflict):
-            left.append(home.name)
+            left.append(home)
     if done:
-        messages.success(request, f"Submitted {done} home{pluralize(done)}' returns for {window.label}, "
+        messages.success(request, f"Submitted {done} {definition.noun(done, kinds)}' returns for {window.label}, "
                                   "unchanged from last month.")  # fmt: skip
     if left:
-        messages.warning(request, f"{len(left)} home{pluralize(len(left))} need{'' if len(left) != 1 else 's'} "
-                                  f"answers before submitting: {', '.join(left[:20])}"
+        names = ", ".join(home.name for home in left[:20])
+        messages.warning(request, f"{len(left)} {definition.noun(len(left), {home.kind for home in left})} "
+                                  f"need{'' if len(left) != 1 else 's'} answers before submitting: {names}"
                                   f"{'…' if len(left) > 20 else ''}.")  # fmt: skip
     if not done and not left:
-        messages.info(request, f"Every home has already answered for {window.label}.")
+        messages.info(request, f"Every {definition.noun(1, _homes(request).values_list('kind', flat=True))} has "
+                               f"already answered for {window.label}.")  # fmt: skip
     return redirect("returns:mine")
 
 
@@ -117,11 +141,12 @@ def _answered_words(current: MonthlyReturn | None) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(SUBMIT_RETURN, "provider")
+@location_permission_required(SUBMIT_RETURN, "provider")
 def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
-    """This month's return for one home: pre-filled (this month's answers, else last month's);
-    one tap submits it unchanged, or change what differs. Editable until the window closes."""
-    if home.status != "active":  # an archived home answers no more returns
+    """This month's return for one care home or home-care agency: pre-filled (this month's
+    answers, else last month's); one tap submits it unchanged, or change what differs.
+    Editable until the window closes."""
+    if home.status != "active":  # an archived location answers no more returns
         raise Http404
     window = open_window()
     if window is None:
@@ -132,7 +157,7 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     beds = live_beds(home)
     limit = staff_limit_beds(home, beds)
     version = current.version if current else 0
-    form = ReturnForm(initial={**answers, "version": version}, month=window.month, beds=limit)
+    form = ReturnForm(initial={**answers, "version": version}, month=window.month, kind=home.kind, beds=limit)
     context = {"home": home, "window": window, "current": current, "beds": beds, "form": form,
                "answered_words": _answered_words(current),
                "unchanged": not current and unchanged_is_possible(home, window.month, answers),
@@ -140,7 +165,7 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     if request.method == "POST":
         unchanged = request.POST.get("action") == "unchanged"
         if not unchanged:
-            form = ReturnForm(request.POST, month=window.month, beds=limit)
+            form = ReturnForm(request.POST, month=window.month, kind=home.kind, beds=limit)
             context["form"] = form
         try:
             if unchanged:
@@ -155,7 +180,7 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
             # Nothing saved; what they typed stays in the form, against the newer version.
             data = request.POST.copy()
             data["version"] = conflict.current.version
-            context["form"] = ReturnForm(data, month=window.month, beds=limit)
+            context["form"] = ReturnForm(data, month=window.month, kind=home.kind, beds=limit)
             context["form"].is_valid()
             context["conflict"], context["current"] = conflict, conflict.current
             context["answered_words"] = _answered_words(conflict.current)
@@ -191,7 +216,7 @@ def from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse
     current, answers = prefilled(home, month)
     context = {
         "home": home, "window": window, "current": current, "answered_words": _answered_words(current),
-        "rows": _answer_rows(month, answers), "beds": live_beds(home),
+        "rows": _answer_rows(month, home.kind, answers), "beds": live_beds(home),
         "unchanged": current is None and unchanged_is_possible(home, month, answers),
         "sign_in": reverse("returns:home", args=[home.pk]),
     }  # fmt: skip
@@ -203,12 +228,12 @@ def from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse
     return render(request, "returns/reminder_link.html", context)
 
 
-def _answer_rows(month: datetime.date, answers: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+def _answer_rows(month: datetime.date, kind: str, answers: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     """The answers in words, by group, for a page that shows them without a form."""
     return [
         (group, [(q.label, dict(q.choices).get(answers.get(q.key), "") if q.kind == definition.CHOICE
                   else ("" if answers.get(q.key) is None else str(answers.get(q.key)))) for q in questions])
-        for group, questions in definition.groups_for(month)
+        for group, questions in definition.groups_for(month, kind)
     ]  # fmt: skip
 
 
@@ -218,22 +243,23 @@ def _answer_rows(month: datetime.date, answers: dict) -> list[tuple[str, list[tu
 @require_GET
 @permission_required(answers_returns)
 def template_csv(request: HtmxHttpRequest) -> HttpResponse:
-    """The CSV to fill in: a row per home, with this month's answers or last month's."""
+    """The CSV to fill in: a row per location, with this month's answers or last month's."""
     window = next_window()
-    homes = _homes(request).order_by("name")
-    return csv_response(f"returns-{window.month:%Y-%m}.csv", upload.columns(window),
-                        upload.template_rows(homes, window))  # fmt: skip
+    homes = list(_homes(request).order_by("name"))
+    columns = upload.columns(window, {home.kind for home in homes})
+    return csv_response(f"returns-{window.month:%Y-%m}.csv", columns, upload.template_rows(homes, window, columns))
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required(answers_returns)
 def upload_csv(request: HtmxHttpRequest) -> HttpResponse:
-    """Every home's return from one CSV: all of them, or none with every problem listed."""
+    """Every location's return from one CSV: all of them, or none with every problem listed."""
     window = open_window()
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    kinds = set(_homes(request).values_list("kind", flat=True).distinct())
     context = {"form": form, "window": window, "next_window": next_window(), "problems": [],
-               "columns": upload.columns(window or next_window())}  # fmt: skip
+               "columns": upload.columns(window or next_window(), kinds)}  # fmt: skip
     if posted and upload_refused(request):
         form.is_valid()
         form.errors.pop("file", None)
@@ -249,16 +275,16 @@ def upload_csv(request: HtmxHttpRequest) -> HttpResponse:
             form.add_error("file", "The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”")
         else:
             homes = {home.cqc_location_id: home for home in _homes(request).select_related("provider")}
-            checked = upload.check(text, homes, window)
+            checked = upload.check(text, homes, window, kinds)
             if not checked.problems:
                 try:
                     count = upload.save(checked, request.user)
                 except upload.ABORTS as problem:
-                    reason = "someone changed a home's return meanwhile" if isinstance(problem, Conflict) else problem
+                    reason = "someone changed a return meanwhile" if isinstance(problem, Conflict) else problem
                     form.add_error("file", f"Nothing was submitted: {reason}. Upload the file again.")
                 else:
-                    messages.success(request, f"Submitted {count} home{pluralize(count)}' returns for {window.label} "
-                                              "from the file.")  # fmt: skip
+                    noun = definition.noun(count, {home.kind for home, _, _ in checked.rows})
+                    messages.success(request, f"Submitted {count} {noun}' returns for {window.label} from the file.")
                     return redirect("returns:mine")
             else:
                 form.add_error("file", f"Nothing was submitted: the file has {len(checked.problems)} "
@@ -289,21 +315,30 @@ def _latest_month() -> datetime.date:
 @vary_on_headers("HX-Request")
 @permission_required(follows_returns)
 def area_returns(request: HtmxHttpRequest) -> HttpResponse:
-    """Who in the area has answered this month; who is at risk of a penalty notice; the workforce."""
+    """Who in the area (its care homes and home-care agencies) has answered this month; who is at
+    risk of a penalty notice; the workforce."""
     area = areas.area_or_404(request)
     month = _month(request)
     window = window_for(month)
-    standings = compliance.standings(area.homes(), this_month=month)
+    standings = compliance.standings(_area_locations(area), this_month=month)
     waiting = [s for s in standings if not s.answered_this_month]
     workforce = figures.workforce(area, latest=month, home_ids=[s.home_id for s in standings])
+    kinds = {s.kind for s in standings}
+    by_kind = [
+        (definition.noun(2, {kind}), sum(s.answered_this_month for s in theirs), len(theirs))
+        for kind in definition.KINDS
+        if (theirs := [s for s in standings if s.kind == kind])
+    ]
     context = {
         "area": area, "areas": areas.areas_for(request.user), "window": window, "month": month,
         "is_open": timezone.localdate() in window, "total": len(standings),
-        "answered": len(standings) - len(waiting),
+        "answered": len(standings) - len(waiting), "by_kind": by_kind if len(by_kind) > 1 else [],
+        "noun": definition.noun(len(standings), kinds), "noun_one": definition.noun(1, kinds),
         "waiting": waiting[:200], "waiting_count": len(waiting),
         "over": [s for s in standings if s.status == compliance.OVER],
         "at_risk": [s for s in standings if s.status == compliance.AT_RISK],
         "workforce": workforce, "trend": figures.workforce_trend(workforce),
+        "home_care_trend": figures.home_care_trend(workforce),
         "months": _recent_months(),
     }  # fmt: skip
     return render(request, "returns/area.html#content" if request.htmx else "returns/area.html", context)
@@ -320,19 +355,21 @@ def _recent_months() -> list[datetime.date]:
 @require_POST
 @permission_required(follows_returns)
 def chase(request: HtmxHttpRequest) -> HttpResponse:
-    """One click: remind every home in the area that has not answered this month's return."""
+    """One click: remind every care home and home-care agency in the area that has not answered
+    this month's return."""
     area = areas.area_or_404(request)
     window = open_window()
     back = f"{reverse('returns:area')}?area={area.key}"
     if window is None:
         messages.error(request, str(Closed()))
         return redirect(back)
-    reminded, skipped = reminders.remind(reminders.unanswered(area.homes(), window).order_by("pk"), window,
-                                         by=request.user)  # fmt: skip
+    waiting = list(reminders.unanswered(_area_locations(area), window).order_by("pk"))
+    reminded, skipped = reminders.remind(waiting, window, by=request.user)
     audit.record(ReturnAction.RETURNS_CHASED, target=area.label, detail=f"{window.label}: {reminded} reminded")
     skipped_words = f" {skipped} skipped: reminded already today, or nobody to email." if skipped else ""
     verb = "have" if reminded != 1 else "has"
-    messages.success(request, f"Reminders sent to {reminded} home{pluralize(reminded)} that {verb} not answered "
+    noun = definition.noun(reminded, {home.kind for home in waiting})
+    messages.success(request, f"Reminders sent to {reminded} {noun} that {verb} not answered "
                               f"for {window.label}.{skipped_words}")  # fmt: skip
     return redirect(back)
 
@@ -352,4 +389,4 @@ def extract_csv(request: HtmxHttpRequest) -> HttpResponse:
     area = areas.area_or_404(request)
     month = _month(request)
     return csv_response(f"monthly-returns-{month:%Y-%m}-{area.key}.csv", figures.extract_columns(month),
-                        figures.extract_rows(area.homes(), month))  # fmt: skip
+                        figures.extract_rows(_area_locations(area), month))  # fmt: skip

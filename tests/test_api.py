@@ -317,7 +317,7 @@ def test_the_monthly_returns_of_the_keys_homes_answered_or_not(client, council_k
     assert answered["beds"] == {"capacity": 20, "occupied": 15, "vacant_reserved": None, "vacant_accepting": None}
     assert by_home[quiet.cqc_location_id] | {"id": 0} == {
         "id": 0, "month": "2026-11", "cqc_location_id": quiet.cqc_location_id, "location_name": "Quiet Lodge",
-        "cqc_provider_id": provider.cqc_provider_id, "provider_name": provider.name,
+        "location_kind": "care_home", "cqc_provider_id": provider.cqc_provider_id, "provider_name": provider.name,
         "local_authority_code": quiet.local_authority.gss_code, "local_authority": quiet.local_authority.name,
         "submitted": False, "submitted_at": None, "submitted_via": None, "beds": None, "answers": None,
     }  # fmt: skip

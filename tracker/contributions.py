@@ -1,5 +1,5 @@
 """What an app adds to what a lower layer shows (ADR 008): a section of the header's menu, a
-panel on the start page or on a home's page, a line above My homes, the labels of its audit
+panel on the start page or on a home's or an agency's page, a line above My homes, the labels of its audit
 actions. The lower app asks for its slot's contributions; the app that adds one registers it
 in its AppConfig.ready() (its ``contributions`` module). So the lower app never names the
 higher one's URLs, templates, models or actions, and a new app adds its part without editing
@@ -20,12 +20,13 @@ _registry: dict[str, list] = defaultdict(list)
 
 # The slots, and what each holds.
 HOME_PAGE = "home_page"  # (request, home): a panel on a home's page (vacancies.views.home_page)
+AGENCY_PAGE = "agency_page"  # (request, agency): a panel on a home-care agency's page (homecare.views.agency)
 MY_HOMES = "my_homes"  # (request,): a panel above the My homes list (vacancies.views.my_homes)
 START_PAGE = "start_page"  # (request,): a panel on the signed-in start page (accounts.views.start)
 MENU = "menu"  # MenuEntry: a section of the header's menu (accounts/navigation.py)
 AUDIT_ACTIONS = "audit_actions"  # a TextChoices of an app's audit actions (accounts/audit.py)
 LINKS = "links"  # Link: where a page of a higher app is, for a lower one's link to it (``link``)
-SLOTS = {HOME_PAGE, MY_HOMES, START_PAGE, MENU, AUDIT_ACTIONS, LINKS}
+SLOTS = {HOME_PAGE, AGENCY_PAGE, MY_HOMES, START_PAGE, MENU, AUDIT_ACTIONS, LINKS}
 
 
 @dataclass(frozen=True)

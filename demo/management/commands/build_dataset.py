@@ -136,7 +136,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Every dataset account's password: {PASSWORD}")
 
     def _fill_returns(self, seed: int) -> None:
-        homes = CareHome.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN)
+        # Care homes and home-care agencies alike answer the return.
+        homes = CareHome.locations.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN)
         made = returns.fill(homes, seed)
         if made:
             self.stdout.write(f"  {made:,} monthly returns over the last year")
@@ -161,7 +162,8 @@ class Command(BaseCommand):
             cursor.execute(changes_sql.format(**tables), ["%@" + EMAIL_DOMAIN])
             cursor.execute(updates_sql.format(**tables), ["%@" + EMAIL_DOMAIN])
         User.objects.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN).delete()
-        returns.clear(homes)  # one statement, before the homes' own deletion would collect each row
+        # One statement (agencies' too), before the locations' own deletion would collect each row.
+        returns.clear(CareHome.locations.filter(is_synthetic=True, email__endswith="@" + EMAIL_DOMAIN))
         homes.delete()
         agency_dataset.clear(EMAIL_DOMAIN)
         Provider.objects.filter(is_synthetic=True, name__startswith="Dataset ").filter(homes__isnull=True).delete()

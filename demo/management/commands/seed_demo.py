@@ -278,9 +278,10 @@ class Command(BaseCommand):
             # The area dashboard's trends: the last 30 days' nightly snapshots (unless a dataset brought a
             # year), marked synthetic. With real homes there the nightly job's own snapshots stand alone.
             replay_history(timezone.localdate() - datetime.timedelta(days=30), synthetic=True)
-        seed_agencies({provider.name: provider for provider in providers})
-        # A year of monthly returns, so the demo's homes can submit theirs unchanged in one tap.
+        agencies = seed_agencies({provider.name: provider for provider in providers})
+        # A year of monthly returns, so the demo's homes and agencies can submit theirs unchanged in one tap.
         returns.fill(demo_homes.filter(cqc_location_id__in=[h[0] for h in HOMES]), DEMO_SEED)
+        returns.fill(CareHome.locations.filter(pk__in=[agency.pk for agency in agencies]), DEMO_SEED)
 
         User = get_user_model()
         for email, full_name, role, scope in USERS:

@@ -4,7 +4,10 @@ from returns.reminders import scheduled
 
 
 class Command(BaseCommand):
-    help = "On the return window's first and second-to-last days, remind every home that has not answered."
+    help = (
+        "On the return window's first and second-to-last days, remind every care home and home-care agency "
+        "that has not answered."
+    )
 
     def handle(self, *args, **options):
         done = scheduled()
@@ -12,4 +15,4 @@ class Command(BaseCommand):
             self.stdout.write("Not a reminder day for the monthly return: nothing sent.")
             return
         reminded, skipped = done
-        self.stdout.write(f"Reminded {reminded} homes about the monthly return; {skipped} skipped.")
+        self.stdout.write(f"Reminded {reminded} care homes and agencies about the monthly return; {skipped} skipped.")
