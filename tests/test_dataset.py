@@ -103,6 +103,15 @@ def test_region_dataset_is_deterministic_idempotent_and_consistent():
         answers = saved.answers
         direct = answers["direct_nurses"] + answers["direct_care_staff"] + answers["direct_other_staff"]
         assert answers.get("flu_vaccinated", 0) <= direct
+    # Home-care agencies answer it too, with the same habits, each return a whole one for its kind.
+    from returns import definition
+
+    agencies = CareHome.locations.agencies().filter(is_synthetic=True)
+    assert MonthlyReturn.objects.filter(home__in=agencies).count() > agencies.count() * 9
+    assert {standing.status for standing in compliance.standings(agencies)} == {"ok", "at_risk", "over"}
+    for saved in MonthlyReturn.objects.filter(home__in=agencies)[:300]:
+        assert saved.beds == {}
+        assert definition.problems(saved.answers, saved.month, kind=definition.HOME_CARE) == {}, saved.answers
     build(scale="region", seed=8)
     assert fingerprint() != first
 
