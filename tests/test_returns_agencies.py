@@ -422,7 +422,9 @@ def test_a_council_chases_agencies_too(client, in_window, council_admin, agency,
     response = client.post("/area/returns/chase/", {"area": leeds.gss_code}, follow=True)
     assert "Reminders sent to 1 home-care agency that has not answered for December 2026" in text(response)
     assert [email.to for email in mail.outbox] == [[agency_staff.email]]
-    assert links.path(agency.pk, DECEMBER) in mail.outbox[0].body
+    path = mail.outbox[0].body.split("http://127.0.0.1:8000")[1].split()[0]
+    assert path.startswith(f"/returns/{agency.pk}/reminder/")
+    assert "Care workers you employ" in Client().get(path).text  # the agency's own return
 
 
 def test_another_councils_agencies_are_neither_shown_nor_chased(client, in_window, other_council_admin, agency,
