@@ -9,8 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -40,6 +39,7 @@ from returns.submissions import (
 from returns.window import month_of, next_window, open_window, previous_month, window_for
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest
+from tracker.paging import counted_page
 from tracker.uploads import upload_refused
 from vacancies import areas
 
@@ -67,7 +67,9 @@ def my_returns(request: HtmxHttpRequest) -> HttpResponse:
     """Every location this person answers for, and where its return for this month stands."""
     window = open_window()
     homes = _homes(request).only("pk", "name", "cqc_location_id", "kind").order_by("name")
-    page = Paginator(homes, 100).get_page(request.GET.get("page"))
+    # The page, its total and how many of them are agencies (for the words) in one statement.
+    agencies_in_all = Window(Count("pk", filter=Q(kind=definition.HOME_CARE)))
+    page = counted_page(homes.annotate(agencies_in_all=agencies_in_all), request.GET.get("page"), 100)
     month = window.month if window else None
     answered = (
         {row.home_id: row for row in MonthlyReturn.objects.filter(home__in=page.object_list, month=month)
@@ -75,20 +77,16 @@ def my_returns(request: HtmxHttpRequest) -> HttpResponse:
     )  # fmt: skip
     for home in page.object_list:
         home.month_return = answered.get(home.pk)
-    answered_this_month = Exists(MonthlyReturn.objects.filter(home=OuterRef("pk"), month=month))
-    counts = homes.order_by().aggregate(
-        agencies=Count("pk", filter=Q(kind=definition.HOME_CARE)),
-        submitted=Count("pk", filter=answered_this_month),  # none while no window is open (month is None)
-    )
+    submitted = MonthlyReturn.objects.filter(home__in=homes.values("pk"), month=month).count() if month else 0
     total = page.paginator.count
-    kinds = definition.kinds_among(total, counts["agencies"])
+    kinds = definition.kinds_among(total, page.object_list[0].agencies_in_all if total else 0)
     context = {
         "window": window,
         "next_window": next_window(),
         "page": page,
         "total": total,
         "noun": definition.noun(total, kinds),
-        "submitted": counts["submitted"],
+        "submitted": submitted,
         "caption": CAPTIONS.get(frozenset(kinds), "Your homes' and agencies' returns"),
     }
     return render(request, "returns/my_returns.html", context)

@@ -149,10 +149,18 @@ def test_every_operations_answers_are_what_the_schema_declares(client, demo_like
             if not (cursor := page["next"]):
                 break
         call("get", "/api/v1/totals", key, "/api/v1/totals")
-        # The dataset's returns: every record, answered or not, as the schema declares it.
+        # The dataset's returns: every record of every page, answered or not, care homes' and
+        # home-care agencies', as the schema declares it.
         month = MonthlyReturn.objects.order_by("-month").values_list("month", flat=True).first()
-        returns = call("get", f"/api/v1/returns?month={month:%Y-%m}", key, "/api/v1/returns")["returns"]
+        returns, cursor = [], ""
+        while True:
+            page = call("get", f"/api/v1/returns?month={month:%Y-%m}{cursor}", key, "/api/v1/returns")
+            returns += page["returns"]
+            if not page["next"]:
+                break
+            cursor = f"&cursor={page['next']}"
         assert {record["submitted"] for record in returns} == {True, False} or key == "provider", key
+        assert {record["location_kind"] for record in returns} == {"care_home", "home_care_agency"}, key
         call("get", f"/api/v1/totals?council={LEEDS}", key, "/api/v1/totals")
         starts[key] = call("get", "/api/v1/changes", key, "/api/v1/changes")["next"]
     theirs = list(CareHome.objects.filter(provider=provider, vacancies__isnull=False).order_by("pk"))
