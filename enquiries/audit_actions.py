@@ -8,3 +8,5 @@ class EnquiryAction(models.TextChoices):
     ENQUIRY_ANSWERED = "enquiry_answered", "Enquiry answered"
     PLACEMENT_CONFIRMED = "placement_confirmed", "Placement confirmed"
     ENQUIRY_WITHDRAWN = "enquiry_withdrawn", "Enquiry withdrawn"
+    PACKAGE_REQUEST_SENT = "package_request_sent", "Package request sent"
+    PACKAGE_PLACED = "package_placed", "Package placed with an agency"

@@ -25,4 +25,12 @@ def _new_enquiry(request) -> str:
 
 contribute(LINKS)(Link("new enquiry", _new_enquiry))
 
+
+def _new_package_request(request) -> str:
+    return reverse("enquiries:new_package") if permissions.may_send_enquiries(roles_for(request.user)) else ""
+
+
+# Find home care's results and the home-care shortlist link to it.
+contribute(LINKS)(Link("new package request", _new_package_request))
+
 contribute(AUDIT_ACTIONS)(EnquiryAction)

@@ -1,18 +1,23 @@
 """An enquiry from a discharge team to several homes, each home's referral and its answer.
 
-An ``Enquiry`` is the team's question (who needs what bed, from when); it goes to 1 to 10
-homes as one ``Referral`` each. A referral's ``status`` is named after FHIR's Task status
-(docs/adr/012-enquiries.md): requested (sent), received (seen by the home), accepted (a bed
-held), rejected (declined, with a reason), cancelled (withdrawn by the team, or another home
-was chosen), completed (placed). The database allows only the transitions in
-``TRANSITIONS`` (a trigger, migration 0002): a form replayed, a second answer, an answer
-after withdrawal change nothing. Nothing here identifies a patient: no name, no date of
-birth, no NHS number (tracker/patient_identifiers.py refuses free text that looks like one).
+An ``Enquiry`` is the team's question: of a kind, a bed (who needs what bed, from when) or a
+home-care package (``Package``: calls, hours a week, a postcode district, care; issue 26,
+docs/adr/025-package-requests.md). A bed enquiry goes to 1 to 10 care homes, a package request
+to 1 to 10 agencies or to the market (up to ``MARKET_AGENCIES``), as one ``Referral`` each.
+An agency's offer (a start date and hours) is a referral accepted, as a home's held bed is.
+A referral's ``status`` is named after FHIR's Task status (docs/adr/012-enquiries.md):
+requested (sent), received (seen by the home), accepted (a bed held), rejected (declined,
+with a reason), cancelled (withdrawn by the team, or another home was chosen), completed
+(placed). The database allows only the transitions in ``TRANSITIONS`` (a trigger, migration
+0002): a form replayed, a second answer, an answer after withdrawal change nothing. Nothing
+here identifies a patient: no name, no date of birth, no NHS number
+(tracker/patient_identifiers.py refuses free text that looks like one).
 """
 
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,10 +25,19 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import roles_for
+from homecare.models import Care, hours_words, whole_quarter_hours
 from homes.choices import HomeStatus
 from vacancies.models import BedSex, CareCategory
 
-MAX_HOMES = 10
+MAX_HOMES = 10  # a team chooses at most this many homes or agencies
+MARKET_AGENCIES = 25  # "send to the market": the agencies with capacity that fit best, at most
+
+
+class Kind(models.TextChoices):
+    """What a team asks for. Where the two differ, the code says which (flows, forms, pages)."""
+
+    BED = "bed", "Care home bed"
+    PACKAGE = "package", "Home-care package"
 
 
 class Status(models.TextChoices):
@@ -72,7 +86,29 @@ class DeclineReason(models.TextChoices):
     FUNDING = "funding", "Funding"
     STAFFING = "staffing", "Staffing"
     LOCATION = "location", "Location"
+    NO_HOURS = "no_hours", "No hours free in the area"
+    CALL_TIMES = "call_times", "Cannot cover the call times"
+    START_DATE = "start_date", "Cannot start by the date"
     OTHER = "other", "Other"
+
+
+# The reasons each kind of enquiry may be declined for (a bed is not "call times").
+DECLINE_REASONS = {
+    Kind.BED: [DeclineReason.NO_VACANCY, DeclineReason.CARE_NEEDS, DeclineReason.FUNDING, DeclineReason.STAFFING,
+               DeclineReason.LOCATION, DeclineReason.OTHER],
+    Kind.PACKAGE: [DeclineReason.NO_HOURS, DeclineReason.CALL_TIMES, DeclineReason.START_DATE,
+                   DeclineReason.CARE_NEEDS, DeclineReason.FUNDING, DeclineReason.STAFFING, DeclineReason.LOCATION,
+                   DeclineReason.OTHER],
+}  # fmt: skip
+
+
+class CallTime(models.TextChoices):
+    EARLY = "early", "Early morning (before 9am)"
+    MORNING = "morning", "Morning"
+    LUNCH = "lunch", "Lunchtime"
+    TEA = "tea", "Teatime"
+    BED = "bed", "Bedtime"
+    NIGHT = "night", "Night"
 
 
 class EnquiryQuerySet(models.QuerySet):
@@ -87,18 +123,20 @@ class Enquiry(models.Model):
         PLACED = "placed", "Placed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.BED, db_default=Kind.BED)
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="enquiries")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     reference = models.CharField(
         max_length=40, help_text="The team's own reference: a ward and bay, or a number. Never a name or an NHS number"
     )
-    category = models.CharField("care category", max_length=20, choices=CareCategory.choices)
-    sex = models.CharField(max_length=6, choices=[(BedSex.FEMALE, "Female"), (BedSex.MALE, "Male")])
-    age_band = models.CharField(max_length=5, choices=AgeBand.choices)
+    # A bed's needs (empty for a package: its own are in ``package``).
+    category = models.CharField("care category", max_length=20, choices=CareCategory.choices, blank=True)
+    sex = models.CharField(max_length=6, choices=[(BedSex.FEMALE, "Female"), (BedSex.MALE, "Male")], blank=True)
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
+    pathway = models.CharField("discharge pathway", max_length=1, choices=Pathway.choices, blank=True)
     funding = models.CharField(max_length=12, choices=Funding.choices)
-    pathway = models.CharField("discharge pathway", max_length=1, choices=Pathway.choices)
-    needed_from = models.DateField("bed needed from")
+    needed_from = models.DateField("needed from", help_text="A bed's date, or a package's start")
     care_needs = models.TextField(max_length=600)
     contact = models.CharField("contact", max_length=200, help_text="Who the home should call or email")
     reply_by = models.DateTimeField()
@@ -112,6 +150,10 @@ class Enquiry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "enquiries"
         constraints = [
+            models.CheckConstraint(
+                name="a_bed_enquiry_says_the_bed",
+                condition=Q(kind="package") | (~Q(category="") & ~Q(sex="") & ~Q(age_band="") & ~Q(pathway="")),
+            ),
             models.CheckConstraint(
                 name="enquiry_closed_when_not_open",
                 condition=Q(state="open", closed_at__isnull=True) | (~Q(state="open") & Q(closed_at__isnull=False)),
@@ -138,6 +180,67 @@ class Enquiry(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
 
+    @property
+    def is_package(self) -> bool:
+        return self.kind == Kind.PACKAGE
+
+    @property
+    def name(self) -> str:
+        """What it is called on pages and in emails: "Enquiry Ward 3", "Package request Ward 3"."""
+        return f"{'Package request' if self.is_package else 'Enquiry'} {self.reference}"
+
+
+class Package(models.Model):
+    """What a package request asks of an agency: nothing that identifies the person, and only
+    the postcode district of where they live."""
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, primary_key=True, related_name="package")
+    district = models.ForeignKey(
+        "homes.PostcodeArea", on_delete=models.PROTECT, related_name="+", limit_choices_to={"is_sector": False}
+    )
+    hours_a_week = models.DecimalField("hours a week", max_digits=5, decimal_places=2)
+    calls_a_day = models.PositiveSmallIntegerField("calls a day")
+    call_times = ArrayField(models.CharField(max_length=8, choices=CallTime.choices), default=list)
+    carers_per_call = models.PositiveSmallIntegerField("carers per call", default=1)
+    care_needed = ArrayField(models.CharField(max_length=20, choices=Care.choices), default=list, blank=True)
+    to_market = models.BooleanField("sent to the market", default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="package_hours_plausible", condition=whole_quarter_hours("hours_a_week") & Q(hours_a_week__gt=0)
+            ),
+            models.CheckConstraint(name="package_calls_plausible", condition=Q(calls_a_day__gte=1, calls_a_day__lte=8)),
+            models.CheckConstraint(name="package_carers_plausible", condition=Q(carers_per_call__in=[1, 2])),
+        ]
+        indexes = [models.Index(fields=["district"], name="package_district")]
+
+    def __str__(self):
+        return f"{self.hours_a_week} hours a week in {self.district_id}"
+
+    @property
+    def call_time_labels(self) -> list[str]:
+        return [CallTime(value).label for value in self.call_times]
+
+    @property
+    def care_labels(self) -> list[str]:
+        return [Care(value).label for value in self.care_needed]
+
+    @property
+    def hours_words(self) -> str:
+        return hours_words(self.hours_a_week)
+
+    @property
+    def calls_words(self) -> str:
+        """ "4 calls a day, 2 carers each" """
+        calls = f"{self.calls_a_day} call{'s' if self.calls_a_day != 1 else ''} a day"
+        return f"{calls}, {'2 carers each' if self.carers_per_call == 2 else '1 carer'}"
+
+    @property
+    def summary(self) -> str:
+        """One line: "10.5 hours a week in LS6, 4 calls a day, 1 carer"."""
+        return f"{self.hours_words} a week in {self.district_id}, {self.calls_words}"
+
 
 class ReferralQuerySet(models.QuerySet):
     def in_inbox_of(self, user):
@@ -160,6 +263,9 @@ class Referral(models.Model):
     hold = models.OneToOneField(
         "vacancies.BedHold", null=True, blank=True, on_delete=models.PROTECT, related_name="referral"
     )
+    # An agency's offer for a package (its "accepted", where a home's is a held bed).
+    offered_hours = models.DecimalField("hours a week offered", max_digits=5, decimal_places=2, null=True, blank=True)
+    offered_start = models.DateField("start offered", null=True, blank=True)
     decline_reason = models.CharField(max_length=12, choices=DeclineReason.choices, blank=True)
     decline_note = models.CharField(max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn or placed")
@@ -172,7 +278,15 @@ class Referral(models.Model):
             models.UniqueConstraint(fields=["enquiry", "home"], name="one_referral_per_home"),
             models.UniqueConstraint(fields=["enquiry"], condition=Q(status="completed"), name="one_placement"),
             models.CheckConstraint(
-                name="accepted_holds_a_bed", condition=~Q(status__in=["accepted", "completed"]) | Q(hold__isnull=False)
+                name="accepted_holds_a_bed_or_offers_hours",
+                condition=~Q(status__in=["accepted", "completed"])
+                | Q(hold__isnull=False)
+                | Q(offered_hours__isnull=False, offered_start__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="offer_hours_plausible",
+                condition=whole_quarter_hours("offered_hours")
+                & (Q(offered_hours__isnull=True) | Q(offered_hours__gt=0)),
             ),
             models.CheckConstraint(
                 name="declined_with_a_reason", condition=~Q(status="rejected") | ~Q(decline_reason="")
@@ -189,6 +303,11 @@ class Referral(models.Model):
     def __str__(self):
         return f"{self.enquiry} to {self.home_id}: {self.get_status_display()}"
 
+    @property
+    def offered_words(self) -> str:
+        """An agency's offer: "10.5 hours a week from Mon 7 Dec"."""
+        return f"{hours_words(self.offered_hours)} a week from {self.offered_start:%a %-d %b}"
+
     def overdue(self, now: datetime.datetime | None = None) -> bool:
         """Not answered by the time the team asked for."""
         return self.status in OPEN and (now or timezone.now()) > self.enquiry.reply_by
@@ -198,9 +317,11 @@ class Referral(models.Model):
         "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"..."""
         now = now or timezone.now()
         if self.status == Status.CANCELLED and self.home.status == HomeStatus.ARCHIVED:
-            return "Ended: the home has left the portal", "grey"
+            return f"Ended: the {'agency' if self.home.is_agency else 'home'} has left the portal", "grey"
         if self.status in OPEN and self.overdue(now):
             return f"No reply by {_when(self.enquiry.reply_by)}", "orange"
+        if self.status == Status.ACCEPTED and self.offered_hours is not None:
+            return f"Offered {self.offered_words}", "green"
         if self.status == Status.ACCEPTED and self.hold is not None:
             if self.hold.is_current(now):
                 return f"Bed held until {_when(self.hold.held_until)}", "green"

@@ -7,6 +7,7 @@ app_name = "enquiries"
 urlpatterns = [
     path("enquiries/", views.enquiry_list, name="list"),
     path("enquiries/new/", views.new, name="new"),
+    path("enquiries/new-package/", views.new_package, name="new_package"),
     path("enquiries/<int:pk>/", views.enquiry, name="enquiry"),
     path("enquiries/<int:pk>/place/<int:referral_pk>/", views.place, name="place"),
     path("enquiries/<int:pk>/withdraw/", views.withdraw, name="withdraw"),

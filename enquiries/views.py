@@ -24,9 +24,18 @@ from accounts.permissions import (
 )
 from accounts.roles import roles_for
 from enquiries import flows
-from enquiries.forms import AcceptForm, DeclineForm, EnquiryForm, MessageForm, TeamMessageForm
+from enquiries.forms import (
+    AcceptForm,
+    DeclineForm,
+    EnquiryForm,
+    MessageForm,
+    OfferForm,
+    PackageRequestForm,
+    TeamMessageForm,
+)
 from enquiries.models import LIVE, OPEN, Enquiry, Message, Referral, Status
-from homes.models import CareHome
+from homecare.models import AgencyShortlistEntry
+from homes.models import CareHome, HomeCareAgency
 from tracker.http import HtmxHttpRequest
 from tracker.paging import counted_page
 from vacancies.models import CategoryVacancy, ShortlistEntry
@@ -37,19 +46,24 @@ PAGE_SIZE = 25  # as search: a page a phone draws quickly
 # --- the team's side ---------------------------------------------------------------
 
 
+def _teams(request):
+    return Team.objects.filter(pk__in=roles_for(request.user).team_ids).order_by("name")
+
+
+def _choices(request, parameter: str, kind, shortlist) -> tuple[list[str], object]:
+    """The ids chosen in search (``?home=`` or ``?agency=``), and the active homes or agencies
+    of ``kind`` a request may go to: those chosen, and those on the person's ``shortlist``."""
+    chosen = [value for value in request.GET.getlist(parameter) if value.isdigit()][:50]
+    places = kind.allowed(VIEW_HOME, request.user).active()
+    return chosen, places.filter(Q(pk__in=chosen) | Q(pk__in=shortlist.values(f"{parameter}_id"))).order_by("name")
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(may_send_enquiries)
 def new(request: HtmxHttpRequest) -> HttpResponse:
     """An enquiry to the homes chosen in search (``?home=``) or on the shortlist."""
-    teams = Team.objects.filter(pk__in=roles_for(request.user).team_ids).order_by("name")
-    chosen = [value for value in request.GET.getlist("home") if value.isdigit()][:50]
-    shortlisted = ShortlistEntry.objects.filter(user=request.user).values("home_id")
-    homes = (
-        CareHome.objects.allowed(VIEW_HOME, request.user)
-        .active()
-        .filter(Q(pk__in=chosen) | Q(pk__in=shortlisted))
-        .order_by("name")
-    )
+    teams = _teams(request)
+    chosen, homes = _choices(request, "home", CareHome.objects, ShortlistEntry.objects.filter(user=request.user))
     initial = {"homes": [int(pk) for pk in chosen]} if chosen else {}
     form = EnquiryForm(request.POST or None, homes=homes, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -60,6 +74,33 @@ def new(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "enquiries/new.html", {"form": form, "has_homes": homes.exists()})
 
 
+@require_http_methods(["GET", "POST"])
+@permission_required(may_send_enquiries)
+def new_package(request: HtmxHttpRequest) -> HttpResponse:
+    """A package request (issue 26): to the agencies chosen in Find home care (``?agency=``,
+    with its search's district, hours, start and care) or on the home-care shortlist, or to
+    the market."""
+    teams = _teams(request)
+    shortlisted = AgencyShortlistEntry.objects.filter(user=request.user)
+    chosen, agencies = _choices(request, "agency", HomeCareAgency.objects, shortlisted)
+    searched = request.GET
+    initial = {
+        "district": searched.get("postcode", "")[:10], "hours_a_week": searched.get("hours", "")[:6],
+        "care_needed": searched.getlist("care"), "send_to": "chosen" if chosen else "market",
+        "agencies": [int(pk) for pk in chosen],
+    }  # fmt: skip
+    if searched.get("start_by"):
+        initial["needed_from"] = searched["start_by"][:10]
+    form = PackageRequestForm(request.POST or None, agencies=agencies, teams=teams, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        enquiry = flows.send(form.sending_team(), request.user, form.recipients, package=form.package(),
+                             **form.details())  # fmt: skip
+        count = len(form.recipients)
+        messages.success(request, f"{enquiry.name} sent to {count} agenc{'ies' if count != 1 else 'y'}.")
+        return redirect("enquiries:enquiry", pk=enquiry.pk)
+    return render(request, "enquiries/new_package.html", {"form": form}, status=400 if form.errors else 200)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @permission_required(follows_enquiries)
@@ -67,7 +108,7 @@ def enquiry_list(request: HtmxHttpRequest) -> HttpResponse:
     """The team's enquiries, open ones first, each home's state: it refreshes itself."""
     enquiries = (
         Enquiry.objects.followed_by(request.user)
-        .select_related("team")
+        .select_related("team", "package")
         .prefetch_related(Prefetch("referrals", queryset=Referral.objects.select_related("home", "hold")))
         .order_by("state", "-created_at", "-id")  # "open" sorts before "placed" and "withdrawn"
     )
@@ -84,7 +125,9 @@ def enquiry_list(request: HtmxHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @permission_required(follows_enquiries)
 def enquiry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(Enquiry.objects.followed_by(request.user).select_related("team", "created_by"), pk=pk)
+    enquiry = get_object_or_404(
+        Enquiry.objects.followed_by(request.user).select_related("team", "created_by", "package"), pk=pk
+    )
     return _enquiry_page(request, enquiry, None)
 
 
@@ -116,9 +159,14 @@ def place(request: HtmxHttpRequest, pk: int, referral_pk: int) -> HttpResponse:
         flows.confirm_placement(enquiry, referral, request.user)
     except flows.Refused as refused:
         return _refused(request, refused, reverse("enquiries:enquiry", args=[pk]))
-    messages.success(
-        request, f"Placement at {referral.home.name} confirmed. The other homes have been told the enquiry is closed."
-    )
+    if enquiry.is_package:
+        messages.success(request, f"{referral.home.name}'s offer accepted: the package is placed. "
+                         "The other agencies have been told.")  # fmt: skip
+    else:
+        messages.success(
+            request,
+            f"Placement at {referral.home.name} confirmed. The other homes have been told the enquiry is closed.",
+        )
     return redirect("enquiries:enquiry", pk=pk)
 
 
@@ -138,7 +186,9 @@ def withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required(follows_enquiries)
 def team_message(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The team writes to one of the homes (a form under the answers, which refresh themselves)."""
-    enquiry = get_object_or_404(Enquiry.objects.followed_by(request.user).select_related("team", "created_by"), pk=pk)
+    enquiry = get_object_or_404(
+        Enquiry.objects.followed_by(request.user).select_related("team", "created_by", "package"), pk=pk
+    )
     referrals = enquiry.referrals.filter(status__in=LIVE).select_related("home")
     form = TeamMessageForm(request.POST, referrals=referrals)
     if form.is_valid():
@@ -178,7 +228,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
     referrals = (
         Referral.objects.in_inbox_of(request.user)
         .filter(INBOX_VIEWS[show][1])
-        .select_related("enquiry__team", "home", "hold")
+        .select_related("enquiry__team", "enquiry__package", "home", "hold")
         .order_by("-sent_at", "-id")
     )
     page = counted_page(referrals, request.GET.get("page"), PAGE_SIZE)
@@ -208,26 +258,44 @@ def _bookable_categories(referral: Referral) -> list[str]:
 @require_http_methods(["GET", "POST"])
 @permission_required(answers_enquiries)
 def referral(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """One enquiry as its home sees it, with the answers it can give."""
+    """One enquiry as its home (or agency) sees it, with the answers it can give: a home
+    accepts by holding a bed, an agency by offering a start and hours (a package request)."""
     referral = get_object_or_404(
-        Referral.objects.in_inbox_of(request.user).select_related("enquiry__team", "home", "hold"), pk=pk
+        Referral.objects.in_inbox_of(request.user).select_related("enquiry__team", "enquiry__package", "home", "hold"),
+        pk=pk,
     )
+    enquiry = referral.enquiry
     if request.method == "GET":
         flows.mark_received(referral)
-    categories = _bookable_categories(referral)
     action = request.POST.get("action") if request.method == "POST" else None
-    accept_form = AcceptForm(request.POST if action == "accept" else None, categories=categories,
-                             wanted=referral.enquiry.category)  # fmt: skip
-    decline_form = DeclineForm(request.POST if action == "decline" else None)
+    if enquiry.is_package:
+        categories = []
+        accept_form = OfferForm(request.POST if action == "offer" else None, package=enquiry.package)
+    else:
+        categories = _bookable_categories(referral)
+        accept_form = AcceptForm(request.POST if action == "accept" else None, categories=categories,
+                                 wanted=enquiry.category)  # fmt: skip
+    decline_form = DeclineForm(request.POST if action == "decline" else None, kind=enquiry.kind)
     message_form = MessageForm(request.POST if action == "message" else None)
     back = reverse("enquiries:referral", args=[pk])
+    status = 200
     if action is not None:
         try:
-            if action == "accept" and accept_form.is_valid():
+            if action == "accept" and not enquiry.is_package and accept_form.is_valid():
                 flows.accept(referral, request.user, category=accept_form.cleaned_data["category"],
                              hours=accept_form.cleaned_data["hours"])  # fmt: skip
                 messages.success(request, "Accepted. The bed is held; the team has been told.")
                 return _after(request, back)
+            if action == "offer" and enquiry.is_package and accept_form.is_valid():
+                try:
+                    flows.offer(referral, request.user, start=accept_form.cleaned_data["start"],
+                                hours=accept_form.cleaned_data["hours"])  # fmt: skip
+                except flows.Refused as refused:  # by the field: the offer the agency was making
+                    accept_form.add_error("hours", str(refused))
+                    status = 409
+                else:
+                    messages.success(request, "Offer sent. The team has been told; you will hear if they accept.")
+                    return _after(request, back)
             if action == "decline" and decline_form.is_valid():
                 flows.decline(referral, request.user, reason=decline_form.cleaned_data["reason"],
                               note=decline_form.cleaned_data["note"])  # fmt: skip
@@ -237,7 +305,7 @@ def referral(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 flows.write(referral, request.user, text=message_form.cleaned_data["text"], from_home=True)
                 messages.success(request, "Message sent to the team.")
                 return _after(request, back)
-            if action not in ("accept", "decline", "message"):
+            if action not in ("accept", "offer", "decline", "message"):
                 messages.error(request, "Choose accept, decline or send a message")
                 return _after(request, back)
         except flows.Refused as refused:
@@ -245,12 +313,12 @@ def referral(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return _after(request, back)
         referral.refresh_from_db()
     context = {
-        "referral": referral, "enquiry": referral.enquiry, "accept_form": accept_form, "decline_form": decline_form,
+        "referral": referral, "enquiry": enquiry, "accept_form": accept_form, "decline_form": decline_form,
         "message_form": message_form, "categories": categories, "now": timezone.now(),
-        "thread": referral.messages.select_related("author"), "answerable": referral.status in OPEN
-        and referral.enquiry.is_open,
+        "thread": referral.messages.select_related("author"),
+        "answerable": referral.status in OPEN and enquiry.is_open,
     }  # fmt: skip
-    return render(request, "enquiries/referral.html", context, status=200)
+    return render(request, "enquiries/referral.html", context, status=status)
 
 
 def _after(request, back: str) -> HttpResponse:

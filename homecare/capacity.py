@@ -7,14 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from homecare.models import AgencyCapacity, CapacityChange, Care, CoveredDistrict
+from homecare.models import AgencyCapacity, CapacityChange, Care, CoveredDistrict, hours_words
 from homes.models import HomeCareAgency
-
-
-def hours_words(hours: Decimal | None) -> str:
-    if hours is None:
-        return "not said"
-    return f"{Decimal(hours).normalize():f} hours" if hours != 1 else "1 hour"
 
 
 def _sentence(parts: list[str]) -> str:
@@ -134,3 +128,27 @@ def uncover(agency: HomeCareAgency, user, code: str) -> bool:
             capacity.save(update_fields=["version"])
             _record(capacity, user, CapacityChange.Kind.DISTRICTS, f"Removed {code}")
         return bool(removed)
+
+
+def take_on(agency: HomeCareAgency, user, *, hours: Decimal, district: str, placed_for: str) -> CapacityChange:
+    """A package placed with the agency (enquiries.flows.confirm_placement): its hours come off
+    the new hours a week it can take on, and off the district's own figure where it has one,
+    as a placement fills a bed through the vacancy history. A new version, so a capacity form
+    loaded before is told it changed (ADR 003); never below 0 (the agency offered the hours,
+    whatever its figure said). Not a confirmation: the figures' age stays as it was."""
+    with transaction.atomic():
+        capacity = _locked(agency)
+        said = [f"{hours_words(hours)} a week for {placed_for}"]
+        if capacity.hours_available is not None:
+            left = max(capacity.hours_available - hours, Decimal(0))
+            said.append(f"new hours a week {hours_words(capacity.hours_available)} → {hours_words(left)}")
+            capacity.hours_available = left
+        row = CoveredDistrict.objects.select_for_update().filter(agency=agency, district_id=district).first()
+        if row is not None and row.hours_available is not None:
+            left = max(row.hours_available - hours, Decimal(0))
+            said.append(f"{district} {hours_words(row.hours_available)} → {hours_words(left)}")
+            row.hours_available = left
+            row.save(update_fields=["hours_available"])
+        capacity.version += 1
+        capacity.save(update_fields=["hours_available", "version"])
+        return _record(capacity, user, CapacityChange.Kind.PACKAGE, _sentence(said))

@@ -4,13 +4,11 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from homecare.models import HOURS_IN_A_WEEK, Care
+from homecare.models import HOURS_IN_A_WEEK, QUARTER_HOUR, Care
 from homes.choices import LocationKind, ServiceType
 from homes.forms import AddCareHomeForm
 from homes.postcodes import normalise_postcode
 from tracker.forms import NhsFormMixin
-
-QUARTER = Decimal("0.25")
 
 
 class AddAgencyForm(AddCareHomeForm):
@@ -48,8 +46,21 @@ def hours_field(label: str, help_text: str = "", required: bool = False) -> form
     )
 
 
+def postcode_district(typed: str, not_found: str) -> str:
+    """The postcode district of a full postcode or a district as typed ("ls6 2ad", "LS6"), if
+    England has it; else the field's message: "<what was typed> <not_found>"."""
+    from homes.models import PostcodeArea
+
+    typed = typed.strip().upper()
+    full = normalise_postcode(typed)
+    code = full.split(" ")[0] if full else typed.replace(" ", "")
+    if not PostcodeArea.objects.filter(code=code, is_sector=False).exists():
+        raise forms.ValidationError(f"{typed or 'That'} {not_found}")
+    return code
+
+
 def whole_quarters(value: Decimal | None) -> Decimal | None:
-    if value is not None and value % QUARTER:
+    if value is not None and value % QUARTER_HOUR:
         raise forms.ValidationError("Enter hours in whole quarter-hours, like 7.25, 7.5 or 7.75")
     return value
 
@@ -133,11 +144,4 @@ class DistrictForm(NhsFormMixin, forms.Form):
     district = forms.CharField(label="Postcode district", max_length=10)
 
     def clean_district(self):
-        from homes.models import PostcodeArea
-
-        typed = self.cleaned_data["district"].strip().upper()
-        full = normalise_postcode(typed)
-        code = full.split(" ")[0] if full else typed.replace(" ", "")
-        if not PostcodeArea.objects.filter(code=code, is_sector=False).exists():
-            raise forms.ValidationError(f"{typed or 'That'} is not a postcode district in England, like LS6")
-        return code
+        return postcode_district(self.cleaned_data["district"], "is not a postcode district in England, like LS6")

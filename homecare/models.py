@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 HOURS_IN_A_WEEK = Decimal(168)
+QUARTER_HOUR = Decimal("0.25")  # what hours are counted in: a rota's quarter-hours
 
 
 class Care(models.TextChoices):
@@ -26,12 +27,24 @@ class Care(models.TextChoices):
     REABLEMENT = "reablement", "Reablement"
 
 
+def hours_figure(hours: Decimal) -> str:
+    """Hours as people write them: 20, 7.5, 7.25 (never 2E+1 or 20.00)."""
+    return f"{Decimal(hours).normalize():f}"
+
+
+def hours_words(hours: Decimal | None) -> str:
+    if hours is None:
+        return "not said"
+    return f"{hours_figure(hours)} hours" if hours != 1 else "1 hour"
+
+
 def _hours(verbose_name: str) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, null=True, blank=True)
 
 
-def _whole_quarters(field: str) -> Q:
-    """0 to 168 hours, in whole quarter-hours (what a rota is planned in); NULL: not said."""
+def whole_quarter_hours(field: str) -> Q:
+    """0 to 168 hours, in whole quarter-hours (what a rota is planned in); NULL: not said.
+    Agencies' capacity and package requests and offers (enquiries) are held to it."""
     return Q(**{f"{field}__isnull": True}) | Q(
         **{f"{field}__gte": 0, f"{field}__lte": HOURS_IN_A_WEEK, f"{field}__regex": r"^\d+(\.(0|00|25|5|50|75))?$"}
     )
@@ -53,7 +66,7 @@ class AgencyCapacity(models.Model):
     class Meta:
         verbose_name_plural = "agency capacities"
         constraints = [
-            models.CheckConstraint(condition=_whole_quarters("hours_available"), name="agency_hours_plausible"),
+            models.CheckConstraint(condition=whole_quarter_hours("hours_available"), name="agency_hours_plausible"),
         ]
         indexes = [models.Index(fields=["last_confirmed_at"], name="agency_confirmed")]
 
@@ -63,6 +76,10 @@ class AgencyCapacity(models.Model):
     @property
     def care_labels(self) -> list[str]:
         return [Care(value).label for value in self.care_given]
+
+    @property
+    def hours_figure(self) -> str:
+        return "" if self.hours_available is None else hours_figure(self.hours_available)
 
 
 class CoveredDistrict(models.Model):
@@ -78,12 +95,16 @@ class CoveredDistrict(models.Model):
         ordering = ["district_id"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "district"], name="district_covered_once"),
-            models.CheckConstraint(condition=_whole_quarters("hours_available"), name="district_hours_plausible"),
+            models.CheckConstraint(condition=whole_quarter_hours("hours_available"), name="district_hours_plausible"),
         ]
         indexes = [models.Index(fields=["district", "agency"], name="district_agencies")]
 
     def __str__(self):
         return f"{self.agency_id} covers {self.district_id}"
+
+    @property
+    def hours_figure(self) -> str:
+        return "" if self.hours_available is None else hours_figure(self.hours_available)
 
 
 class CapacityChange(models.Model):
@@ -95,6 +116,7 @@ class CapacityChange(models.Model):
         FROM_REMINDER = "from_reminder", "No change, confirmed from reminder"
         DISTRICTS = "districts", "Districts covered"
         CARE = "care", "Care given"
+        PACKAGE = "package", "Package taken on"
 
     agency = models.ForeignKey("homes.HomeCareAgency", on_delete=models.CASCADE, related_name="capacity_changes")
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -8,13 +8,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from homecare.forms import hours_field, whole_quarters
-from homecare.models import Care, CoveredDistrict
+from homecare.forms import hours_field, postcode_district, whole_quarters
+from homecare.models import Care, CoveredDistrict, hours_figure, hours_words
 from homes.choices import HomeStatus, rating_label
-from homes.models import PostcodeArea
-from homes.postcodes import normalise_postcode
 from tracker.forms import NhsFormMixin
 from vacancies.freshness import freshness
+
+NOT_A_DISTRICT = "is not a postcode or postcode district in England, like LS6 2AD"
 
 
 class FindHomeCareForm(NhsFormMixin, forms.Form):
@@ -38,14 +38,9 @@ class FindHomeCareForm(NhsFormMixin, forms.Form):
     )
 
     def clean_postcode(self):
-        typed = self.cleaned_data["postcode"].strip().upper()
-        if not typed:
+        if not self.cleaned_data["postcode"].strip():
             return ""
-        full = normalise_postcode(typed)
-        code = full.split(" ")[0] if full else typed.replace(" ", "")
-        if not PostcodeArea.objects.filter(code=code, is_sector=False).exists():
-            raise forms.ValidationError(f"{typed} is not a postcode or postcode district in England, like LS6 2AD")
-        return code
+        return postcode_district(self.cleaned_data["postcode"], NOT_A_DISTRICT)
 
     def clean_hours(self):
         return whole_quarters(self.cleaned_data["hours"])
@@ -105,6 +100,10 @@ class Result:
         self.toggle_url = reverse("homecare:toggle_shortlist", args=[agency.pk])
 
     @property
+    def hours_words(self) -> str:
+        return hours_words(self.hours)
+
+    @property
     def earliest_start_words(self) -> str:
         return f"{self.earliest_start:%-d %B %Y}" if self.earliest_start else "Not said yet"
 
@@ -123,7 +122,7 @@ def csv_row(result: Result) -> list:
     yes_no = {True: "Yes", False: "No", None: "Not said"}
     return [
         result.agency.name, result.agency.cqc_location_id, result.agency.phone, result.district,
-        "" if result.hours is None else f"{result.hours.normalize():f}",
+        "" if result.hours is None else hours_figure(result.hours),
         result.earliest_start.isoformat() if result.earliest_start else "", yes_no[result.two_carer_calls_now],
         "; ".join(result.care), result.rating, result.freshness.exact,
     ]  # fmt: skip

@@ -28,7 +28,7 @@ from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, match
 from homes.audit_actions import HomeAction
 from homes.models import HomeCareAgency, PostcodeArea
 from tracker.components import macro
-from tracker.contributions import AGENCY_PAGE, contributions
+from tracker.contributions import AGENCY_PAGE, contributions, link
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
 from vacancies import reminder_links
@@ -210,7 +210,8 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     shortlisted = AgencyShortlistEntry.objects.filter(user=request.user).count()
-    context = {"form": form, "page": page, "query": query.urlencode(), "shortlisted": shortlisted}
+    context = {"form": form, "page": page, "query": query.urlencode(), "shortlisted": shortlisted,
+               "package_href": link("new package request", request)}  # fmt: skip
     template = "homecare/find.html#results" if request.htmx else "homecare/find.html"
     return render(request, template, context)
 
@@ -310,7 +311,8 @@ def shortlist(request: HtmxHttpRequest) -> HttpResponse:
     for entry in entries:
         entry.button = shortlist_button(request, entry.agency, True, request.path)
         entry.districts = districts[entry.agency_id]
-    return render(request, "homecare/shortlist.html", {"entries": entries})
+    context = {"entries": entries, "package_href": link("new package request", request)}
+    return render(request, "homecare/shortlist.html", context)
 
 
 SHORTLIST_CSV_HEADER = ["Agency", "CQC location ID", "Phone", "New hours a week", "Earliest start",
@@ -326,7 +328,7 @@ def shortlist_csv(request: HtmxHttpRequest):
         capacity = entry.capacity
         return [
             entry.agency.name, entry.agency.cqc_location_id, entry.agency.phone,
-            "" if capacity is None or capacity.hours_available is None else f"{capacity.hours_available.normalize():f}",
+            capacity.hours_figure if capacity else "",
             capacity.earliest_start.isoformat() if capacity and capacity.earliest_start else "",
             yes_no[capacity.two_carer_calls_now if capacity else None],
             "; ".join(capacity.care_labels) if capacity else "", entry.freshness.exact,

@@ -144,6 +144,7 @@ MATRIX = {
     ),
     "enquiries:list": ("GET", None, TEAM_A),
     "enquiries:new": ("GET", None, {"team_lead", "team_member"}),
+    "enquiries:new_package": ("GET", None, {"team_lead", "team_member"}),
     "enquiries:enquiry": ("GET", lambda w: {"pk": w.enquiry.pk}, TEAM_A),
     "enquiries:place": ("POST", lambda w: {"pk": w.enquiry.pk, "referral_pk": w.referral_a.pk}, TEAM_A),
     "enquiries:withdraw": ("POST", lambda w: {"pk": w.enquiry.pk}, TEAM_A),
