@@ -450,6 +450,8 @@ def test_find_home_care_and_the_shortlist_lead_a_team_to_a_request(client, team_
     client.force_login(team_coordinator)
     found = client.get("/find-home-care/", {"postcode": "LS6 2AD", "hours": "10"})
     assert 'href="/enquiries/new-package/?postcode=LS6+2AD&amp;hours=10"' in found.text
-    assert "/enquiries/new-package/" in client.get("/find-home-care/shortlist/").text
+    assert "/enquiries/new-package/" not in client.get("/find-home-care/shortlist/").text  # nothing on it
+    AgencyShortlistEntry.objects.create(user=team_coordinator, agency=agencies["meanwood"])
+    assert "Send a package request to these agencies" in client.get("/find-home-care/shortlist/").text
     client.force_login(coordinator)  # in no team: sends nothing, so is not led to
     assert "/enquiries/new-package/" not in client.get("/find-home-care/", {"postcode": "LS6"}).text
