@@ -34,3 +34,4 @@ def _new_package_request(request) -> str:
 contribute(LINKS)(Link("new package request", _new_package_request))
 
 contribute(AUDIT_ACTIONS)(EnquiryAction)
+contribute(LINKS)(Link("home-care figures", lambda request: reverse("enquiries:area_home_care")))

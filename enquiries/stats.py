@@ -1,4 +1,5 @@
-"""A council's view of enquiries to the homes in its area: how many, how fast homes reply,
+"""A council's view of enquiries to the care homes in its area (agencies' package requests:
+enquiries/home_care_figures.py): how many, how fast homes reply,
 how often they accept, why they decline, how long from the first enquiry to a placement.
 Per home and for the area, over a period; a CSV of the per-home figures."""
 
@@ -34,7 +35,8 @@ SELECT h.id, h.name, h.cqc_location_id,
        count(*) FILTER (WHERE r.status = 'rejected') AS declined,
        count(*) FILTER (WHERE r.status = 'completed') AS placed
   FROM {REFERRALS} r JOIN {HOMES} h ON h.id = r.home_id
- WHERE r.sent_at >= %s AND (%s::bigint[] IS NULL OR h.local_authority_id = ANY(%s::bigint[]))
+ WHERE r.sent_at >= %s AND h.kind = 'care_home'
+   AND (%s::bigint[] IS NULL OR h.local_authority_id = ANY(%s::bigint[]))
  GROUP BY h.id, h.name, h.cqc_location_id
  ORDER BY received DESC, h.name"""  # noqa: S608 - table names only
 
@@ -49,12 +51,13 @@ SELECT count(*) AS received,
        count(*) FILTER (WHERE r.answered_at IS NULL AND r.status IN ('requested', 'received')
                           AND e.reply_by < now()) AS overdue
   FROM {REFERRALS} r JOIN {HOMES} h ON h.id = r.home_id JOIN {ENQUIRIES} e ON e.id = r.enquiry_id
- WHERE r.sent_at >= %s AND (%s::bigint[] IS NULL OR h.local_authority_id = ANY(%s::bigint[]))"""  # noqa: S608
+ WHERE r.sent_at >= %s AND h.kind = 'care_home'
+   AND (%s::bigint[] IS NULL OR h.local_authority_id = ANY(%s::bigint[]))"""  # noqa: S608
 
 DECLINES = f"""
 SELECT r.decline_reason, count(*) AS n
   FROM {REFERRALS} r JOIN {HOMES} h ON h.id = r.home_id
- WHERE r.status = 'rejected' AND r.sent_at >= %s
+ WHERE r.status = 'rejected' AND r.sent_at >= %s AND h.kind = 'care_home'
    AND (%s::bigint[] IS NULL OR h.local_authority_id = ANY(%s::bigint[]))
  GROUP BY r.decline_reason ORDER BY n DESC"""  # noqa: S608
 
@@ -65,7 +68,7 @@ SELECT count(*) AS placed,
            AS median_hours
   FROM {ENQUIRIES} e JOIN {REFERRALS} r ON r.enquiry_id = e.id AND r.status = 'completed'
   JOIN {HOMES} h ON h.id = r.home_id
- WHERE e.state = 'placed' AND e.created_at >= %s
+ WHERE e.state = 'placed' AND e.created_at >= %s AND e.kind = 'bed'
    AND (%s::bigint[] IS NULL OR h.local_authority_id = ANY(%s::bigint[]))"""  # noqa: S608
 
 

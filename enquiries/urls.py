@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enquiries import stats, views
+from enquiries import home_care_figures, stats, views
 
 app_name = "enquiries"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.referral, name="referral"),
     path("area/enquiries/", stats.area_enquiries, name="area"),
     path("area/enquiries.csv", stats.area_enquiries_csv, name="area_csv"),
+    path("area/home-care/", home_care_figures.area_home_care, name="area_home_care"),
+    path("area/home-care/<str:table>.csv", home_care_figures.area_home_care_csv, name="area_home_care_csv"),
 ]

@@ -59,7 +59,7 @@ def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
         capacity = getattr(agency, "capacity", None)
         agency.freshness = freshness(capacity.last_confirmed_at if capacity else None)
         agency.reminded_today = agency.pk in reminded
-    context = {"page": page, "query": query}
+    context = {"page": page, "query": query, "figures_href": link("home-care figures", request)}
     template = "homecare/council_agencies.html#results" if request.htmx else "homecare/council_agencies.html"
     return render(request, template, context)
 
@@ -234,7 +234,7 @@ def remind(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
         messages.success(request, f"{home.name} has been reminded.")
     else:
         messages.info(request, f"{home.name} was not reminded: reminded already today, or nobody to email.")
-    return redirect("homecare:council_agencies")
+    return redirect(safe_next(request, fallback=reverse("homecare:council_agencies")))  # or the area's figures
 
 
 @login_not_required

@@ -154,6 +154,8 @@ MATRIX = {
     "enquiries:referral": ("GET", lambda w: {"pk": w.referral_a.pk}, {"staff_a", "provider_a", "service_admin"}),
     "enquiries:area": ("GET", None, ONBOARDERS),
     "enquiries:area_csv": ("GET", None, ONBOARDERS),
+    "enquiries:area_home_care": ("GET", None, ONBOARDERS),
+    "enquiries:area_home_care_csv": ("GET", lambda w: {"table": "weeks"}, ONBOARDERS),
     "api:keys": ("GET", None, {"provider_a", "council_a", "council_b", "service_admin"}),
     "api:revoke": ("POST", lambda w: {"pk": w.api_key.pk}, {"council_a", "service_admin"}),
     "api:replace": ("POST", lambda w: {"pk": w.api_key.pk}, {"council_a", "service_admin"}),

@@ -455,3 +455,80 @@ def test_find_home_care_and_the_shortlist_lead_a_team_to_a_request(client, team_
     assert "Send a package request to these agencies" in client.get("/find-home-care/shortlist/").text
     client.force_login(coordinator)  # in no team: sends nothing, so is not led to
     assert "/enquiries/new-package/" not in client.get("/find-home-care/", {"postcode": "LS6"}).text
+
+
+# --- the council's figures ----------------------------------------------------------------
+
+
+@pytest.fixture
+def placed_and_withdrawn(requested, agencies, team, team_coordinator):
+    """This week: 10.5 hours asked, 10 offered and placed with Kirkstall (Headingley declined:
+    call times); 5 hours asked again and withdrawn unmet."""
+    chosen = flows.offer(part_of(requested, agencies["kirkstall"]), None, start=timezone.localdate(), hours=10)
+    flows.decline(part_of(requested, agencies["headingley"]), None, reason="call_times", note="")
+    flows.confirm_placement(requested, chosen, team_coordinator)
+    again = send(team, team_coordinator, [agencies["meanwood"]], hours_a_week=Decimal(5))
+    flows.withdraw(again, team_coordinator)
+    return requested, again
+
+
+def test_the_council_sees_hours_requested_offered_placed_and_unmet(
+    client, council_admin, placed_and_withdrawn, agencies, django_assert_max_num_queries
+):
+    AgencyCapacity.objects.filter(agency=agencies["meanwood"]).update(
+        last_confirmed_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    client.force_login(council_admin)
+    client.get("/area/home-care/")  # the session's first request reads more (two-factor, roles)
+    with django_assert_max_num_queries(12):
+        page = client.get("/area/home-care/")
+    assert page.status_code == 200
+    text = page.text
+    assert "Home care in Leeds" in text
+    week = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    for row in client.get("/area/home-care/weeks.csv").getvalue().decode("utf-8-sig").splitlines()[1:]:
+        assert row == f"{week.isoformat()},LS6,Leeds,2,15.5,10,10,5.5"
+    assert "Cannot cover the call times" in text
+    declines = client.get("/area/home-care/declines.csv").getvalue().decode("utf-8-sig").splitlines()
+    assert declines == ["Reason,Declines", "Cannot cover the call times,1"]
+    # Spare hours in LS6 now: Kirkstall 15 - 10 placed, Headingley 30, Meanwood 10, Full Up 0. Not Bradford's BD9.
+    spare = client.get("/area/home-care/spare.csv").getvalue().decode("utf-8-sig").splitlines()
+    assert spare == ["Postcode district,Council,Agencies covering it,With hours to take on,Spare hours a week,"
+                     "Updated in the last day", "LS6,Leeds,4,3,45,3"]  # fmt: skip
+    # Meanwood's capacity is three days old: listed, and chased with the homes' reminder.
+    assert "Meanwood Home Care" in text.split("Agencies not updated in the last day")[-1]
+    stale = client.get("/area/home-care/stale.csv").getvalue().decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in stale] == ["Agency", "Meanwood Home Care"]
+    reminded = client.post(f"/agencies/{agencies['meanwood'].pk}/remind/", {"next": "/area/home-care/?days=30"})
+    assert reminded.url == "/area/home-care/?days=30"
+    assert "Reminded today" in client.get("/area/home-care/").text
+    assert mail.outbox[-1].to == ["meanwood@example.org"]
+
+
+def test_the_median_time_from_request_to_the_offer_accepted(client, council_admin, placed_and_withdrawn):
+    requested, _ = placed_and_withdrawn
+    requested.refresh_from_db()
+    Enquiry.objects.filter(pk=requested.pk).update(created_at=requested.closed_at - datetime.timedelta(hours=26))
+    client.force_login(council_admin)
+    assert "26.0 hours" in client.get("/area/home-care/").text
+
+
+def test_home_care_figures_are_each_councils_own(
+    client, other_council_admin, coordinator, team_coordinator, placed_and_withdrawn
+):
+    client.force_login(other_council_admin)
+    page = client.get("/area/home-care/")
+    assert "Home care in Bradford" in page.text
+    assert "No package requests for this area in this period" in page.text
+    assert client.get("/area/home-care/weeks.csv").getvalue().decode("utf-8-sig").splitlines()[1:] == []
+    assert client.get("/area/home-care/", {"area": "E08000035"}).status_code == 404  # Leeds: not theirs
+    assert client.get("/area/home-care/nothing.csv").status_code == 404
+    for person in (coordinator, team_coordinator):
+        client.force_login(person)
+        assert client.get("/area/home-care/").status_code == 404
+        assert client.get("/area/home-care/weeks.csv").status_code == 404
+
+
+def test_bed_enquiry_figures_leave_package_requests_out(client, council_admin, placed_and_withdrawn):
+    client.force_login(council_admin)
+    assert "No enquiries to homes in this area in this period" in client.get("/area/enquiries/").text
