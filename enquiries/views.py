@@ -98,7 +98,7 @@ def new_package(request: HtmxHttpRequest) -> HttpResponse:
         count = len(form.recipients)
         messages.success(request, f"{enquiry.name} sent to {count} agenc{'ies' if count != 1 else 'y'}.")
         return redirect("enquiries:enquiry", pk=enquiry.pk)
-    return render(request, "enquiries/new_package.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "enquiries/new_package.html", {"form": form})
 
 
 @require_GET
