@@ -57,6 +57,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -69,6 +70,7 @@ from api import changes, cursors, keys  # noqa: E402
 from api.changes import Position  # noqa: E402
 from api.models import WRITE_KEY_LIFETIME, ApiKey, HomeChange  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
+from homecare.models import CoveredDistrict  # noqa: E402
 from homes.models import CareHome, LocalAuthority, Provider  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
@@ -501,6 +503,28 @@ def enquiry_form(token: str, homes: list[int], n: int) -> dict:
     }  # fmt: skip
 
 
+def send_package_requests(session: Session, district: str, seconds: float) -> dict:
+    """A discharge team's package request to the market (every agency covering ``district``
+    with hours to take on, up to 25), again and again, one user: the POST alone."""
+    token, _ = session.csrf("/enquiries/new-package/")
+    times, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        form = package_form(token, district, len(times))
+        started = time.perf_counter()
+        session.request("POST", "/enquiries/new-package/", form, expect=(302,))
+        times.append((time.perf_counter() - started) * 1000)
+    return single_user(times)
+
+
+def package_form(token: str, district: str, n: int) -> dict:
+    return {
+        "csrfmiddlewaretoken": token, "send_to": "market", "reference": f"Bench {n}", "district": district,
+        "hours_a_week": "10.5", "calls_a_day": "3", "call_times": ["morning", "lunch", "bed"], "carers_per_call": "1",
+        "needed_from": timezone.localdate().isoformat(), "care_needed": ["personal_care"], "funding": "council",
+        "care_needs": "Walks with a frame; key safe.", "contact": "Hub 0113 496 0000",
+    }  # fmt: skip
+
+
 def api_journeys(api_keys: dict, homes: list[int], seconds: float, concurrency: int, floor) -> dict:
     """The API's three journeys, in this order: a provider's system writing (which makes the
     minute of changes the next one reads), a council's partner reading the changes feed since
@@ -589,6 +613,14 @@ def main() -> None:
             "pk", flat=True
         )
     )[:5]
+
+    # The district of the team's council that most agencies cover: its package requests go to the market.
+    package_district = (
+        CoveredDistrict.objects.filter(agency__is_synthetic=True, agency__status="active")
+        .annotate(council=Coalesce("district__local_authority__upper_tier_id", "district__local_authority_id"))
+        .filter(council=team_council).values("district").annotate(n=Count("id")).order_by("-n", "district")
+        .values_list("district", flat=True).first()
+    )  # fmt: skip
 
     profiles = list(CareHome.objects.filter(pk__in=homes, status="active").values_list("cqc_location_id", flat=True))
     care = ["dementia&care=nursing", "nursing", "residential", "dementia", "residential&paying=council"]
@@ -698,6 +730,10 @@ def main() -> None:
         if "enquiry_send_5" in only or (args.quick and not only):
             journeys["enquiry_send_5"] = send_enquiries(Session(coordinator), send_to, args.seconds)
             print(f"enquiry_send_5: {journeys['enquiry_send_5']}", flush=True)
+        if "package_request_send" in only or (args.quick and not only):
+            journeys["package_request_send"] = send_package_requests(Session(coordinator), package_district,
+                                                                     args.seconds)  # fmt: skip
+            print(f"package_request_send: {journeys['package_request_send']}", flush=True)
         if only & {"api_write", "api_changes", "api_list_100"} or (args.quick and not only):
             journeys |= api_journeys(api_keys, homes, args.seconds, args.concurrency, plan["floor"])
         if only or args.quick:
@@ -716,6 +752,8 @@ def main() -> None:
 
         journeys["enquiry_send_5"] = send_enquiries(Session(coordinator), send_to, args.seconds)
         print(f"enquiry_send_5: {journeys['enquiry_send_5']}", flush=True)
+        journeys["package_request_send"] = send_package_requests(Session(coordinator), package_district, args.seconds)
+        print(f"package_request_send: {journeys['package_request_send']}", flush=True)
 
         journeys |= api_journeys(api_keys, homes, args.seconds, args.concurrency, plan["floor"])
         peak_mb = worker_memory_mb(server.pid)
@@ -873,6 +911,8 @@ def markdown(results: dict) -> str:
         "public_profile: a random home's public page, no sign-in; public_search: families' search near a district, "
         "10 miles, a type of care; inbox: a home's enquiries waiting for an answer (a home among the busiest); "
         "enquiry_send_5: a discharge team's enquiry to five homes, the POST alone, one user. "
+        "package_request_send: a discharge team's home-care package request to the market (every agency "
+        "covering the district most cover in its council with hours to take on, up to 25), the POST alone, one user. "
         "api_write: a provider's system setting a home's figures (PUT with If-Match), the PUT alone, one user; "
         "api_changes: a council's partner asking for the changes feed since a minute ago, just after api_write "
         "(changes in that minute nationally in latest.json); api_list_100: a national key reading 100 homes with "

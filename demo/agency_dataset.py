@@ -2,7 +2,7 @@
 home-care agencies beside its 15,500 care homes, so the dataset has them in that proportion,
 spread over councils as its homes are, each covering the postcode districts nearest its
 office, with the care it gives and what it can take on now (freshness like the homes').
-Not yet: a year of capacity history, agencies' staff accounts, package requests."""
+Not yet: a year of capacity history, agencies' staff accounts. Package requests: demo/package_requests.py."""
 
 import datetime
 import math

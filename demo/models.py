@@ -11,7 +11,8 @@ class DatasetBuild(models.Model):
     # older builder is rebuilt rather than reused. 2: habits daily, weekly, monthly, lapsed.
     # 3: occupancy like England's (about 86% occupied, 11% vacant accepting, 3% not available).
     # 4: home-care agencies beside the homes (ADR 019).
-    VERSION = 4
+    # 5: a year of home-care package requests (ADR 025).
+    VERSION = 5
     version = models.PositiveSmallIntegerField(default=1)
     built_at = models.DateTimeField(auto_now=True)
 

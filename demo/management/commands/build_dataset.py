@@ -26,7 +26,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from demo import agency_dataset, enquiries, returns
+from demo import agency_dataset, enquiries, package_requests, returns
 from demo.bulk import copy_rows as _copy
 from demo.models import DatasetBuild
 from demo.profiles import public_profile
@@ -113,6 +113,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Dataset already built ({existing:,} homes, {scale}, seed {seed}).")
             self._fill_public_profiles()
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
+            package_requests.fill(self.stdout, seed, EMAIL_DOMAIN)
             self._fill_returns(seed)
             return
         rng = random.Random(seed)
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             self._people(homes)
             agencies = self._agencies(random.Random(seed + 26), councils, weights, total_weight, share)
             enquiries.fill(self.stdout, seed, EMAIL_DOMAIN)
+            package_requests.fill(self.stdout, seed, EMAIL_DOMAIN)
             self._fill_returns(seed)
             DatasetBuild.objects.create(scale=scale, seed=seed, homes=len(homes), version=DatasetBuild.VERSION)
         with connection.cursor() as cursor:
