@@ -57,7 +57,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -616,9 +615,10 @@ def main() -> None:
 
     # The district of the team's council that most agencies cover: its package requests go to the market.
     package_district = (
-        CoveredDistrict.objects.filter(agency__is_synthetic=True, agency__status="active")
-        .annotate(council=Coalesce("district__local_authority__upper_tier_id", "district__local_authority_id"))
-        .filter(council=team_council).values("district").annotate(n=Count("id")).order_by("-n", "district")
+        CoveredDistrict.objects.filter(
+            agency__is_synthetic=True, agency__status="active", district__local_authority=team_council
+        )
+        .values("district").annotate(n=Count("id")).order_by("-n", "district")
         .values_list("district", flat=True).first()
     )  # fmt: skip
 

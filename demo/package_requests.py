@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Team
@@ -56,13 +55,9 @@ def fill(stdout, seed: int, email_domain: str) -> None:
     ):  # fmt: skip
         council_of.setdefault(row["enquiry__team"], row["home__local_authority"])
     covering = defaultdict(list)  # (council, district) -> agencies covering it
-    for agency, district, council in (
-        CoveredDistrict.objects.filter(
-            agency__is_synthetic=True, agency__email__endswith="@" + email_domain, agency__status="active"
-        )
-        .annotate(council=Coalesce("district__local_authority__upper_tier_id", "district__local_authority_id"))
-        .values_list("agency_id", "district_id", "council")
-    ):  # a district council's county commissions the care there
+    for agency, district, council in CoveredDistrict.objects.filter(
+        agency__is_synthetic=True, agency__email__endswith="@" + email_domain, agency__status="active"
+    ).values_list("agency_id", "district_id", "district__local_authority_id"):
         covering[(council, district)].append(agency)
     districts = defaultdict(list)  # council -> districts with agencies
     for council, district in sorted(covering):

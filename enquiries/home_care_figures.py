@@ -33,22 +33,19 @@ STALE_LISTED = 100
 
 # The area's package requests since a moment (parameters: since, then the area's councils or
 # NULL, twice), with the largest offer (never more than was asked) and the hours placed.
-# A district's council is the one that commissions social care there: a district council's
-# county (its upper tier), or a unitary or metropolitan council itself.
+# A postcode district's council is the one that commissions social care there (homes 0003).
 _FROM = f"""
-  FROM {ENQUIRIES} e JOIN {PACKAGES} p ON p.enquiry_id = e.id JOIN {DISTRICTS} d ON d.code = p.district_id
-  LEFT JOIN {COUNCILS} dl ON dl.id = d.local_authority_id"""
+  FROM {ENQUIRIES} e JOIN {PACKAGES} p ON p.enquiry_id = e.id JOIN {DISTRICTS} d ON d.code = p.district_id"""
 _WHERE = """
  WHERE e.kind = 'package' AND e.created_at >= %s
-   AND (%s::bigint[] IS NULL OR coalesce(dl.upper_tier_id, dl.id) = ANY(%s::bigint[]))"""
+   AND (%s::bigint[] IS NULL OR d.local_authority_id = ANY(%s::bigint[]))"""
 _REQUESTS = _FROM + _WHERE
 
 # Unmet: what was asked and not placed, once it can no longer be (withdrawn, placed with fewer
 # hours, or still open after its start date); a request still open before its start is waiting.
 WEEKS = f"""
 WITH requests AS (
-SELECT e.created_at, e.state, e.needed_from, p.district_id, p.hours_a_week,
-       coalesce(dl.upper_tier_id, dl.id) AS council_id,
+SELECT e.created_at, e.state, e.needed_from, p.district_id, p.hours_a_week, d.local_authority_id AS council_id,
        (SELECT max(LEAST(r.offered_hours, p.hours_a_week)) FROM {REFERRALS} r
          WHERE r.enquiry_id = e.id AND r.offered_hours IS NOT NULL) AS offered,
        (SELECT r.offered_hours FROM {REFERRALS} r WHERE r.enquiry_id = e.id AND r.status = 'completed') AS placed
@@ -82,9 +79,8 @@ SELECT cd.district_id AS district, la.name AS council, count(*) AS agencies,
        count(*) FILTER (WHERE c.last_confirmed_at >= %s) AS fresh
   FROM {COVERED} cd JOIN {LOCATIONS} h ON h.id = cd.agency_id AND h.status = 'active'
   LEFT JOIN {CAPACITIES} c ON c.agency_id = cd.agency_id
-  JOIN {DISTRICTS} d ON d.code = cd.district_id LEFT JOIN {COUNCILS} dl ON dl.id = d.local_authority_id
-  LEFT JOIN {COUNCILS} la ON la.id = coalesce(dl.upper_tier_id, dl.id)
- WHERE (%s::bigint[] IS NULL OR la.id = ANY(%s::bigint[]))
+  JOIN {DISTRICTS} d ON d.code = cd.district_id LEFT JOIN {COUNCILS} la ON la.id = d.local_authority_id
+ WHERE (%s::bigint[] IS NULL OR d.local_authority_id = ANY(%s::bigint[]))
  GROUP BY cd.district_id, la.name ORDER BY cd.district_id"""  # noqa: S608
 
 
