@@ -52,8 +52,7 @@ def send(team: Team, user, homes: list[CareHome], *, package: dict | None = None
         referrals = Referral.objects.bulk_create(Referral(enquiry=enquiry, home=home, sent_at=now) for home in homes)
         action = EnquiryAction.PACKAGE_REQUEST_SENT if package else EnquiryAction.ENQUIRY_SENT
         audit.record(action, target=enquiry.outside_name, detail=", ".join(home.name for home in homes)[:500])
-        for referral in referrals:
-            notices.tell_home(referral, "sent")
+        notices.tell_homes(referrals, "sent")
     return enquiry
 
 

@@ -33,6 +33,16 @@ def tell_home(referral: Referral, event: str) -> None:
     _claim(referral, f"home {event}")
 
 
+def tell_homes(referrals: list[Referral], event: str) -> None:
+    """The same news to every home (or agency) of a new enquiry at once ("sent"): their notices
+    in one statement and one task that sends each, not a statement and a task per home (a
+    package request to the market goes to 25)."""
+    made = Notice.objects.bulk_create(Notice(referral=referral, event=f"home {event}") for referral in referrals)
+    ids = [notice.pk for notice in made]
+    if ids:
+        transaction.on_commit(lambda: send_notices.enqueue(ids))
+
+
 def tell_team(referral: Referral, event: str) -> None:
     """``event``: accepted, declined, hold expired, or "message <id>" (the home asked)."""
     _claim(referral, f"team {event}")
@@ -78,6 +88,17 @@ def compose(notice: Notice) -> tuple[list[str], str, str]:
 
 @task()
 def send_notice(notice_id: int) -> None:
+    deliver(notice_id)
+
+
+@task()
+def send_notices(notice_ids: list[int]) -> None:
+    for notice_id in notice_ids:
+        deliver(notice_id)
+
+
+def deliver(notice_id: int) -> None:
+    """Send one notice's email, unless it has been sent."""
     notice = Notice.objects.select_related("referral__enquiry__team", "referral__home").get(pk=notice_id)
     if notice.sent_at is not None:
         return
