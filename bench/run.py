@@ -388,12 +388,13 @@ def queries_for(email: str | None, method: str, path: str, data: dict | None = N
     return len(captured.captured_queries)
 
 
-def privacy_sweep(profiles: list[str], districts: list[str], sample: int = 1500) -> dict:
+def privacy_sweep(profiles: list[str], districts: list[str], agencies: list[str], sample: int = 1500) -> dict:
     """Public pages of the national dataset read for what a family must never see
-    (tests/public_privacy.py): a sample of homes' pages, searches near every district
-    for every type of care, and comparisons."""
+    (tests/public_privacy.py): a sample of homes' and home-care agencies' pages, searches near
+    every district for every type of care (home care's too), and comparisons."""
     from django.test.utils import override_settings
 
+    from homecare.models import Care
     from public.search import CARE
     from tests.public_privacy import private_things
 
@@ -401,6 +402,8 @@ def privacy_sweep(profiles: list[str], districts: list[str], sample: int = 1500)
     paths = [f"/care-homes/{cqc_id}/" for cqc_id in rng.sample(profiles, min(sample, len(profiles)))]
     paths += [f"/care-homes/?near={d}&radius=20&care={care}" for d in districts for care in CARE]
     paths += [f"/care-homes/compare/?home={'&home='.join(rng.sample(profiles, 3))}" for _ in range(50)]
+    paths += [f"/home-care/{cqc_id}/" for cqc_id in rng.sample(agencies, min(sample // 3, len(agencies)))]
+    paths += [f"/home-care/?postcode={d}&care={care}" for d in districts for care in ["", *Care.values]]
     with override_settings(PUBLIC_REQUESTS_PER_MINUTE=10**9):
         for path in paths:
             response = client.get(path)
@@ -627,6 +630,9 @@ def main() -> None:
     )  # fmt: skip
 
     profiles = list(CareHome.objects.filter(pk__in=homes, status="active").values_list("cqc_location_id", flat=True))
+    agency_profiles = list(
+        CareHome.locations.agencies().active().filter(is_synthetic=True).values_list("cqc_location_id", flat=True)
+    )
     care = ["dementia&care=nursing", "nursing", "residential", "dementia", "residential&paying=council"]
     # Every benchmark request comes from one address: the public pages' rate limit is lifted.
     # The API's partners: a national reader, the council with most of the big provider's homes
@@ -797,7 +803,7 @@ def main() -> None:
     for name, count in queries.items():
         journeys[name]["queries"] = count
 
-    privacy = privacy_sweep(profiles, districts)
+    privacy = privacy_sweep(profiles, districts, agency_profiles)
     print(f"public pages read for bed counts and emails: {privacy}", flush=True)
 
     started = time.monotonic()

@@ -36,6 +36,15 @@ def normalise_postcode(text: str) -> str | None:
     return f"{match[1]} {match[2]}" if match else None
 
 
+def district_of(text: str) -> str | None:
+    """'ls6 2ab' or 'LS6' -> 'LS6': a postcode's district (its outward code); None when the
+    text is neither a full postcode nor a district in shape."""
+    squashed = _squash(text)
+    if match := _FULL.match(squashed):
+        return match[1]
+    return squashed if _DISTRICT.match(squashed) else None
+
+
 def search_location_candidates(text: str) -> list[tuple[str, str]]:
     """What a coordinator's 'near' text could be, most likely first: (kind, normalised).
 

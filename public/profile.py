@@ -79,6 +79,7 @@ class PublicProfile:
     name: str
     provider: str
     address_lines: list[str]
+    town: str
     postcode: str
     phone: str
     tel: str
@@ -101,6 +102,15 @@ class PublicProfile:
     availability: Availability | None
     council: str
 
+    @property
+    def meta_description(self) -> str:
+        """What the page is, for search engines' results: from what it shows, unique to the home."""
+        cares = f" Cares for {', '.join(self.cares_for).lower()}." if self.cares_for else ""
+        return (
+            f"{self.name}: a {self.kind.lower()} in {self.town} ({self.postcode}), run by {self.provider}. "
+            f"CQC rating: {self.rating}.{cares} Fees, facilities and whether it has a bed now."
+        )
+
 
 def _top_up(said: bool | None, note: str) -> str:
     if said is None:
@@ -109,9 +119,9 @@ def _top_up(said: bool | None, note: str) -> str:
     return f"{words} {note}" if note else words
 
 
-def _key_questions(facts: dict) -> list[tuple[str, str]]:
-    """All five of CQC's key questions when the home has a rating for any (a family should
-    see which are missing); none when it has none."""
+def key_questions_of(facts: dict) -> list[tuple[str, str]]:
+    """All five of CQC's key questions when the home (or agency) has a rating for any (a family
+    should see which are missing); none when it has none."""
     ratings = [facts[column] for column in RATING_COLUMNS]
     if not any(ratings):
         return []
@@ -123,23 +133,33 @@ def checked_words(checked_at) -> str:
     return f"{timezone.localtime(checked_at):%-d %B %Y}" if checked_at else ""
 
 
+def where_and_cqc(facts: dict) -> dict:
+    """What a home's page and a home-care agency's both show: who it is, where, how to reach
+    it, and CQC's word on it."""
+    return {
+        "cqc_location_id": facts["cqc_location_id"],
+        "name": facts["name"],
+        "provider": facts["provider"],
+        "address_lines": [facts[key] for key in ("address_line_1", "address_line_2", "town", "county") if facts[key]],
+        "town": facts["town"],
+        "postcode": facts["postcode"],
+        "phone": facts["phone"],
+        "tel": facts["phone"].replace(" ", ""),
+        "website": facts["website"],
+        "cqc_url": cqc_page(facts["cqc_location_id"]),
+        "rating": rating_words(facts["cqc_rating"], facts["cqc_rating_date"]),
+        "rating_known": facts["cqc_rating"] is not None,
+        "cqc_checked": checked_words(facts.get("cqc_checked_at")),
+        "key_questions": key_questions_of(facts),
+        "council": facts["council"],
+    }
+
+
 def profile_of(facts: dict) -> PublicProfile:
     categories = facts["categories"] or []
     has_board = facts["last_confirmed_at"] is not None
     return PublicProfile(
-        cqc_location_id=facts["cqc_location_id"],
-        name=facts["name"],
-        provider=facts["provider"],
-        address_lines=[facts[key] for key in ("address_line_1", "address_line_2", "town", "county") if facts[key]],
-        postcode=facts["postcode"],
-        phone=facts["phone"],
-        tel=facts["phone"].replace(" ", ""),
-        website=facts["website"],
-        cqc_url=cqc_page(facts["cqc_location_id"]),
-        rating=rating_words(facts["cqc_rating"], facts["cqc_rating_date"]),
-        rating_known=facts["cqc_rating"] is not None,
-        cqc_checked=checked_words(facts.get("cqc_checked_at")),
-        key_questions=_key_questions(facts),
+        **where_and_cqc(facts),
         kind=ServiceType(facts["service_type"]).label,
         cares_for=[ServiceUserBand(band).label for band in facts["service_user_bands"]],
         categories=[CareCategory(value).label for value in in_category_order(categories, lambda value: value)],
@@ -158,5 +178,4 @@ def profile_of(facts: dict) -> PublicProfile:
             beds=max(0, facts["vacant_accepting_total"] - facts["held"]) if has_board and categories else None,
             last_confirmed_at=facts["last_confirmed_at"],
         ),
-        council=facts["council"],
     )

@@ -12,6 +12,8 @@ urlpatterns = [
     path("care-homes/compare/", views.compare, name="compare"),
     path("care-homes/about/", views.about, name="about"),
     path("care-homes/<str:cqc_id>/", views.profile, name="profile"),
+    path("home-care/", views.find_home_care, name="find_home_care"),
+    path("home-care/<str:cqc_id>/", views.agency, name="agency"),
     path("homes/<int:pk>/public-page/", manage.edit_public_page, name="edit"),
     path("robots.txt", views.robots, name="robots"),
     path(

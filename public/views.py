@@ -1,4 +1,5 @@
-"""The public side: find a care home, a home's page, compare homes. No sign-in.
+"""The public side: find a care home, a home's page, compare homes; find home care, an
+agency's page (issue 26). No sign-in.
 
 Nothing here reads the session, the user, a CSRF token or messages, and the pages
 are rendered without the request's context processors: an anonymous visitor gets
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.throttle import throttled
 from homes.choices import HomeStatus
-from public import search
+from public import homecare, search
 from public.profile import MAX_COMPARED, etag_of, facts_of, facts_of_active, profile_of
 from tracker.http import HtmxHttpRequest, back_to, public_page
 
@@ -39,22 +40,14 @@ def _with_content_etag(request, response: HttpResponse) -> HttpResponse:
     return get_conditional_response(request, etag=etag, response=response) or response
 
 
-@public_page
-@require_safe
-@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
-def find(request: HtmxHttpRequest) -> HttpResponse:
-    found = search.find(request.GET, request.GET.get("page"))
+def _search_page(request, found, template: str) -> HttpResponse:
+    """A page of search results (the whole page, or htmx's results), its ETag from itself."""
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "found": found,
-        "form": found.form,
-        "page": found.page,
-        "query": query.urlencode(),
-        "params": request.GET,
-    }
+    context = {"found": found, "form": found.form, "page": found.page, "query": query.urlencode(),
+               "params": request.GET}  # fmt: skip
     partial = request.htmx and not request.htmx.history_restore_request
-    template = "public/find.html#results" if partial else "public/find.html"
+    template = f"{template}#results" if partial else template
     response = _with_content_etag(request, _public_page(request, template, context, seconds=SEARCH_SECONDS))
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -63,22 +56,51 @@ def find(request: HtmxHttpRequest) -> HttpResponse:
 @public_page
 @require_safe
 @throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
-def profile(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
-    facts = facts_of(cqc_id)
+def find(request: HtmxHttpRequest) -> HttpResponse:
+    return _search_page(request, search.find(request.GET, request.GET.get("page")), "public/find.html")
+
+
+def _location_page(request, facts: dict | None, make_profile, template: str, what: str, find: str) -> HttpResponse:
+    """A home's or an agency's page: 404 unknown, 410 archived, 304 when the browser's copy
+    shows the same (answered without drawing the page again)."""
     if facts is None:
         raise Http404
     if facts["status"] != HomeStatus.ACTIVE:
-        return _public_page(request, "public/gone.html", {"home": facts}, seconds=PROFILE_SECONDS, status=410)
-    # A page unchanged since the browser's copy is answered 304 without being drawn again.
-    profile = profile_of(facts)
+        context = {"home": facts, "what": what, "find": find}
+        return _public_page(request, "public/gone.html", context, seconds=PROFILE_SECONDS, status=410)
+    profile = make_profile(facts)
     etag = f'"{etag_of(profile)}"'
     if not_modified := get_conditional_response(request, etag=etag):
         not_modified["ETag"], not_modified["Cache-Control"] = etag, f"public, max-age={PROFILE_SECONDS}"
         return not_modified
     context = {"profile": profile, "back": back_to("", request.GET.get("back", ""))}
-    response = _public_page(request, "public/profile.html", context, seconds=PROFILE_SECONDS)
+    response = _public_page(request, template, context, seconds=PROFILE_SECONDS)
     response["ETag"] = etag
     return response
+
+
+@public_page
+@require_safe
+@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
+def profile(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
+    return _location_page(request, facts_of(cqc_id), profile_of, "public/profile.html", "care home", "public:find")
+
+
+@public_page
+@require_safe
+@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
+def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
+    return _search_page(request, homecare.find(request.GET, request.GET.get("page")), "public/home_care.html")
+
+
+@public_page
+@require_safe
+@throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
+def agency(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
+    facts = homecare.facts_of(cqc_id)
+    return _location_page(
+        request, facts, homecare.profile_of, "public/agency.html", "home-care agency", "public:find_home_care"
+    )
 
 
 @public_page
@@ -106,7 +128,7 @@ def about(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def robots(request: HtmxHttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Allow: /care-homes/", "Disallow: /", f"Sitemap: {sitemap}", ""]
+    lines = ["User-agent: *", "Allow: /care-homes/", "Allow: /home-care/", "Disallow: /", f"Sitemap: {sitemap}", ""]
     response = HttpResponse("\n".join(lines), content_type="text/plain")
     response["Cache-Control"] = "public, max-age=86400"
     return response

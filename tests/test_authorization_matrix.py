@@ -194,6 +194,8 @@ MATRIX = {
     "public:compare": ("GET", None, None),
     "public:about": ("GET", None, None),
     "public:profile": ("GET", lambda w: {"cqc_id": w.home_a.cqc_location_id}, None),
+    "public:find_home_care": ("GET", None, None),
+    "public:agency": ("GET", lambda w: {"cqc_id": w.agency_a.cqc_location_id}, None),
     "public:robots": ("GET", None, None),
     "public:sitemap": ("GET", None, None),
     "public:sitemap_section": ("GET", lambda w: {"section": "homes"}, None),

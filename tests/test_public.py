@@ -603,3 +603,8 @@ def test_the_privacy_check_finds_what_it_looks_for():
     )
     assert len(found) == 4
     assert private_things("<p>No vacancies. Limited availability. CQC registers the home for 40 beds.</p>") == []
+    assert private_things("<p>Can take on 12.5 new hours a week; 3 hrs in LS6</p>") == [
+        "hours “12.5 new hours”",
+        "hours “3 hrs”",
+    ]
+    assert private_things("<p>Taking on new clients. Updated 3 days ago. Limited capacity for new clients</p>") == []
