@@ -57,7 +57,8 @@ def homes_in_scope(key: ApiKey):
     return CareHome.objects.active().filter(scope(key))
 
 
-def _after(cursor: str | None) -> int:
+def after(cursor: str | None) -> int:
+    """The id a list's page starts after (0: the first page)."""
     try:
         return cursors.decode(cursor, "id", 1)[0] if cursor else 0
     except cursors.BadCursor:
@@ -69,14 +70,13 @@ def _after(cursor: str | None) -> int:
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
-class HomeFilters(Schema):
+class ListFilters(Schema):
+    """What lists of homes and of agencies are filtered and paged by."""
+
     council: str | None = Field(None, max_length=9, description="A council's ONS code, like E08000035")
-    category: CareCategory | None = Field(None, description="Only homes offering this care category")
     updated_since: datetime.datetime | None = Field(
-        None, description="Only homes that confirmed since: a date and time with its zone, like 2026-11-30T09:00:00Z"
+        None, description="Only those that confirmed since: a date and time with its zone, like 2026-11-30T09:00:00Z"
     )
-    postcode: str | None = Field(None, max_length=10, description="Only homes near this postcode (or its sector)")
-    radius_miles: float = Field(10, gt=0, le=MAX_RADIUS_MILES, description="How near, with postcode")
     cursor: str | None = Field(None, max_length=100)
     limit: int = Field(MAX_LIMIT, ge=1, le=MAX_LIMIT)
 
@@ -86,6 +86,12 @@ class HomeFilters(Schema):
         if isinstance(value, str) and not DATE_TIME.match(value):
             raise ValueError("a date and time with its zone, like 2026-11-30T09:00:00Z")
         return value
+
+
+class HomeFilters(ListFilters):
+    category: CareCategory | None = Field(None, description="Only homes offering this care category")
+    postcode: str | None = Field(None, max_length=10, description="Only homes near this postcode (or its sector)")
+    radius_miles: float = Field(10, gt=0, le=MAX_RADIUS_MILES, description="How near, with postcode")
 
 
 @router.get(
@@ -104,7 +110,7 @@ class HomeFilters(Schema):
     ),
 )  # fmt: skip
 def list_homes(request, filters: Query[HomeFilters]):
-    homes = homes_in_scope(request.auth).filter(pk__gt=_after(filters.cursor))
+    homes = homes_in_scope(request.auth).filter(pk__gt=after(filters.cursor))
     if filters.council:
         homes = homes.filter(local_authority__gss_code=filters.council)
     if filters.category:
@@ -257,7 +263,7 @@ def list_returns(request, filters: Query[ReturnFilters]):
     month = datetime.date(int(filters.month[:4]), int(filters.month[5:]), 1)
     # Every kind of location answers the return (ADR 018): care homes and home-care agencies alike.
     locations = CareHome.locations.active().filter(scope(request.auth))
-    ids = locations.filter(pk__gt=_after(filters.cursor)).order_by("pk").values_list("pk", flat=True)
+    ids = locations.filter(pk__gt=after(filters.cursor)).order_by("pk").values_list("pk", flat=True)
     page = list(extract_records(CareHome.locations.filter(pk__in=list(ids[: filters.limit + 1])).order_by("pk"), month))
     more = len(page) > filters.limit
     page = page[: filters.limit]

@@ -6,6 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 
+from homecare.models import Care
 from homes.choices import CqcRating, LocationKind
 from vacancies.models import BedSex, CareCategory
 
@@ -63,6 +64,45 @@ class ChangePage(Schema):
     changes: list[Change]
     next: str = Field(description="Pass as ?cursor= next time (always present)")
     more: bool = Field(description="True when this page was full: ask again straight away")
+
+
+class AgencyDistrict(Schema):
+    district: str = Field(description="A postcode district the agency covers, like LS6")
+    hours_available: float | None = Field(
+        description="New hours a week it can take on there now: the district's own figure, else the agency's; "
+        "null when not said"
+    )
+    own_figure: bool = Field(description="True when the district has a figure of its own")
+
+
+class Agency(Schema):
+    id: int
+    cqc_location_id: str
+    name: str
+    provider: str
+    town: str
+    postcode: str = Field(description="The agency's office")
+    latitude: float
+    longitude: float
+    local_authority: str = Field(description="The council's ONS code (of the agency's office)")
+    cqc_rating: str | None = Field(
+        description=f"CQC's overall rating ({', '.join(CqcRating.values)}); null when not known"
+    )
+    care_given: list[str] = Field(description=f"The care it gives: any of {', '.join(Care.values)}")
+    hours_available: float | None = Field(
+        description="New hours a week it can take on now (0 to 168, in quarter-hours); null when not said"
+    )
+    earliest_start: datetime.date | None = Field(description="The earliest it can start a new package")
+    two_carer_calls_now: bool | None = Field(description="Whether it can take on two-carer calls now; null: not said")
+    last_confirmed_at: datetime.datetime | None = Field(description="When the agency last confirmed its capacity")
+    stale: bool = Field(description="True when its capacity was last confirmed over 24 hours ago, or never")
+    version: int = Field(description="The capacity's version: it goes up with every change")
+    districts: list[AgencyDistrict]
+
+
+class AgencyPage(Schema):
+    agencies: list[Agency]
+    next: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")
 
 
 class CategoryTotal(Schema):

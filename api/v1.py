@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
-from api import contract, keys, read, write
+from api import agencies, contract, keys, read, write
 from api.models import ApiKey
 from api.responses import problem
 
@@ -53,7 +53,8 @@ class TrackerApi(NinjaAPI):
 api = TrackerApi(
     title="Care Capacity Tracker API",
     version="1",
-    description="Care homes and their vacancies, for councils', providers' and NHS partners' systems.",
+    description="Care homes and their vacancies, and home-care agencies and their capacity, for councils', "
+    "providers' and NHS partners' systems.",
     auth=KeyAuth(),
     urls_namespace="api-v1",
     docs_url=None,  # our own accessible page: api/views.py
@@ -61,6 +62,7 @@ api = TrackerApi(
 )
 api.add_router("", read.router)
 api.add_router("", write.router)
+api.add_router("", agencies.router)
 
 
 @api.exception_handler(AuthenticationError)

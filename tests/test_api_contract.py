@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,11 @@ from referencing.jsonschema import DRAFT202012
 from accounts.models import Membership, Role, User
 from api import documents, keys
 from api.models import WRITE_KEY_LIFETIME, ApiKey
+from homecare.models import AgencyCapacity, CoveredDistrict
 from homes.choices import HomeStatus
 from homes.models import CareHome, LocalAuthority, Provider
 from returns.models import MonthlyReturn
-from tests.factories import LEEDS, CareHomeFactory, MembershipFactory
+from tests.factories import LEEDS, AgencyFactory, CareHomeFactory, MembershipFactory
 from tests.reference import ensure_reference_data
 from tests.vacancy_helpers import give_figures
 from vacancies.holds import hold_bed
@@ -45,6 +47,10 @@ def provider_key(transactional_db, provider, leeds, settings):
     give_figures(homes[1], nursing_dementia={"capacity": 12, "vacant_accepting": 1})
     coordinator = MembershipFactory(role=Role.COORDINATOR).user
     hold_bed(homes[0], "nursing", hours=24, user=coordinator, held_for="Leeds hub")
+    agency = AgencyFactory(provider=provider, local_authority=leeds)
+    AgencyCapacity.objects.create(agency=agency, hours_available=Decimal("12.25"), care_given=["personal_care"],
+                                  last_confirmed_at=timezone.now())  # fmt: skip
+    CoveredDistrict.objects.create(agency=agency, district_id="LS6", hours_available=Decimal(3))
     return keys.make(name="Group system", kind=ApiKey.Kind.PROVIDER, user=admin, provider=provider,
                      expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
 
@@ -68,7 +74,7 @@ def api_document(client) -> dict:
 def test_the_openapi_document_validates(api_document):
     validate(api_document)  # openapi-spec-validator: the OpenAPI 3.1 schema and its own rules
     operations = [operation for methods in api_document["paths"].values() for operation in methods.values()]
-    assert len(operations) == 7
+    assert len(operations) == 9
     for operation in operations:
         assert operation["security"], operation["operationId"]
         for status, answer in operation["responses"].items():
@@ -118,6 +124,22 @@ def test_every_home_the_sql_builds_is_what_the_schema_declares(demo_like, api_do
     assert any(document["last_confirmed_at"] is None for document in built)
 
 
+def test_every_agency_the_sql_builds_is_what_the_schema_declares(demo_like, api_document):
+    """Every home-care agency in the database (the demo's, at different ages), as api/documents.py
+    builds it, against the Agency schema, and nothing built that it does not declare."""
+    agency = validator(api_document, "/api/v1/agencies/{cqc_location_id}", "get", 200)
+    built = documents.agencies(CareHome.locations.agencies())
+    assert len(built) >= 4
+    declared = api_document["components"]["schemas"]
+    for document in built:
+        agency.validate(document)
+        assert set(document) == set(declared["Agency"]["properties"])
+        for district in document["districts"]:
+            assert set(district) == set(declared["AgencyDistrict"]["properties"])
+    assert {document["stale"] for document in built} == {True, False}
+    assert any(district["own_figure"] for document in built for district in document["districts"])
+
+
 def test_every_operations_answers_are_what_the_schema_declares(client, demo_like, api_document, settings):
     settings.API_REQUESTS_PER_MINUTE = 100_000
     admin = User.objects.get(email="admin@example.org")
@@ -163,6 +185,8 @@ def test_every_operations_answers_are_what_the_schema_declares(client, demo_like
         assert {record["location_kind"] for record in returns} == {"care_home", "home_care_agency"}, key
         call("get", f"/api/v1/totals?council={LEEDS}", key, "/api/v1/totals")
         starts[key] = call("get", "/api/v1/changes", key, "/api/v1/changes")["next"]
+        for agency in call("get", "/api/v1/agencies", key, "/api/v1/agencies")["agencies"][:3]:
+            call("get", f"/api/v1/agencies/{agency['cqc_location_id']}", key, "/api/v1/agencies/{cqc_location_id}")
     theirs = list(CareHome.objects.filter(provider=provider, vacancies__isnull=False).order_by("pk"))
     give_figures(theirs[0], version=HomeVacancies.objects.get(home=theirs[0]).version, nursing={"capacity": 31})
     CareHome.objects.filter(pk=theirs[-1].pk).update(status=HomeStatus.ARCHIVED)
