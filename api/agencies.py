@@ -1,5 +1,6 @@
 """Home-care agencies through the API (issue 26, ADR 019): the agencies in a key's scope with the
-districts they cover, the care they give, their capacity and how fresh it is; one agency.
+districts they cover, the care they give, their capacity and how fresh it is; one agency; and a
+changes feed of their own, so a partner keeps an exact copy as it does of the homes.
 
 An agency is a CQC location like a home, in the same council's or provider's scope, but never
 one of the homes' answers (/homes, /changes, /totals): those are about beds.
@@ -11,10 +12,11 @@ from pydantic import Field
 
 from api import cursors, documents
 from api.contract import READERS, link, promises
-from api.models import ApiKey
-from api.read import ListFilters, after, scope
+from api.models import AgencyChange, ApiKey
+from api.read import MAX_LIMIT, ListFilters, after, changes_answer, scope
 from api.responses import json_with_etag
-from api.schemas import Agency, AgencyPage
+from api.schemas import Agency, AgencyChangePage, AgencyPage
+from homes.choices import LocationKind
 from homes.models import HomeCareAgency, PostcodeArea
 from homes.postcodes import district_of
 
@@ -83,3 +85,30 @@ def get_agency(request, cqc_location_id: str = Path(..., description=AGENCY_ID))
     if not found:
         raise HttpError(404, "No home-care agency with that CQC location ID in this key's scope")
     return json_with_etag(request, found[0])
+
+
+@router.get(
+    "/changes/agencies",
+    response=AgencyChangePage,
+    summary="Every home-care agency changed since a cursor (keep an exact copy)",
+    openapi_extra=promises(
+        keys=READERS,
+        ok="The agencies changed since the cursor (each whole, or removed), next to send next time",
+        answers={
+            400: "Malformed, or a cursor this API did not give; detail names it",
+            410: "Changes after this cursor were pruned (kept 30 days): list /agencies afresh, then start again",
+        },
+        links={
+            "NextChanges": link("api_agencies_list_agency_changes", "The changes after these",
+                                cursor="$response.body#/next"),
+            "ChangedAgency": link("api_agencies_get_agency", "A changed agency",
+                                  cqc_location_id="$response.body#/changes/0/agency/cqc_location_id"),
+        },
+    ),
+)  # fmt: skip
+def list_agency_changes(
+    request,
+    cursor: str | None = Query(None, max_length=100, description="From the last answer; leave out to start now"),
+    limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT),
+):
+    return changes_answer(request, cursor, limit, AgencyChange, LocationKind.HOME_CARE_AGENCY, "agency", "/agencies")

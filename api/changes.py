@@ -1,7 +1,8 @@
-"""The changes feed: every home that changed after a cursor, in the order the changes
-became final, so a partner keeps an exact copy with one small request a minute.
+"""The changes feeds: every home (or home-care agency: ADR 019) that changed after a cursor, in
+the order the changes became final, so a partner keeps an exact copy with one small request a
+minute.
 
-Rows come from ``HomeChange`` (written by triggers). A row is served only once every
+Rows come from ``HomeChange`` (or ``AgencyChange``; written by triggers). A row is served only once every
 transaction older than it has finished (``txid`` below the snapshot's xmin): a transaction
 that started early and commits late can never slip behind a cursor a partner already
 holds. The cursor is opaque to partners: ``tx:<txid>:<home id>``.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from api import cursors
-from api.models import ApiKey, ChangeFeedStart, HomeChange
+from api.models import AgencyChange, ApiKey, ChangeFeedStart, HomeChange, LocationChange
 from tracker.sql import named_rows, table, value
 
 
@@ -54,15 +55,17 @@ SELECT horizon.xmin, horizon.pruned, c.txid, c.home_id
   FROM horizon LEFT JOIN LATERAL (
        SELECT * FROM ({{rows}}) c ORDER BY c.txid, c.home_id LIMIT %s) c ON true
 """  # noqa: S608 - the models' tables; the rows' conditions are ours and their values parameters
-_ROWS = f"""(SELECT c.txid, c.home_id FROM {table(HomeChange)} c
-   WHERE (c.txid, c.home_id) > (%s, %s) AND c.txid < horizon.xmin AND {{where}}
-   ORDER BY c.txid, c.home_id LIMIT %s)"""  # noqa: S608
+_ROWS = """(SELECT c.txid, c.home_id FROM {changes} c
+   WHERE (c.txid, c.home_id) > (%s, %s) AND c.txid < horizon.xmin AND {where}
+   ORDER BY c.txid, c.home_id LIMIT %s)"""
 
 
-def _page_sql(key: ApiKey, after: Position, limit: int) -> tuple[str, list]:
+def _page_sql(key: ApiKey, after: Position, limit: int, changes: type[LocationChange]) -> tuple[str, list]:
     """The page's statement and its parameters: a branch of rows per index the scope reads."""
     branches = [key.home_sql("c"), key.home_sql("c", "left_")] if key.home_column() else [("true", [])]
-    rows = " UNION ALL ".join(_ROWS.replace("{where}", where) for where, _ in branches)
+    rows = " UNION ALL ".join(
+        _ROWS.replace("{changes}", table(changes)).replace("{where}", where) for where, _ in branches
+    )
     params = [param for _, values in branches for param in (after.txid, after.home_id, *values, limit)]
     return _PAGE.replace("{rows}", rows), [*params, limit]
 
@@ -72,10 +75,10 @@ def start() -> Position:
     return Position(value("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"), -1)
 
 
-def page(key: ApiKey, after: Position, limit: int) -> Page:
-    """Up to ``limit`` changes after ``after`` in the key's scope. Raises CursorTooOld when
-    changes after it have been pruned."""
-    rows = named_rows(*_page_sql(key, after, limit))
+def page(key: ApiKey, after: Position, limit: int, changes: type[LocationChange] = HomeChange) -> Page:
+    """Up to ``limit`` changes (of homes, or with ``changes`` AgencyChange of agencies) after
+    ``after`` in the key's scope. Raises CursorTooOld when changes after it have been pruned."""
+    rows = named_rows(*_page_sql(key, after, limit, changes))
     pruned, horizon = rows[0]["pruned"], rows[0]["xmin"]
     if pruned is not None and after.txid < pruned:
         raise CursorTooOld
@@ -89,13 +92,17 @@ def page(key: ApiKey, after: Position, limit: int) -> Page:
     return Page(ids, max(last, Position(horizon, -1)), more=False)
 
 
+FEEDS = (HomeChange, AgencyChange)
+
+
 def prune(older_than: datetime.timedelta, now: datetime.datetime | None = None) -> int:
-    """Delete changes older than ``older_than``; cursors from before them get 410 Gone."""
+    """Delete changes (of both feeds) older than ``older_than``; cursors from before them get
+    410 Gone."""
     cutoff = (now or timezone.now()) - older_than
-    old = HomeChange.objects.filter(changed_at__lt=cutoff)
-    newest = old.order_by("-txid").values_list("txid", flat=True).first()
-    if newest is None:
+    old = [feed.objects.filter(changed_at__lt=cutoff).order_by("-txid").values_list("txid", flat=True).first()
+           for feed in FEEDS]  # fmt: skip
+    if not any(old):
         return 0
+    newest = max(txid for txid in old if txid is not None)
     ChangeFeedStart.objects.create(txid=newest + 1)
-    deleted, _ = HomeChange.objects.filter(txid__lte=newest).delete()
-    return deleted
+    return sum(feed.objects.filter(txid__lte=newest).delete()[0] for feed in FEEDS)

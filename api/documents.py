@@ -110,12 +110,14 @@ def agencies(queryset) -> list[dict]:
     return _built(AGENCY, queryset)
 
 
-def in_scope(key, ids: list[int]) -> dict[int, dict]:
-    """The homes among ``ids`` that are active and in ``key``'s scope, by id. (Not through
-    ``homes(homes_in_scope(...))``: the ORM writes a placeholder per id, so each page size
-    would be a statement of its own, planned afresh; ``= ANY`` is one, planned once.)"""
+def in_scope(key, ids: list[int], kind: str = LocationKind.CARE_HOME) -> dict[int, dict]:
+    """The homes (or, of ``kind``, agencies) among ``ids`` that are active and in ``key``'s
+    scope, by id. (Not through ``homes(homes_in_scope(...))``: the ORM writes a placeholder per
+    id, so each page size would be a statement of its own, planned afresh; ``= ANY`` is one,
+    planned once.)"""
     scope, params = key.home_sql("h")
-    sql = f"""SELECT h.id, {HOME} AS home FROM {table(CareHome)} h
+    document = AGENCY if kind == LocationKind.HOME_CARE_AGENCY else HOME
+    sql = f"""SELECT h.id, {document} AS built FROM {table(CareHome)} h
                WHERE h.id = ANY(%s) AND h.status = %s AND h.kind = %s AND {scope}"""  # noqa: S608
-    params = [ids, HomeStatus.ACTIVE, LocationKind.CARE_HOME, *params]
-    return {row["id"]: row["home"] for row in named_rows(sql, params)}
+    params = [ids, HomeStatus.ACTIVE, kind, *params]
+    return {row["id"]: row["built"] for row in named_rows(sql, params)}

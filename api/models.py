@@ -111,14 +111,13 @@ class ApiKey(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-class HomeChange(models.Model):
-    """A home whose details, figures or held beds changed in one transaction: the changes
-    feed (api/changes.py) reads these in order. Written by PostgreSQL triggers on the homes,
-    vacancies, categories and holds tables (migrations 0002 to 0005), whatever made the change, one
-    row per home per transaction, with the home's council and provider; never by the
-    application.
+class LocationChange(models.Model):
+    """A CQC location (a care home, or a home-care agency) that changed in one transaction: a
+    changes feed (api/changes.py) reads these in order. Written by PostgreSQL triggers
+    (api/sql/), whatever made the change, one row per location per transaction, with its
+    council and provider; never by the application.
 
-    ``txid`` is the writing transaction's id: the feed returns only rows of transactions
+    ``txid`` is the writing transaction's id: a feed returns only rows of transactions
     older than every one still running, so a slow transaction that commits late is never
     skipped by a partner's cursor (docs/adr/013-api.md)."""
 
@@ -126,14 +125,25 @@ class HomeChange(models.Model):
     txid = models.BigIntegerField()
     home_id = models.BigIntegerField()
     changed_at = models.DateTimeField(db_default=Now())
-    # The home's council and provider after the transaction (before it, for a deleted home):
+    # The location's council and provider after the transaction (before it, for a deleted one):
     # a key's scope (ApiKey.home_column) is read from the change itself, by index.
     local_authority_id = models.BigIntegerField(null=True)
     provider_id = models.BigIntegerField(null=True)
-    # The council and provider the home left in the transaction, if it moved: their feeds
-    # learn it is gone (a council reorganisation moves every home of the old councils).
+    # The council and provider it left in the transaction, if it moved: their feeds learn it
+    # is gone (a council reorganisation moves every location of the old councils).
     left_local_authority_id = models.BigIntegerField(null=True)
     left_provider_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.home_id} in transaction {self.txid}"
+
+
+class HomeChange(LocationChange):
+    """A care home whose details, figures or held beds changed: the homes' changes feed
+    (triggers on the homes, vacancies, categories and holds tables)."""
 
     class Meta:
         indexes = [
@@ -152,8 +162,28 @@ class HomeChange(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"home {self.home_id} in transaction {self.txid}"
+
+class AgencyChange(LocationChange):
+    """A home-care agency whose details, capacity, care or districts changed: the agencies'
+    changes feed (triggers on the homes table, for agencies, and homecare's capacity and
+    districts tables; ADR 019). ``home_id`` is the agency's id."""
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["changed_at"], name="agency_change_time"),
+            models.Index(fields=["local_authority_id", "txid", "home_id"], name="agency_change_council"),
+            models.Index(fields=["provider_id", "txid", "home_id"], name="agency_change_provider"),
+            models.Index(
+                fields=["left_local_authority_id", "txid", "home_id"],
+                name="agency_change_left_council",
+                condition=models.Q(left_local_authority_id__isnull=False),
+            ),
+            models.Index(
+                fields=["left_provider_id", "txid", "home_id"],
+                name="agency_change_left_provider",
+                condition=models.Q(left_provider_id__isnull=False),
+            ),
+        ]
 
 
 class ChangeFeedStart(models.Model):

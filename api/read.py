@@ -15,9 +15,10 @@ from pydantic import Field, field_validator
 
 from api import changes, cursors, documents
 from api.contract import HOME_ID, READERS, link, promises
-from api.models import ApiKey
+from api.models import ApiKey, HomeChange
 from api.responses import json_with_etag, problem
 from api.schemas import ChangePage, Home, HomePage, ReturnPage, Totals
+from homes.choices import LocationKind
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
 from returns.figures import extract_records
@@ -220,17 +221,24 @@ def list_changes(
     cursor: str | None = Query(None, max_length=100, description="From the last answer; leave out to start now"),
     limit: int = Query(MAX_LIMIT, ge=1, le=MAX_LIMIT),
 ):
+    return changes_answer(request, cursor, limit, HomeChange, LocationKind.CARE_HOME, "home", "/homes")
+
+
+def changes_answer(request, cursor: str | None, limit: int, feed, kind: str, name: str, listed: str):
+    """A page of a changes feed (``feed``: the homes' or the agencies'), each changed location
+    of ``kind`` as it is now under ``name``, or removed from the key's scope (``listed``: the
+    list a partner starts again from)."""
     if not cursor:
         return json_with_etag(request, {"changes": [], "next": changes.start().encode(), "more": False})
     try:
-        found = changes.page(request.auth, changes.Position.decode(cursor), limit)
+        found = changes.page(request.auth, changes.Position.decode(cursor), limit, feed)
     except cursors.BadCursor:
         raise HttpError(400, "cursor: not one this API gave") from None
     except changes.CursorTooOld:
-        return problem(410, "Gone", "Changes after this cursor were pruned: list /homes afresh, then start again.")
-    homes = documents.in_scope(request.auth, found.home_ids)
+        return problem(410, "Gone", f"Changes after this cursor were pruned: list {listed} afresh, then start again.")
+    now = documents.in_scope(request.auth, found.home_ids, kind)
     data = {
-        "changes": [{"id": pk, "removed": pk not in homes, "home": homes.get(pk)} for pk in found.home_ids],
+        "changes": [{"id": pk, "removed": pk not in now, name: now.get(pk)} for pk in found.home_ids],
         "next": found.next.encode(),
         "more": found.more,
     }

@@ -105,6 +105,18 @@ class AgencyPage(Schema):
     next: str | None = Field(description="Pass as ?cursor= for the next page; null on the last")
 
 
+class AgencyChangeEntry(Schema):
+    id: int = Field(description="The agency's id (as in /agencies)")
+    removed: bool = Field(description="True when the agency left the key's scope: archived, or deleted")
+    agency: Agency | None = Field(description="The agency as it is now; null when removed")
+
+
+class AgencyChangePage(Schema):
+    changes: list[AgencyChangeEntry]
+    next: str = Field(description="Pass as ?cursor= next time (always present)")
+    more: bool = Field(description="True when this page was full: ask again straight away")
+
+
 class CategoryTotal(Schema):
     category: str
     label: str

@@ -1,6 +1,6 @@
 """Home-care agencies through the API (issue 26): /agencies and one agency, in the key's scope,
 with their districts, care, capacity and freshness, as the schema declares; never in the homes'
-answers."""
+answers; and their own changes feed (real transactions: a feed serves only committed ones)."""
 
 import datetime
 import json
@@ -10,12 +10,15 @@ import pytest
 from django.utils import timezone
 
 from api import keys
-from api.models import WRITE_KEY_LIFETIME, ApiKey
+from api.changes import prune
+from api.models import WRITE_KEY_LIFETIME, AgencyChange, ApiKey, HomeChange
+from homecare import capacity as changes
 from homecare.models import AgencyCapacity, CoveredDistrict
+from homes.choices import HomeStatus
 from tests.factories import AgencyFactory, MembershipFactory
 from tests.test_api_contract import validator
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def bearer(key: str) -> dict:
@@ -158,6 +161,7 @@ def test_pages_follow_the_cursor(client, council_key, leeds):
 
 def test_no_key_is_401_and_an_unchanged_answer_is_304(client, council_key, agency):
     assert client.get("/api/v1/agencies").status_code == 401
+    assert client.get("/api/v1/changes/agencies").status_code == 401
     first = client.get("/api/v1/agencies", **bearer(council_key))
     again = client.get("/api/v1/agencies", HTTP_IF_NONE_MATCH=first["ETag"], **bearer(council_key))
     assert again.status_code == 304
@@ -167,3 +171,79 @@ def test_a_page_of_agencies_costs_few_queries(client, council_key, agency, djang
     get(client, council_key, "/api/v1/agencies")  # a steady state
     with django_assert_max_num_queries(3):  # the key and its count, the page
         get(client, council_key, "/api/v1/agencies")
+
+
+# --- the agencies' changes feed ----------------------------------------------------------------
+
+
+def feed(client, key, cursor=None):
+    return get(client, key, "/api/v1/changes/agencies", **({"cursor": cursor} if cursor else {}))
+
+
+def test_capacity_care_and_districts_changed_each_bring_the_agency_once(
+    client, council_key, agency, other_agency, agency_staff_of, api_document
+):
+    staff = agency_staff_of(agency)
+    start = feed(client, council_key)
+    assert start["changes"] == []
+    capacity = AgencyCapacity.objects.get(agency=agency)
+    changes.update(agency, staff, loaded_version=capacity.version, hours=Decimal(20),
+                   earliest_start=timezone.localdate(), two_carer_calls_now=False, district_hours={})  # fmt: skip
+    changes.cover(other_agency, None, "BD9")  # Bradford's: outside a Leeds key's scope
+    page = feed(client, council_key, start["next"])
+    validator(api_document, "/api/v1/changes/agencies", "get", 200).validate(page)
+    assert [change["id"] for change in page["changes"]] == [agency.pk]
+    assert page["changes"][0]["agency"]["hours_available"] == 20
+    assert page["changes"][0]["removed"] is False
+    cursor = page["next"]
+    assert feed(client, council_key, cursor)["changes"] == []
+    changes.set_care(agency, staff, ["personal_care"])
+    changes.cover(agency, staff, "LS7")
+    changes.confirm_no_change(agency, staff)
+    page = feed(client, council_key, cursor)
+    assert [change["id"] for change in page["changes"]] == [agency.pk]  # three transactions, one entry
+    assert [d["district"] for d in page["changes"][0]["agency"]["districts"]] == ["LS16", "LS6", "LS7"]
+
+
+def test_archived_agencies_are_removed_new_ones_arrive_and_homes_stay_in_their_own_feed(
+    client, council_key, agency, home, leeds
+):
+    cursor = feed(client, council_key)["next"]
+    homes_cursor = get(client, council_key, "/api/v1/changes")["next"]
+    new = AgencyFactory(name="New Home Care", local_authority=leeds)
+    agency.status, agency.archived_reason = HomeStatus.ARCHIVED, "Deregistered"
+    agency.save()
+    home.name = "Headingley Park House"
+    home.save()
+    found = {change["id"]: change for change in feed(client, council_key, cursor)["changes"]}
+    assert set(found) == {agency.pk, new.pk}
+    assert (found[agency.pk]["removed"], found[agency.pk]["agency"]) == (True, None)
+    assert found[new.pk]["agency"]["name"] == "New Home Care"
+    homes = get(client, council_key, "/api/v1/changes", cursor=homes_cursor)["changes"]
+    assert [change["id"] for change in homes] == [home.pk]
+    assert not HomeChange.objects.filter(home_id__in=[agency.pk, new.pk]).exists()
+
+
+def test_an_agency_moving_council_leaves_the_old_councils_feed(client, council_key, agency, bradford):
+    cursor = feed(client, council_key)["next"]
+    agency.local_authority = bradford
+    agency.save()
+    change = feed(client, council_key, cursor)["changes"]
+    assert change == [{"id": agency.pk, "removed": True, "agency": None}]
+
+
+def test_pruned_agency_changes_are_410(client, council_key, agency):
+    cursor = feed(client, council_key)["next"]
+    changes.cover(agency, None, "LS7")
+    assert AgencyChange.objects.exists()
+    assert prune(datetime.timedelta(0), now=timezone.now() + datetime.timedelta(seconds=1)) >= 1
+    assert not AgencyChange.objects.exists()
+    response = client.get("/api/v1/changes/agencies", {"cursor": cursor}, **bearer(council_key))
+    assert response.status_code == 410
+    assert "list /agencies afresh" in response.json()["detail"]
+    assert client.get("/api/v1/changes/agencies", {"cursor": "tx:junk"}, **bearer(council_key)).status_code == 400
+
+
+@pytest.fixture
+def agency_staff_of():
+    return lambda agency: MembershipFactory(role="home_staff", home=agency).user

@@ -74,7 +74,7 @@ def api_document(client) -> dict:
 def test_the_openapi_document_validates(api_document):
     validate(api_document)  # openapi-spec-validator: the OpenAPI 3.1 schema and its own rules
     operations = [operation for methods in api_document["paths"].values() for operation in methods.values()]
-    assert len(operations) == 9
+    assert len(operations) == 10
     for operation in operations:
         assert operation["security"], operation["operationId"]
         for status, answer in operation["responses"].items():
@@ -187,6 +187,7 @@ def test_every_operations_answers_are_what_the_schema_declares(client, demo_like
         starts[key] = call("get", "/api/v1/changes", key, "/api/v1/changes")["next"]
         for agency in call("get", "/api/v1/agencies", key, "/api/v1/agencies")["agencies"][:3]:
             call("get", f"/api/v1/agencies/{agency['cqc_location_id']}", key, "/api/v1/agencies/{cqc_location_id}")
+        call("get", "/api/v1/changes/agencies", key, "/api/v1/changes/agencies")
     theirs = list(CareHome.objects.filter(provider=provider, vacancies__isnull=False).order_by("pk"))
     give_figures(theirs[0], version=HomeVacancies.objects.get(home=theirs[0]).version, nursing={"capacity": 31})
     CareHome.objects.filter(pk=theirs[-1].pk).update(status=HomeStatus.ARCHIVED)

@@ -180,6 +180,7 @@ MATRIX = {
     "api-v1:list_changes": ("GET", None, "api-key"),
     "api-v1:list_agencies": ("GET", None, "api-key"),
     "api-v1:get_agency": ("GET", lambda w: {"cqc_location_id": w.agency_a.cqc_location_id}, "api-key"),
+    "api-v1:list_agency_changes": ("GET", None, "api-key"),
     "api-v1:put_vacancies": ("PUT", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
     "api-v1:confirm": ("POST", lambda w: {"cqc_location_id": w.home_a.cqc_location_id}, "api-key"),
     "returns:mine": ("GET", None, ANSWERERS),
