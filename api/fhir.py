@@ -1,5 +1,7 @@
 """FHIR R4 (UK Core) for partner systems: homes as Locations, each home's care categories as
-HealthcareServices with their capacity, providers as Organizations (docs/fhir.md).
+HealthcareServices with their capacity, providers as Organizations; each home-care agency as a
+HealthcareService whose ``coverageArea`` is the postcode districts it covers, each district a
+Location (an area), with its new hours a week (ADR 019; docs/api.md).
 
 The same keys, scopes and limits as /api/v1/ (api/keys.py). Searches return ``searchset``
 Bundles, ordered by id with an opaque cursor in the ``next`` link; errors are
@@ -23,9 +25,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from api import keys
+from api.agencies import agencies_in_scope
 from api.read import homes_in_scope
 from api.responses import json_with_etag
-from homes.models import CareHome, Provider
+from homecare.models import Care, CoveredDistrict
+from homes.models import CareHome, HomeCareAgency, PostcodeArea, Provider
 from vacancies.models import BedHold, CareCategory, CategoryVacancy
 from vacancies.search import homes_within
 
@@ -35,6 +39,10 @@ UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/"
 CQC_LOCATION = "https://www.cqc.org.uk/location"
 CQC_PROVIDER = "https://www.cqc.org.uk/provider"
 BED_STATUS = "http://terminology.hl7.org/CodeSystem/v2-0116"
+PHYSICAL_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"
+# An agency's one HealthcareService is typed with this code of the care categories' CodeSystem.
+HOME_CARE, HOME_CARE_DISPLAY = "home-care", "Home care (domiciliary care)"
+DISTRICT = "district-"  # a postcode district's Location id: district-LS6
 DEFAULT_COUNT, MAX_COUNT = 50, 100
 NOTHING = Q(pk__in=[])
 MAX_NEAR_KM = 160
@@ -59,6 +67,8 @@ SEARCHES = {
          "server's CodeSystem/care-category)"),
         ("location", "reference", "HealthcareService-location", "Location/<CQC location ID>"),
         ("location.near", "special", None, "The home's Location near latitude|longitude|distance|unit (chained)"),
+        ("coverage-area", "reference", "HealthcareService-coverage-area", "Location/district-<postcode district>, "
+         "like Location/district-LS6: home care covering that district"),
         ("active", "token", "HealthcareService-active", "true (every service served is active) or false"),
         _LAST_UPDATED, _COUNT,
     ],
@@ -89,6 +99,23 @@ def capacity_status_url() -> str:
 
 def care_category_system() -> str:
     return canonical("CodeSystem/care-category")
+
+
+def available_hours_url() -> str:
+    return canonical("StructureDefinition/available-hours")
+
+
+def earliest_start_url() -> str:
+    return canonical("StructureDefinition/earliest-start")
+
+
+def home_care_system() -> str:
+    """The care a home-care agency gives (homecare.models.Care), as its service's characteristics."""
+    return canonical("CodeSystem/home-care")
+
+
+def postcode_district_system() -> str:
+    return canonical("Id/postcode-district")
 
 
 class Outcome(Exception):
@@ -251,6 +278,67 @@ def healthcare_service(row: CategoryVacancy, held: int) -> dict:
     if not resource["telecom"]:
         del resource["telecom"]
     return resource
+
+
+def _hours(hours) -> list[dict]:
+    return [{"url": available_hours_url(), "valueDecimal": float(hours)}] if hours is not None else []
+
+
+def district_location(area: PostcodeArea) -> dict:
+    """A postcode district an agency covers, as the area a Location may be (physicalType area)."""
+    return {
+        "resourceType": "Location",
+        "id": f"{DISTRICT}{area.code}",
+        "meta": {"profile": [UK_CORE + "UKCore-Location"]},
+        "identifier": [{"system": postcode_district_system(), "value": area.code}],
+        "status": "active",
+        "name": area.code,
+        "description": f"Postcode district {area.code}",
+        "mode": "instance",
+        "physicalType": {"coding": [{"system": PHYSICAL_TYPE, "code": "area", "display": "Area"}]},
+        "address": {"postalCode": area.code, "country": "GB"},
+        "position": {"longitude": area.longitude, "latitude": area.latitude},
+    }
+
+
+def agency_service_id(agency: CareHome) -> str:
+    return f"{agency.cqc_location_id}-{HOME_CARE}"
+
+
+def home_care_service(agency: HomeCareAgency) -> dict:
+    """An agency's home care: the districts it covers (``coverageArea``), the new hours a week it
+    can take on now (an extension; a district's own figure on its coverageArea), its earliest
+    start, and the care it gives (``characteristic``)."""
+    capacity = getattr(agency, "capacity", None)
+    hours = capacity.hours_available if capacity else None
+    extension = _hours(hours)
+    if capacity and capacity.earliest_start:
+        extension.append({"url": earliest_start_url(), "valueDate": capacity.earliest_start.isoformat()})
+    resource = {
+        "resourceType": "HealthcareService",
+        "id": agency_service_id(agency),
+        "meta": {"profile": [UK_CORE + "UKCore-HealthcareService"], "lastUpdated": _instant(agency.last_updated)},
+        "extension": extension,
+        "identifier": [{"system": canonical("Id/healthcare-service"), "value": agency_service_id(agency)}],
+        "active": True,
+        "providedBy": _organization_reference(agency.provider),
+        "type": [{"coding": [{"system": care_category_system(), "code": HOME_CARE, "display": HOME_CARE_DISPLAY}]}],
+        "name": f"Home care from {agency.name}",
+        "telecom": _telecom(agency),
+        "characteristic": [
+            {"coding": [{"system": home_care_system(), "code": care, "display": Care(care).label}]}
+            for care in (capacity.care_given if capacity else [])
+        ],
+        "coverageArea": [
+            {
+                "reference": f"Location/{DISTRICT}{district.district_id}",
+                "display": district.district_id,
+                **({"extension": _hours(district.hours_available)} if district.hours_available is not None else {}),
+            }
+            for district in sorted(agency.districts.all(), key=lambda district: district.district_id)
+        ],
+    }
+    return {name: value for name, value in resource.items() if value != []}
 
 
 def organization(provider: Provider) -> dict:
@@ -460,6 +548,11 @@ def location_search(request):
 
 @fhir_view()
 def location_read(request, resource_id: str):
+    if resource_id.startswith(DISTRICT):  # a postcode district an agency covers: England's, any key's
+        area = PostcodeArea.objects.filter(code=resource_id.removeprefix(DISTRICT), is_sector=False).first()
+        if area is None:
+            raise Outcome(404, "not-found", f"Location/{resource_id} is not a postcode district")
+        return _answer(request, district_location(area))
     home = _homes(request.api_key).filter(cqc_location_id=resource_id).first()
     if home is None:
         raise Outcome(404, "not-found", f"Location/{resource_id} is not known in this key's scope")
@@ -516,6 +609,62 @@ def _location_filter(request) -> Q:
     return found
 
 
+def _agencies(key):
+    last_updated = Greatest("updated_at", Coalesce("capacity__last_confirmed_at", "updated_at"))
+    return (
+        agencies_in_scope(key)
+        .select_related("provider", "capacity")
+        .prefetch_related("districts")
+        .annotate(last_updated=last_updated)
+    )
+
+
+EVERY = Q(pk__isnull=False)  # (a condition that is true: an empty Q() would vanish from an OR)
+_AGENCY_SERVICE_ID = re.compile(rf"^(1-\d{{1,12}})-{HOME_CARE}$")
+
+
+def _agency_service_filter(resource_id: str) -> Q:
+    match = _AGENCY_SERVICE_ID.match(resource_id)
+    return Q(cqc_location_id=match[1]) if match else NOTHING
+
+
+def _coverage_filter(request, of_agencies: bool) -> Q:
+    """``coverage-area=Location/district-LS6`` (a comma for any of them, repeated for all): the
+    agencies covering it. A home's bed services cover no area: none of them matches."""
+    found = Q()
+    for text in request.GET.getlist("coverage-area"):
+        codes = []
+        for reference in text.split(","):
+            *kind, resource_id = reference.split("/")
+            if not resource_id.startswith(DISTRICT) or (kind and kind[-1] != "Location"):
+                raise Outcome(400, "invalid", "coverage-area: a postcode district's Location, like "
+                                              "Location/district-LS6")  # fmt: skip
+            codes.append(resource_id.removeprefix(DISTRICT).upper())
+        covering = CoveredDistrict.objects.filter(district_id__in=codes).values("agency_id")
+        found &= Q(pk__in=covering) if of_agencies else NOTHING
+    return found
+
+
+def _services_page(request, rows, agencies) -> tuple[list, list, str | None]:
+    """One page of the homes' bed services by id, then the agencies' home care by id: (rows,
+    agencies, the cursor for the next page or None). An agency's cursor is ``a<id>``: the
+    homes' services are done by then."""
+    count, cursor = _count(request), request.GET.get("_cursor", "")
+    if cursor.startswith("a"):
+        if not cursor[1:].isdigit() or len(cursor) > 19:
+            raise Outcome(400, "invalid", "_cursor: not one this server gave")
+        found, after_agency = [], int(cursor[1:])
+    else:
+        found, after_agency = list(rows.filter(pk__gt=_after(request)).order_by("pk")[: count + 1]), 0
+        if len(found) > count:
+            return found[:count], [], str(found[count - 1].pk)
+    room = count - len(found)
+    more = list(agencies.filter(pk__gt=after_agency).order_by("pk")[: room + 1]) if agencies is not None else []
+    if len(more) > room:
+        return found, more[:room], f"a{more[room - 1].pk if room else after_agency}"
+    return found, more, None
+
+
 @fhir_view()
 def service_search(request):
     _check_parameters(request, "HealthcareService")
@@ -525,16 +674,36 @@ def service_search(request):
         token_filter(request, "service-type", care_category_system(), lambda code: Q(category=code)),
         token_filter(request, "active", "", _active),
         _location_filter(request),
+        _coverage_filter(request, of_agencies=False),
     )
-    if near := _near(request, "location.near"):  # beds of a kind near a hospital, in one search
+    near = _near(request, "location.near")
+    if near:  # beds of a kind near a hospital, in one search
         rows = rows.filter(home__in=homes_within(*near))
-    page, after = _page(rows, request)
+    # An agency's home care has no Location of its own (it comes to the patient): a search by
+    # location finds none; by coverage-area, the agencies covering the district.
+    agencies = None
+    if not near and not request.GET.getlist("location"):
+        agencies = _agencies(request.api_key).filter(
+            _last_updated(request, "last_updated"),
+            token_filter(request, "_id", "", _agency_service_filter),
+            token_filter(request, "service-type", care_category_system(),
+                         lambda code: EVERY if code == HOME_CARE else NOTHING),
+            token_filter(request, "active", "", _active),
+            _coverage_filter(request, of_agencies=True),
+        )  # fmt: skip
+    page, agency_page, after = _services_page(request, rows, agencies)
     held = _held(page)
-    return bundle(request, [healthcare_service(row, held.get((row.home_id, row.category), 0)) for row in page], after)
+    resources = [healthcare_service(row, held.get((row.home_id, row.category), 0)) for row in page]
+    return bundle(request, resources + [home_care_service(agency) for agency in agency_page], after)
 
 
 @fhir_view()
 def service_read(request, resource_id: str):
+    if match := _AGENCY_SERVICE_ID.match(resource_id):
+        agency = _agencies(request.api_key).filter(cqc_location_id=match[1]).first()
+        if agency is None:
+            raise Outcome(404, "not-found", f"HealthcareService/{resource_id} is not known in this key's scope")
+        return _answer(request, home_care_service(agency))
     row = _services(request.api_key).filter(_service_filter(resource_id)).first()
     if row is None:
         raise Outcome(404, "not-found", f"HealthcareService/{resource_id} is not known in this key's scope")
@@ -542,7 +711,10 @@ def service_read(request, resource_id: str):
 
 
 def _providers(key):
-    return Provider.objects.filter(pk__in=homes_in_scope(key).values("provider_id"))
+    """The providers of the homes and home-care agencies in the key's scope."""
+    return Provider.objects.filter(
+        Q(pk__in=homes_in_scope(key).values("provider_id")) | Q(pk__in=agencies_in_scope(key).values("provider_id"))
+    )
 
 
 def _provider_filter(resource_id: str) -> Q:
@@ -576,13 +748,14 @@ PUBLISHER = "Care Capacity Tracker"
 DEFINED = datetime.date(2026, 11, 30).isoformat()
 
 
-def _extension(ident: str, name: str, title: str, definition: str, value_type: str) -> dict:
+def _extension(ident: str, name: str, title: str, definition: str, value_type: str,
+               contexts: tuple[str, ...] = ("HealthcareService",)) -> dict:  # fmt: skip
     url = canonical(f"StructureDefinition/{ident}")
     return {
         "resourceType": "StructureDefinition", "id": ident, "url": url, "version": "1", "name": name,
         "title": title, "status": "active", "date": DEFINED, "publisher": PUBLISHER, "description": definition,
         "fhirVersion": FHIR_VERSION, "kind": "complex-type", "abstract": False,
-        "context": [{"type": "element", "expression": "HealthcareService"}],
+        "context": [{"type": "element", "expression": context} for context in contexts],
         "type": "Extension", "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Extension",
         "derivation": "constraint",
         "differential": {"element": [
@@ -607,6 +780,17 @@ def structure_definitions() -> dict[str, dict]:
             "available: at least one available bed; full: open to admissions with no available bed; closed: "
             "the category or the whole home is closed to admissions.",
             "code",
+        ),
+        "available-hours": _extension(
+            "available-hours", "AvailableHours", "New hours a week available",
+            "The new hours of home care a week the agency can take on now (0 to 168, in quarter-hours): on its "
+            "HealthcareService the agency's figure, on a coverageArea that district's own where it differs.",
+            "decimal", ("HealthcareService", "HealthcareService.coverageArea"),
+        ),
+        "earliest-start": _extension(
+            "earliest-start", "EarliestStart", "Earliest start",
+            "The earliest date the agency can start a new package of home care.",
+            "date",
         ),
     }  # fmt: skip
 
@@ -633,8 +817,10 @@ def capability_statement() -> dict:
         "resourceType": "CapabilityStatement", "id": "care-capacity-tracker",
         "url": canonical("metadata"), "version": "1", "name": "CareCapacityTracker",
         "title": "Care Capacity Tracker FHIR API", "status": "active", "date": DEFINED, "publisher": PUBLISHER,
-        "description": "Care homes (Location), their care categories with capacity (HealthcareService) and their "
-                       "providers (Organization), read with an API key in its scope.",
+        "description": "Care homes (Location), their care categories with capacity (HealthcareService), home-care "
+                       "agencies' home care with the postcode districts it covers (HealthcareService.coverageArea, "
+                       "each district a Location) and their providers (Organization), read with an API key in its "
+                       "scope.",
         "kind": "instance",
         "implementation": {"description": "Care Capacity Tracker", "url": canonical("")},
         "fhirVersion": FHIR_VERSION, "format": [FHIR_JSON, "json"],
@@ -650,7 +836,7 @@ def capability_statement() -> dict:
                 resource("Location", "UKCore-Location"),
                 resource("HealthcareService", "UKCore-HealthcareService"),
                 resource("Organization", "UKCore-Organization"),
-                # The two extensions' definitions: read only, by id, no key needed.
+                # The extensions' definitions: read only, by id, no key needed.
                 {"type": "StructureDefinition", "interaction": [{"code": "read"}]},
             ],
         }],

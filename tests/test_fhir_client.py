@@ -13,7 +13,8 @@ from accounts.models import Role
 from api import keys
 from api.fhir import CQC_LOCATION, CQC_PROVIDER, GENERAL, PARAMETERS, care_category_system
 from api.models import ApiKey
-from tests.factories import CareHomeFactory, ProviderFactory
+from homecare.models import AgencyCapacity, CoveredDistrict
+from tests.factories import AgencyFactory, CareHomeFactory, ProviderFactory
 from tests.vacancy_helpers import give_figures
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +30,11 @@ def homes(leeds, bradford):
     CareHomeFactory(local_authority=bradford, cqc_location_id="1-101000014")
     give_figures(near, nursing={"vacant_accepting": 2}, residential={})
     give_figures(far, nursing={})
-    return {"near": near, "also": also, "far": far, "group": group, "far_group": far.provider}
+    agency = AgencyFactory(provider=group, cqc_location_id="1-101000015")  # home care, covering LS6 and LS7
+    AgencyCapacity.objects.create(agency=agency, hours_available=20, care_given=["personal_care"])
+    for code in ("LS6", "LS7"):
+        CoveredDistrict.objects.create(agency=agency, district_id=code)
+    return {"near": near, "also": also, "far": far, "group": group, "far_group": far.provider, "agency": agency}
 
 
 @pytest.fixture
@@ -44,6 +49,7 @@ def searches(homes) -> dict[tuple[str, str], tuple[str, set[str]]]:
     near, also, far = (homes[name].cqc_location_id for name in ("near", "also", "far"))
     everyone_near = {near, also}
     group, far_group = homes["group"].cqc_provider_id, homes["far_group"].cqc_provider_id
+    home_care = f"{homes['agency'].cqc_location_id}-home-care"
     return {
         ("Location", "_id"): (near, {near}),
         ("Location", "identifier"): (f"{CQC_LOCATION}|{also}", {also}),
@@ -54,7 +60,11 @@ def searches(homes) -> dict[tuple[str, str], tuple[str, set[str]]]:
         ("HealthcareService", "service-type"): (f"{care_category_system()}|residential", {f"{near}-residential"}),
         ("HealthcareService", "location"): (f"Location/{far}", {f"{far}-nursing"}),
         ("HealthcareService", "location.near"): ("53.8196|-1.5781|5|km", {f"{near}-nursing", f"{near}-residential"}),
-        ("HealthcareService", "active"): ("true", {f"{near}-nursing", f"{near}-residential", f"{far}-nursing"}),
+        ("HealthcareService", "active"): (
+            "true",
+            {f"{near}-nursing", f"{near}-residential", f"{far}-nursing", home_care},
+        ),
+        ("HealthcareService", "coverage-area"): ("Location/district-LS6", {home_care}),
         ("HealthcareService", "_lastUpdated"): ("lt2000-01-01", set()),
         ("HealthcareService", "_count"): ("1", {f"{near}-nursing"}),
         ("Organization", "_id"): (group, {group}),
@@ -82,6 +92,10 @@ def test_every_declared_search_and_interaction_works_through_fhirpy(client, home
     # Paging: fhirpy follows the next links to the end.
     everything = client.resources("Location").limit(1).fetch_all()
     assert {location.id for location in everything} == {homes[name].cqc_location_id for name in ("near", "also", "far")}
+    services = client.resources("HealthcareService").limit(1).fetch_all()  # beds' services, then home care
+    assert len(services) == 4
+    assert services[-1].id == f"{homes['agency'].cqc_location_id}-home-care"
+    assert client.reference("Location", "district-LS7").to_resource().physicalType.coding[0].code == "area"
     definition = declared["StructureDefinition"]
     assert definition["interaction"] == [{"code": "read"}]
     assert client.reference("StructureDefinition", "available-beds").to_resource().type == "Extension"

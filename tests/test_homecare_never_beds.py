@@ -83,12 +83,24 @@ def test_an_agency_is_never_in_the_apis_homes_changes_or_totals(client, key, age
 
 
 def test_an_agency_is_never_a_fhir_location_or_bed_service(client, key, agency, shown_home):
-    for path in ("/fhir/Location", "/fhir/HealthcareService", "/fhir/Organization"):
+    """FHIR serves an agency as home care (issue 26): one HealthcareService typed home-care, with no
+    beds, no Location of its own; never a care home's Location or a kind of bed."""
+    for path in ("/fhir/Location", "/fhir/Organization"):
         body = client.get(path, **key)
         assert body.status_code == 200
         assert agency.cqc_location_id not in body.text
         assert AGENCY_NAME not in body.text
     assert client.get(f"/fhir/Location/{agency.cqc_location_id}", **key).status_code == 404
+    services = client.get("/fhir/HealthcareService", **key).json()["entry"]
+    agencies = [entry["resource"] for entry in services if agency.cqc_location_id in entry["resource"]["id"]]
+    assert [service["id"] for service in agencies] == [f"{agency.cqc_location_id}-home-care"]
+    assert [coding["code"] for coding in agencies[0]["type"][0]["coding"]] == ["home-care"]
+    assert "available-beds" not in str(agencies[0])
+    assert "location" not in agencies[0]
+    for params in ({"service-type": "nursing"}, {"location.near": "53.82|-1.58|50|km"},
+                   {"location": f"Location/{shown_home.cqc_location_id}"}):  # fmt: skip
+        assert agency.cqc_location_id not in client.get("/fhir/HealthcareService", params, **key).text, params
+    assert client.get(f"/fhir/HealthcareService/{agency.cqc_location_id}-nursing", **key).status_code == 404
 
 
 def test_an_agency_is_never_in_the_dashboards_bed_figures(client, council_admin, agency, shown_home):
