@@ -26,7 +26,9 @@ from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
 from homecare.models import AgencyCapacity, AgencyShortlistEntry, CoveredDistrict
 from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
 from homes.audit_actions import HomeAction
-from homes.models import HomeCareAgency, PostcodeArea
+from homes.choices import LocationKind
+from homes.cqc_views import newly_registered
+from homes.models import HomeCareAgency, LocalAuthority, PostcodeArea
 from tracker.components import macro
 from tracker.contributions import AGENCY_PAGE, contributions, link
 from tracker.csv_export import csv_response
@@ -60,8 +62,15 @@ def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
         agency.freshness = freshness(capacity.last_confirmed_at if capacity else None)
         agency.reminded_today = agency.pk in reminded
     context = {"page": page, "query": query, "figures_href": link("home-care figures", request)}
-    template = "homecare/council_agencies.html#results" if request.htmx else "homecare/council_agencies.html"
-    return render(request, template, context)
+    if request.htmx:  # the filter's results only
+        return render(request, "homecare/council_agencies.html#results", context)
+    roles = roles_for(request.user)
+    context |= {
+        "newly_registered": newly_registered(roles, kind=LocationKind.HOME_CARE_AGENCY),
+        "areas": LocalAuthority.objects.filter(pk__in=roles.council_la_ids),
+        "register": {"what": "home-care agencies", "column": "Agency", "next": request.path},
+    }
+    return render(request, "homecare/council_agencies.html", context)
 
 
 @require_http_methods(["GET", "POST"])

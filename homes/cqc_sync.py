@@ -18,8 +18,8 @@ council (CQC's ``localAuthority``, else the postcode's: a move follows the usual
 provider, registration date, dormancy, registered beds, service type, specialisms, rating
 and key questions. The phone and website only where the home has none; nothing else the
 home keeps. A deregistered home is archived (homes.facts.archive: its enquiries and held
-beds end, the teams told). A care home not in the portal is kept as a ``CqcLocation``, for
-its council to onboard (``onboard``). Demo homes are never touched.
+beds end, the teams told). A care home or home-care agency not in the portal is kept as a
+``CqcLocation``, for its council to onboard (``onboard``). Demo homes are never touched.
 """
 
 import datetime
@@ -32,16 +32,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from homes import cqc_register, facts
-from homes.choices import HomeStatus, ServiceType
+from homes.choices import HomeStatus, LocationKind, ServiceType
 from homes.cqc_api import CqcApi, CqcUnavailable, NotFound
-from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, Provider
+from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, HomeCareAgency, Provider
 from homes.postcodes import Councils, Places
 
 logger = logging.getLogger(__name__)
 
 # Locations read, then applied in one transaction (short: no request is made inside it).
 BATCH = 50
-# A care home registered this recently and not in the portal is listed for its council to add.
+# A care home or agency registered this recently and not in the portal is listed for its council to add.
 NEWLY_REGISTERED_DAYS = 90
 # One location CQC cannot answer for is a problem (read again next run); this many in a row
 # means CQC is down: the run stops, and carries on from the first of them.
@@ -232,7 +232,7 @@ class _Reader:
         wanted = {r.location.provider_id for r in readings if r.location and r.location.provider_id}
         known = set(Provider.objects.filter(cqc_provider_id__in=wanted).values_list("cqc_provider_id", flat=True))
         in_portal = set(
-            CareHome.objects.filter(cqc_location_id__in=[r.location_id for r in readings]).values_list(
+            CareHome.locations.filter(cqc_location_id__in=[r.location_id for r in readings]).values_list(
                 "cqc_location_id", flat=True
             )
         )
@@ -295,8 +295,12 @@ class _Reader:
             self._apply_to_agency(home, location, places)
             return
         if home is None and not location.care_home and location.values.get("service_type") == ServiceType.DOMICILIARY:
-            # Kept for councils to onboard in one click, as care homes are, is not done yet (ADR 019).
-            run.count("home-care agencies not in the portal")
+            # Kept for its council to onboard in one click, as a care home is (ADR 019).
+            values, _ = self._placed(location, places, None)
+            values.pop("registered_beds", None)
+            self._keep(location, values, LocationKind.HOME_CARE_AGENCY)
+            recent = (location.values.get("registration_date") or datetime.date.min) >= self.recently
+            run.count("new agency registrations" if recent else "home-care agencies not in the portal")
             return
         if not location.care_home:
             CqcLocation.objects.filter(location_id=location.location_id).delete()
@@ -315,14 +319,15 @@ class _Reader:
         self._update(home, location, values, words)
 
     def _apply_to_agency(self, home: CareHome, location: cqc_register.Location, places: Places) -> None:
-        """A home-care agency in the portal (ADR 019) gets CQC's facts as a home does, less beds.
-        (Agencies not in the portal are not listed yet: the full run lists care homes.)"""
+        """A home-care agency in the portal (ADR 019) gets CQC's facts as a home does, less beds;
+        the register's copy of it says when they were last checked, as a home's does."""
         if location.care_home or location.values.get("service_type") != ServiceType.DOMICILIARY:
             self.note(location.location_id, "CQC no longer lists it as domiciliary care: the portal's agency is left")
             self.run.count("agencies left as they are")
             return
         values, words = self._placed(location, places, home)
         values.pop("registered_beds", None)  # an agency has none (a database constraint)
+        self._keep(location, values, LocationKind.HOME_CARE_AGENCY)
         self._update(home, location, values, words)
 
     def _update(self, home: CareHome, location: cqc_register.Location, values: dict, words: dict) -> None:
@@ -376,9 +381,10 @@ class _Reader:
             words["local_authority_id"] = (home.local_authority.name, self.councils.names[council])
         return values, words
 
-    def _keep(self, location: cqc_register.Location, values: dict) -> None:
-        """The portal's copy of this care home on CQC's register (written with the batch's)."""
+    def _keep(self, location: cqc_register.Location, values: dict, kind: str = LocationKind.CARE_HOME) -> None:
+        """The portal's copy of this care home (or agency) on CQC's register (written with the batch's)."""
         self.kept[location.location_id] = CqcLocation(
+            kind=kind,
             location_id=location.location_id,
             name=location.name,
             postcode=location.postcode,
@@ -413,7 +419,7 @@ class _Reader:
 
 
 # A location's copy is replaced whole, except when the portal first saw it.
-_COPIED = ["name", "postcode", "local_authority", "provider_id", "registered", "registration_date", "facts",
+_COPIED = ["kind", "name", "postcode", "local_authority", "provider_id", "registered", "registration_date", "facts",
            "regulated_activities", "checked_at"]  # fmt: skip
 
 
@@ -437,8 +443,9 @@ DATE_FIELDS = {"registration_date", "last_inspection_date", "cqc_rating_date"}
 
 @transaction.atomic
 def onboard(location: CqcLocation, user) -> CareHome:
-    """A home made from CQC's register, in one click of its council: CQC's facts as the sync
-    last read them, its provider found or made by CQC provider ID, "onboarded" in its history."""
+    """A home (or home-care agency) made from CQC's register, in one click of its council: CQC's
+    facts as the sync last read them, its provider found or made by CQC provider ID, "onboarded"
+    in its history."""
     location = CqcLocation.objects.select_for_update().get(pk=location.pk)
     if CareHome.locations.filter(cqc_location_id=location.location_id).exists():
         raise CannotOnboard(f"{location.name} is in the portal already")
@@ -457,7 +464,8 @@ def onboard(location: CqcLocation, user) -> CareHome:
         if not name:
             raise CannotOnboard(f"CQC's register does not name the provider of {location.name}: add it by hand")
         provider = Provider.objects.create(name=name, cqc_provider_id=location.provider_id or None)
-    home = CareHome.objects.create(cqc_location_id=location.location_id, provider=provider, **values)
+    made = HomeCareAgency.objects if location.kind == LocationKind.HOME_CARE_AGENCY else CareHome.objects
+    home = made.create(cqc_location_id=location.location_id, provider=provider, **values)
     CareHomeChange.objects.create(
         home=home, changed_by=user, version=home.version, field="onboarded", new_value=home.name,
         note="From CQC's register",

@@ -1,11 +1,12 @@
-"""CQC's register in the portal: a newly registered home onboarded in one click by its
-council, and the CQC sync's runs for service admins (homes/cqc_sync.py)."""
+"""CQC's register in the portal: a newly registered home or home-care agency onboarded in one
+click by its council, and the CQC sync's runs for service admins (homes/cqc_sync.py)."""
 
 import datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,18 +15,20 @@ from accounts.permissions import may_onboard, permission_required, runs_the_cqc_
 from accounts.roles import roles_for
 from homes import cqc_sync, tasks
 from homes.audit_actions import HomeAction
+from homes.choices import LocationKind
 from homes.models import CqcLocation, CqcSyncRun
-from tracker.http import HtmxHttpRequest
+from tracker.http import HtmxHttpRequest, safe_next
 
 RUNS_LISTED = 20
 NEWLY_LISTED = 50
 
 
-def newly_registered(roles, la_code: str = ""):
-    """Care homes registered with CQC lately that the portal does not have, in the person's
-    council areas (service admins: every council's, or one's), newest first."""
+def newly_registered(roles, la_code: str = "", kind: str = LocationKind.CARE_HOME):
+    """Care homes (or, of ``kind``, home-care agencies) registered with CQC lately that the
+    portal does not have, in the person's council areas (service admins: every council's, or
+    one's), newest first."""
     since = timezone.localdate() - datetime.timedelta(days=cqc_sync.NEWLY_REGISTERED_DAYS)
-    found = CqcLocation.objects.newly_registered(since).filter(permissions.council_areas(roles))
+    found = CqcLocation.objects.newly_registered(since).filter(permissions.council_areas(roles), kind=kind)
     if la_code:
         found = found.filter(local_authority__gss_code=la_code)
     this_week = timezone.localdate() - datetime.timedelta(days=7)
@@ -38,15 +41,18 @@ def newly_registered(roles, la_code: str = ""):
 @require_POST
 @permission_required(may_onboard)
 def add_from_register(request: HtmxHttpRequest, location_id: str) -> HttpResponse:
-    """One click: a home made from CQC's register by the council it is in (only theirs reach it)."""
+    """One click: a home or home-care agency made from CQC's register by the council it is in
+    (only theirs reach it). Refused, back to the list it was added from (``next``)."""
     locations = CqcLocation.objects.filter(permissions.council_areas(roles_for(request.user)))
     location = get_object_or_404(locations.select_related("local_authority"), location_id=location_id)
     try:
         home = cqc_sync.onboard(location, request.user)
     except cqc_sync.CannotOnboard as refused:
         messages.error(request, str(refused))
-        return redirect("homes:council_homes")
-    audit.record(HomeAction.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})", detail="from CQC's register")
+        return redirect(safe_next(request, fallback=reverse("homes:council_homes")))
+    kind = ", home-care agency" if home.is_agency else ""
+    audit.record(HomeAction.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id}){kind}",
+                 detail="from CQC's register")  # fmt: skip
     messages.success(request, f"{home.name} has been added from CQC's register. Now invite its manager.")
     return redirect("homes:staff", pk=home.pk)
 

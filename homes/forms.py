@@ -247,6 +247,8 @@ class CqcFactsForm(VersionedSaveMixin, NhsFormMixin, forms.ModelForm):
         self.user = user
         self.organisation = organisation
         super().__init__(*args, **kwargs)
+        if self.instance.is_agency:
+            del self.fields["registered_beds"]  # CQC registers no beds for home care
 
     def clean_cqc_rating_date(self):
         rated = self.cleaned_data["cqc_rating_date"]

@@ -564,8 +564,8 @@ class ImportColumnMapping(models.Model):
 
 class CqcLocationQuerySet(models.QuerySet):
     def not_in_the_portal(self):
-        """Care homes on CQC's register that no home in the portal is (yet)."""
-        return self.filter(registered=True).exclude(location_id__in=CareHome.objects.values("cqc_location_id"))
+        """Care homes and home-care agencies on CQC's register that no location in the portal is (yet)."""
+        return self.filter(registered=True).exclude(location_id__in=CareHome.locations.values("cqc_location_id"))
 
     def newly_registered(self, since):
         """Registered with CQC since ``since`` and not in the portal: for their council to onboard."""
@@ -573,10 +573,14 @@ class CqcLocationQuerySet(models.QuerySet):
 
 
 class CqcLocation(models.Model):
-    """A care home on CQC's register as the CQC sync last read it (homes/cqc_sync.py): the
-    portal's copy of the register beyond its own homes, so a council can onboard a newly
-    registered home in one click, and when CQC's facts about each were last checked."""
+    """A care home or home-care agency on CQC's register as the CQC sync last read it
+    (homes/cqc_sync.py): the portal's copy of the register beyond its own locations, so a
+    council can onboard a newly registered one in one click, and when CQC's facts about each
+    were last checked."""
 
+    kind = models.CharField(
+        max_length=20, choices=LocationKind.choices, default=LocationKind.CARE_HOME, db_default=LocationKind.CARE_HOME
+    )
     location_id = models.CharField("CQC location ID", max_length=14, unique=True)
     name = models.CharField(max_length=200)
     postcode = models.CharField(max_length=8, blank=True)

@@ -15,7 +15,7 @@ from accounts.invitations import InviteForm, invite
 from accounts.models import Invitation, Membership, Role
 from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, may_onboard, permission_required
 from accounts.roles import roles_for
-from homes.access import home_permission_required, location_permission_required
+from homes.access import location_permission_required
 from homes.audit_actions import HomeAction
 from homes.choices import HomeStatus
 from homes.cqc_views import newly_registered
@@ -90,6 +90,7 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "homes/council_homes.html#results", context)
     context = {
         "newly_registered": newly_registered(roles, la_code),
+        "register": {"what": "care homes", "column": "Home", "next": request.path},
         "page": page,
         "hidden": counts["hidden"],
         "query": query,
@@ -128,10 +129,10 @@ def edit(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(ADMINISTER_HOME, "provider", "local_authority")
+@location_permission_required(ADMINISTER_HOME, "provider", "local_authority")
 def correct_cqc_facts(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
-    """A council admin (their area's homes) or a service admin corrects CQC's facts that an
-    import got wrong, with a reason: the only way a person sets them."""
+    """A council admin (their area's homes and agencies) or a service admin corrects CQC's facts
+    that an import got wrong, with a reason: the only way a person sets them (ADR 015)."""
     organisation = correcting_for(roles_for(request.user), home)
     form = CqcFactsForm(request.POST or None, instance=home, user=request.user, organisation=organisation)
     context, status = {"home": home, "form": form, "conflict": []}, 200
