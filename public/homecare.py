@@ -229,7 +229,7 @@ class AgencyProfile:
     @property
     def meta_description(self) -> str:
         covers = ", ".join(code for code, _ in self.districts[:8]) + ("…" if len(self.districts) > 8 else "")
-        care = f" Care: {', '.join(self.care).lower()}." if self.care else ""
+        care = f" Care: {', '.join(self.care)}." if self.care else ""
         return (
             f"{self.name}: a home-care agency in {self.town} ({self.postcode}) run by {self.provider}"
             f"{f', covering {covers}' if covers else ''}. CQC rating: {self.rating}.{care}"

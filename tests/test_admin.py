@@ -10,9 +10,9 @@ OUR_APPS = {"accounts", "homes", "vacancies", "homecare", "enquiries", "api", "p
 # Derived by the database from models that are in admin (and Django's admin
 # cannot show a composite primary key), and the public pages' per-minute request counters
 # (an unlogged table that empties itself): nothing to look after there.
-# Rows kept by PostgreSQL triggers or by the minute, not by people: SearchEntry, HomeChange
-# (the API's changes feed), RequestCount.
-NOT_IN_ADMIN = {"SearchEntry", "RequestCount", "HomeChange"}
+# Rows kept by PostgreSQL triggers or by the minute, not by people: SearchEntry, HomeChange and
+# AgencyChange (the API's changes feeds), RequestCount.
+NOT_IN_ADMIN = {"SearchEntry", "RequestCount", "HomeChange", "AgencyChange"}
 
 
 def test_every_model_is_in_admin():

@@ -370,6 +370,7 @@ def test_every_public_page_has_its_own_meta_description(client, agency, home, ot
     assert len(set(descriptions.values())) == len(paths), descriptions
     assert home.name in descriptions[f"/care-homes/{home.cqc_location_id}/"]
     assert "Good (March 2024)" in descriptions[page_of(agency)]
+    assert "Care: Personal care, Dementia." in descriptions[page_of(agency)]
     assert "LS5, LS6, LS16" in descriptions[page_of(agency)]
     assert "2 home-care agencies covering LS6" in descriptions["/home-care/?postcode=LS6"]
     for text in descriptions.values():
