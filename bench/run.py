@@ -713,6 +713,11 @@ def main() -> None:
             "public_profile": (as_user(None), lambda s, n: s.request("GET", f"/care-homes/{rng.choice(profiles)}/")),
             "public_search": (as_user(None), lambda s, n: s.request(
                 "GET", f"/care-homes/?near={districts[n % len(districts)]}&radius=10&care={care[n % len(care)]}")),
+            # Families' home care (issue 26): agencies covering a district, and an agency's page. No targets yet.
+            "public_home_care": (as_user(None), lambda s, n: s.request(
+                "GET", f"/home-care/?postcode={districts[n % len(districts)]}&care=personal_care")),
+            "public_agency": (as_user(None), lambda s, n: s.request(
+                "GET", f"/home-care/{rng.choice(agency_profiles)}/")),
             "inbox": (inbox_session, lambda s, n: s.request("GET", "/inbox/")),
             # The monthly return: a council's page (who answered, who is at risk, a year's workforce) and
             # a provider's homes with where each return stands (the first 100 of the big provider's).
@@ -793,6 +798,8 @@ def main() -> None:
         "dashboard": queries_for(council_admin, "GET", "/area/"),
         "public_profile": queries_for(None, "GET", f"/care-homes/{profiles[0]}/"),
         "public_search": queries_for(None, "GET", "/care-homes/?near=LS6&radius=10&care=dementia&care=nursing"),
+        "public_home_care": queries_for(None, "GET", "/home-care/?postcode=LS6&care=personal_care"),
+        "public_agency": queries_for(None, "GET", f"/home-care/{agency_profiles[0]}/"),
         "confirm_no_change": queries_for(manager_of[some_home], "POST", f"/my-homes/{some_home}/confirm/"),
         "inbox": queries_for(inbox_managers[0], "GET", "/inbox/"),
         "returns_area": queries_for(council_admin, "GET", "/area/returns/"),
