@@ -13,6 +13,7 @@ it builds the national dataset this reads.
     python bench/render_bench.py --lists [--repeat 200]
     python bench/render_bench.py --shell [--repeat 200]
     python bench/render_bench.py --written-in [--repeat 40]
+    python bench/render_bench.py --pages [--repeat 40]
 
 compares, on the same data, the lists each hot page draws (search results' 25 cards, My
 homes' 100 cards, the dashboard's 50 stale homes) drawn three ways: as today (Jinja2, the
@@ -25,6 +26,11 @@ header, menu and footer) as the Django templates it is and as the same markup in
 ``--written-in`` times whole requests (the floor's and the hot pages') with the Jinja2
 templates as they are and with every written-in component a macro call instead, in turns
 in one run; each page's CPU over the floor's is what its throughput share follows.
+``--pages`` times, in turns in one run, the request CPU of the pages ADR 024's conversion to
+Jinja2 reaches beyond the hot journeys (accounts', teams', invitations', the API keys and
+reference, a council's homes and their onboarding pages, the error pages), so a page converted
+is measured before and after on the same data; a service admin for the audit trail and CQC
+sync is made inside a transaction that is rolled back.
 """
 
 import argparse
@@ -53,6 +59,7 @@ import django  # noqa: E402
 django.setup()
 
 import jinja2  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.forms.renderers import BaseRenderer  # noqa: E402
 from django.template import Context, engines  # noqa: E402
@@ -62,7 +69,7 @@ from django_htmx.templatetags.django_htmx import base_htmx_script  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from accounts.models import Membership, Role, User  # noqa: E402
+from accounts.models import Membership, Role, Team, User  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
 from homes.models import CareHome  # noqa: E402
 from tracker.components import environment  # noqa: E402
@@ -310,6 +317,69 @@ def lists(repeat: int) -> None:
         print(f"{template_name:<30} {len(listed):>5} {written:>14.2f} {called:>15.2f} {in_django:>18}", flush=True)
 
 
+def other_pages() -> dict:
+    """(who, path, headers, status) for the pages of ``--pages``."""
+    from bench.run import dataset_admins
+
+    _, _, council_admin = dataset_admins()
+    leeds = Membership.objects.filter(user__email=council_admin, role=Role.COUNCIL_ADMIN).values_list(
+        "local_authority_id", flat=True
+    )[0]
+    home = (
+        CareHome.objects.filter(local_authority_id=leeds, status="active")
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+    team = Team.objects.order_by("pk").values_list("pk", flat=True).first()
+    coordinator, htmx = "coordinator1@dataset.example", {"HTTP_HX_REQUEST": "true"}
+    pages = {
+        "start": (coordinator, "/", {}, 200),
+        "about_data": (coordinator, "/about-the-data/", {}, 200),
+        "not_found": (coordinator, "/no-such-page/", {}, 404),
+        "account": (coordinator, "/account/", {}, 200),
+        "sign_in": (None, "/sign-in/", {}, 200),
+        "password_reset": (None, "/password-reset/", {}, 200),
+        "teams": (council_admin, "/teams/", {}, 200),
+        "invitations": (council_admin, "/invitations/", {}, 200),
+        "api_keys": (council_admin, "/api-keys/", {}, 200),
+        "api_docs": (council_admin, "/api/v1/docs/", {}, 200),
+        "council_homes": (council_admin, "/homes/", {}, 200),
+        "council_homes_htmx": (council_admin, "/homes/?q=care", htmx, 200),
+        "add_home": (council_admin, "/homes/add/", {}, 200),
+        "home_edit": (council_admin, f"/homes/{home}/edit/", {}, 200),
+        "home_cqc_facts": (council_admin, f"/homes/{home}/cqc-facts/", {}, 200),
+        "home_history": (council_admin, f"/homes/{home}/history/", {}, 200),
+        "home_staff": (council_admin, f"/homes/{home}/staff/", {}, 200),
+        "import_upload": (council_admin, "/homes/import/", {}, 200),
+        "audit": ("bench-service-admin@dataset.example", "/audit/", {}, 200),
+        "cqc_sync": ("bench-service-admin@dataset.example", "/cqc-sync/", {}, 200),
+    }
+    if team is not None:
+        pages["team"] = ("bench-service-admin@dataset.example", f"/teams/{team}/", {}, 200)
+    return pages
+
+
+def pages(repeat: int, only: set) -> None:
+    with transaction.atomic():  # the service admin made here is rolled back
+        admin = User.objects.create_superuser(email="bench-service-admin@dataset.example", full_name="Bench Admin")
+        TOTPDevice.objects.create(user=admin, name="bench", confirmed=True)
+        chosen = {name: page for name, page in other_pages().items() if not only or name in only}
+        clients = {
+            name: (client_for(who), path, headers, status) for name, (who, path, headers, status) in chosen.items()
+        }
+        times = {name: [] for name in chosen}
+        for _ in range(repeat + 2):  # in turns; the first two warm the caches and the templates
+            for name, (client, path, headers, status) in clients.items():
+                started = time.process_time()
+                response = client.get(path, **headers)
+                times[name].append(time.process_time() - started)
+                assert response.status_code == status, (name, response.status_code)
+        print(f"{'page':<20} {'request CPU ms':>15}")
+        for name, values in times.items():
+            print(f"{name:<20} {statistics.median(values[2:]) * 1000:>15.2f}", flush=True)
+        transaction.set_rollback(True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=40)
@@ -317,7 +387,11 @@ def main() -> None:
     parser.add_argument("--lists", action="store_true", help="the hot lists drawn three ways")
     parser.add_argument("--shell", action="store_true", help="the page shell in Django's templates and Jinja2")
     parser.add_argument("--written-in", action="store_true", help="requests with components written in or called")
+    parser.add_argument("--pages", action="store_true", help="the request CPU of the other pages, in turns")
     args = parser.parse_args()
+    if args.pages:
+        pages(args.repeat, {name for name in args.only.split(",") if name})
+        return
     if args.written_in:
         written_in_or_not(args.repeat)
         return
