@@ -22,7 +22,8 @@ written in), and the search cards as Django templates with each component an
 ``{% include %}`` (Django throughout). The context each list gets is the one the page gave it.
 ``--shell`` draws the page every signed-in page is drawn in (the start page: base.html, its
 header, menu and footer) as the Django templates it is and as the same markup in Jinja2
-(bench/jinja_shell/), from the same values (the context processors' work not counted).
+(templates/base.jinja, the start page's body from bench/jinja_shell/), from the same values
+(the context processors' work not counted).
 ``--written-in`` times whole requests (the floor's and the hot pages') with the Jinja2
 templates as they are and with every written-in component a macro call instead, in turns
 in one run; each page's CPU over the floor's is what its throughput share follows.
@@ -65,7 +66,6 @@ from django.forms.renderers import BaseRenderer  # noqa: E402
 from django.template import Context, engines  # noqa: E402
 from django.template import Engine as DjangoEngine  # noqa: E402
 from django.test import Client  # noqa: E402
-from django_htmx.templatetags.django_htmx import base_htmx_script  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -118,7 +118,7 @@ def macro_call_environment():
 # would have them (Django templates cannot hand markup to an included template, so a card's
 # body is written in its place and a button's words come in parts).
 DJANGO_CARDS = Path(__file__).resolve().parent / "django_cards"
-# The page shell (templates/base.html, includes/header.html and footer.html, start.html) in Jinja2.
+# The start page's body in Jinja2, drawn in templates/base.jinja (the shell every Jinja2 page is drawn in).
 JINJA_SHELL = Path(__file__).resolve().parent / "jinja_shell"
 
 
@@ -275,10 +275,7 @@ def shell(repeat: int) -> None:
     env = environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(JINJA_SHELL), engines["jinja2"].env.loader]),
         autoescape=True,
-        undefined=jinja2.Undefined,  # a missing value draws nothing, as in Django's templates
-    )
-    env.globals["htmx_script"] = jinja2.pass_context(
-        lambda context: base_htmx_script(version=2, minified=True, extensions="", nonce=context.get("csp_nonce"))
+        undefined=jinja2.StrictUndefined,
     )
     in_jinja = env.get_template("start.jinja")
     in_django = template.template

@@ -76,7 +76,8 @@ ACCOUNTS_TEMPLATES = {"start.html", "about_data.html", "audit.html", "audit_tabl
 SETTINGS_ROOTS = {"tracker/settings.py"}  # lists every app, their middleware and context processors
 # The page's shell (the header's sign-in and account links, the footer's public pages): like
 # tracker/urls.py, the one place that puts every app's pages together.
-TEMPLATE_ROOTS = {"base.html", "includes/header.html", "includes/footer.html"}
+TEMPLATE_ROOTS = {"base.html", "includes/header.html", "includes/footer.html", "base.jinja", "includes/header.jinja",
+                  "includes/footer.jinja"}  # fmt: skip
 # The one upward reference left, and only these: a role is held at a home, a provider or a
 # council (Membership, Invitation, Team), and those models are homes' (docs/adr/021-layers-for-every-reference.md
 # says where they belong and why they have not moved yet). A new one fails.

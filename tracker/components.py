@@ -1,10 +1,11 @@
-"""NHS.UK design-system components, each written once, for every template.
+"""NHS.UK design-system components, each written once, for every template; and our Jinja2
+backend and environment (settings.TEMPLATES), which pages move to (docs/adr/024-one-template-language.md).
 
 The components are Jinja2 macros in templates/components/nhsuk.jinja (our own
 small set, in the markup of the pinned nhsuk-frontend; docs/adr/009-html.md).
 
-- Jinja2 templates import them: ``{% import "components/nhsuk.jinja" as nhsuk %}``
-  then ``{{ nhsuk.tag("Updated today", "green") }}``.
+- Jinja2 templates have them as ``nhsuk`` (a global of the environment, so a block drawn
+  alone has them too): ``{{ nhsuk.tag("Updated today", "green") }}``.
 - Django templates call them with two built-in tags (no ``{% load %}``):
   ``{% nhsuk "tag" text="Updated today" colour="green" %}`` and, for a
   component that wraps other markup,
@@ -23,16 +24,19 @@ import datetime
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template import engines
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template.backends import jinja2 as django_jinja2
+from django.template.defaultfilters import capfirst, pluralize
 from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import pluralize
 from django.template.defaultfilters import time as time_filter
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from jinja2 import Environment, nodes
+from django_htmx.jinja import htmx_script
+from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
+from jinja2_fragments import render_block
 from markupsafe import Markup, escape
 
 COMPONENTS = "components/nhsuk.jinja"
@@ -115,21 +119,72 @@ def _local(value):
     return timezone.localtime(value) if isinstance(value, datetime.datetime) and timezone.is_aware(value) else value
 
 
+class _Components:
+    """The components as a global, read again when their file changes (``auto_reload``, DEBUG)."""
+
+    def __init__(self, env: Environment):
+        self._env = env
+
+    def __getattr__(self, name: str):
+        return getattr(self._env.get_template(COMPONENTS).module, name)
+
+
 def environment(**options) -> Environment:
-    """The Jinja2 environment: Django's URLs, static files and number formatting, as the Django templates have."""
+    """The Jinja2 environment: Django's URLs, static files and number formatting, as the Django
+    templates have; the components as ``nhsuk``; htmx's script tags (django-htmx's, with the
+    page's CSP nonce)."""
     options["extensions"] = [*options.get("extensions", []), WrittenInComponent]
     env = Environment(**options)  # noqa: S701 - Django's Jinja2 backend passes autoescape=True
-    env.globals.update({"url": lambda name, *args: reverse(name, args=args), "static": static})
+    env.globals.update(
+        {
+            "url": lambda name, *args: reverse(name, args=args),
+            "static": static,
+            "htmx_script": pass_context(lambda context: htmx_script(nonce=context.get("csp_nonce"))),
+        }
+    )
     env.filters.update(
         {
             "intcomma": intcomma,
             "pluralize": pluralize,
+            "capfirst": capfirst,
             "attributes": attributes,
             "date": lambda value, fmt: date_filter(_local(value), fmt),
             "time": lambda value, fmt: time_filter(_local(value), fmt),
         }
     )
+    # Loaded once (a macro call looks it up in every loop), unless templates are reloaded.
+    env.globals["nhsuk"] = _Components(env) if env.auto_reload else env.get_template(COMPONENTS).module
     return env
+
+
+class _Block:
+    """One block of a Jinja2 page, drawn alone with jinja2-fragments' ``render_block``: what
+    Django's backend renders for "page.jinja#block" (the role ``{% partialdef %}`` has in
+    Django's templates)."""
+
+    def __init__(self, template, block: str):
+        self.template, self.block = template, block
+        self.name, self.filename = f"{template.name}#{block}", template.filename
+
+    def render(self, context: dict) -> str:
+        return render_block(self.template.environment, self.template.name, self.block, context)
+
+
+class Jinja2(django_jinja2.Jinja2):
+    """Django's Jinja2 backend for *.jinja names only (any other goes on to Django's templates:
+    the pages not yet moved, Django admin's); "page.jinja#results" is the page's block
+    "results" alone, with the same context (the request's context processors included)."""
+
+    def get_template(self, template_name: str):
+        name, _, block = template_name.partition("#")
+        if not name.endswith(".jinja"):
+            raise TemplateDoesNotExist(template_name, backend=self)
+        found = super().get_template(name)
+        if block:
+            if block not in found.template.blocks:  # not "does not exist": Django's templates would try it
+                raise TemplateSyntaxError(f"{name} has no block {block!r}")
+            found.template = _Block(found.template, block)
+        return found
 
 
 def macro(name: str, library: str = COMPONENTS):

@@ -157,38 +157,46 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
 
+# What every page's shell reads (the person, the menu, messages, the CSP nonce...), in both
+# template languages while pages move to Jinja2 (docs/adr/024-one-template-language.md).
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "django.template.context_processors.csp",
+    "accounts.navigation.navigation",
+]
 TEMPLATES = [
+    {
+        # Our pages (*.jinja; emails *.txt.jinja), the NHS.UK components, our forms' fields. First:
+        # it answers for *.jinja names only, so every other name goes on to Django's templates
+        # (the pages not yet moved, Django admin's). "page.jinja#block" is one block of a page,
+        # drawn alone: its htmx region (docs/adr/024-one-template-language.md).
+        "NAME": "jinja2",
+        "BACKEND": "tracker.components.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "tracker.components.environment",
+            "context_processors": CONTEXT_PROCESSORS,
+            "undefined": jinja2.StrictUndefined,
+            # An email's text is not HTML: nothing in it is escaped.
+            "autoescape": jinja2.select_autoescape(disabled_extensions=("txt.jinja",), default=True),
+            "auto_reload": DEBUG,
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",
-                "accounts.navigation.navigation",
-            ],
+            "context_processors": CONTEXT_PROCESSORS,
             "builtins": [
                 "django_htmx.templatetags.django_htmx",
                 "tracker.components",
                 "homes.templatetags.homes",
                 "vacancies.templatetags.vacancies",
             ],
-        },
-    },
-    {
-        # The NHS.UK components, our forms' fields and the few loops that must be
-        # fast are Jinja2 templates (*.jinja); pages are Django templates (docs/adr/009-html.md).
-        "NAME": "jinja2",
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "tracker.components.environment",
-            "undefined": jinja2.StrictUndefined,
-            "auto_reload": DEBUG,
         },
     },
 ]
