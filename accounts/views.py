@@ -36,7 +36,7 @@ def password_changed(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required(signed_in)
 def about_data(request: HtmxHttpRequest) -> HttpResponse:
     """Where the figures come from and how fresh they are, for everyone who reads them."""
-    return render(request, "about_data.html")
+    return render(request, "about_data.jinja")
 
 
 class SafeNextMixin:

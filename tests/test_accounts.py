@@ -181,3 +181,18 @@ def test_sign_in_expires_after_inactivity(client, settings):
     client.get("/")
     assert client.session["seen"] >= int(time_module.time()) - 2
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
+def test_about_the_data_names_its_sources_in_the_signed_in_shell(client, coordinator):
+    """A Jinja2 page (ADR 024): the shell's header, menu and footer from the context processors."""
+    assert client.get("/about-the-data/")["Location"] == "/sign-in/?next=/about-the-data/"
+    client.force_login(coordinator)
+    response = client.get("/about-the-data/")
+    assert response.status_code == 200
+    assert "<title>About the data \u2013 Care Capacity Tracker</title>" in response.text
+    assert "Contains OS data © Crown copyright" in response.text
+    assert coordinator.get_full_name() in response.text
+    assert "Sign out" in response.text
+    assert 'href="/find-a-bed/"' in response.text  # the menu
+    assert 'name="csrfmiddlewaretoken"' in response.text
+    assert 'src="/assets/django_htmx/htmx-2.min.js" defer nonce="' in response.text

@@ -14,7 +14,8 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.middleware.csp import ContentSecurityPolicyMiddleware
-from django.template import engines
+from django.template import TemplateSyntaxError, engines
+from django.template.loader import get_template, render_to_string
 from django.test import RequestFactory
 
 from accounts.models import Role
@@ -108,3 +109,21 @@ def test_the_public_pages_values():
 def test_a_difference_is_seen():
     django, jinja = both({"heading": "Beds"})
     assert normalised(jinja.replace("nhsuk-skip-link", "nhsuk-skiplink")) != normalised(django)
+
+
+def test_a_block_of_a_page_is_drawn_alone_with_the_context_processors(coordinator):
+    """ "page.jinja#block": a page's htmx region, without the shell (jinja2-fragments)."""
+    request = request_for(coordinator)
+    html = render_to_string("about_data.jinja#content", request=request)
+    assert "<h1>About the data</h1>" in html
+    assert "<html" not in html
+    assert "nhsuk-header" not in html
+    with pytest.raises(TemplateSyntaxError, match="has no block 'results'"):
+        render_to_string("about_data.jinja#results", request=request)
+    assert 'href="/find-a-bed/"' in render_to_string("includes/header.jinja", request=request)  # the menu
+
+
+def test_only_jinja_names_are_jinja2s():
+    """A Django template's name goes on to Django's engine, which would misread a *.jinja file."""
+    assert get_template("about_data.jinja").backend is engines["jinja2"]
+    assert get_template("base.html").backend is engines["django"]

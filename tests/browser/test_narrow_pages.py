@@ -38,3 +38,21 @@ def test_the_audit_trail_fits_a_phone(phone_page, live_server, sign_in, assert_a
     assert phone_page.evaluate(WIDER_THAN_THE_PAGE) == []
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(phone_page)
+
+
+def test_about_the_data_from_the_footer_fits_a_phone(phone_page, live_server, sign_in, assert_accessible):
+    """A Jinja2 page (ADR 024) in its shell: the menu, the footer's links, the scripts (htmx's
+    and ours, with the CSP nonce: a script refused would be a console error)."""
+    UserFactory(email="nurse@example.org", full_name="Nia Nurse")
+    sign_in(phone_page, "nurse@example.org")
+    phone_page.get_by_role("contentinfo").get_by_role("link", name="About the data").click()
+    expect(phone_page.get_by_role("heading", name="About the data", level=1)).to_be_visible()
+    assert phone_page.title() == "About the data \u2013 Care Capacity Tracker"
+    expect(phone_page.get_by_role("link", name="Skip to main content")).to_be_attached()
+    assert phone_page.evaluate("typeof htmx") == "object"
+    assert phone_page.evaluate(WIDER_THAN_THE_PAGE) == []
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone_page)
+    phone_page.get_by_role("button", name="Sign out").click()
+    expect(phone_page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert phone_page.js_errors == []
