@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.test import RequestFactory, override_settings
 
@@ -30,6 +31,17 @@ def test_404_is_styled(client, coordinator):
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert "nhsuk-header" in response.text
+    assert coordinator.get_full_name() in response.text  # the signed-in shell: the context processors ran
+
+
+def test_403_is_styled_in_the_signed_in_shell(rf, coordinator):
+    """Django's own handler with our page (tracker/urls.py handler403): the person's shell too."""
+    request = rf.get("/admin/")
+    request.user, request.session = coordinator, {}
+    response = views.permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.text
+    assert "Sign out" in response.text
 
 
 def test_500_page_renders_without_the_database():

@@ -25,6 +25,10 @@ def handler400(request, exception=None):
     return error_for_systems(request, 400, detail) or views.bad_request(request, exception)
 
 
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+
+
 def handler500(request):
     """A failure of ours (or 503, the database unreachable): in the API's and FHIR's own
     formats under their paths, the styled page elsewhere; neither touches the database."""

@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,12 +61,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "403_csrf.html", status=403)
+    return render(request, "403_csrf.jinja", status=403)
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """400: the styled page."""
-    return HttpResponse(loader.render_to_string("400.html", request=request), status=400)
+    return HttpResponse(loader.render_to_string("400.jinja", request=request), status=400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """403: Django's own handler, given our page's name (its default is 403.html)."""
+    return defaults.permission_denied(request, exception, template_name="403.jinja")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404: Django's own handler, given our page's name (its default is 404.html)."""
+    return defaults.page_not_found(request, exception, template_name="404.jinja")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -73,7 +84,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     request context: its context processors would need the database."""
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response = HttpResponse(loader.render_to_string("503.jinja"), status=503)
         response["Retry-After"] = "30"
         return response
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    return HttpResponse(loader.render_to_string("500.jinja"), status=500)
