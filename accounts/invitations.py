@@ -48,7 +48,7 @@ def send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     context = {"invitation": invitation, "link": link, "inviter": request.user, "days": Invitation.LIFETIME_DAYS}
     send_mail(
         subject=f"You are invited to the {settings.SERVICE_NAME}",
-        message=render_to_string("invitations/email.txt", context),
+        message=render_to_string("invitations/email.txt.jinja", context),
         from_email=None,
         recipient_list=[invitation.email],
     )
@@ -100,7 +100,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     invitations = (
         invitations_managed_by(request.user).open().select_related("home", "provider", "local_authority", "invited_by")
     )
-    return render(request, "invitations/list.html", {"invitations": invitations, "now": timezone.now()})
+    return render(request, "invitations/list.jinja", {"invitations": invitations, "now": timezone.now()})
 
 
 class AcceptInvitationForm(NhsFormMixin, forms.Form):
@@ -149,7 +149,7 @@ def _membership_for(invitation: Invitation, user) -> None:
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.pending().filter(token_hash=_hash(token)).first()
     if invitation is None:
-        return render(request, "invitations/invalid.html", status=404)
+        return render(request, "invitations/invalid.jinja", status=404)
     User = get_user_model()
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing:
@@ -162,7 +162,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
                     invitation.save(update_fields=["accepted_at", "accepted_by"])
                 messages.success(request, f"You now have access as {invitation.get_role_display().lower()}.")
                 return redirect("start")
-            return render(request, "invitations/accept_existing.html", {"invitation": invitation})
+            return render(request, "invitations/accept_existing.jinja", {"invitation": invitation})
         messages.info(request, "You already have an account: sign in to accept the invitation.")
         return redirect(with_next(reverse("login"), request.path))
 
@@ -183,4 +183,4 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="accounts.backends.PersonBackend")
         messages.success(request, "Your account is ready. You are signed in.")
         return redirect("start")
-    return render(request, "invitations/accept.html", {"invitation": invitation, "form": form})
+    return render(request, "invitations/accept.jinja", {"invitation": invitation, "form": form})

@@ -103,7 +103,7 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("local_authority")
         .annotate(people=Count("memberships", filter=Q(memberships__role__in=TEAM_ROLES)))
     )
-    return render(request, "teams/list.html", {"teams": teams, "form": form})
+    return render(request, "teams/list.jinja", {"teams": teams, "form": form})
 
 
 class InviteToTeamForm(InviteForm):
@@ -149,7 +149,7 @@ def team(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "team": team, "invite_form": invite_form, "settings_form": settings_form, "members": members,
         "invitations": invitations,
     }  # fmt: skip
-    return render(request, "teams/team.html", context)
+    return render(request, "teams/team.jinja", context)
 
 
 @require_POST

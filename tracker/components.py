@@ -26,9 +26,10 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.template.backends import jinja2 as django_jinja2
-from django.template.defaultfilters import capfirst, pluralize
+from django.template.defaultfilters import capfirst, floatformat, pluralize
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
+from django.template.defaultfilters import timesince_filter as timesince
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -140,6 +141,7 @@ def environment(**options) -> Environment:
             "url": lambda name, *args: reverse(name, args=args),
             "static": static,
             "htmx_script": pass_context(lambda context: htmx_script(nonce=context.get("csp_nonce"))),
+            "pagination": pagination,
         }
     )
     env.filters.update(
@@ -147,6 +149,8 @@ def environment(**options) -> Environment:
             "intcomma": intcomma,
             "pluralize": pluralize,
             "capfirst": capfirst,
+            "floatformat": floatformat,
+            "timesince": timesince,
             "attributes": attributes,
             "date": lambda value, fmt: date_filter(_local(value), fmt),
             "time": lambda value, fmt: time_filter(_local(value), fmt),
@@ -244,11 +248,12 @@ def jinja_tag(context, template_name: str, **extra):
     return mark_safe(engines["jinja2"].env.get_template(template_name).render(values))  # noqa: S308
 
 
-@register.simple_tag(name="pagination", takes_context=True)
-def pagination_tag(context, page, params=None):
+@pass_context
+def pagination(context, page, params=None) -> Markup:
     """Previous and next links for ``page``, keeping every other parameter of the
     request (a filtered list's page 2 keeps its filters). ``params``: the query to
-    keep, for a page rendered without its request (the public pages)."""
+    keep, for a page rendered without its request (the public pages). In Jinja2
+    ``{{ pagination(page) }}``, in Django's templates ``{% pagination page %}``."""
     params = context["request"].GET if params is None else params
 
     def link(number: int) -> dict:
@@ -258,4 +263,9 @@ def pagination_tag(context, page, params=None):
 
     previous = link(page.previous_page_number()) if page.has_previous() else None
     following = link(page.next_page_number()) if page.has_next() else None
-    return mark_safe(macro("pagination")(previous, following))  # noqa: S308 - the macro's output
+    return macro("pagination")(previous, following)
+
+
+@register.simple_tag(name="pagination", takes_context=True)
+def pagination_tag(context, page, params=None):
+    return mark_safe(pagination(context, page, params))  # noqa: S308 - the macro's output
