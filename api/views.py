@@ -4,6 +4,7 @@ import datetime
 import functools
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models.expressions import RawSQL
@@ -105,13 +106,14 @@ def key_list(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("local_authority", "provider", "created_by")
         .annotate(maker_holds_role=RawSQL(keys.maker_holds_role(table(ApiKey)), []))  # noqa: S611 - our own SQL
     )
-    context = {"form": form, "keys": found, "now": timezone.now(), "overlap_days": keys.OVERLAP.days}
-    return render(request, "api/keys.html", context)
+    context = {"form": form, "keys": found, "now": timezone.now(), "overlap_days": keys.OVERLAP.days,
+               "requests_per_minute": settings.API_REQUESTS_PER_MINUTE}  # fmt: skip
+    return render(request, "api/keys.jinja", context)
 
 
 def _shown_once(request, made: ApiKey, key: str, replaced: ApiKey | None = None) -> HttpResponse:
     """The new key, on this response only: never stored, never in a redirect or a message."""
-    response = render(request, "api/key_made.html", {"made": made, "key": key, "replaced": replaced})
+    response = render(request, "api/key_made.jinja", {"made": made, "key": key, "replaced": replaced})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -188,7 +190,7 @@ def docs(request: HtmxHttpRequest) -> HttpResponse:
             keys_taken = [kinds[name]["description"] for entry in operation["security"] for name in entry]
             operations.append({"method": method.upper(), "path": path, "body": fields, "answers": answers,
                                "links": links, "keys": keys_taken, **operation})  # fmt: skip
-    return render(request, "api/docs.html", {"schema": schema, "operations": operations})
+    return render(request, "api/docs.jinja", {"schema": schema, "operations": operations})
 
 
 def _body(answer: dict) -> str:
