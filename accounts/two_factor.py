@@ -165,7 +165,7 @@ def tell_second_factor_changed(user, what: str, request=None) -> None:
     "reset"), so a change they did not make does not go unnoticed."""
     subject = f"Two-factor authentication {what} on your {settings.SERVICE_NAME} account"
     context = {"user": user, "what": what, "at": timezone.localtime(), "service_name": settings.SERVICE_NAME}
-    body = render_to_string("two_factor/changed_email.txt", context)
+    body = render_to_string("two_factor/changed_email.txt.jinja", context)
     send_emails(
         [user.email], template_id=settings.NOTIFY_ENQUIRY_TEMPLATE_ID,
         personalisation={"subject": subject, "body": body},
@@ -202,7 +202,7 @@ def setup(request) -> HttpResponse:
         otp_login(request, device)
         return render(
             request,
-            "two_factor/recovery_codes.html",
+            "two_factor/recovery_codes.jinja",
             {"codes": codes, "next": safe_next(request, fallback=reverse("start"))},
         )
     buffer = io.BytesIO()
@@ -216,7 +216,7 @@ def setup(request) -> HttpResponse:
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "replacing": replacing,
     }
-    return render(request, "two_factor/setup.html", context)
+    return render(request, "two_factor/setup.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,7 +235,7 @@ def verify(request) -> HttpResponse:
             left = form.device.token_set.count()
             messages.warning(request, f"You used a recovery code. {left} left: set up your app again if you lost it.")
         return redirect(safe_next(request, fallback=reverse("start")))
-    return render(request, "two_factor/verify.html", {"form": form})
+    return render(request, "two_factor/verify.jinja", {"form": form})
 
 
 @require_GET
@@ -247,4 +247,4 @@ def account(request) -> HttpResponse:
         "required": required_for(request.user),
         "recovery_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
     }
-    return render(request, "registration/account.html", context)
+    return render(request, "registration/account.jinja", context)

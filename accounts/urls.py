@@ -15,23 +15,39 @@ urlpatterns = [
         "password-reset/",
         auth_views.PasswordResetView.as_view(
             form_class=forms.PasswordResetForm,
-            email_template_name="registration/password_reset_email.txt",
+            template_name="registration/password_reset_form.jinja",
+            email_template_name="registration/password_reset_email.txt.jinja",
+            subject_template_name="registration/password_reset_subject.txt.jinja",
             extra_email_context={"site_name": "Care Capacity Tracker"},
         ),
         name="password_reset",
     ),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.jinja"),
+        name="password_reset_done",
+    ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=forms.SetPasswordForm),
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=forms.SetPasswordForm, template_name="registration/password_reset_confirm.jinja"
+        ),
         name="password_reset_confirm",
     ),
-    path("password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.jinja"),
+        name="password_reset_complete",
+    ),
     path("account/", two_factor.account, name="account"),
     path(
         "account/password/",
         # Django's own view: whoever is signed in changes their own password.
-        permission_required(signed_in)(auth_views.PasswordChangeView.as_view(form_class=forms.PasswordChangeForm)),
+        permission_required(signed_in)(
+            auth_views.PasswordChangeView.as_view(
+                form_class=forms.PasswordChangeForm, template_name="registration/password_change_form.jinja"
+            )
+        ),
         name="password_change",
     ),
     path("account/password/changed/", views.password_changed, name="password_change_done"),

@@ -48,6 +48,7 @@ class SafeNextMixin:
 
 
 class SignInView(SafeNextMixin, auth_views.LoginView):
+    template_name = "registration/login.jinja"
     authentication_form = SignInForm
     redirect_authenticated_user = True
 

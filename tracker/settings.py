@@ -285,7 +285,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field; it holds the email address
 AXES_USERNAME_CALLABLE = "accounts.forms.username_for_lockout"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.jinja"
 AXES_RESET_ON_SUCCESS = True
 # The proxies in front of the app servers (HAProxy: 1), so the client's own address is read
 # from X-Forwarded-For: for the lockout, the audit trail and rate limits (tracker/client_address.py).
