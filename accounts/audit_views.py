@@ -52,7 +52,7 @@ def audit_log(request) -> HttpResponse:
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "audit.jinja", {"form": form, "page": page, "query": query.urlencode()})
 
 
 @require_GET
