@@ -23,7 +23,7 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
     for entry in sorted(contributed(MENU), key=lambda entry: entry.position):
         if entry.start_for is not None and entry.start_for(roles) and shown_to(entry, roles):
             return redirect(entry.url_name)
-    return render(request, "start.html", {"contributed": contributions(START_PAGE, request)})
+    return render(request, "start.jinja", {"contributed": contributions(START_PAGE, request)})
 
 
 @permission_required(signed_in)

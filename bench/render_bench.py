@@ -20,10 +20,10 @@ homes' 100 cards, the dashboard's 50 stale homes) drawn three ways: as today (Ji
 components written in when compiled), Jinja2 with every component a macro call (nothing
 written in), and the search cards as Django templates with each component an
 ``{% include %}`` (Django throughout). The context each list gets is the one the page gave it.
-``--shell`` draws the page every signed-in page is drawn in (the start page: base.html, its
-header, menu and footer) as the Django templates it is and as the same markup in Jinja2
-(templates/base.jinja, the start page's body from bench/jinja_shell/), from the same values
-(the context processors' work not counted).
+``--shell`` draws the page every signed-in page is drawn in (the start page: its shell, header,
+menu and footer) as the Jinja2 templates it is (start.jinja, base.jinja) and as the same markup
+in Django's (bench/django_shell/start.html in templates/base.html), from the values the page
+was drawn with (the context processors' work not counted).
 ``--written-in`` times whole requests (the floor's and the hot pages') with the Jinja2
 templates as they are and with every written-in component a macro call instead, in turns
 in one run; each page's CPU over the floor's is what its throughput share follows.
@@ -60,11 +60,13 @@ import django  # noqa: E402
 django.setup()
 
 import jinja2  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.forms.renderers import BaseRenderer  # noqa: E402
 from django.template import Context, engines  # noqa: E402
 from django.template import Engine as DjangoEngine  # noqa: E402
+from django.template.backends.django import DjangoTemplates  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -118,8 +120,9 @@ def macro_call_environment():
 # would have them (Django templates cannot hand markup to an included template, so a card's
 # body is written in its place and a button's words come in parts).
 DJANGO_CARDS = Path(__file__).resolve().parent / "django_cards"
-# The start page's body in Jinja2, drawn in templates/base.jinja (the shell every Jinja2 page is drawn in).
-JINJA_SHELL = Path(__file__).resolve().parent / "jinja_shell"
+# The start page as the Django template it was (templates/base.html is still Django's shell):
+# the shells compared on the same page.
+DJANGO_SHELL = Path(__file__).resolve().parent / "django_shell"
 
 
 class RenderClock:
@@ -195,19 +198,24 @@ def journeys() -> dict:
 
 
 class ListRecorder:
-    """Keeps the context each list of LISTS was last drawn with (patching Jinja2's render)."""
+    """Keeps the context each Jinja2 template of ``names`` (the lists of LISTS) was last drawn
+    with (patching Jinja2's render)."""
 
-    def __init__(self):
+    def __init__(self, names=None):
+        names = set(LISTS.values()) if names is None else names
         self.contexts = {}
-        render = jinja2.Template.render
+        self.render = render = jinja2.Template.render
         recorder = self
 
         def recording(template, *args, **kwargs):
-            if template.name in LISTS.values():
+            if template.name in names:
                 recorder.contexts[template.name] = dict(*args, **kwargs)
             return render(template, *args, **kwargs)
 
         jinja2.Template.render = recording
+
+    def stop(self) -> None:
+        jinja2.Template.render = self.render
 
 
 def same_html(one: str, other: str) -> bool:
@@ -258,27 +266,17 @@ def written_in_or_not(repeat: int) -> None:
 
 
 def shell(repeat: int) -> None:
-    template = engines["django"].get_template("start.html")
-    seen = {}
-    render = type(template.template)._render
-
-    def recording(self, context):  # once the context processors have added theirs
-        if self.origin.template_name == "start.html":
-            seen["context"] = context.flatten()
-        return render(self, context)
-
-    type(template.template)._render = recording
+    recorder = ListRecorder({"start.jinja"})  # the values the page had, the context processors' included
     email, _, path, headers = journeys()["floor"]
     assert client_for(email).get(path, **headers).status_code == 200
-    type(template.template)._render = render
-    values = seen["context"]
-    env = environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(JINJA_SHELL), engines["jinja2"].env.loader]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    in_jinja = env.get_template("start.jinja")
-    in_django = template.template
+    recorder.stop()
+    values = recorder.contexts["start.jinja"]
+    values["csrf_token"] = str(values["csrf_token"])  # read once: each reading of the lazy token masks it afresh
+    ours = settings.TEMPLATES[1]  # Django's templates as settings have them, the bench's start page first
+    django = DjangoTemplates({"APP_DIRS": True, "NAME": "shell", "DIRS": [DJANGO_SHELL, *ours["DIRS"]], "OPTIONS": {
+        "builtins": ours["OPTIONS"]["builtins"]}})  # fmt: skip
+    in_jinja = engines["jinja2"].env.get_template("start.jinja")
+    in_django = django.engine.get_template("start.html")
     assert same_html(in_jinja.render(values), in_django.render(Context(values))), "the two start pages differ"
     print(f"{'start page':<30} {'Django ms':>10} {'Jinja2 ms':>10}")
     django_ms = cpu_ms(lambda: in_django.render(Context(values)), repeat)

@@ -71,7 +71,7 @@ def test_the_check_would_catch_an_upward_import(tmp_path):
 TEMPLATES = ROOT / "templates"
 # Templates of the project's own pages (base, header, errors, forms) are the lowest layer;
 # accounts' pages live beside them; each app's pages in its folder.
-ACCOUNTS_TEMPLATES = {"start.html", "about_data.jinja", "audit.html", "audit_table.jinja", "invitations", "teams",
+ACCOUNTS_TEMPLATES = {"start.jinja", "about_data.jinja", "audit.jinja", "audit_table.jinja", "invitations", "teams",
                       "two_factor", "registration"}  # fmt: skip
 SETTINGS_ROOTS = {"tracker/settings.py"}  # lists every app, their middleware and context processors
 # The page's shell (the header's sign-in and account links, the footer's public pages): like
