@@ -77,4 +77,4 @@ def sync_runs(request: HtmxHttpRequest) -> HttpResponse:
         "counts": sorted(run.counts.items(), key=lambda count: -count[1]) if run else [],
         "last_success": cqc_sync.last_success(),
     }
-    return render(request, "homes/cqc_sync.html", context)
+    return render(request, "homes/cqc_sync.jinja", context)

@@ -97,7 +97,7 @@ def upload(request: HtmxHttpRequest) -> HttpResponse:
         tasks.check_import.enqueue(job.pk)
         return redirect("homes:import_detail", pk=job.pk)
     recent = ImportJob.objects.for_user(request.user).defer("content")[:10]
-    return render(request, "homes/import_upload.html", {"form": form, "recent": recent, "fields": csv_import.FIELDS})
+    return render(request, "homes/import_upload.jinja", {"form": form, "recent": recent, "fields": csv_import.FIELDS})
 
 
 def _remembered(area) -> dict[str, str]:
@@ -178,7 +178,7 @@ def columns(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if claimed:
             tasks.check_import.enqueue(job.pk)
         return redirect("homes:import_detail", pk=job.pk)
-    return render(request, "homes/import_columns.html", {"job": job, "form": form})
+    return render(request, "homes/import_columns.jinja", {"job": job, "form": form})
 
 
 @require_GET
@@ -187,7 +187,7 @@ def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status == ImportJob.Status.MAPPING and not request.htmx:
         return redirect("homes:import_columns", pk=job.pk)
-    template = "homes/import_detail.html#status" if request.htmx else "homes/import_detail.html"
+    template = "homes/import_detail.jinja#status" if request.htmx else "homes/import_detail.jinja"
     return render(request, template, {"job": job, "problems": job.problems[:200]})
 
 

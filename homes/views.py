@@ -87,7 +87,7 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     areas = LocalAuthority.objects.filter(pk__in=roles.council_la_ids)
     if request.htmx:  # the filter's results only
         context = {"page": page, "hidden": counts["hidden"], "query": query}
-        return render(request, "homes/council_homes.html#results", context)
+        return render(request, "homes/council_homes.jinja#results", context)
     context = {
         "newly_registered": newly_registered(roles, la_code),
         "register": {"what": "care homes", "column": "Home", "next": request.path},
@@ -97,7 +97,7 @@ def council_homes(request: HtmxHttpRequest) -> HttpResponse:
         "areas": areas,
         "filter_form": HomesFilterForm(initial={"q": query, "la": la_code}, authorities=authorities),
     }
-    return render(request, "homes/council_homes.html", context)
+    return render(request, "homes/council_homes.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,7 +109,7 @@ def add_home(request: HtmxHttpRequest) -> HttpResponse:
         audit.record(HomeAction.HOME_ADDED, target=f"{home.name} ({home.cqc_location_id})")
         messages.success(request, f"{home.name} has been added. Now invite its manager.")
         return redirect("homes:staff", pk=home.pk)
-    return render(request, "homes/add_home.html", {"form": form})
+    return render(request, "homes/add_home.jinja", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,9 +123,9 @@ def edit(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
             messages.success(request, f"{home.name}'s details have been saved.")
             return redirect(home.page_url)
         return render(
-            request, "homes/edit.html", {"form": form, "home": home, "conflict": form.conflicting_changes}, status=409
+            request, "homes/edit.jinja", {"form": form, "home": home, "conflict": form.conflicting_changes}, status=409
         )
-    return render(request, "homes/edit.html", {"form": form, "home": home})
+    return render(request, "homes/edit.jinja", {"form": form, "home": home})
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,7 +146,7 @@ def correct_cqc_facts(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
             return redirect(home.page_url)
         # htmx swaps only successful answers: it shows the conflict in the page with a 200.
         context["conflict"], status = form.conflicting_changes, 200 if request.htmx else 409
-    template = "homes/cqc_facts.html#editor" if request.htmx else "homes/cqc_facts.html"
+    template = "homes/cqc_facts.jinja#editor" if request.htmx else "homes/cqc_facts.jinja"
     return render(request, template, context, status=status)
 
 
@@ -155,7 +155,7 @@ def correct_cqc_facts(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
 def history(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     changes = home.changes.select_related("changed_by")
     page = Paginator(changes, 100).get_page(request.GET.get("page"))
-    return render(request, "homes/history.html", {"home": home, "page": page})
+    return render(request, "homes/history.jinja", {"home": home, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,7 +178,7 @@ def staff(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     invitations = Invitation.objects.open().filter(home=home).select_related("invited_by")
     nobody = f"Nobody can update this {home.get_kind_display().lower()} yet. Invite its manager below."
     context = {"home": home, "form": form, "members": members, "invitations": invitations, "nobody": nobody}
-    return render(request, "homes/staff.html", context)
+    return render(request, "homes/staff.jinja", context)
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from unittest import mock
 
 import pytest
@@ -556,6 +557,13 @@ def council_row(home_id, name, **overrides):
     return [row[h] for h in COUNCIL_HEADER]
 
 
+def chosen_on(page: str, name: str) -> str:
+    """The option chosen in a page's select, as the person sees it chosen ("" for none)."""
+    options = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    chosen = re.search(r'<option value="([^"]*)" selected>', options)
+    return chosen.group(1) if chosen else ""
+
+
 def test_unfamiliar_headings_are_matched_once_then_remembered(client, council_admin):
     client.force_login(council_admin)
     content = to_csv(COUNCIL_HEADER, [council_row("1-800000001", "Mapped House"), council_row("1-800000002", "Two")])
@@ -565,8 +573,7 @@ def test_unfamiliar_headings_are_matched_once_then_remembered(client, council_ad
     assert job.status == ImportJob.Status.MAPPING
     assert client.get(f"/homes/import/{job.pk}/")["Location"] == f"/homes/import/{job.pk}/columns/"
     page = client.get(f"/homes/import/{job.pk}/columns/")
-    form = page.context["form"]
-    guesses = [form[f"column_{i}"].value() for i in range(len(COUNCIL_HEADER))]
+    guesses = [chosen_on(page.text, f"column_{i}") for i in range(len(COUNCIL_HEADER))]
     assert guesses == ["location_id", "name", "postcode", "phone", "provider_name", "service_types",
                        "overall_rating", "overall_rating_date", "registered_beds", ""]  # fmt: skip
     assert "First values: 1-800000001 · 1-800000002" in page.text
