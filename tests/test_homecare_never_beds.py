@@ -9,6 +9,7 @@ from api import keys
 from api.models import ApiKey
 from homes.models import CareHome, CareHomeChange
 from tests.factories import AgencyFactory, CareHomeFactory, MembershipFactory
+from tests.page_forms import form_as_sent
 from tests.vacancy_helpers import give_figures
 from vacancies.models import SearchEntry
 
@@ -118,8 +119,7 @@ def test_a_care_home_cannot_be_made_a_domiciliary_service_by_its_edit_form(clien
     client.force_login(home_staff)
     page = client.get(f"/homes/{home.pk}/edit/")
     assert "Domiciliary care service" not in page.text
-    form = page.context["form"]
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = form_as_sent(page.text)
     data |= {"service_type": "domiciliary", "service_user_bands": home.service_user_bands, "funding_accepted": []}
     response = client.post(f"/homes/{home.pk}/edit/", data)
     assert response.status_code == 200
