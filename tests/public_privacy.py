@@ -14,7 +14,10 @@ BED_COUNT = re.compile(
 )
 
 # An agency's new hours a week are shown as a band: a number of hours is never on a public page.
-HOURS_COUNT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:new\s+)?(?:hours?|hrs?)\b", re.IGNORECASE)
+# Not a postcode's inward code ("WR14 8HR"): the outward code before it says which it is.
+HOURS_COUNT = re.compile(
+    r"(?<![A-Z]\d )(?<![A-Z]\d\d )(?<![A-Z]\d[A-Z] )\b\d+(?:\.\d+)?\s*(?:new\s+)?(?:hours?|hrs?)\b", re.IGNORECASE
+)
 
 
 def private_things(html: str, *, names: tuple[str, ...] = (), reasons: tuple[str, ...] = ()) -> list[str]:
