@@ -21,7 +21,7 @@ from homes.choices import HomeStatus, LocationKind
 from homes.models import CareHome, CqcLocation, LocalAuthority, PostcodeArea, Provider
 from homes.postcodes import district_of
 from public.availability import CONFIRMED_WITHIN, PLENTY_HOURS, Availability, taking_on
-from public.profile import RATING_COLUMNS, where_and_cqc
+from public.profile import RATING_COLUMNS, WhereAndCqc, where_and_cqc
 from public.search import rating_words
 from tracker.forms import NhsFormMixin
 from tracker.paging import MAX_PAGE, CountedPaginator
@@ -206,21 +206,7 @@ def _district_order(code: str) -> tuple:
 
 
 @dataclass(slots=True)
-class AgencyProfile:
-    cqc_location_id: str
-    name: str
-    provider: str
-    address_lines: list[str]
-    town: str
-    postcode: str
-    phone: str
-    tel: str
-    website: str
-    cqc_url: str
-    rating: str
-    rating_known: bool
-    cqc_checked: str
-    key_questions: list[tuple[str, str]]
+class AgencyProfile(WhereAndCqc):
     care: list[str]
     shows_availability: bool
     districts: list[tuple[str, Availability | None]]  # each district covered, with its band

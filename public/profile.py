@@ -74,7 +74,10 @@ def etag_of(profile: "PublicProfile") -> str:
 
 
 @dataclass(slots=True)
-class PublicProfile:
+class WhereAndCqc:
+    """What a care home's and a home-care agency's public pages both show: where it is and
+    CQC's facts (``where_and_cqc`` reads them)."""
+
     cqc_location_id: str
     name: str
     provider: str
@@ -89,6 +92,10 @@ class PublicProfile:
     rating_known: bool
     cqc_checked: str  # "5 December 2026": when CQC's facts were last checked with CQC's register
     key_questions: list[tuple[str, str]]
+
+
+@dataclass(slots=True)
+class PublicProfile(WhereAndCqc):
     kind: str
     cares_for: list[str]
     categories: list[str]
