@@ -14,11 +14,13 @@ window opened after the home joined the portal.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from homes.choices import LocationKind
+from homes.models import Provider
 from returns.definition import CARE_HOME, HOME_CARE
 from returns.models import MonthlyReturn
 from returns.window import closed_months, window_for
@@ -72,24 +74,23 @@ class HomeStanding:
 def standings(homes, today: datetime.date | None = None, this_month: datetime.date | None = None) -> list[HomeStanding]:
     """Each location's record over the last 12 closed months, and whether it has answered
     ``this_month``. ``homes``: a queryset of care homes, home-care agencies or both (the rule
-    is the same for every kind). Two queries."""
+    is the same for every kind). One query."""
     today = today or timezone.localdate()
     months = closed_months(today, LOOK_BACK)
+    asked = [*months, this_month] if this_month else months
+    # One statement: each location with the months it answered (by the unique index on home and
+    # month) and its provider's name looked up by key (a join read every provider to hash them).
     rows = homes.values(
-        "pk", "name", "cqc_location_id", "provider_id", "kind", provider_name=F("provider__name"),
-        council=F("local_authority__name"), joined=TruncDate("created_at"),
+        "pk", "name", "cqc_location_id", "provider_id", "kind", council=F("local_authority__name"),
+        joined=TruncDate("created_at"),
+        provider_name=Subquery(Provider.objects.filter(pk=OuterRef("provider_id")).order_by().values("name")),
+        answered=ArraySubquery(MonthlyReturn.objects.filter(home=OuterRef("pk"), month__in=asked).values("month")),
     )  # fmt: skip
     found = list(rows)
-    answered: dict[int, set] = {}
-    asked = [*months, this_month] if this_month else months
-    for home_id, month in MonthlyReturn.objects.filter(home__in=homes.values("pk"), month__in=asked).values_list(
-        "home_id", "month"
-    ):
-        answered.setdefault(home_id, set()).add(month)
     opened = {month: window_for(month).opens for month in months}
     result = []
     for row in found:
-        joined, theirs = row["joined"], answered.get(row["pk"], ())
+        joined, theirs = row["joined"], set(row["answered"])
         could = [month for month in months if opened[month] >= joined]
         flags = [month not in theirs for month in could]
         result.append(HomeStanding(

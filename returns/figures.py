@@ -6,15 +6,18 @@ and its CSV, and the API's returns, are made by one builder (``extract_rows``).
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from returns import definition
 from returns.models import MonthlyReturn
-from returns.window import month_of, previous_month
+from returns.window import month_of, previous_month, window_for
 from vacancies.trends import PALETTE, Series, Trend
 
 
@@ -70,21 +73,44 @@ class WorkforceMonth:
         return round(self.hours / self.people, 1) if self.people else None
 
 
-def workforce(area, months: int = 12, latest: datetime.date | None = None, home_ids=None) -> list[WorkforceMonth]:
+def workforce(area, months: int = 12, latest: datetime.date | None = None, locations=None) -> list[WorkforceMonth]:
     """The area's workforce by month, oldest first, from the returns answered: care homes' and
     home-care agencies' apart. One query.
-    ``home_ids``: the area's locations, when the caller has them (read by the unique index on
-    home and month; PostgreSQL otherwise plans a parallel scan of every home, ten times slower here)."""
+    ``locations``: the area's locations as (id, kind), when the caller has them. Then the rows are
+    read by the unique index on home and month (PostgreSQL otherwise plans a parallel scan of every
+    home, ten times slower here), and the months whose windows have closed are kept in this
+    process by those locations: a closed month's returns never change (``submissions.submit``
+    takes the open window's month only), so the same locations always add up to the same figures
+    and nobody sees another area's. Only the open month, if the year has it, is read each time."""
     latest = month_of(latest or datetime.date.today())
     wanted = [latest]
     for _ in range(months - 1):
         wanted.insert(0, previous_month(wanted[0]))
+    if locations is None:
+        rows = _workforce_rows(area.scope("home__"), wanted)
+    else:
+        home_ids = Q(home_id__in=[pk for pk, _ in locations])
+        today = timezone.localdate()
+        closed = [month for month in wanted if window_for(month).closes < today]
+        key = "workforce:" + hashlib.sha256(repr((sorted(locations), closed)).encode()).hexdigest()
+        cache = caches["local"]
+        rows = cache.get(key)
+        if rows is None:
+            rows = _workforce_rows(home_ids, closed) if closed else {}
+            cache.set(key, rows, 24 * 3600)
+        if still_open := [month for month in wanted if month not in closed]:
+            rows = {**rows, **_workforce_rows(home_ids, still_open)}
+    names = ("homes", "direct", "agency", "care_staff", "occupied", "agencies", "care_workers", "absent", "people",
+             "hours")  # fmt: skip
+    return [WorkforceMonth(month, **{name: (rows[month][name] or 0) if month in rows else 0 for name in names})
+            for month in wanted]  # fmt: skip
+
+
+def _workforce_rows(where: Q, wanted: list[datetime.date]) -> dict[datetime.date, dict]:
     home, agency = definition.CARE_HOME, definition.HOME_CARE
-    rows = {
+    return {
         row["month"]: row
-        for row in MonthlyReturn.objects.filter(
-            Q(home_id__in=list(home_ids)) if home_ids is not None else area.scope("home__"), month__in=wanted
-        )
+        for row in MonthlyReturn.objects.filter(where, month__in=wanted)
         .values("month")
         .annotate(
             homes=Count("pk", filter=Q(home__kind=home)),
@@ -99,10 +125,6 @@ def workforce(area, months: int = 12, latest: datetime.date | None = None, home_
             hours=_sum_of("hours_delivered", kind=agency),
         )
     }
-    names = ("homes", "direct", "agency", "care_staff", "occupied", "agencies", "care_workers", "absent", "people",
-             "hours")  # fmt: skip
-    return [WorkforceMonth(month, **{name: (rows[month][name] or 0) if month in rows else 0 for name in names})
-            for month in wanted]  # fmt: skip
 
 
 def _trend(figures: list[WorkforceMonth], series: list[Series]) -> Trend:

@@ -320,7 +320,7 @@ def area_returns(request: HtmxHttpRequest) -> HttpResponse:
     window = window_for(month)
     standings = compliance.standings(_area_locations(area), this_month=month)
     waiting = [s for s in standings if not s.answered_this_month]
-    workforce = figures.workforce(area, latest=month, home_ids=[s.home_id for s in standings])
+    workforce = figures.workforce(area, latest=month, locations=[(s.home_id, s.kind) for s in standings])
     kinds = {s.kind for s in standings}
     by_kind = [
         (definition.noun(2, {kind}), sum(s.answered_this_month for s in theirs), len(theirs))

@@ -15,11 +15,12 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
-from returns import compliance, links
+from returns import compliance, figures, links
 from returns.models import MonthlyReturn, ReturnReminder
 from returns.window import closed_months, open_window, window_for
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import give_figures
+from vacancies import areas
 
 pytestmark = pytest.mark.django_db
 
@@ -471,6 +472,33 @@ def test_submit_every_home_unchanged_together(client, in_window, provider, provi
 
 
 # --- a council's view -------------------------------------------------------------------------
+
+
+def test_the_workforce_keeps_closed_months_by_their_locations_and_reads_the_open_month_each_time(
+    client, in_window, home, home_staff, other_home, leeds, bradford
+):
+    """Closed months are kept in the process (their returns never change); the open month is
+    not, and one area's kept figures never answer for another's locations."""
+    give_figures(home, home_staff)
+    november, december = datetime.date(2026, 11, 1), datetime.date(2026, 12, 1)
+    submitted(home, november, direct_care_staff="30")
+    submitted(other_home, november, direct_care_staff="5")
+    in_leeds, in_bradford = [(home.pk, home.kind)], [(other_home.pk, other_home.kind)]
+
+    def by_month(area, locations):
+        return {m.month: m for m in figures.workforce(area, latest=december, locations=locations)}
+
+    leeds_area, bradford_area = areas.Area(leeds.gss_code, leeds.name, (leeds.pk,)), areas.Area(
+        bradford.gss_code, bradford.name, (bradford.pk,))  # fmt: skip
+    first = by_month(leeds_area, in_leeds)
+    assert (first[november].homes, first[november].care_staff) == (1, 33)
+    assert first[december].homes == 0
+    assert by_month(bradford_area, in_bradford)[november].care_staff == 8  # its own, not Leeds's kept figures
+    client.force_login(home_staff)
+    assert client.post(f"/returns/{home.pk}/", {**ANSWERS, "version": "0"}).status_code == 302
+    again = by_month(leeds_area, in_leeds)
+    assert again[december].homes == 1  # December's window is open: read afresh
+    assert again[november].care_staff == 33
 
 
 def test_the_councils_page_shows_who_has_submitted_and_the_extract(client, in_window, council_admin, home,
