@@ -82,6 +82,14 @@ def matching(cleaned: dict) -> QuerySet:
     )
 
 
+# What a result's card reads: ``matching(...).only(*CARD_FIELDS)`` leaves the rest unread.
+CARD_FIELDS = [
+    "district_id", "hours_available", "agency__name", "agency__phone", "agency__cqc_rating",
+    "agency__capacity__hours_available", "agency__capacity__earliest_start", "agency__capacity__two_carer_calls_now",
+    "agency__capacity__care_given", "agency__capacity__last_confirmed_at",
+]  # fmt: skip
+
+
 class Result:
     """What a result shows, computed once for the page and the CSV."""
 
@@ -96,7 +104,7 @@ class Result:
         self.freshness = freshness(capacity.last_confirmed_at if capacity else None)
         self.rating = rating_label(agency.cqc_rating)
         self.href = reverse("homecare:agency", args=[agency.pk])
-        self.shortlisted = False
+        self.shortlisted = getattr(row, "shortlisted", False)
         self.toggle_url = reverse("homecare:toggle_shortlist", args=[agency.pk])
 
     @property

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -24,7 +24,7 @@ from homecare import reminders
 from homecare.access import agency_permission_required
 from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
 from homecare.models import AgencyCapacity, AgencyShortlistEntry, CoveredDistrict
-from homecare.search import CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
+from homecare.search import CARD_FIELDS, CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
 from homes.audit_actions import HomeAction
 from homes.choices import LocationKind
 from homes.cqc_views import newly_registered
@@ -33,6 +33,7 @@ from tracker.components import macro
 from tracker.contributions import AGENCY_PAGE, contributions, link
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
+from tracker.paging import counted_page
 from vacancies import reminder_links
 from vacancies.freshness import freshness
 from vacancies.models import Reminder
@@ -207,15 +208,17 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
     form = FindHomeCareForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid() and form.cleaned_data["postcode"]:
-        page = Paginator(matching(form.cleaned_data), PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = [Result(row) for row in page.object_list]
-        listed = set(
-            AgencyShortlistEntry.objects.filter(
-                user=request.user, agency__in=[result.agency.pk for result in page.object_list]
-            ).values_list("agency_id", flat=True)
+        # The page, its total and whether each is on this person's shortlist in one statement,
+        # reading only what a card shows (an agency's row carries CQC's facts).
+        rows = (
+            matching(form.cleaned_data)
+            .only(*CARD_FIELDS)
+            .annotate(
+                shortlisted=Exists(AgencyShortlistEntry.objects.filter(user=request.user, agency=OuterRef("agency_id")))
+            )
         )
-        for result in page.object_list:
-            result.shortlisted = result.agency.pk in listed
+        page = counted_page(rows, request.GET.get("page"), PAGE_SIZE)
+        page.object_list = [Result(row) for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     shortlisted = AgencyShortlistEntry.objects.filter(user=request.user).count()

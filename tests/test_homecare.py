@@ -379,8 +379,9 @@ def test_find_home_care_reads_a_page_in_a_fixed_number_of_queries(client, coordi
     client.get("/find-home-care/", {"postcode": "LS6"})
     for number in range(10):
         _give(AgencyFactory(name=f"More Care {number}"), 10)
-    # The session, the person, their roles, the district, the count, the page, the page's shortlisted, their count.
-    with django_assert_max_num_queries(8):
+    # The session, the person, their roles, the district, the page (its total and what is on their shortlist with
+    # it), their shortlist's count.
+    with django_assert_max_num_queries(6):
         page = client.get("/find-home-care/", {"postcode": "LS6", "care": ["personal_care"]})
     assert len(page.context["page"].object_list) == 13
 
@@ -422,6 +423,12 @@ def test_a_coordinator_shortlists_agencies_from_the_results(client, coordinator,
     csv = client.get("/find-home-care/shortlist.csv").getvalue().decode()
     assert len(csv.strip().splitlines()) == 3
     assert "Your home-care shortlist (2)" in client.get("/find-home-care/").text
+    results = client.get("/find-home-care/", {"postcode": "LS6"}).text
+    assert 'On your shortlist: remove<span class="nhsuk-u-visually-hidden"> Big Hours Care</span>' in results
+    client.force_login(MembershipFactory(role="coordinator", user__email="another@example.org").user)  # not theirs
+    assert 'Add<span class="nhsuk-u-visually-hidden"> Big Hours Care</span> to shortlist' in client.get(
+        "/find-home-care/", {"postcode": "LS6"}).text  # fmt: skip
+    client.force_login(coordinator)
     client.post(f"/agencies/{big.pk}/shortlist/", {"action": "remove"}, follow=True)
     assert list(AgencyShortlistEntry.objects.values_list("agency__name", flat=True)) == ["Small Hours Care"]
     # Nor does it touch the beds' shortlist.
