@@ -151,17 +151,27 @@ def exchange(session, method: str, path: str, body, headers: dict) -> http.clien
         return session.conn.getresponse()
 
 
+# Signed-in cookies no session holds now, by email: a session given back (``release``) is taken up
+# again by the next one for the same person, instead of signing in afresh. A sign-in hashes the
+# password on purpose slowly (Django's PBKDF2, about half a second here), and each journey makes
+# 18 sessions: signing in each time was most of a run's minutes, none of them measured.
+SPARE_SIGN_INS: dict[str, list[dict[str, str]]] = {}
+
+
 class Session:
     """One signed-in browser: a keep-alive connection and its cookies."""
 
     def __init__(self, email: str | None, source: str | None = None, headers: dict | None = None):
-        self.source = source
+        self.source, self.email = source, email
         self.sent_headers = headers or {}  # sent with every request (the monitoring token)
         self.conn = connect(source)
         self.cookies: dict[str, str] = {}
         self.headers: dict[str, str] = {}
         self.reconnects = 0  # requests sent again on a new connection (the old one was closed)
         if email is None:  # a member of the public: no sign-in
+            return
+        if spare := SPARE_SIGN_INS.get(email):
+            self.cookies = spare.pop()
             return
         page = self.request("GET", "/sign-in/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -172,6 +182,12 @@ class Session:
             token, _ = self.csrf("/account/two-factor/")
             form = {"code": next(SECOND_FACTOR[email]), "csrfmiddlewaretoken": token}
             self.request("POST", "/account/two-factor/", form, expect=(302,))
+
+    def release(self) -> None:
+        """Done with: its connection closed, its sign-in kept for the next session of the same person."""
+        self.conn.close()
+        if self.email is not None and "sessionid" in self.cookies:
+            SPARE_SIGN_INS.setdefault(self.email, []).append(self.cookies)
 
     def csrf(self, path: str) -> tuple[str, str]:
         page = self.request("GET", path)
@@ -351,6 +367,9 @@ def measure(make_session, step, seconds: float, concurrency: int, floor=None) ->
             floor_done, failed, floor_elapsed = floor_done + floor_count, failed + failures, floor_elapsed + floor_took
             if floor_count and took:
                 shares.append((count / took) / (floor_count / floor_took))
+    for done_with in [session, floor_session, *sessions, *floor_sessions]:
+        if isinstance(done_with, Session):
+            done_with.release()
     result = {
         "single_user_requests": len(timings),
         "p50_ms": round(statistics.median(timings), 1),
