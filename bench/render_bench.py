@@ -29,7 +29,8 @@ templates as they are and with every written-in component a macro call instead, 
 in one run; each page's CPU over the floor's is what its throughput share follows.
 ``--pages`` times, in turns in one run, the request CPU of the pages ADR 024's conversion to
 Jinja2 reaches beyond the hot journeys (accounts', teams', invitations', the API keys and
-reference, a council's homes and their onboarding pages, the error pages), so a page converted
+reference, a council's homes and their onboarding pages, the error pages, the monthly return's
+pages, the public pages), so a page converted
 is measured before and after on the same data; a service admin for the audit trail and CQC
 sync is made inside a transaction that is rolled back.
 """
@@ -67,13 +68,13 @@ from django.forms.renderers import BaseRenderer  # noqa: E402
 from django.template import Context, engines  # noqa: E402
 from django.template import Engine as DjangoEngine  # noqa: E402
 from django.template.backends.django import DjangoTemplates  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, Team, User  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
-from homes.models import CareHome  # noqa: E402
+from homes.models import CareHome, HomeCareAgency  # noqa: E402
 from tracker.components import environment  # noqa: E402
 from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
@@ -316,7 +317,7 @@ def other_pages() -> dict:
     """(who, path, headers, status) for the pages of ``--pages``."""
     from bench.run import dataset_admins
 
-    _, _, council_admin = dataset_admins()
+    big_provider, provider_admin, council_admin = dataset_admins()
     leeds = Membership.objects.filter(user__email=council_admin, role=Role.COUNCIL_ADMIN).values_list(
         "local_authority_id", flat=True
     )[0]
@@ -326,6 +327,14 @@ def other_pages() -> dict:
         .values_list("pk", flat=True)[0]
     )
     team = Team.objects.order_by("pk").values_list("pk", flat=True).first()
+    own = (
+        CareHome.locations.filter(provider=big_provider, status="active").order_by("pk").values_list("pk", flat=True)[0]
+    )
+    listed = CareHome.objects.filter(is_synthetic=True, email__endswith="@dataset.example", status="active")
+    compared = "&".join(
+        f"home={cqc_id}" for cqc_id in listed.order_by("pk").values_list("cqc_location_id", flat=True)[:3]
+    )
+    agency = HomeCareAgency.objects.filter(status="active").order_by("pk").values_list("cqc_location_id", flat=True)
     coordinator, htmx = "coordinator1@dataset.example", {"HTTP_HX_REQUEST": "true"}
     pages = {
         "start": (coordinator, "/", {}, 200),
@@ -348,14 +357,32 @@ def other_pages() -> dict:
         "import_upload": (council_admin, "/homes/import/", {}, 200),
         "audit": ("bench-service-admin@dataset.example", "/audit/", {}, 200),
         "cqc_sync": ("bench-service-admin@dataset.example", "/cqc-sync/", {}, 200),
+        # The monthly return's (outside its window, a home's return is the page saying it is closed).
+        "returns_provider": (provider_admin, "/returns/", {}, 200),
+        "returns_home": (provider_admin, f"/returns/{own}/", {}, 200),
+        "returns_upload": (provider_admin, "/returns/upload/", {}, 200),
+        "returns_area": (council_admin, "/area/returns/", {}, 200),
+        "returns_area_htmx": (council_admin, "/area/returns/", htmx, 200),
+        # The public pages (drawn without the request).
+        "public_find": (None, "/care-homes/", {}, 200),
+        "public_search": (None, "/care-homes/?near=LS6&radius=10&care=nursing", {}, 200),
+        "public_search_htmx": (None, "/care-homes/?near=LS6&radius=10&care=nursing", htmx, 200),
+        "public_profile": (None, f"/care-homes/{listed.values_list('cqc_location_id', flat=True)[0]}/", {}, 200),
+        "public_compare": (None, f"/care-homes/compare/?{compared}", {}, 200),
+        "public_about": (None, "/care-homes/about/", {}, 200),
+        "public_home_care": (None, "/home-care/?postcode=LS6+2AD", {}, 200),
+        "public_edit": (council_admin, f"/homes/{home}/public-page/", {}, 200),
     }
+    if agency:
+        pages["public_agency"] = (None, f"/home-care/{agency[0]}/", {}, 200)
     if team is not None:
         pages["team"] = ("bench-service-admin@dataset.example", f"/teams/{team}/", {}, 200)
     return pages
 
 
 def pages(repeat: int, only: set) -> None:
-    with transaction.atomic():  # the service admin made here is rolled back
+    # One client asks for every public page 40 times: not a crawler to slow down (as bench/run.py).
+    with transaction.atomic(), override_settings(PUBLIC_REQUESTS_PER_MINUTE=10**9):  # the admin made is rolled back
         admin = User.objects.create_superuser(email="bench-service-admin@dataset.example", full_name="Bench Admin")
         TOTPDevice.objects.create(user=admin, name="bench", confirmed=True)
         chosen = {name: page for name, page in other_pages().items() if not only or name in only}
