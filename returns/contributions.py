@@ -29,7 +29,7 @@ def home_panel(request, home) -> str | None:
     if window is None or home.status != "active" or not SUBMIT_RETURN.allows(roles_for(request.user), home):
         return None
     current = MonthlyReturn.objects.filter(home=home, month=window.month).only("submitted_at").first()
-    return render_to_string("returns/home_panel.html", {"home": home, "window": window, "current": current})
+    return render_to_string("returns/home_panel.jinja", {"home": home, "window": window, "current": current})
 
 
 @contribute(MY_HOMES)
@@ -51,7 +51,7 @@ def my_homes_panel(request) -> str | None:
         only = CareHome.locations.allowed(SUBMIT_RETURN, request.user).active().only("pk").first()
     kinds = definition.kinds_among(counts["total"], counts["agencies"])
     context = {"window": window, "counts": counts, "only": only, "noun": definition.noun(counts["total"], kinds)}
-    return render_to_string("returns/my_homes_panel.html", context)
+    return render_to_string("returns/my_homes_panel.jinja", context)
 
 
 contribute(AUDIT_ACTIONS)(ReturnAction)

@@ -32,7 +32,7 @@ def send(home: CareHome, window: Window, *, by=None) -> ReturnReminder | None:
     context = {"home": home, "window": window, "link": link}
     subject = f"{home.name}: the monthly return for {window.label} is due by {window.closes:%A} {window.closes.day} " \
               f"{window.closes:%B}"  # fmt: skip
-    body = render_to_string("returns/reminder_email.txt", context)
+    body = render_to_string("returns/reminder_email.txt.jinja", context)
     try:
         with transaction.atomic():
             reminder = ReturnReminder.objects.create(

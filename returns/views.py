@@ -89,7 +89,7 @@ def my_returns(request: HtmxHttpRequest) -> HttpResponse:
         "submitted": submitted,
         "caption": CAPTIONS.get(frozenset(kinds), "Your homes' and agencies' returns"),
     }
-    return render(request, "returns/my_returns.html", context)
+    return render(request, "returns/my_returns.jinja", context)
 
 
 @require_POST
@@ -150,7 +150,7 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     if window is None:
         last = MonthlyReturn.objects.filter(home=home).order_by("-month").first()
         context = {"home": home, "closed": str(Closed()), "last": last, "last_words": _answered_words(last)}
-        return render(request, "returns/home_closed.html", context)
+        return render(request, "returns/home_closed.jinja", context)
     current, answers = prefilled(home, window.month)
     beds = live_beds(home)
     limit = staff_limit_beds(home, beds)
@@ -173,7 +173,7 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
                 submit(home, form.answers(), user=request.user, via=MonthlyReturn.Via.FORM,
                        loaded_version=form.cleaned_data["version"], seen=form.answers())  # fmt: skip
             else:
-                return render(request, "returns/home_return.html", context, status=200)
+                return render(request, "returns/home_return.jinja", context, status=200)
         except Conflict as conflict:
             # Nothing saved; what they typed stays in the form, against the newer version.
             data = request.POST.copy()
@@ -182,7 +182,7 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
             context["form"].is_valid()
             context["conflict"], context["current"] = conflict, conflict.current
             context["answered_words"] = _answered_words(conflict.current)
-            return render(request, "returns/home_return.html", context, status=409)
+            return render(request, "returns/home_return.jinja", context, status=409)
         except Refused as refused:
             if unchanged:  # last month's answers no longer make a whole return: answer below
                 messages.error(request, "Last month's answers cannot be submitted unchanged: "
@@ -191,14 +191,14 @@ def home_return(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
                 for key, message in refused.problems.items():
                     form.add_error(key if key in form.fields else None, message)
             context["unchanged"] = False
-            return render(request, "returns/home_return.html", context, status=200)
+            return render(request, "returns/home_return.jinja", context, status=200)
         except Closed as closed:
             messages.error(request, str(closed))
             return redirect("returns:home", pk=home.pk)
         messages.success(request, f"{home.name}: submitted for {window.label}. You can change it until the end of "
                                   f"{window.closes:%A} {window.closes.day} {window.closes:%B}.")  # fmt: skip
         return redirect("returns:home", pk=home.pk)
-    return render(request, "returns/home_return.html", context)
+    return render(request, "returns/home_return.jinja", context)
 
 
 @login_not_required
@@ -209,7 +209,7 @@ def from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse
     try:
         home, month = links.read(pk, token)
     except links.LinkProblem as problem:
-        return render(request, "returns/reminder_link.html", {"problem": problem}, status=problem.status)
+        return render(request, "returns/reminder_link.jinja", {"problem": problem}, status=problem.status)
     window = window_for(month)
     current, answers = prefilled(home, month)
     context = {
@@ -223,7 +223,7 @@ def from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse
         with contextlib.suppress(Conflict, Refused, Closed):
             submit(home, answers, user=None, via=MonthlyReturn.Via.REMINDER, loaded_version=0)
         return redirect(request.path)
-    return render(request, "returns/reminder_link.html", context)
+    return render(request, "returns/reminder_link.jinja", context)
 
 
 def _answer_rows(month: datetime.date, kind: str, answers: dict) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -288,7 +288,7 @@ def upload_csv(request: HtmxHttpRequest) -> HttpResponse:
                 form.add_error("file", f"Nothing was submitted: the file has {len(checked.problems)} "
                                        f"problem{pluralize(len(checked.problems))}, listed below")  # fmt: skip
                 context["problems"] = checked.problems
-    return render(request, "returns/upload.html", context)
+    return render(request, "returns/upload.jinja", context)
 
 
 # --- a council's view --------------------------------------------------------------------------
@@ -331,6 +331,8 @@ def area_returns(request: HtmxHttpRequest) -> HttpResponse:
         "area": area, "areas": areas.areas_for(request.user), "window": window, "month": month,
         "is_open": timezone.localdate() in window, "total": len(standings),
         "answered": len(standings) - len(waiting), "by_kind": by_kind if len(by_kind) > 1 else [],
+        # Rounded as Django's {% widthratio %} did (half to even), the share the page showed.
+        "answered_percent": round((len(standings) - len(waiting)) / len(standings) * 100) if standings else 0,
         "noun": definition.noun(len(standings), kinds), "noun_one": definition.noun(1, kinds),
         "waiting": waiting[:200], "waiting_count": len(waiting),
         "over": [s for s in standings if s.status == compliance.OVER],
@@ -339,7 +341,7 @@ def area_returns(request: HtmxHttpRequest) -> HttpResponse:
         "home_care_trend": figures.home_care_trend(workforce),
         "months": _recent_months(),
     }  # fmt: skip
-    return render(request, "returns/area.html#content" if request.htmx else "returns/area.html", context)
+    return render(request, "returns/area.jinja#returns" if request.htmx else "returns/area.jinja", context)
 
 
 def _recent_months() -> list[datetime.date]:
