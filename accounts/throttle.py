@@ -76,7 +76,7 @@ def tally(key: str, limit: int, *, record: tuple | None = None) -> Tally:
 
 
 def too_many(wait: int) -> HttpResponse:
-    response = HttpResponse(render_to_string("429.html", {"wait": wait}), status=429)
+    response = HttpResponse(render_to_string("429.jinja", {"wait": wait}), status=429)
     response["Retry-After"] = str(wait)
     response["Cache-Control"] = "no-store"
     return response

@@ -38,5 +38,5 @@ def edit_public_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
         else:
             # htmx swaps only successful answers: it shows the conflict in the page with a 200.
             context["conflict"], status = form.conflicting_changes, 200 if request.htmx else 409
-    template = "public/edit.html#editor" if request.htmx else "public/edit.html"
+    template = "public/edit.jinja#editor" if request.htmx else "public/edit.jinja"
     return render(request, template, context, status=status)

@@ -57,7 +57,7 @@ def _search_page(request, found, template: str) -> HttpResponse:
 @require_safe
 @throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
 def find(request: HtmxHttpRequest) -> HttpResponse:
-    return _search_page(request, search.find(request.GET, request.GET.get("page")), "public/find.html")
+    return _search_page(request, search.find(request.GET, request.GET.get("page")), "public/find.jinja")
 
 
 def _location_page(request, facts: dict | None, make_profile, template: str, what: str, find: str) -> HttpResponse:
@@ -67,7 +67,7 @@ def _location_page(request, facts: dict | None, make_profile, template: str, wha
         raise Http404
     if facts["status"] != HomeStatus.ACTIVE:
         context = {"home": facts, "what": what, "find": find}
-        return _public_page(request, "public/gone.html", context, seconds=PROFILE_SECONDS, status=410)
+        return _public_page(request, "public/gone.jinja", context, seconds=PROFILE_SECONDS, status=410)
     profile = make_profile(facts)
     etag = f'"{etag_of(profile)}"'
     if not_modified := get_conditional_response(request, etag=etag):
@@ -83,14 +83,14 @@ def _location_page(request, facts: dict | None, make_profile, template: str, wha
 @require_safe
 @throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
 def profile(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
-    return _location_page(request, facts_of(cqc_id), profile_of, "public/profile.html", "care home", "public:find")
+    return _location_page(request, facts_of(cqc_id), profile_of, "public/profile.jinja", "care home", "public:find")
 
 
 @public_page
 @require_safe
 @throttled("public", "PUBLIC_REQUESTS_PER_MINUTE")
 def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
-    return _search_page(request, homecare.find(request.GET, request.GET.get("page")), "public/home_care.html")
+    return _search_page(request, homecare.find(request.GET, request.GET.get("page")), "public/home_care.jinja")
 
 
 @public_page
@@ -99,7 +99,7 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
 def agency(request: HtmxHttpRequest, cqc_id: str) -> HttpResponse:
     facts = homecare.facts_of(cqc_id)
     return _location_page(
-        request, facts, homecare.profile_of, "public/agency.html", "home-care agency", "public:find_home_care"
+        request, facts, homecare.profile_of, "public/agency.jinja", "home-care agency", "public:find_home_care"
     )
 
 
@@ -115,13 +115,13 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
         "too_many": len(wanted) > MAX_COMPARED,
         "not_found": len([cqc_id for cqc_id in chosen if cqc_id not in found]),
     }
-    return _with_content_etag(request, _public_page(request, "public/compare.html", context, seconds=PROFILE_SECONDS))
+    return _with_content_etag(request, _public_page(request, "public/compare.jinja", context, seconds=PROFILE_SECONDS))
 
 
 @public_page
 @require_safe
 def about(request: HtmxHttpRequest) -> HttpResponse:
-    return _with_content_etag(request, _public_page(request, "public/about.html", {}, seconds=3600))
+    return _with_content_etag(request, _public_page(request, "public/about.jinja", {}, seconds=3600))
 
 
 @public_page

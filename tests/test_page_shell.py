@@ -99,11 +99,40 @@ def test_a_page_drawn_without_its_request():
 
 
 def test_the_public_pages_values():
-    """What public/base.html gives the header and footer: its own name, home link and footer."""
+    """What the public pages' shell gives the header and footer: its own name, home link and footer."""
     values = {"heading": "Find a care home", "service_name": "Find a care home", "home_url": "/care-homes/"}
     django, jinja = both(values | {"public": True})
     assert normalised(jinja) == normalised(django)
     assert "About these pages" in django
+
+
+# The public pages' shell as it was in Django's templates (public/base.html, before it moved to
+# public/base.jinja): base.html with the blocks it filled, and a page's own.
+PUBLIC_DJANGO_PAGE = (
+    '{% extends "base.html" %}{% block title %}Compare care homes \u2013 Find a care home{% endblock %}'
+    '{% block head %}<meta name="description" content="{% block description %}{{ description }}{% endblock %}">'
+    "{% endblock %}{% block body_attributes %}{% endblock %}{% block header %}{% url 'public:find' as find_url %}"
+    '{% include "includes/header.html" with service_name="Find a care home" home_url=find_url %}{% endblock %}'
+    '{% block messages %}{% endblock %}{% block footer %}{% include "includes/footer.html" with public=True %}'
+    "{% endblock %}{% block content %}<h1>{{ heading }}</h1>{% endblock %}"
+)
+PUBLIC_JINJA_PAGE = (
+    '{% extends "public/base.jinja" %}{% block title %}Compare care homes \u2013 Find a care home{% endblock %}'
+    "{% block description %}{{ description }}{% endblock %}{% block content %}<h1>{{ heading }}</h1>{% endblock %}"
+)
+
+
+def test_the_public_pages_shell(db):
+    """public/base.jinja draws what public/base.html drew, without the request as the public
+    pages are drawn (public/views.py, the 429 page): the public pages' own header and footer,
+    no menu, message or CSRF header, and the page's meta description in the head."""
+    values = {"heading": "Compare care homes", "description": "Compare <Oak> & Elm side by side"}
+    django = engines["django"].from_string(PUBLIC_DJANGO_PAGE).render(values)
+    jinja = engines["jinja2"].from_string(PUBLIC_JINJA_PAGE).render(values)
+    assert normalised(jinja) == normalised(django)
+    for drawn in ('content="Compare &lt;Oak&gt; &amp; Elm side by side"', 'href="/care-homes/"', "About these pages"):
+        assert drawn in django
+    assert "X-CSRFToken" not in django
 
 
 def test_a_difference_is_seen():

@@ -26,7 +26,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 from django.template.backends import jinja2 as django_jinja2
-from django.template.defaultfilters import capfirst, floatformat, pluralize
+from django.template.defaultfilters import capfirst, floatformat, linebreaks_filter, linebreaksbr, pluralize
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
 from django.template.defaultfilters import timesince_filter as timesince
@@ -151,6 +151,8 @@ def environment(**options) -> Environment:
             "capfirst": capfirst,
             "floatformat": floatformat,
             "timesince": timesince,
+            "linebreaks": linebreaks_filter,  # what a home wrote, escaped, its lines kept (its public page)
+            "linebreaksbr": linebreaksbr,
             "attributes": attributes,
             "date": lambda value, fmt: date_filter(_local(value), fmt),
             "time": lambda value, fmt: time_filter(_local(value), fmt),
