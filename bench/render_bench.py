@@ -30,12 +30,13 @@ in one run; each page's CPU over the floor's is what its throughput share follow
 ``--pages`` times, in turns in one run, the request CPU of the pages ADR 024's conversion to
 Jinja2 reaches beyond the hot journeys (accounts', teams', invitations', the API keys and
 reference, a council's homes and their onboarding pages, the error pages, the monthly return's
-pages, the public pages), so a page converted
+pages, the public pages, enquiries' and home care's pages), so a page converted
 is measured before and after on the same data; a service admin for the audit trail and CQC
 sync is made inside a transaction that is rolled back.
 """
 
 import argparse
+import datetime
 import os
 import re
 import statistics
@@ -69,11 +70,12 @@ from django.template import Context, engines  # noqa: E402
 from django.template import Engine as DjangoEngine  # noqa: E402
 from django.template.backends.django import DjangoTemplates  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, Team, User  # noqa: E402
-from enquiries.models import Referral  # noqa: E402
+from enquiries.models import Enquiry, Referral  # noqa: E402
 from homes.models import CareHome, HomeCareAgency  # noqa: E402
 from tracker.components import environment  # noqa: E402
 from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
@@ -171,13 +173,7 @@ def journeys() -> dict:
     from bench.run import dataset_admins
 
     _, provider_admin, council_admin = dataset_admins()
-    busiest = (
-        Referral.objects.filter(home__in=homes, enquiry__state="open").values("home_id").annotate(n=Count("id"))
-        .order_by("-n").values_list("home_id", flat=True)[0]
-    )  # fmt: skip
-    inbox_manager = Membership.objects.filter(role=Role.HOME_STAFF, home_id=busiest).values_list(
-        "user__email", flat=True
-    )[0]
+    _, inbox_manager = busiest_inbox(homes)
     coordinator = "coordinator1@dataset.example"
     profile = homes.values_list("cqc_location_id", flat=True)[0]
     filters = "near=LS6&radius=20&category=nursing&min_beds=1&updated=3d&rating=good&sex=female"
@@ -196,6 +192,16 @@ def journeys() -> dict:
         "public_profile": (None, "GET", f"/care-homes/{profile}/", {}),
         "public_search": (None, "GET", "/care-homes/?near=LS6&radius=10&care=nursing", {}),
     }
+
+
+def busiest_inbox(homes) -> tuple[int, str]:
+    """The home with the most open enquiries among ``homes``, and one of its staff (a home's inbox)."""
+    busiest = (
+        Referral.objects.filter(home__in=homes, enquiry__state="open").values("home_id").annotate(n=Count("id"))
+        .order_by("-n").values_list("home_id", flat=True)[0]
+    )  # fmt: skip
+    manager = Membership.objects.filter(role=Role.HOME_STAFF, home_id=busiest).values_list("user__email", flat=True)
+    return busiest, manager[0]
 
 
 class ListRecorder:
@@ -377,7 +383,50 @@ def other_pages() -> dict:
         pages["public_agency"] = (None, f"/home-care/{agency[0]}/", {}, 200)
     if team is not None:
         pages["team"] = ("bench-service-admin@dataset.example", f"/teams/{team}/", {}, 200)
-    return pages
+    return pages | enquiry_and_home_care_pages(leeds, coordinator, council_admin)
+
+
+def enquiry_and_home_care_pages(leeds: str, coordinator: str, council_admin: str) -> dict:
+    """Enquiries' pages (a team's, a home's inbox and one of its enquiries, a council's figures) and
+    home care's (Find home care as bench/run.py asks it, an agency's pages, a council's agencies)."""
+    homes = CareHome.objects.filter(is_synthetic=True, email__endswith="@dataset.example", status="active")
+    busiest, inbox_manager = busiest_inbox(homes)
+    referral = Referral.objects.filter(home_id=busiest, enquiry__state="open").order_by("-pk").values_list("pk")[0][0]
+    followed = Enquiry.objects.followed_by(User.objects.get(email=coordinator)).order_by("-pk")
+    enquiry = followed.filter(kind="bed").values_list("pk", flat=True)[0]
+    package = followed.filter(kind="package").values_list("pk", flat=True)[0]
+    agency = (
+        HomeCareAgency.objects.filter(local_authority_id=leeds, status="active", districts__isnull=False)
+        .order_by("pk").values_list("pk", flat=True)[0]
+    )  # fmt: skip
+    start_by = timezone.localdate() + datetime.timedelta(days=7)
+    find = f"/find-home-care/?postcode=LS6&hours=10&care=personal_care&start_by={start_by}"
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    return {
+        "inbox": (inbox_manager, "/inbox/", {}, 200),
+        "inbox_htmx": (inbox_manager, "/inbox/", htmx, 200),
+        "inbox_count": (inbox_manager, "/inbox/count/", htmx, 200),
+        "referral": (inbox_manager, f"/inbox/{referral}/", {}, 200),
+        "enquiries": (coordinator, "/enquiries/?show=all", {}, 200),
+        "enquiries_htmx": (coordinator, "/enquiries/?show=all", htmx, 200),
+        "enquiry": (coordinator, f"/enquiries/{enquiry}/", {}, 200),
+        "package_request": (coordinator, f"/enquiries/{package}/", {}, 200),
+        "new_enquiry": (coordinator, "/enquiries/new/", {}, 200),
+        "new_package": (coordinator, "/enquiries/new-package/?postcode=LS6&hours=10", {}, 200),
+        "area_enquiries": (council_admin, "/area/enquiries/", {}, 200),
+        "area_home_care": (council_admin, "/area/home-care/", {}, 200),
+        "find_home_care": (coordinator, find, {}, 200),
+        "find_home_care_htmx": (coordinator, find, htmx, 200),
+        "home_care_shortlist": (coordinator, "/find-home-care/shortlist/", {}, 200),
+        "council_agencies": (council_admin, "/agencies/", {}, 200),
+        "council_agencies_htmx": (council_admin, "/agencies/?q=care", htmx, 200),
+        "add_agency": (council_admin, "/agencies/add/", {}, 200),
+        "agency": (council_admin, f"/agencies/{agency}/", {}, 200),
+        "agency_capacity": (council_admin, f"/agencies/{agency}/capacity/", {}, 200),
+        "agency_care": (council_admin, f"/agencies/{agency}/care/", {}, 200),
+        "agency_districts": (council_admin, f"/agencies/{agency}/districts/?q=LS1", {}, 200),
+        "agency_history": (council_admin, f"/agencies/{agency}/capacity-history/", {}, 200),
+    }
 
 
 def pages(repeat: int, only: set) -> None:
