@@ -159,7 +159,7 @@ def area_home_care(request) -> HttpResponse:
         "figures": found, "form": form, "to_offer_accepted": minutes_words(median), "stale": stale,
         "stale_listed": STALE_LISTED, "csv": f"?area={area.key}&days={days}",
     }  # fmt: skip
-    return render(request, "enquiries/area_home_care.html", context)
+    return render(request, "enquiries/area_home_care.jinja", context)
 
 
 def _hours(value) -> str:

@@ -81,8 +81,8 @@ def compose(notice: Notice) -> tuple[list[str], str, str]:
         link = _link("enquiries:enquiry", enquiry.pk)
     context = {"referral": referral, "enquiry": enquiry, "home": home, "event": event, "message": message,
                "link": link, "team": enquiry.team}  # fmt: skip
-    subject = render_to_string("enquiries/email_subject.txt", context).strip()
-    body = render_to_string("enquiries/email.txt", context)
+    subject = render_to_string("enquiries/email_subject.txt.jinja", context).strip()
+    body = render_to_string("enquiries/email.txt.jinja", context)
     return to, subject, body
 
 

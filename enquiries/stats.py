@@ -140,7 +140,7 @@ def area_enquiries(request) -> HttpResponse:
             None if found.placements["median_hours"] is None else found.placements["median_hours"] * 60
         ),
     }  # fmt: skip
-    return render(request, "enquiries/area.html", context)
+    return render(request, "enquiries/area.jinja", context)
 
 
 @require_GET

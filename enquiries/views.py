@@ -71,7 +71,7 @@ def new(request: HtmxHttpRequest) -> HttpResponse:
         count = enquiry.referrals.count()
         messages.success(request, f"Enquiry {enquiry.reference} sent to {count} home{'s' if count != 1 else ''}.")
         return redirect("enquiries:enquiry", pk=enquiry.pk)
-    return render(request, "enquiries/new.html", {"form": form, "has_homes": homes.exists()})
+    return render(request, "enquiries/new.jinja", {"form": form, "has_homes": homes.exists()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,7 +98,7 @@ def new_package(request: HtmxHttpRequest) -> HttpResponse:
         count = len(form.recipients)
         messages.success(request, f"{enquiry.name} sent to {count} agenc{'ies' if count != 1 else 'y'}.")
         return redirect("enquiries:enquiry", pk=enquiry.pk)
-    return render(request, "enquiries/new_package.html", {"form": form})
+    return render(request, "enquiries/new_package.jinja", {"form": form})
 
 
 @require_GET
@@ -117,7 +117,7 @@ def enquiry_list(request: HtmxHttpRequest) -> HttpResponse:
         enquiries = enquiries.filter(state=Enquiry.State.OPEN)
     page = Paginator(enquiries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "show": show, "now": timezone.now()}
-    template = "enquiries/list.html#enquiries" if request.htmx else "enquiries/list.html"
+    template = "enquiries/list.jinja#enquiries" if request.htmx else "enquiries/list.jinja"
     return render(request, template, context)
 
 
@@ -141,7 +141,7 @@ def _enquiry_page(request, enquiry: Enquiry, message_form) -> HttpResponse:
     if message_form is None:
         message_form = TeamMessageForm(referrals=Referral.objects.filter(pk__in=[r.pk for r in live]))
     context = {"enquiry": enquiry, "referrals": referrals, "message_form": message_form, "writable": bool(live)}
-    template = "enquiries/enquiry.html#states" if request.htmx else "enquiries/enquiry.html"
+    template = "enquiries/enquiry.jinja#states" if request.htmx else "enquiries/enquiry.jinja"
     return render(request, template, context, status=400 if message_form.errors else 200)
 
 
@@ -234,7 +234,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
     page = counted_page(referrals, request.GET.get("page"), PAGE_SIZE)
     tabs = [{"key": key, "label": label, "current": key == show} for key, (label, _) in INBOX_VIEWS.items()]
     context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now()}
-    template = "enquiries/inbox.html#referrals" if request.htmx else "enquiries/inbox.html"
+    template = "enquiries/inbox.jinja#referrals" if request.htmx else "enquiries/inbox.jinja"
     return render(request, template, context)
 
 
@@ -242,7 +242,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required(answers_enquiries)
 def inbox_count(request: HtmxHttpRequest) -> HttpResponse:
     """The header's count of enquiries waiting, redrawn by htmx every minute."""
-    return render(request, "enquiries/inbox_count.html", {"waiting": waiting_count(request.user)})
+    return render(request, "enquiries/inbox_count.jinja", {"waiting": waiting_count(request.user)})
 
 
 def _bookable_categories(referral: Referral) -> list[str]:
@@ -318,7 +318,7 @@ def referral(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "thread": referral.messages.select_related("author"),
         "answerable": referral.status in OPEN and enquiry.is_open,
     }  # fmt: skip
-    return render(request, "enquiries/referral.html", context, status=status)
+    return render(request, "enquiries/referral.jinja", context, status=status)
 
 
 def _after(request, back: str) -> HttpResponse:
