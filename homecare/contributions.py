@@ -34,4 +34,4 @@ def my_agencies(request) -> str | None:
         capacity = getattr(agency, "capacity", None)
         agency.freshness = freshness(capacity.last_confirmed_at if capacity else None)
         agency.hours = capacity.hours_figure or None if capacity else None
-    return render_to_string("homecare/my_agencies.html", {"agencies": agencies}, request=request)
+    return render_to_string("homecare/my_agencies.jinja", {"agencies": agencies}, request=request)

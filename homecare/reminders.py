@@ -100,7 +100,7 @@ def send_reminder(agency: HomeCareAgency, *, by=None) -> Reminder | None:
             else None,
         }
 
-    return reminders.deliver(agency, by=by, context=context, body="homecare/reminder_email.txt",
+    return reminders.deliver(agency, by=by, context=context, body="homecare/reminder_email.txt.jinja",
                              subject=f"Please update {agency.name}'s home-care capacity")  # fmt: skip
 
 

@@ -64,14 +64,14 @@ def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
         agency.reminded_today = agency.pk in reminded
     context = {"page": page, "query": query, "figures_href": link("home-care figures", request)}
     if request.htmx:  # the filter's results only
-        return render(request, "homecare/council_agencies.html#results", context)
+        return render(request, "homecare/council_agencies.jinja#results", context)
     roles = roles_for(request.user)
     context |= {
         "newly_registered": newly_registered(roles, kind=LocationKind.HOME_CARE_AGENCY),
         "areas": LocalAuthority.objects.filter(pk__in=roles.council_la_ids),
         "register": {"what": "home-care agencies", "column": "Agency", "next": request.path},
     }
-    return render(request, "homecare/council_agencies.html", context)
+    return render(request, "homecare/council_agencies.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +83,7 @@ def add_agency(request: HtmxHttpRequest) -> HttpResponse:
         audit.record(HomeAction.HOME_ADDED, target=f"{agency.name} ({agency.cqc_location_id}), home-care agency")
         messages.success(request, f"{agency.name} has been added. Now invite its manager.")
         return redirect("homes:staff", pk=agency.pk)
-    return render(request, "homecare/add_agency.html", {"form": form})
+    return render(request, "homecare/add_agency.jinja", {"form": form})
 
 
 def _capacity(agency) -> AgencyCapacity:
@@ -107,7 +107,7 @@ def agency(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
         "may_manage_staff": permissions.MANAGE_STAFF.allows(roles, home),
         "contributed": contributions(AGENCY_PAGE, request, home),  # panels of apps above this one
     }
-    return render(request, "homecare/agency.html", context)
+    return render(request, "homecare/agency.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,7 +137,7 @@ def update_capacity(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpRespo
             messages.success(request, f"{home.name}'s capacity has been saved.")
             return redirect("homecare:agency", pk=home.pk)
     context = {"agency": home, "form": form, "conflict": conflict, "freshness": freshness(capacity.last_confirmed_at)}
-    return render(request, "homecare/capacity.html", context, status=409 if conflict else 200)
+    return render(request, "homecare/capacity.jinja", context, status=409 if conflict else 200)
 
 
 @require_POST
@@ -160,7 +160,7 @@ def care(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
         changes.set_care(home, request.user, form.cleaned_data["care_given"])
         messages.success(request, f"The care {home.name} gives has been saved.")
         return redirect("homecare:agency", pk=home.pk)
-    return render(request, "homecare/care.html", {"agency": home, "form": form})
+    return render(request, "homecare/care.jinja", {"agency": home, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -190,7 +190,7 @@ def districts(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
             .order_by("code")[:DISTRICTS_FOUND]
         )
     context = {"agency": home, "covered": covered, "query": query, "found": found_districts, "form": form}
-    template = "homecare/districts.html#found" if request.htmx else "homecare/districts.html"
+    template = "homecare/districts.jinja#found" if request.htmx else "homecare/districts.jinja"
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -198,7 +198,7 @@ def districts(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
 @agency_permission_required(VIEW_HOME)
 def history(request: HtmxHttpRequest, home: HomeCareAgency) -> HttpResponse:
     page = Paginator(home.capacity_changes.select_related("made_by"), 50).get_page(request.GET.get("page"))
-    return render(request, "homecare/history.html", {"agency": home, "page": page})
+    return render(request, "homecare/history.jinja", {"agency": home, "page": page})
 
 
 @require_GET
@@ -224,7 +224,7 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
     shortlisted = AgencyShortlistEntry.objects.filter(user=request.user).count()
     context = {"form": form, "page": page, "query": query.urlencode(), "shortlisted": shortlisted,
                "package_href": link("new package request", request)}  # fmt: skip
-    template = "homecare/find.html#results" if request.htmx else "homecare/find.html"
+    template = "homecare/find.jinja#results" if request.htmx else "homecare/find.jinja"
     return render(request, template, context)
 
 
@@ -324,7 +324,7 @@ def shortlist(request: HtmxHttpRequest) -> HttpResponse:
         entry.button = shortlist_button(request, entry.agency, True, request.path)
         entry.districts = districts[entry.agency_id]
     context = {"entries": entries, "package_href": link("new package request", request)}
-    return render(request, "homecare/shortlist.html", context)
+    return render(request, "homecare/shortlist.jinja", context)
 
 
 SHORTLIST_CSV_HEADER = ["Agency", "CQC location ID", "Phone", "New hours a week", "Earliest start",
