@@ -156,3 +156,16 @@ def test_only_jinja_names_are_jinja2s():
     """A Django template's name goes on to Django's engine, which would misread a *.jinja file."""
     assert get_template("about_data.jinja").backend is engines["jinja2"]
     assert get_template("base.html").backend is engines["django"]
+
+
+def test_a_page_draws_one_csrf_token_in_every_form_and_none_if_it_has_no_form(db):
+    """As Django's templates do: Django's Jinja2 backend would mask a new token for each form."""
+    request = request_for(AnonymousUser())
+    page = engines["jinja2"].from_string("{{ csrf_input }} {{ csrf_token }} {{ csrf_token }}").render({}, request)
+    tokens = re.findall(r"\b[A-Za-z0-9]{64}\b", page)
+    assert len(tokens) == 3
+    assert len(set(tokens)) == 1
+    formless = request_for(AnonymousUser())
+    assert engines["jinja2"].from_string("<p>No form</p>").render({}, formless) == "<p>No form</p>"
+    assert "CSRF_COOKIE" not in formless.META  # no cookie to set: a public page stays cacheable
+    assert "CSRF_COOKIE" in request.META
