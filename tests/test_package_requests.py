@@ -238,6 +238,7 @@ def test_the_agency_sees_it_in_its_inbox_and_offers(client, requested, agencies,
     assert ">1<" in client.get("/inbox/count/").text
     inbox = client.get("/inbox/")
     assert "Home-care package, 10.5 hours a week in LS6, 3 calls a day, 1 carer" in inbox.text
+    assert "<h1>Inbox: enquiries from discharge teams</h1>" in inbox.text  # not "to your homes": an agency's
     assert "<html" not in client.get("/inbox/", headers=htmx_headers).text
     referral = part_of(requested, kirkstall)
     page = client.get(f"/inbox/{referral.pk}/")
