@@ -30,9 +30,9 @@ in one run; each page's CPU over the floor's is what its throughput share follow
 ``--pages`` times, in turns in one run, the request CPU of the pages ADR 024's conversion to
 Jinja2 reaches beyond the hot journeys (accounts', teams', invitations', the API keys and
 reference, a council's homes and their onboarding pages, the error pages, the monthly return's
-pages, the public pages), so a page converted
-is measured before and after on the same data; a service admin for the audit trail and CQC
-sync is made inside a transaction that is rolled back.
+pages, the public pages, vacancies' saved searches, shortlist, report and reminder pages), so a
+page converted is measured before and after on the same data; a service admin for the audit
+trail and CQC sync is made inside a transaction that is rolled back.
 """
 
 import argparse
@@ -78,6 +78,7 @@ from homes.models import CareHome, HomeCareAgency  # noqa: E402
 from tracker.components import environment  # noqa: E402
 from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
+from vacancies.reminder_links import confirm_path  # noqa: E402
 
 # The list each hot page draws, by journey.
 LISTS = {
@@ -375,6 +376,18 @@ def other_pages() -> dict:
     }
     if agency:
         pages["public_agency"] = (None, f"/home-care/{agency[0]}/", {}, 200)
+    # Vacancies' pages beyond the hot journeys (ADR 024, step 2); the reminder's link only shows its home's figures.
+    board = HomeVacancies.objects.filter(home__local_authority_id=leeds, home__status="active").order_by("home_id")
+    board = board.values_list("home_id", "version")[0]
+    pages |= {
+        "saved_searches": (coordinator, "/find-a-bed/saved/", {}, 200),
+        "recent_alerts": (coordinator, "/find-a-bed/alerts/", htmx, 200),
+        "shortlist": (coordinator, "/find-a-bed/shortlist/", {}, 200),
+        "report_figures": (coordinator, f"/homes/{home}/report/", {}, 200),
+        "reminder_link": (None, confirm_path(*board), {}, 200),
+        "stop_alerts": (None, "/alerts/stop/not-a-token/", {}, 404),
+        "history_extract_error": (council_admin, "/area/history.csv?start=2026-01-02&end=2026-01-01", {}, 400),
+    }
     if team is not None:
         pages["team"] = ("bench-service-admin@dataset.example", f"/teams/{team}/", {}, 200)
     return pages

@@ -179,7 +179,7 @@ def history_csv(request: HtmxHttpRequest):
     area = areas.area_or_404(request)
     form = PeriodForm(request.GET)
     if not form.is_valid():
-        return render(request, "vacancies/history_extract_error.html", {"form": form, "area": area}, status=400)
+        return render(request, "vacancies/history_extract_error.jinja", {"form": form, "area": area}, status=400)
     start = timezone.make_aware(datetime.datetime.combine(form.cleaned_data["start"], datetime.time.min))
     end = timezone.make_aware(
         datetime.datetime.combine(form.cleaned_data["end"], datetime.time.min)

@@ -312,7 +312,7 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         link = reminder_links.read(pk, token)
     except reminder_links.LinkProblem as problem:
         context = {"problem": problem, "words": reminder_links.WORDS}
-        return render(request, "vacancies/reminder_link.html", context, status=problem.status)
+        return render(request, "vacancies/reminder_link.jinja", context, status=problem.status)
     if request.method == "POST":
         reminder_links.confirm(link, request)
         return redirect(request.path)  # the page then says what was confirmed, and a reload records nothing
@@ -325,7 +325,7 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         "words": reminder_links.WORDS,
         "update_href": reverse("vacancies:update", args=[link.home.pk]),
     }
-    return render(request, "vacancies/reminder_link.html", context)
+    return render(request, "vacancies/reminder_link.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -344,4 +344,4 @@ def report_figures(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
         else:
             messages.success(request, f"Thank you. {home.name}'s staff have been told, and its council can see it.")
             return redirect("vacancies:home", pk=home.pk)
-    return render(request, "vacancies/report.html", {"home": home, "form": form})
+    return render(request, "vacancies/report.jinja", {"home": home, "form": form})
