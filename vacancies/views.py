@@ -138,7 +138,7 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
         "filter_form": MyHomesFilter(initial={"stale": stale_only}),
         "contributed": "" if request.htmx else contributions(MY_HOMES, request),
     }
-    template = "vacancies/my_homes.html#home_list" if request.htmx else "vacancies/my_homes.html"
+    template = "vacancies/my_homes.jinja#home_list" if request.htmx else "vacancies/my_homes.jinja"
     return render(request, template, context)
 
 
