@@ -53,7 +53,7 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "hints": search.relaxations(params, found) if page.paginator.count == 0 else [],
     }
-    template = "vacancies/search.html#results" if request.htmx else "vacancies/search.html"
+    template = "vacancies/search.jinja#results" if request.htmx else "vacancies/search.jinja"
     return render(request, template, context)
 
 
