@@ -89,7 +89,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         ),
     }  # fmt: skip
     if request.htmx and request.GET.get("part") == "trends":
-        return render(request, "vacancies/dashboard.html#trends", context)
+        return render(request, "vacancies/dashboard.jinja#trends", context)
     # What the list shows of each home, not its whole row (descriptions, facilities: wide to sort).
     shown = ("name", "phone", "email", "local_authority__name")
     stale_page = counted_page(areas.stale_homes(area).only(*shown), request.GET.get("page"), 50)
@@ -113,8 +113,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),
     }
     if request.htmx and request.GET.get("part") == "stale":
-        return render(request, "vacancies/dashboard.html#stale", context)
-    return render(request, "vacancies/dashboard.html", context)
+        return render(request, "vacancies/dashboard.jinja#stale", context)
+    return render(request, "vacancies/dashboard.jinja", context)
 
 
 @require_POST
