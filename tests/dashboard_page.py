@@ -45,11 +45,16 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-def table(page: str, caption: str) -> list[list[str]]:
-    """The rows (its head first) of the page's table whose caption starts with ``caption``."""
+def tables(page: str) -> list[tuple[str, list[list[str]]]]:
+    """Each table of the page: its caption and its rows (its head first)."""
     reader = _Tables()
     reader.feed(page)
-    return next(rows for found, rows in reader.tables if found.startswith(caption))
+    return reader.tables
+
+
+def table(page: str, caption: str) -> list[list[str]]:
+    """The rows (its head first) of the page's table whose caption starts with ``caption``."""
+    return next(rows for found, rows in tables(page) if found.startswith(caption))
 
 
 def beds_now(page: str) -> dict[str, dict[str, str]]:

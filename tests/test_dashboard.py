@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 import re
-from html.parser import HTMLParser
 
 import pytest
 import requests_mock
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from homes.models import CareHome
-from tests.dashboard_page import beds_now, freshness, table
+from tests.dashboard_page import beds_now, freshness, table, tables
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures
 from vacancies.models import CapacitySnapshot, FreshnessSnapshot, HomeVacancies, Reminder, VacancyUpdate
@@ -177,36 +176,9 @@ def test_a_failed_notify_call_is_not_recorded_as_sent(settings, area):
     assert not Reminder.objects.exists()
 
 
-class TableReader(HTMLParser):
-    """Each row of the first table read: its cells' text."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows, self.cell, self.done = [], None, False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr" and not self.done:
-            self.rows.append([])
-        elif tag in ("td", "th") and not self.done:
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "table":
-            self.done = True
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def chart_figures(page: str, chart_id: str) -> dict[str, list[str]]:
     """A chart's figures as the page's table gives them: each series' values, oldest first."""
-    reader = TableReader()
-    reader.feed("<table" + page.partition(f'id="{chart_id}-heading"')[2].partition("<table")[2])
-    head, *rows = reader.rows
+    _, (head, *rows) = tables(page.partition(f'id="{chart_id}-heading"')[2])[0]
     return {label: [row[i] for row in reversed(rows)] for i, label in enumerate(head) if i}
 
 
