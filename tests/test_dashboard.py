@@ -78,6 +78,13 @@ def test_freshness_band_boundaries(client, council_admin, area):
     )  # fmt: skip
 
 
+def test_the_header_still_leads_to_the_start_page(client, council_admin, area):
+    """The page's values never stand in for the shell's: its homes' links are home_page_url, as
+    the header's logo reads home_url (the public pages' own home)."""
+    client.force_login(council_admin)
+    assert '<a class="nhsuk-header__service-logo" href="/" ' in client.get("/area/").text
+
+
 def test_stale_homes_listed_oldest_first_with_contacts(client, council_admin, area):
     client.force_login(council_admin)
     response = client.get("/area/")

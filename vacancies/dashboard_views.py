@@ -108,7 +108,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "reported": now.reported,
         "bands": now.bands,
         "stale_page": stale_page,
-        "home_url": url_for_each("vacancies:home"),
+        "home_page_url": url_for_each("vacancies:home"),
         "remind_url": url_for_each("dashboard:remind_one"),
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),
     }
