@@ -30,9 +30,9 @@ in one run; each page's CPU over the floor's is what its throughput share follow
 ``--pages`` times, in turns in one run, the request CPU of the pages ADR 024's conversion to
 Jinja2 reaches beyond the hot journeys (accounts', teams', invitations', the API keys and
 reference, a council's homes and their onboarding pages, the error pages, the monthly return's
-pages, the public pages, enquiries' and home care's pages), so a page converted
-is measured before and after on the same data; a service admin for the audit trail and CQC
-sync is made inside a transaction that is rolled back.
+pages, the public pages, enquiries' and home care's pages, vacancies' saved searches, shortlist,
+report and reminder pages), so a page converted is measured before and after on the same data; a
+service admin for the audit trail and CQC sync is made inside a transaction that is rolled back.
 """
 
 import argparse
@@ -80,12 +80,19 @@ from homes.models import CareHome, HomeCareAgency  # noqa: E402
 from tracker.components import environment  # noqa: E402
 from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
+from vacancies.reminder_links import confirm_path  # noqa: E402
 
 # The list each hot page draws, by journey.
 LISTS = {
     "search_filters": "vacancies/cards.jinja",
     "my_homes_200": "vacancies/home_cards.jinja",
     "dashboard": "vacancies/stale_homes.jinja",
+}
+# The page a list is included in: Jinja2's include draws it with the page's context, in no
+# render() of its own, so the page's context is the one recorded.
+INCLUDED_IN = {
+    "vacancies/home_cards.jinja": "vacancies/my_homes.jinja",
+    "vacancies/stale_homes.jinja": "vacancies/dashboard.jinja",
 }
 COMMENT = re.compile(r"(\{#.*?#\})", re.S)
 COMPONENT = re.compile(r'\{%-?\s*component\s+"([^"]+)"\s*,?(.*?)-?%\}', re.S)
@@ -209,7 +216,7 @@ class ListRecorder:
     with (patching Jinja2's render)."""
 
     def __init__(self, names=None):
-        names = set(LISTS.values()) if names is None else names
+        names = {INCLUDED_IN.get(name, name) for name in LISTS.values()} if names is None else names
         self.contexts = {}
         self.render = render = jinja2.Template.render
         recorder = self
@@ -296,7 +303,7 @@ def lists(repeat: int) -> None:
     for name, template_name in LISTS.items():
         email, _, path, headers = journeys()[name]
         client_for(email).get(path, **headers)
-        assert template_name in recorder.contexts, (name, template_name)
+        assert INCLUDED_IN.get(template_name, template_name) in recorder.contexts, (name, template_name)
     today, calls = engines["jinja2"].env, macro_call_environment()
     django = DjangoEngine(
         dirs=[DJANGO_CARDS],
@@ -304,7 +311,7 @@ def lists(repeat: int) -> None:
     )
     print(f"{'list':<30} {'items':>5} {'written in ms':>14} {'macro calls ms':>15} {'Django include ms':>18}")
     for template_name in LISTS.values():
-        context = recorder.contexts[template_name]
+        context = recorder.contexts[INCLUDED_IN.get(template_name, template_name)]
         listed = context["cards"] if "cards" in context else (context.get("page") or context["stale_page"]).object_list
         today_template, calls_template = today.get_template(template_name), calls.get_template(template_name)
         drawn = today_template.render(context)
@@ -381,6 +388,18 @@ def other_pages() -> dict:
     }
     if agency:
         pages["public_agency"] = (None, f"/home-care/{agency[0]}/", {}, 200)
+    # Vacancies' pages beyond the hot journeys (ADR 024, step 2); the reminder's link only shows its home's figures.
+    board = HomeVacancies.objects.filter(home__local_authority_id=leeds, home__status="active").order_by("home_id")
+    board = board.values_list("home_id", "version")[0]
+    pages |= {
+        "saved_searches": (coordinator, "/find-a-bed/saved/", {}, 200),
+        "recent_alerts": (coordinator, "/find-a-bed/alerts/", htmx, 200),
+        "shortlist": (coordinator, "/find-a-bed/shortlist/", {}, 200),
+        "report_figures": (coordinator, f"/homes/{home}/report/", {}, 200),
+        "reminder_link": (None, confirm_path(*board), {}, 200),
+        "stop_alerts": (None, "/alerts/stop/not-a-token/", {}, 404),
+        "history_extract_error": (council_admin, "/area/history.csv?start=2026-01-02&end=2026-01-01", {}, 400),
+    }
     if team is not None:
         pages["team"] = ("bench-service-admin@dataset.example", f"/teams/{team}/", {}, 200)
     return pages | enquiry_and_home_care_pages(leeds, coordinator, council_admin)

@@ -258,7 +258,7 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         link = reminders.read(pk, token)
     except reminder_links.LinkProblem as problem:
         context = {"problem": problem, "words": reminders.WORDS}
-        return render(request, "vacancies/reminder_link.html", context, status=problem.status)
+        return render(request, "vacancies/reminder_link.jinja", context, status=problem.status)
     if request.method == "POST":
         reminders.confirm(link, request)
         return redirect(request.path)  # the page then says what was confirmed; a reload records nothing
@@ -271,7 +271,7 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         "words": reminders.WORDS,
         "update_href": reverse("homecare:capacity", args=[link.agency.pk]),
     }
-    return render(request, "vacancies/reminder_link.html", context)
+    return render(request, "vacancies/reminder_link.jinja", context)
 
 
 def shortlist_button(request, agency, shortlisted: bool, next_path: str) -> str:

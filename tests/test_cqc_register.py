@@ -194,7 +194,7 @@ def test_the_public_page_and_the_homes_page_say_when_cqcs_facts_were_last_checke
 def test_a_home_cqcs_register_never_checked_says_so(client, home, coordinator):
     assert "CQC facts last checked" not in client.get(f"/care-homes/{home.cqc_location_id}/").text
     client.force_login(coordinator)
-    assert "Not yet checked with CQC's register" in client.get(f"/homes/{home.pk}/").text
+    assert "Not yet checked with CQC&#39;s register" in client.get(f"/homes/{home.pk}/").text
 
 
 def test_the_area_dashboard_lists_the_weeks_cqc_changes(client, council_admin, home, other_home, new_homes):

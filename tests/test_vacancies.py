@@ -206,7 +206,7 @@ def test_second_of_two_concurrent_saves_is_refused_and_shows_the_other_change(cl
     client.force_login(home_staff)
     response = client.post(f"/my-homes/{home.pk}/", form_post(1, nursing={"vacant_unavailable": 1}))
     assert response.status_code == 409
-    assert "Someone else saved this home's vacancies while you were editing" in response.text
+    assert "Someone else saved this home&#39;s vacancies while you were editing" in response.text
     assert "Nursing occupied from “15” to “16”" in response.text
     assert 'name="version" value="2"' in response.text  # saving again is now possible
     row = CategoryVacancy.objects.get(home=home)

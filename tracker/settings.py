@@ -195,7 +195,6 @@ TEMPLATES = [
                 "django_htmx.templatetags.django_htmx",
                 "tracker.components",
                 "homes.templatetags.homes",
-                "vacancies.templatetags.vacancies",
             ],
         },
     },

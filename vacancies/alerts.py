@@ -129,7 +129,7 @@ def _email(alert_id: int) -> None:
         "stop_link": site + stop_path(saved),
     }
     subject = f"A bed has appeared: {saved.label}"[:150]
-    body = render_to_string("vacancies/alert_email.txt", context)
+    body = render_to_string("vacancies/alert_email.txt.jinja", context)
     # Mail programs show an unsubscribe button that stops the alerts in one click (RFC 8058).
     headers = {"List-Unsubscribe": f"<{context['stop_link']}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     send_emails([saved.user.email], template_id=settings.NOTIFY_ENQUIRY_TEMPLATE_ID,

@@ -27,7 +27,7 @@ def recent_alerts(request) -> str | None:
     """Searchers see the beds that appeared for their saved searches (fetched after the page loads)."""
     if not permissions.may_search(roles_for(request.user)):
         return None
-    return render_to_string("vacancies/start_alerts.html")
+    return render_to_string("vacancies/start_alerts.jinja")
 
 
 contribute(AUDIT_ACTIONS)(VacancyAction)

@@ -89,7 +89,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         ),
     }  # fmt: skip
     if request.htmx and request.GET.get("part") == "trends":
-        return render(request, "vacancies/dashboard.html#trends", context)
+        return render(request, "vacancies/dashboard.jinja#trends", context)
     # What the list shows of each home, not its whole row (descriptions, facilities: wide to sort).
     shown = ("name", "phone", "email", "local_authority__name")
     stale_page = counted_page(areas.stale_homes(area).only(*shown), request.GET.get("page"), 50)
@@ -108,13 +108,13 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "reported": now.reported,
         "bands": now.bands,
         "stale_page": stale_page,
-        "home_url": url_for_each("vacancies:home"),
+        "home_page_url": url_for_each("vacancies:home"),
         "remind_url": url_for_each("dashboard:remind_one"),
         "period_form": PeriodForm(initial={"start": today - datetime.timedelta(days=30), "end": today}),
     }
     if request.htmx and request.GET.get("part") == "stale":
-        return render(request, "vacancies/dashboard.html#stale", context)
-    return render(request, "vacancies/dashboard.html", context)
+        return render(request, "vacancies/dashboard.jinja#stale", context)
+    return render(request, "vacancies/dashboard.jinja", context)
 
 
 @require_POST
@@ -179,7 +179,7 @@ def history_csv(request: HtmxHttpRequest):
     area = areas.area_or_404(request)
     form = PeriodForm(request.GET)
     if not form.is_valid():
-        return render(request, "vacancies/history_extract_error.html", {"form": form, "area": area}, status=400)
+        return render(request, "vacancies/history_extract_error.jinja", {"form": form, "area": area}, status=400)
     start = timezone.make_aware(datetime.datetime.combine(form.cleaned_data["start"], datetime.time.min))
     end = timezone.make_aware(
         datetime.datetime.combine(form.cleaned_data["end"], datetime.time.min)

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -218,6 +219,16 @@ class VacancyChange(models.Model):
 
     def __str__(self):
         return f"{self.category or 'home'} {self.field}: {self.old_value} -> {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """'vacant_accepting' -> 'vacant, accepting admissions': the changed value in words."""
+        for model in (CategoryVacancy, HomeVacancies):
+            try:
+                return str(model._meta.get_field(self.field).verbose_name)
+            except FieldDoesNotExist:
+                continue
+        return self.field.replace("_", " ")
 
 
 MAX_HOLD = datetime.timedelta(hours=72)

@@ -46,7 +46,7 @@ BROKEN = LinkProblem(
 )
 
 
-# How the link's page (vacancies/reminder_link.html) speaks of what it confirms.
+# How the link's page (vacancies/reminder_link.jinja) speaks of what it confirms.
 WORDS = {
     "what": "figures", "have": "have", "them": "these figures", "now": "They are now",
     "confirmed": "Beds confirmed", "changed_title": "Figures changed", "sign_in": "Sign in to your homes",

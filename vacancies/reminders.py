@@ -77,7 +77,7 @@ def send_reminder(home: CareHome, *, by=None) -> Reminder | None:
         }
 
     return deliver(home, by=by, context=context, subject=f"Please update {home.name}'s vacancies",
-                   body="vacancies/reminder_email.txt")  # fmt: skip
+                   body="vacancies/reminder_email.txt.jinja")  # fmt: skip
 
 
 def deliver(home: CareHome, *, by, context, subject: str, body: str) -> Reminder | None:

@@ -74,7 +74,7 @@ def send_report(report_id: int) -> None:
         "link": settings.SITE_URL.rstrip("/") + reverse("vacancies:update", args=[made.home_id]),
     }
     subject = f"A discharge team says {made.home.name}'s figures were wrong"
-    body = render_to_string("vacancies/report_email.txt", context)
+    body = render_to_string("vacancies/report_email.txt.jinja", context)
     send_emails(
         to, template_id=settings.NOTIFY_ENQUIRY_TEMPLATE_ID, personalisation={"subject": subject, "body": body},
         reference=f"report-{made.pk}", subject=subject, body=lambda: body,

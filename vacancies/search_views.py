@@ -53,7 +53,7 @@ def find_a_bed(request: HtmxHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "hints": search.relaxations(params, found) if page.paginator.count == 0 else [],
     }
-    template = "vacancies/search.html#results" if request.htmx else "vacancies/search.html"
+    template = "vacancies/search.jinja#results" if request.htmx else "vacancies/search.jinja"
     return render(request, template, context)
 
 
@@ -76,7 +76,7 @@ def shortlist(request: HtmxHttpRequest) -> HttpResponse:
         if enquire_url and cards
         else "",
     }
-    return render(request, "vacancies/shortlist.html", context)
+    return render(request, "vacancies/shortlist.jinja", context)
 
 
 # An enquiry goes to at most 10 homes (enquiries.models.MAX_HOMES): the shortlist's first 10 are ticked.
@@ -143,7 +143,7 @@ def saved_searches(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("search:saved")
     saved = list(SavedSearch.objects.filter(user=request.user))
     found = SearchAlert.objects.filter(saved_search__user=request.user).select_related("saved_search")[:20]
-    return render(request, "vacancies/saved_searches.html", {"saved": saved, "found": found})
+    return render(request, "vacancies/saved_searches.jinja", {"saved": saved, "found": found})
 
 
 def _own_saved(request, pk: int) -> SavedSearch:
@@ -178,7 +178,7 @@ def recent_alerts(request: HtmxHttpRequest) -> HttpResponse:
     found = SearchAlert.objects.filter(saved_search__user=request.user, created_at__gte=since).select_related(
         "saved_search"
     )[:5]
-    return render(request, "vacancies/recent_alerts.html", {"found": found})
+    return render(request, "vacancies/recent_alerts.jinja", {"found": found})
 
 
 @login_not_required
@@ -188,8 +188,8 @@ def stop_alerts(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The link in an alert email: one button (or the mail program's unsubscribe) stops them."""
     saved = alerts.from_stop_token(token)
     if saved is None:
-        return render(request, "vacancies/stop_alerts.html", {"broken": True}, status=404)
+        return render(request, "vacancies/stop_alerts.jinja", {"broken": True}, status=404)
     if request.method == "POST":
         SavedSearch.objects.filter(pk=saved.pk).update(alerts=False)
         saved.alerts = False
-    return render(request, "vacancies/stop_alerts.html", {"saved": saved, "stopped": not saved.alerts})
+    return render(request, "vacancies/stop_alerts.jinja", {"saved": saved, "stopped": not saved.alerts})

@@ -70,7 +70,7 @@ def home_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     }
     if can_shortlist:
         context["shortlist_button"] = shortlist_button(request, home, home.shortlisted)
-    return render(request, "vacancies/home.html", context)
+    return render(request, "vacancies/home.jinja", context)
 
 
 def _search_back_link(request) -> str:
@@ -138,7 +138,7 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
         "filter_form": MyHomesFilter(initial={"stale": stale_only}),
         "contributed": "" if request.htmx else contributions(MY_HOMES, request),
     }
-    template = "vacancies/my_homes.html#home_list" if request.htmx else "vacancies/my_homes.html"
+    template = "vacancies/my_homes.jinja#home_list" if request.htmx else "vacancies/my_homes.jinja"
     return render(request, template, context)
 
 
@@ -231,7 +231,7 @@ def _update(request: HtmxHttpRequest, home: CareHome, figures) -> HttpResponse:
             if not categories and not add.cleaned_data.get("new_category"):
                 add.add_error("new_category", "Add the care categories your home offers, with their registered beds")
                 context["errors"] = _error_summary(forms)
-                return render(request, "vacancies/update.html", context, status=200)
+                return render(request, "vacancies/update.jinja", context, status=200)
             try:
                 save_vacancies(
                     home,
@@ -245,7 +245,7 @@ def _update(request: HtmxHttpRequest, home: CareHome, figures) -> HttpResponse:
                 closure.data = closure.data.copy()
                 closure.data["version"] = conflict.version
                 context["conflict"] = conflict.changes
-                return render(request, "vacancies/update.html", context, status=409)
+                return render(request, "vacancies/update.jinja", context, status=409)
             audit.record(VacancyAction.VACANCIES_CHANGED, target=f"{home.name} ({home.cqc_location_id})")
             messages.success(request, f"{home.name}: vacancies saved.")
             if warning := above_registration(home, [values["capacity"] for values in categories.values()]):
@@ -254,7 +254,7 @@ def _update(request: HtmxHttpRequest, home: CareHome, figures) -> HttpResponse:
                 return redirect("vacancies:update", pk=home.pk)
             return redirect(safe_next(request, fallback=reverse("vacancies:my_homes")))
         context["errors"] = _error_summary(forms)
-    return render(request, "vacancies/update.html", context)
+    return render(request, "vacancies/update.jinja", context)
 
 
 def above_registration(home, capacities: list[int]) -> str:
@@ -300,7 +300,7 @@ def check(request: HtmxHttpRequest, home: CareHome, category: str) -> HttpRespon
         raise Http404
     form = CategoryForm(request.POST, category=category)
     form.is_valid()
-    return render(request, "vacancies/update.html#category_check", {"form": form})
+    return render(request, "vacancies/update.jinja#category_check", {"form": form})
 
 
 @login_not_required
@@ -312,7 +312,7 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         link = reminder_links.read(pk, token)
     except reminder_links.LinkProblem as problem:
         context = {"problem": problem, "words": reminder_links.WORDS}
-        return render(request, "vacancies/reminder_link.html", context, status=problem.status)
+        return render(request, "vacancies/reminder_link.jinja", context, status=problem.status)
     if request.method == "POST":
         reminder_links.confirm(link, request)
         return redirect(request.path)  # the page then says what was confirmed, and a reload records nothing
@@ -325,7 +325,7 @@ def confirm_from_reminder(request: HtmxHttpRequest, pk: int, token: str) -> Http
         "words": reminder_links.WORDS,
         "update_href": reverse("vacancies:update", args=[link.home.pk]),
     }
-    return render(request, "vacancies/reminder_link.html", context)
+    return render(request, "vacancies/reminder_link.jinja", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -344,4 +344,4 @@ def report_figures(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
         else:
             messages.success(request, f"Thank you. {home.name}'s staff have been told, and its council can see it.")
             return redirect("vacancies:home", pk=home.pk)
-    return render(request, "vacancies/report.html", {"home": home, "form": form})
+    return render(request, "vacancies/report.jinja", {"home": home, "form": form})
