@@ -11,7 +11,6 @@ email), queries made from a template included. Run `make bench` (or bench/run.py
 it builds the national dataset this reads.
 
     python bench/render_bench.py --lists [--repeat 200]
-    python bench/render_bench.py --shell [--repeat 200]
     python bench/render_bench.py --written-in [--repeat 40]
     python bench/render_bench.py --pages [--repeat 40]
 
@@ -20,10 +19,8 @@ homes' 100 cards, the dashboard's 50 stale homes) drawn three ways: as today (Ji
 components written in when compiled), Jinja2 with every component a macro call (nothing
 written in), and the search cards as Django templates with each component an
 ``{% include %}`` (Django throughout). The context each list gets is the one the page gave it.
-``--shell`` draws the page every signed-in page is drawn in (the start page: its shell, header,
-menu and footer) as the Jinja2 templates it is (start.jinja, base.jinja) and as the same markup
-in Django's (bench/django_shell/start.html in templates/base.html), from the values the page
-was drawn with (the context processors' work not counted).
+(ADR 024's ``--shell``, the page shell drawn in Django's templates and in Jinja2, went with
+Django's shell, templates/base.html, once every page had moved.)
 ``--written-in`` times whole requests (the floor's and the hot pages') with the Jinja2
 templates as they are and with every written-in component a macro call instead, in turns
 in one run; each page's CPU over the floor's is what its throughput share follows.
@@ -62,13 +59,11 @@ import django  # noqa: E402
 django.setup()
 
 import jinja2  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.forms.renderers import BaseRenderer  # noqa: E402
 from django.template import Context, engines  # noqa: E402
 from django.template import Engine as DjangoEngine  # noqa: E402
-from django.template.backends.django import DjangoTemplates  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
@@ -130,9 +125,6 @@ def macro_call_environment():
 # would have them (Django templates cannot hand markup to an included template, so a card's
 # body is written in its place and a button's words come in parts).
 DJANGO_CARDS = Path(__file__).resolve().parent / "django_cards"
-# The start page as the Django template it was (templates/base.html is still Django's shell):
-# the shells compared on the same page.
-DJANGO_SHELL = Path(__file__).resolve().parent / "django_shell"
 
 
 class RenderClock:
@@ -277,25 +269,6 @@ def written_in_or_not(repeat: int) -> None:
             + " ".join(f"{median[name, way]:>15.2f} {median['floor', way] / median[name, way]:>10.3f}" for way in ways),
             flush=True,
         )
-
-
-def shell(repeat: int) -> None:
-    recorder = ListRecorder({"start.jinja"})  # the values the page had, the context processors' included
-    email, _, path, headers = journeys()["floor"]
-    assert client_for(email).get(path, **headers).status_code == 200
-    recorder.stop()
-    values = recorder.contexts["start.jinja"]
-    values["csrf_token"] = str(values["csrf_token"])  # read once: each reading of the lazy token masks it afresh
-    ours = settings.TEMPLATES[1]  # Django's templates as settings have them, the bench's start page first
-    django = DjangoTemplates({"APP_DIRS": True, "NAME": "shell", "DIRS": [DJANGO_SHELL, *ours["DIRS"]], "OPTIONS": {
-        "builtins": ours["OPTIONS"]["builtins"]}})  # fmt: skip
-    in_jinja = engines["jinja2"].env.get_template("start.jinja")
-    in_django = django.engine.get_template("start.html")
-    assert same_html(in_jinja.render(values), in_django.render(Context(values))), "the two start pages differ"
-    print(f"{'start page':<30} {'Django ms':>10} {'Jinja2 ms':>10}")
-    django_ms = cpu_ms(lambda: in_django.render(Context(values)), repeat)
-    jinja_ms = cpu_ms(partial(in_jinja.render, values), repeat)
-    print(f"{'start.html / start.jinja':<30} {django_ms:>10.2f} {jinja_ms:>10.2f}", flush=True)
 
 
 def lists(repeat: int) -> None:
@@ -475,7 +448,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--only", default="", help="comma-separated journeys")
     parser.add_argument("--lists", action="store_true", help="the hot lists drawn three ways")
-    parser.add_argument("--shell", action="store_true", help="the page shell in Django's templates and Jinja2")
     parser.add_argument("--written-in", action="store_true", help="requests with components written in or called")
     parser.add_argument("--pages", action="store_true", help="the request CPU of the other pages, in turns")
     args = parser.parse_args()
@@ -484,9 +456,6 @@ def main() -> None:
         return
     if args.written_in:
         written_in_or_not(args.repeat)
-        return
-    if args.shell:
-        shell(args.repeat)
         return
     if args.lists:
         lists(args.repeat)

@@ -45,7 +45,7 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    """One answer someone else changed meanwhile (templates/includes/conflict.html shows these)."""
+    """One answer someone else changed meanwhile (templates/returns/home_return.jinja shows these)."""
 
     field: str
     old_value: str

@@ -76,8 +76,7 @@ ACCOUNTS_TEMPLATES = {"start.jinja", "about_data.jinja", "audit.jinja", "audit_t
 SETTINGS_ROOTS = {"tracker/settings.py"}  # lists every app, their middleware and context processors
 # The page's shell (the header's sign-in and account links, the footer's public pages): like
 # tracker/urls.py, the one place that puts every app's pages together.
-TEMPLATE_ROOTS = {"base.html", "includes/header.html", "includes/footer.html", "base.jinja", "includes/header.jinja",
-                  "includes/footer.jinja"}  # fmt: skip
+TEMPLATE_ROOTS = {"base.jinja", "includes/header.jinja", "includes/footer.jinja"}
 # The one upward reference left, and only these: a role is held at a home, a provider or a
 # council (Membership, Invitation, Team), and those models are homes' (docs/adr/021-layers-for-every-reference.md
 # says where they belong and why they have not moved yet). A new one fails.

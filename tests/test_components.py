@@ -1,21 +1,22 @@
-"""The NHS.UK components (templates/components/nhsuk.jinja) as Django templates call them (tracker/components.py)."""
+"""The NHS.UK components (templates/components/nhsuk.jinja) as our pages call them: the global
+``nhsuk`` of the Jinja2 environment, and ``pagination`` (tracker/components.py)."""
 
 from django.core.paginator import Paginator
-from django.template import Context, Template
+from django.template import engines
 from django.test import RequestFactory
 
 
 def render(source: str, **context) -> str:
-    return Template(source).render(Context(context))
+    return engines["jinja2"].from_string(source).render(context)
 
 
 def test_a_component_escapes_what_it_is_given_and_keeps_what_is_safe():
     from django.utils.safestring import mark_safe
 
-    html = render('{% nhsuk "tag" text=words colour="green" %}', words="<b>Fresh</b>")
+    html = render('{{ nhsuk.tag(words, colour="green") }}', words="<b>Fresh</b>")
     assert html == '<strong class="nhsuk-tag nhsuk-tag--green">&lt;b&gt;Fresh&lt;/b&gt;</strong>'
     html = render(
-        '{% nhsuk "button" html=words variant="secondary" small=True %}', words=mark_safe("Add <span>x</span>")
+        '{{ nhsuk.button(html=words, variant="secondary", small=true) }}', words=mark_safe("Add <span>x</span>")
     )
     assert html == (
         '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" '
@@ -23,9 +24,9 @@ def test_a_component_escapes_what_it_is_given_and_keeps_what_is_safe():
     )
 
 
-def test_a_block_component_wraps_its_content_and_takes_attributes():
+def test_a_component_wraps_what_it_is_called_with_and_takes_attributes():
     html = render(
-        '{% nhsukblock "fieldset" legend="Nursing" heading=True attr_hx_post=url %}<p>{{ x }}</p>{% endnhsukblock %}',
+        '{% call nhsuk.fieldset("Nursing", heading=true, attrs={"hx-post": url}) %}<p>{{ x }}</p>{% endcall %}',
         url="/check/?a=1&b=2",
         x="<i>",
     )
@@ -35,7 +36,7 @@ def test_a_block_component_wraps_its_content_and_takes_attributes():
 
 
 def test_a_table_marks_numeric_and_hidden_headings():
-    html = render('{% nhsukblock "table" caption="Beds" head="Home|Beds#|~Actions" %}{% endnhsukblock %}')
+    html = render('{{ nhsuk.table("Beds", "Home|Beds#|~Actions") }}')
     assert '<th class="nhsuk-table__header" scope="col" role="columnheader">Home</th>' in html
     assert (
         '<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">Beds</th>' in html
@@ -47,9 +48,16 @@ def test_pagination_keeps_every_parameter_of_the_page():
     """Next and Previous keep the filters: the first one (often the postcode) was once lost to ``??``."""
     request = RequestFactory().get("/find-a-bed/", {"near": "LS6 2AD", "category": "nursing", "page": "2"})
     page = Paginator(range(100), 25).get_page(2)
-    html = render("{% pagination page %}", request=request, page=page)
+    html = render("{{ pagination(page) }}", request=request, page=page)
     assert 'href="?near=LS6+2AD&amp;category=nursing&amp;page=3"' in html
     assert 'href="?near=LS6+2AD&amp;category=nursing&amp;page=1"' in html
     assert "??" not in html
     assert "Page 3 of 4" in html
-    assert render("{% pagination page %}", request=request, page=Paginator(range(5), 25).get_page(1)).strip() == ""
+    assert render("{{ pagination(page) }}", request=request, page=Paginator(range(5), 25).get_page(1)).strip() == ""
+
+
+def test_pagination_keeps_the_query_it_is_given_without_a_request():
+    """The public pages are drawn without their request: they hand the query to keep."""
+    query = RequestFactory().get("/care-homes/", {"near": "LS6", "care": "nursing"}).GET
+    html = render("{{ pagination(page, query) }}", page=Paginator(range(60), 25).get_page(1), query=query)
+    assert 'href="?near=LS6&amp;care=nursing&amp;page=2"' in html

@@ -1,29 +1,24 @@
-"""NHS.UK design-system components, each written once, for every template; and our Jinja2
-backend and environment (settings.TEMPLATES), which pages move to (docs/adr/024-one-template-language.md).
+"""NHS.UK design-system components, each written once, for every page; and our Jinja2 backend
+and environment (settings.TEMPLATES), which every page of ours is drawn in
+(docs/adr/024-one-template-language.md).
 
-The components are Jinja2 macros in templates/components/nhsuk.jinja (our own
-small set, in the markup of the pinned nhsuk-frontend; docs/adr/009-html.md).
+The components are Jinja2 macros in templates/components/nhsuk.jinja (our own small set, in the
+markup of the pinned nhsuk-frontend, held to it by tests/test_design_system.py).
 
-- Jinja2 templates have them as ``nhsuk`` (a global of the environment, so a block drawn
-  alone has them too): ``{{ nhsuk.tag("Updated today", "green") }}``.
-- Django templates call them with two built-in tags (no ``{% load %}``):
-  ``{% nhsuk "tag" text="Updated today" colour="green" %}`` and, for a
-  component that wraps other markup,
-  ``{% nhsukblock "inset_text" %}<p>...</p>{% endnhsukblock %}``
-  (the content arrives as the macro's ``html`` argument). Django templates
-  cannot make a dict, so ``attr_hx_post=url`` arrives as ``attrs={"hx-post": url}``.
-- ``{% jinja "vacancies/cards.jinja" %}`` renders a Jinja2 template with the
-  page's context: for the loops that must be fast (docs/adr/009-html.md), which
-  write components in with ``{% component "tag", text=..., colour="green" %}``.
+- Pages have them as ``nhsuk`` (a global of the environment, so a block drawn alone has them
+  too): ``{{ nhsuk.tag("Updated today", "green") }}``; a component that wraps other markup takes
+  it with ``{% call nhsuk.inset_text() %}<p>...</p>{% endcall %}``.
+- The loops that must be fast (the lists of pages with speed targets: ADR 024) write components
+  in when they compile, with ``{% component "tag", text=..., colour="green" %}``
+  (``WrittenInComponent``).
 
-This module is also the Jinja2 environment (settings.TEMPLATES) and knows no app.
+This module knows no app.
 """
 
 import copy
 import datetime
 from functools import partial
 
-from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.middleware.csrf import get_token
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
@@ -37,7 +32,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
@@ -45,8 +39,6 @@ from jinja2_fragments import render_block
 from markupsafe import Markup, escape
 
 COMPONENTS = "components/nhsuk.jinja"
-
-register = template.Library()
 
 
 def attributes(values: dict) -> Markup:
@@ -218,64 +210,11 @@ def macro(name: str, library: str = COMPONENTS):
     return getattr(engines["jinja2"].env.get_template(library).module, name)
 
 
-def _with_attributes(kwargs: dict) -> dict:
-    """Django templates cannot make a dict: ``attr_hx_post=url`` becomes ``attrs={"hx-post": url}``."""
-    extra = {
-        name.removeprefix("attr_").replace("_", "-"): kwargs.pop(name)
-        for name in list(kwargs)
-        if name.startswith("attr_")
-    }
-    if extra:
-        kwargs["attrs"] = {**kwargs.get("attrs", {}), **extra}
-    return kwargs
-
-
-@register.simple_tag(name="nhsuk")
-def nhsuk_tag(component: str, *args, **kwargs):
-    return mark_safe(macro(component)(*args, **_with_attributes(kwargs)))  # noqa: S308 - the macro's output, autoescaped
-
-
-class ComponentBlockNode(template.Node):
-    def __init__(self, name, args, kwargs, nodelist):
-        self.name, self.args, self.kwargs, self.nodelist = name, args, kwargs, nodelist
-
-    def render(self, context):
-        html = mark_safe(self.nodelist.render(context))  # noqa: S308 - rendered by Django, autoescaped
-        args = [arg.resolve(context) for arg in self.args]
-        kwargs = _with_attributes({key: value.resolve(context) for key, value in self.kwargs.items()})
-        return mark_safe(macro(self.name.resolve(context))(*args, html=html, **kwargs))  # noqa: S308
-
-
-@register.tag(name="nhsukblock")
-def nhsuk_block_tag(parser, token):
-    bits = token.split_contents()[1:]
-    if not bits:
-        raise template.TemplateSyntaxError("{% nhsukblock %} needs a component name")
-    args, kwargs = [], {}
-    for bit in bits[1:]:
-        key, equals, value = bit.partition("=")
-        if equals:
-            kwargs[key] = parser.compile_filter(value)
-        else:
-            args.append(parser.compile_filter(bit))
-    nodelist = parser.parse(("endnhsukblock",))
-    parser.delete_first_token()
-    return ComponentBlockNode(parser.compile_filter(bits[0]), args, kwargs, nodelist)
-
-
-@register.simple_tag(name="jinja", takes_context=True)
-def jinja_tag(context, template_name: str, **extra):
-    """A Jinja2 template rendered with this page's context (and ``extra``)."""
-    values = context.flatten() | extra
-    return mark_safe(engines["jinja2"].env.get_template(template_name).render(values))  # noqa: S308
-
-
 @pass_context
 def pagination(context, page, params=None) -> Markup:
     """Previous and next links for ``page``, keeping every other parameter of the
     request (a filtered list's page 2 keeps its filters). ``params``: the query to
-    keep, for a page rendered without its request (the public pages). In Jinja2
-    ``{{ pagination(page) }}``, in Django's templates ``{% pagination page %}``."""
+    keep, for a page rendered without its request (the public pages): ``{{ pagination(page) }}``."""
     params = context["request"].GET if params is None else params
 
     def link(number: int) -> dict:
@@ -286,8 +225,3 @@ def pagination(context, page, params=None) -> Markup:
     previous = link(page.previous_page_number()) if page.has_previous() else None
     following = link(page.next_page_number()) if page.has_next() else None
     return macro("pagination")(previous, following)
-
-
-@register.simple_tag(name="pagination", takes_context=True)
-def pagination_tag(context, page, params=None):
-    return mark_safe(pagination(context, page, params))  # noqa: S308 - the macro's output

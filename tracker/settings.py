@@ -170,8 +170,8 @@ TEMPLATES = [
     {
         # Our pages (*.jinja; emails *.txt.jinja), the NHS.UK components, our forms' fields. First:
         # it answers for *.jinja names only, so every other name goes on to Django's templates
-        # (the pages not yet moved, Django admin's). "page.jinja#block" is one block of a page,
-        # drawn alone: its htmx region (docs/adr/024-one-template-language.md).
+        # (Django admin's). "page.jinja#block" is one block of a page, drawn alone: its htmx
+        # region (docs/adr/024-one-template-language.md).
         "NAME": "jinja2",
         "BACKEND": "tracker.components.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
@@ -186,17 +186,12 @@ TEMPLATES = [
         },
     },
     {
+        # Django admin's pages (and Django's own form widgets a field draws alone, such as a
+        # hidden version): every page of ours is Jinja2.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": CONTEXT_PROCESSORS,
-            "builtins": [
-                "django_htmx.templatetags.django_htmx",
-                "tracker.components",
-                "homes.templatetags.homes",
-            ],
-        },
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 
