@@ -145,6 +145,7 @@ def everything_about(home) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_the_builders_add_nothing_beside_real_homes_unless_told_and_never_touch_them():
     home = real_home_with_history()
     before = everything_about(home)
