@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
     local_authority,
 )
-from tests.reference import ensure_reference_data, keep_set_up_data, stop_putting_back
+from tests.reference import ensure_reference_data, keep_set_up_data, quicker_flush, stop_putting_back
 
 
 @pytest.hookimpl(trylast=True)
@@ -70,11 +70,12 @@ def _live_server_replies_at_once():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Each test database (one per parallel worker) gets the reference data once, and gets it back
-    after every flush (tests/reference.py)."""
+    after every transactional test (tests/reference.py)."""
     with django_db_blocker.unblock():
         ensure_reference_data()
         keep_set_up_data()
-    yield
+    with quicker_flush():
+        yield
     stop_putting_back()
     # pytest-django drops the test database next, which PostgreSQL refuses while another session
     # is connected to it: a test that ran last, outside a transaction test's closing of them, can

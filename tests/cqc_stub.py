@@ -190,7 +190,9 @@ class Stub:
         else:
             raise RuntimeError(f"No free port for the CQC stub in {PORTS.start}-{PORTS.stop - 1}")
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # shutdown() waits for serve_forever to look again: every half second by default, which was
+        # half a second at the end of each test with a stub.
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
         return self
 
     def __exit__(self, *exc):

@@ -55,6 +55,7 @@ def provider_key(transactional_db, provider, leeds, settings):
                      expires_at=timezone.now() + WRITE_KEY_LIFETIME)[1]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_nothing_wrong(live_server, provider_key, tmp_path):
     """Every operation (a provider's key reaches them all), every check; a failure prints
     the operation, what was wrong and a curl command that repeats the request."""
