@@ -493,11 +493,16 @@ def test_the_inbox_page_costs_a_bounded_number_of_queries(
         flows.send(team, team_coordinator, [homes[0]], **(_model_details() | {"reference": f"Bay {n}"}))
     client.force_login(home_staff)
     client.get("/")
-    with django_assert_max_num_queries(4):  # the session, the person, their roles, the page with its total
+    # The session, the person, their roles, the page's ids with their total, those rows with what they show.
+    with django_assert_max_num_queries(5):
         response = client.get("/inbox/")
     assert response.status_code == 200
-    assert len(re.findall(r'href="/inbox/\d+/"', response.text)) == 25  # the first page of 30
+    first = [int(pk) for pk in re.findall(r'href="/inbox/(\d+)/"', response.text)]
+    assert len(first) == 25  # the first page of 30
     assert "Page 2 of 2" in response.text
+    second = [int(pk) for pk in re.findall(r'href="/inbox/(\d+)/"', client.get("/inbox/?page=2").text)]
+    sent = list(Referral.objects.filter(home=homes[0]).order_by("-sent_at", "-pk").values_list("pk", flat=True))
+    assert first + second == sent  # newest first, page after page, none twice
 
 
 def test_the_migration_allows_the_transitions_the_code_names():
