@@ -141,26 +141,32 @@ class LocationChange(models.Model):
         return f"{self.home_id} in transaction {self.txid}"
 
 
+def feed_indexes(prefix: str) -> list[models.Index]:
+    """A changes feed's indexes: by time (pruning), and by a key's scope (a council's or a
+    provider's, and the scope a moved location left), each in the feed's order."""
+    return [
+        models.Index(fields=["changed_at"], name=f"{prefix}_change_time"),
+        models.Index(fields=["local_authority_id", "txid", "home_id"], name=f"{prefix}_change_council"),
+        models.Index(fields=["provider_id", "txid", "home_id"], name=f"{prefix}_change_provider"),
+        models.Index(
+            fields=["left_local_authority_id", "txid", "home_id"],
+            name=f"{prefix}_change_left_council",
+            condition=models.Q(left_local_authority_id__isnull=False),
+        ),
+        models.Index(
+            fields=["left_provider_id", "txid", "home_id"],
+            name=f"{prefix}_change_left_provider",
+            condition=models.Q(left_provider_id__isnull=False),
+        ),
+    ]
+
+
 class HomeChange(LocationChange):
     """A care home whose details, figures or held beds changed: the homes' changes feed
     (triggers on the homes, vacancies, categories and holds tables)."""
 
     class Meta:
-        indexes = [
-            models.Index(fields=["changed_at"], name="home_change_time"),
-            models.Index(fields=["local_authority_id", "txid", "home_id"], name="home_change_council"),
-            models.Index(fields=["provider_id", "txid", "home_id"], name="home_change_provider"),
-            models.Index(
-                fields=["left_local_authority_id", "txid", "home_id"],
-                name="home_change_left_council",
-                condition=models.Q(left_local_authority_id__isnull=False),
-            ),
-            models.Index(
-                fields=["left_provider_id", "txid", "home_id"],
-                name="home_change_left_provider",
-                condition=models.Q(left_provider_id__isnull=False),
-            ),
-        ]
+        indexes = feed_indexes("home")
 
 
 class AgencyChange(LocationChange):
@@ -169,21 +175,7 @@ class AgencyChange(LocationChange):
     districts tables; ADR 019). ``home_id`` is the agency's id."""
 
     class Meta:
-        indexes = [
-            models.Index(fields=["changed_at"], name="agency_change_time"),
-            models.Index(fields=["local_authority_id", "txid", "home_id"], name="agency_change_council"),
-            models.Index(fields=["provider_id", "txid", "home_id"], name="agency_change_provider"),
-            models.Index(
-                fields=["left_local_authority_id", "txid", "home_id"],
-                name="agency_change_left_council",
-                condition=models.Q(left_local_authority_id__isnull=False),
-            ),
-            models.Index(
-                fields=["left_provider_id", "txid", "home_id"],
-                name="agency_change_left_provider",
-                condition=models.Q(left_provider_id__isnull=False),
-            ),
-        ]
+        indexes = feed_indexes("agency")
 
 
 class ChangeFeedStart(models.Model):

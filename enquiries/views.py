@@ -230,10 +230,11 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
     # hundreds waiting, and sorting them joined to their enquiry, team and home (its CQC facts
     # included) cost more than the second statement (ADR 023).
     page = counted_page(referrals.only("pk"), request.GET.get("page"), PAGE_SIZE)
-    shown = Referral.objects.filter(pk__in=[referral.pk for referral in page.object_list]).select_related(
-        "enquiry__team", "enquiry__package", "home", "hold"
+    page.object_list = list(
+        referrals.filter(pk__in=[referral.pk for referral in page.object_list]).select_related(
+            "enquiry__team", "enquiry__package", "home", "hold"
+        )
     )
-    page.object_list = sorted(shown, key=lambda referral: (referral.sent_at, referral.pk), reverse=True)
     tabs = [{"key": key, "label": label, "current": key == show} for key, (label, _) in INBOX_VIEWS.items()]
     context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now()}
     template = "enquiries/inbox.jinja#referrals" if request.htmx else "enquiries/inbox.jinja"

@@ -89,17 +89,17 @@ def workforce(area, months: int = 12, latest: datetime.date | None = None, locat
     if locations is None:
         rows = _workforce_rows(area.scope("home__"), wanted)
     else:
-        home_ids = Q(home_id__in=[pk for pk, _ in locations])
+        theirs = Q(home_id__in=[pk for pk, _ in locations])
         today = timezone.localdate()
         closed = [month for month in wanted if window_for(month).closes < today]
         key = "workforce:" + hashlib.sha256(repr((sorted(locations), closed)).encode()).hexdigest()
         cache = caches["local"]
         rows = cache.get(key)
         if rows is None:
-            rows = _workforce_rows(home_ids, closed) if closed else {}
+            rows = _workforce_rows(theirs, closed) if closed else {}
             cache.set(key, rows, 24 * 3600)
         if still_open := [month for month in wanted if month not in closed]:
-            rows = {**rows, **_workforce_rows(home_ids, still_open)}
+            rows = {**rows, **_workforce_rows(theirs, still_open)}
     names = ("homes", "direct", "agency", "care_staff", "occupied", "agencies", "care_workers", "absent", "people",
              "hours")  # fmt: skip
     return [WorkforceMonth(month, **{name: (rows[month][name] or 0) if month in rows else 0 for name in names})
