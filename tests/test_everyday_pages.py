@@ -125,3 +125,33 @@ def test_a_homes_page_says_only_this_persons_shortlist_and_is_no_one_elses_to_op
     assert "On your shortlist" in client.get(f"/homes/{home.pk}/").text
     client.force_login(other_home_staff)
     assert client.get(f"/homes/{home.pk}/").status_code == 404
+
+
+def test_my_homes_cards_say_what_each_homes_board_says(client, provider, home):
+    """The cards are read as plain values (not rows made into objects): each still says whether
+    the home is closed and why, its beds accepting, or that it has no figures yet."""
+    from homes.models import CareHome
+    from vacancies.updates import save_vacancies
+
+    give_figures(home, nursing={"vacant_accepting": 3})
+    closed = CareHomeFactory(name="Kirkstall Lodge", provider=provider)
+    give_figures(closed, nursing={"vacant_accepting": 2})
+    closing = {"closed_to_admissions": True, "closed_reason": "outbreak", "reopening_date": None}
+    save_vacancies(closed, None, loaded_version=1, categories={}, home_values=closing)
+    empty = CareHomeFactory(name="Meanwood Grange", provider=provider)
+    admin = MembershipFactory(role=Role.PROVIDER_ADMIN, provider=provider).user
+    client.force_login(admin)
+    page = client.get("/my-homes/").text
+    cards = {name: page.split(f">{name}<", 1)[1].split("tracker-home-card", 1)[0] for name in
+             CareHome.objects.filter(provider=provider).values_list("name", flat=True)}  # fmt: skip
+    assert "3 beds vacant and accepting admissions." in cards["Headingley Park"]
+    assert "Closed to admissions</strong> (infection outbreak)." in cards["Kirkstall Lodge"]
+    assert "2 beds" not in cards["Kirkstall Lodge"]
+    assert "No figures yet." in cards[empty.name]
+    assert "Enter vacancies" in cards[empty.name]
+    assert f'action="/my-homes/{home.pk}/confirm/"' in cards["Headingley Park"]
+    # The card an htmx confirm swaps in is drawn the same way, one home only.
+    card = client.post(f"/my-homes/{closed.pk}/confirm/", headers={"HX-Request": "true"}).text
+    assert "Closed to admissions</strong> (infection outbreak)." in card
+    assert "Headingley Park" not in card
+    assert "Confirmed no change." in card

@@ -34,7 +34,7 @@ def counted_page(queryset, number: str | None, per_page: int) -> Page:
     counted = queryset.annotate(rows_in_all=Window(Count("*")))
     rows = list(counted[(wanted - 1) * per_page : wanted * per_page])
     if rows:
-        total = rows[0].rows_in_all
+        total = rows[0]["rows_in_all"] if isinstance(rows[0], dict) else rows[0].rows_in_all
     elif wanted > 1 and (total := queryset.count()):
         wanted = math.ceil(total / per_page)
         rows = list(counted[(wanted - 1) * per_page : wanted * per_page])
