@@ -7,6 +7,7 @@ import functools
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import resolve, reverse
+from django.utils.functional import SimpleLazyObject
 
 from accounts import permissions
 from accounts.roles import Roles, roles_for
@@ -47,14 +48,24 @@ def menu(roles: Roles) -> list[dict]:
 
 
 def navigation(request):
-    """Context processor: the menu, the person's roles, and the service's name."""
+    """Context processor: the menu, the person's roles, and the service's name. The menu is made
+    when a page draws it: an htmx part of a page (search results, a card) never does."""
     roles = roles_for(getattr(request, "user", None))
-    items = menu(roles)
-    # The current section is the longest link the path starts with.
-    matching = [item for item in items if request.path.startswith(item["url"])]
-    if matching:
-        max(matching, key=lambda item: len(item["url"]))["current"] = True
-    return {"service_name": settings.SERVICE_NAME, "phase": settings.PHASE, "nav_items": items, "roles": roles}
+
+    def items() -> list[dict]:
+        made = menu(roles)
+        # The current section is the longest link the path starts with.
+        matching = [item for item in made if request.path.startswith(item["url"])]
+        if matching:
+            max(matching, key=lambda item: len(item["url"]))["current"] = True
+        return made
+
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "phase": settings.PHASE,
+        "nav_items": SimpleLazyObject(items),
+        "roles": roles,
+    }
 
 
 # accounts' own sections (registered when this module is imported: accounts/apps.py).

@@ -363,3 +363,27 @@ def test_result_cards_escape_what_homes_typed(client, coordinator):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Sons</a></h3>" in page.text
     assert 'href="mailto:a&amp;b@example.org"' in page.text
     assert "2</strong> vacant beds accepting admissions (Nursing)" in page.text
+
+
+def test_searching_leaves_the_search_forms_shared_fields_as_declared(client, coordinator):
+    """The search form's instances use its declared fields themselves (tracker/forms.py,
+    ``unchanging_fields``): no search, however wrong its input, may change them for the next."""
+
+    def declared() -> dict:
+        return {
+            name: (repr(sorted(vars(field).items())), repr(sorted(vars(field.widget).items())))
+            for name, field in search.SearchForm.base_fields.items()
+        }
+
+    before = declared()
+    client.force_login(coordinator)
+    for query in ["near=LS6&radius=10&category=nursing&bands=dementia", "near=nowhere&min_beds=-4&rating=banana",
+                  "la=E08000035&sex=female&open=no&sort=name", ""]:  # fmt: skip
+        assert client.get(f"/find-a-bed/?{query}").status_code == 200
+        assert client.get(f"/find-a-bed/?{query}", headers={"HX-Request": "true"}).status_code == 200
+    assert declared() == before
+    form = search.SearchForm(QueryDict("near=nowhere"))
+    assert not form.is_valid()
+    assert form.fields["near"] is search.SearchForm.base_fields["near"]
+    assert "We cannot find “nowhere”" in client.get("/find-a-bed/?near=nowhere").text
+    assert "We cannot find" not in client.get("/find-a-bed/?near=LS6").text

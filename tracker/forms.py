@@ -189,6 +189,23 @@ def _digest(choices) -> int | None:
         return hash(repr(list(choices)))
 
 
+class _Unchanging(dict):
+    """A form's declared fields, handed to each instance as they are, not deep-copied."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def unchanging_fields(form_class):
+    """For a form whose instances never change their fields (no choices, labels, widgets or
+    initial values set per person or per request): each instance uses the declared fields
+    themselves. Django deep-copies them for every instance so that one may change its own; the
+    search form's thirteen cost about 0.35 ms of every search (a third of its building).
+    tests/test_search.py checks that searching leaves them as declared."""
+    form_class.base_fields = _Unchanging(form_class.base_fields)
+    return form_class
+
+
 class NhsFormMixin:
     """Our forms: drawn with NHS.UK components; an error summary in the order of the fields."""
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
 from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
-from tracker.forms import NhsFormMixin
+from tracker.forms import NhsFormMixin, unchanging_fields
 from tracker.paging import MAX_PAGE, CountedPaginator
 from tracker.sql import named_rows, table, value
 from vacancies.models import (
@@ -97,6 +97,7 @@ def council_choices() -> tuple[tuple[str, str], ...]:
 _ANYWHERE = (("", "Anywhere"),)
 
 
+@unchanging_fields
 class SearchForm(NhsFormMixin, forms.Form):
     all_optional = True  # every filter is optional: no "(optional)" on each label
     # No field shows anything personal: each is drawn once per value and kept (tracker/forms.py).
