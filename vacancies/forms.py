@@ -50,6 +50,11 @@ def _check_closure(form, closed_field: str) -> None:
 class CategoryForm(NhsFormMixin, forms.Form):
     """One care category's beds. The prefix is the category."""
 
+    # A home's figures are not personal, and a field's markup is made from its category (its
+    # name and id), value and attributes alone: drawn once per value and kept (tracker/forms.py).
+    same_html_for_same_value = ("capacity", "occupied", "vacant_accepting", "vacant_unavailable",
+                                "unavailable_reason", "sex", "closed", "closed_reason", "reopening_date")  # fmt: skip
+
     capacity = _count("Registered")
     occupied = _count("Occupied")
     vacant_accepting = _count("Vacant, accepting admissions")
@@ -99,6 +104,7 @@ class CategoryForm(NhsFormMixin, forms.Form):
 
 
 class HomeClosureForm(NhsFormMixin, forms.Form):
+    same_html_for_same_value = ("closed_to_admissions", "closed_reason", "reopening_date")  # as CategoryForm's
     closed_to_admissions = forms.BooleanField(label="The whole home is closed to admissions", required=False)
     closed_reason = _reason(ClosureReason.choices, "Why closed")
     reopening_date = _reopening()
@@ -115,6 +121,7 @@ class HomeClosureForm(NhsFormMixin, forms.Form):
 
 
 class AddCategoryForm(NhsFormMixin, forms.Form):
+    same_html_for_same_value = ("new_category", "new_capacity")  # its choices are in the key (tracker/forms.py)
     new_category = forms.ChoiceField(label="Add a care category", required=False)
     new_capacity = forms.IntegerField(
         label="Its registered beds",
