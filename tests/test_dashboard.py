@@ -119,6 +119,9 @@ def test_service_admin_sees_any_council_region_or_england(client, service_admin,
     assert freshness(bradford)["Confirmed in the last 7 days"].endswith(" of 1 homes")
     region = client.get("/area/", {"area": "region:E12000003"}).text  # Yorkshire and The Humber
     assert freshness(region)["Confirmed in the last 7 days"].endswith(" of 5 homes")
+    # Across councils, each stale home is listed with its council.
+    stale = [row[0] for row in table(region, "Homes not updated in 24 hours")[1:]]
+    assert any("Never Home" in cell and "Leeds" in cell for cell in stale)
     assert client.get("/area/", {"area": "region:nonsense"}).status_code == 404
 
 
