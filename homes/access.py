@@ -8,13 +8,15 @@ from accounts.permissions import HomeRule, declare
 from homes.models import CareHome
 
 
-def one_of(homes, user, pk: int, rule: HomeRule, related=(), **annotations) -> CareHome:
+def one_of(homes, user, pk: int, rule: HomeRule, related=(), fields=(), **annotations) -> CareHome:
     """The one of ``homes`` (a manager: care homes, agencies or every kind: ADR 019) that
-    ``rule`` lets this person reach (one query, with ``related`` joined and ``annotations``
-    read alongside); 404 otherwise, so an outsider cannot tell it exists."""
+    ``rule`` lets this person reach (one query, with ``related`` joined, only ``fields`` if
+    named, and ``annotations`` read alongside); 404 otherwise, so an outsider cannot tell it exists."""
     homes = homes.allowed(rule, user)
     if related:
         homes = homes.select_related(*related)
+    if fields:
+        homes = homes.only(*fields)
     return get_object_or_404(homes.annotate(**annotations) if annotations else homes, pk=pk)
 
 
@@ -24,26 +26,28 @@ def home_or_404(user, pk: int, rule: HomeRule, *related: str, **annotations) -> 
     return one_of(CareHome.objects, user, pk, rule, related, **annotations)
 
 
-def permission_on(homes, rule: HomeRule, *related: str, annotate=None):
+def permission_on(homes, rule: HomeRule, *related: str, annotate=None, fields=()):
     """On a view of one of ``homes`` (its URL's ``pk``): who may open it is whoever ``rule``
     (accounts/permissions.py) lets reach it. The view is given the ``home``, loaded through
-    the rule's filter with ``related`` joined (and ``annotate(request)``'s values read
-    alongside, in the same query); anyone else gets 404, as for one that does not exist."""
+    the rule's filter with ``related`` joined (only its ``fields``, when the view names them,
+    and ``annotate(request)``'s values read alongside, in the same query); anyone else gets
+    404, as for one that does not exist."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapped(request, *args, pk: int, **kwargs):
             also = annotate(request) if annotate else {}
-            return view(request, *args, home=one_of(homes, request.user, pk, rule, related, **also), **kwargs)
+            home = one_of(homes, request.user, pk, rule, related, fields, **also)
+            return view(request, *args, home=home, **kwargs)
 
         return declare(wrapped, rule)
 
     return decorate
 
 
-def home_permission_required(rule: HomeRule, *related: str, annotate=None):
+def home_permission_required(rule: HomeRule, *related: str, annotate=None, fields=()):
     """``permission_on`` a care home."""
-    return permission_on(CareHome.objects, rule, *related, annotate=annotate)
+    return permission_on(CareHome.objects, rule, *related, annotate=annotate, fields=fields)
 
 
 def location_permission_required(rule: HomeRule, *related: str):

@@ -184,7 +184,7 @@ def my_homes(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@home_permission_required(UPDATE_HOME)
+@home_permission_required(UPDATE_HOME, fields=("name", "cqc_location_id"))  # all it says of the home
 def confirm(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """ "No change today": one tap."""
     confirmed = confirm_no_change([home], request.user)
