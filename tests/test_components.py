@@ -1,6 +1,9 @@
 """The NHS.UK components (templates/components/nhsuk.jinja) as our pages call them: the global
 ``nhsuk`` of the Jinja2 environment, and ``pagination`` (tracker/components.py)."""
 
+import datetime
+
+import pytest
 from django.core.paginator import Paginator
 from django.template import engines
 from django.test import RequestFactory
@@ -61,3 +64,36 @@ def test_pagination_keeps_the_query_it_is_given_without_a_request():
     query = RequestFactory().get("/care-homes/", {"near": "LS6", "care": "nursing"}).GET
     html = render("{{ pagination(page, query) }}", page=Paginator(range(60), 25).get_page(1), query=query)
     assert 'href="?near=LS6&amp;care=nursing&amp;page=2"' in html
+
+
+@pytest.mark.parametrize("fmt", ["l j F", "j M, H:i", "j F Y", "j M", "j M Y, H:i", "j M Y", r"H:i \o\n l j F",
+                                 "j M H:i", "j F Y, H:i", "l j F Y", "j F", "F Y", "j M Y, H:i:s", "H:i, l j F",
+                                 "D j M, H:i", "d/m/Y G:i", "n/y", "N jS", "", "P"])  # fmt: skip
+def test_the_date_filter_says_what_djangos_says(fmt):
+    """Our templates' ``date`` filter draws the formats they use itself (tracker/components.py);
+    every one, and any it leaves to Django, reads exactly as Django's filter does, in the
+    portal's time zone, across the clocks changing."""
+    from django.template.defaultfilters import date as djangos
+    from django.utils import timezone
+
+    from tracker.components import _date
+
+    utc = datetime.UTC
+    values = [
+        datetime.datetime(2026, 7, 1, 23, 30, 5, tzinfo=utc),  # 00:30 on the 2nd in London (BST)
+        datetime.datetime(2026, 12, 5, 9, 4, tzinfo=utc),
+        datetime.datetime(2026, 3, 29, 0, 59, tzinfo=utc),  # the minute before the clocks go forward
+        datetime.date(2026, 1, 9),
+        None,
+        "",
+    ]
+
+    def outcome(draw, value):  # what it says, or what it refuses with (a time of a date alone)
+        try:
+            return draw(value, fmt)
+        except TypeError as refused:
+            return str(refused)
+
+    for value in values:
+        local = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
+        assert outcome(_date, value) == outcome(djangos, local), (value, fmt)

@@ -17,6 +17,7 @@ This module knows no app.
 
 import copy
 import datetime
+import functools
 from functools import partial
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -116,6 +117,43 @@ def _local(value):
     return timezone.localtime(value) if isinstance(value, datetime.datetime) and timezone.is_aware(value) else value
 
 
+# Django's date format characters our templates use, as Python formats them (English only:
+# USE_I18N is off). Django's own filter reads its format anew for each date (about 10 µs; an
+# inbox of 25 enquiries shows 75 dates); any other character, or an escaped one, goes to it.
+_DATE_PARTS = {
+    "j": lambda d: str(d.day), "d": lambda d: f"{d.day:02}", "D": lambda d: d.strftime("%a"),
+    "l": lambda d: d.strftime("%A"), "M": lambda d: d.strftime("%b"), "F": lambda d: d.strftime("%B"),
+    "n": lambda d: str(d.month), "m": lambda d: f"{d.month:02}", "Y": lambda d: str(d.year),
+}  # fmt: skip
+_TIME_PARTS = {
+    "H": lambda d: f"{d.hour:02}", "G": lambda d: str(d.hour), "i": lambda d: f"{d.minute:02}",
+    "s": lambda d: f"{d.second:02}",
+}  # fmt: skip
+
+
+@functools.cache
+def _date_format(fmt: str, with_time: bool):
+    """``fmt`` as a list of parts (text, or a function of the date), or None if Django must draw it."""
+    parts = _DATE_PARTS | _TIME_PARTS if with_time else _DATE_PARTS
+    made = []
+    for character in fmt:
+        if character in parts:
+            made.append(parts[character])
+        elif character.isalpha() or character == "\\":
+            return None
+        else:
+            made.append(character)
+    return made
+
+
+def _date(value, fmt: str) -> str:
+    """Django's ``date`` filter, for the portal's time zone."""
+    value = _local(value)
+    if isinstance(value, datetime.date) and (parts := _date_format(fmt, isinstance(value, datetime.datetime))):
+        return "".join(part if isinstance(part, str) else part(value) for part in parts)
+    return date_filter(value, fmt)
+
+
 class _Components:
     """The components as a global, read again when their file changes (``auto_reload``, DEBUG)."""
 
@@ -150,7 +188,7 @@ def environment(**options) -> Environment:
             "linebreaks": linebreaks_filter,  # what a home wrote, escaped, its lines kept (its public page)
             "linebreaksbr": linebreaksbr,
             "attributes": attributes,
-            "date": lambda value, fmt: date_filter(_local(value), fmt),
+            "date": _date,
             "time": lambda value, fmt: time_filter(_local(value), fmt),
         }
     )
