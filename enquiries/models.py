@@ -27,6 +27,7 @@ from accounts import permissions
 from accounts.roles import roles_for
 from homecare.models import Care, hours_words, whole_quarter_hours
 from homes.choices import HomeStatus
+from tracker.labels import QuickLabels
 from vacancies.models import BedSex, CareCategory
 
 MAX_HOMES = 10  # a team chooses at most this many homes or agencies
@@ -117,7 +118,7 @@ class EnquiryQuerySet(models.QuerySet):
         return self.filter(permissions.team_enquiries(roles_for(user)))
 
 
-class Enquiry(models.Model):
+class Enquiry(QuickLabels, models.Model):
     class State(models.TextChoices):
         OPEN = "open", "Open"
         PLACED = "placed", "Placed"
@@ -248,7 +249,7 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(permissions.ANSWER_ENQUIRIES.homes(roles_for(user), through="home__"))
 
 
-class Referral(models.Model):
+class Referral(QuickLabels, models.Model):
     """One home's part in an enquiry: what it was asked, and what it answered."""
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="referrals")

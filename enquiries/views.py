@@ -38,6 +38,7 @@ from homecare.models import AgencyShortlistEntry
 from homes.models import CareHome, HomeCareAgency
 from tracker.http import HtmxHttpRequest
 from tracker.paging import counted_page
+from vacancies.cards import url_for_each
 from vacancies.models import CategoryVacancy, ShortlistEntry
 
 PAGE_SIZE = 25  # as search: a page a phone draws quickly
@@ -236,7 +237,8 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
         )
     )
     tabs = [{"key": key, "label": label, "current": key == show} for key, (label, _) in INBOX_VIEWS.items()]
-    context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now()}
+    context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now(),
+               "referral_url": url_for_each("enquiries:referral")}  # fmt: skip
     template = "enquiries/inbox.jinja#referrals" if request.htmx else "enquiries/inbox.jinja"
     return render(request, template, context)
 
