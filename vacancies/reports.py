@@ -49,7 +49,10 @@ def report(home: CareHome, user, *, problem: str, category: str = "", note: str 
 
 def standing(home: CareHome, last_confirmed_at: datetime.datetime | None) -> list[FigureReport]:
     """Reports made since the home last confirmed its figures: what its page shows."""
-    reports = FigureReport.objects.filter(home=home).select_related("reported_by").order_by("-reported_at")
+    # What the page says of each: when, what was wrong, the category and the note (not who: the
+    # home's page does not name the coordinator).
+    reports = FigureReport.objects.filter(home=home).only("reported_at", "problem", "category", "note")
+    reports = reports.order_by("-reported_at")
     if last_confirmed_at is not None:
         reports = reports.filter(reported_at__gt=last_confirmed_at)
     return list(reports[:5])
