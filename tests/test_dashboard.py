@@ -16,7 +16,14 @@ from homes.models import CareHome
 from tests.dashboard_page import beds_now, freshness, table, tables
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures
-from vacancies.models import CapacitySnapshot, FreshnessSnapshot, HomeVacancies, Reminder, VacancyUpdate
+from vacancies.models import (
+    CapacitySnapshot,
+    CategoryVacancy,
+    FreshnessSnapshot,
+    HomeVacancies,
+    Reminder,
+    VacancyUpdate,
+)
 from vacancies.snapshots import take_snapshot
 from vacancies.updates import save_vacancies
 
@@ -268,10 +275,25 @@ def test_dashboard_queries_are_bounded(client, council_admin, area, django_asser
     take_snapshot()
     client.force_login(council_admin)
     client.get("/area/")
-    # The session, the person, their second factor, their roles, their councils, the trends (2), the
-    # stale homes with their count, the area's position (one statement), and the week's CQC news (2).
-    with django_assert_max_num_queries(11):
+    # The session, the person, their second factor, their roles, their councils, where the snapshots
+    # stand (one statement), the trends (2) when first drawn, the stale homes with their count, the
+    # area's position (one statement), and the week's CQC news (2).
+    with django_assert_max_num_queries(12):
         client.get("/area/", {"period": "365"})
+    with django_assert_max_num_queries(10):  # the same charts again: kept by where the snapshots stand
+        client.get("/area/", {"period": "365"})
+
+
+def test_the_charts_are_drawn_anew_when_a_snapshot_is_written(client, council_admin, area):
+    """The dashboard keeps its charts by where the snapshots stand: a night's snapshot, and the
+    same night's written again with other figures, show at once; another area's never do."""
+    client.force_login(council_admin)
+    assert "No daily snapshots yet" in client.get("/area/", {"period": "7"}).text
+    take_snapshot()
+    assert chart_figures(client.get("/area/", {"period": "7"}).text, "beds")["Nursing"][-1] == "7"
+    CategoryVacancy.objects.filter(home=area["fresh"], category="nursing").update(vacant_accepting=1, occupied=28)
+    take_snapshot()  # today's again, with the new figures
+    assert chart_figures(client.get("/area/", {"period": "7"}).text, "beds")["Nursing"][-1] == "4"
 
 
 def test_homes_with_more_beds_than_cqc_registers_are_flagged(client, council_admin, area):

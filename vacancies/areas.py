@@ -303,6 +303,18 @@ def stale_homes(area: Area, now: datetime.datetime | None = None):
 PERIODS = {"7": 7, "30": 30, "365": 365}
 
 
+def snapshots_written() -> tuple:
+    """Where the snapshots' id sequences stand: every snapshot written moves them on (a rerun's
+    upsert too, and a write whose transaction rolled back), so the same values mean the same
+    snapshots. What the dashboard's charts are kept by (vacancies/dashboard_views.py)."""
+    (row,) = named_rows(
+        "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')) AS capacity, "
+        "pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')) AS freshness",
+        [CapacitySnapshot._meta.db_table, FreshnessSnapshot._meta.db_table],
+    )
+    return row["capacity"], row["freshness"]
+
+
 def trends(area: Area, days: int, today: datetime.date | None = None) -> tuple[Trend | None, Trend | None]:
     today = today or timezone.localdate()
     first = today - datetime.timedelta(days=days - 1)

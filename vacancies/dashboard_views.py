@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import caches
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,6 +85,31 @@ def _period(request) -> str:
     return period if period in areas.PERIODS else "30"
 
 
+def _charts(area: areas.Area, period: str) -> tuple[str, str]:
+    """The area's two trend charts, drawn ("" where there are no snapshots). Kept in this process
+    by the area, the period, the day and where the snapshots stand (areas.snapshots_written: one
+    small statement, against two aggregate queries and the charts' layout): a night's snapshot,
+    or one written again, draws them anew; an area's are never another's."""
+    written = "-".join(str(last) for last in areas.snapshots_written())
+    key = f"area-charts:{area.key}:{period}:{timezone.localdate()}:{written}"
+    cache = caches["local"]
+    charts = cache.get(key)
+    if charts is None:
+        beds_trend, daily_trend = areas.trends(area, areas.PERIODS[period])
+        charts = (
+            beds_trend and trends.drawn(
+                beds_trend, title="Vacant beds accepting admissions per day, by care category",
+                heading="Vacant, accepting admissions", chart_id="beds",
+            ),
+            daily_trend and trends.drawn(
+                daily_trend, chart_id="daily", heading="Homes confirming their figures",
+                title="Share of homes that confirmed their figures in the last 24 hours and the last 7 days, each day",
+            ),
+        )  # fmt: skip
+        cache.set(key, charts, 24 * 3600)
+    return charts
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 @permission_required(may_see_areas)
@@ -94,20 +120,14 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     if area is None:
         raise Http404
     period = _period(request)
-    beds_trend, daily_trend = areas.trends(area, areas.PERIODS[period])
+    beds_chart, daily_chart = _charts(area, period)
     context = {
         "area": area,
         "period": period,
         "period_choice": TrendPeriodForm(initial={"period": period}),
-        "beds_chart": beds_trend and trends.drawn(
-            beds_trend, title="Vacant beds accepting admissions per day, by care category",
-            heading="Vacant, accepting admissions", chart_id="beds",
-        ),
-        "daily_chart": daily_trend and trends.drawn(
-            daily_trend, chart_id="daily", heading="Homes confirming their figures",
-            title="Share of homes that confirmed their figures in the last 24 hours and the last 7 days, each day",
-        ),
-    }  # fmt: skip
+        "beds_chart": beds_chart,
+        "daily_chart": daily_chart,
+    }
     if request.htmx and request.GET.get("part") == "trends":
         return render(request, "vacancies/dashboard.jinja#trends", context)
     stale_page = counted_page(
