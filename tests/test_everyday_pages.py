@@ -155,3 +155,42 @@ def test_my_homes_cards_say_what_each_homes_board_says(client, provider, home):
     assert "Closed to admissions</strong> (infection outbreak)." in card
     assert "Headingley Park" not in card
     assert "Confirmed no change." in card
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_home_at_once_one_wins_and_the_other_is_told(home):
+    """Both read version 1; the save reads the board and categories locked in one statement, so
+    the second waits for the first, sees the version it wrote, and writes nothing."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    from tests.threads import in_threads
+    from tests.vacancy_helpers import CATEGORY_DEFAULTS, OPEN_HOME
+    from vacancies.updates import Conflict, locked_figures, save_vacancies
+
+    give_figures(home, nursing={}, residential={})
+    first_locked, outcomes = threading.Event(), {}
+
+    def save(name, accepting, waits):
+        if waits:
+            first_locked.wait(5)
+        try:
+            with transaction.atomic():
+                locked = locked_figures(home)
+                first_locked.set()
+                time.sleep(0 if waits else 0.3)  # the first holds its locks a while
+                values = {**CATEGORY_DEFAULTS, "vacant_accepting": accepting}
+                values["occupied"] = values["capacity"] - accepting - values["vacant_unavailable"]
+                save_vacancies(home, None, loaded_version=1, categories={"nursing": values}, home_values=OPEN_HOME,
+                               locked=locked)  # fmt: skip
+            outcomes[name] = "saved"
+        except Conflict as conflict:
+            outcomes[name] = [(change.field, change.new_value) for change in conflict.changes]
+
+    in_threads(save, [("first", 2, False), ("second", 6, True)])
+    assert outcomes["first"] == "saved"
+    assert ("vacant_accepting", "2") in outcomes["second"]  # told what the first changed
+    assert CategoryVacancy.objects.get(home=home, category="nursing").vacant_accepting == 2
+    assert VacancyUpdate.objects.filter(home=home, kind="update").count() == 2  # the setup's and the first's

@@ -62,8 +62,25 @@ def locked_figures(home: CareHome) -> tuple[HomeVacancies, dict[str, CategoryVac
     """The home's board and its categories' rows (by category), locked until the transaction
     ends: what a save reads first. A page that shows them and then saves in one transaction
     reads them once (vacancies.views.update)."""
-    board = board_for(home, lock=True)
-    return board, {row.category: row for row in CategoryVacancy.objects.select_for_update().filter(home=home)}
+    board_fields, category_fields = HomeVacancies._meta.concrete_fields, CategoryVacancy._meta.concrete_fields
+    columns = [f"board.{connection.ops.quote_name(field.column)}" for field in board_fields]
+    columns += [f"category.{connection.ops.quote_name(field.column)}" for field in category_fields]
+    with connection.cursor() as cursor:
+        # Both tables' rows in one statement, each locked as it is read (the board's with the first).
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {table(HomeVacancies)} AS board "  # noqa: S608 - names from the models
+            f"JOIN {table(CategoryVacancy)} AS category ON category.home_id = board.home_id "
+            "WHERE board.home_id = %s ORDER BY category.category FOR UPDATE",
+            [home.pk],
+        )
+        rows = cursor.fetchall()
+    if not rows:  # no figures yet: the board alone (made on first use)
+        return board_for(home, lock=True), {}
+    cut = len(board_fields)
+    board = HomeVacancies.from_db(connection.alias, [field.attname for field in board_fields], rows[0][:cut])
+    names = [field.attname for field in category_fields]
+    categories = (CategoryVacancy.from_db(connection.alias, names, row[cut:]) for row in rows)
+    return board, {row.category: row for row in categories}
 
 
 def save_vacancies(
