@@ -112,7 +112,7 @@ class Team(models.Model):
         max_length=200, blank=True, help_text="The trust or council it works for, e.g. Leeds Teaching Hospitals"
     )
     local_authority = models.ForeignKey(
-        "homes.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "registers.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="A brokerage team's council",
     )  # fmt: skip
     contact_phone = models.CharField("phone", max_length=30, blank=True)
@@ -155,11 +155,13 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     home = models.ForeignKey(
-        "homes.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "registers.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
-    provider = models.ForeignKey("homes.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(
+        "registers.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     local_authority = models.ForeignKey(
-        "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "registers.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,11 +206,13 @@ class Invitation(models.Model):
     full_name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
     home = models.ForeignKey(
-        "homes.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+        "registers.CareHome", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
     )
-    provider = models.ForeignKey("homes.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(
+        "registers.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     local_authority = models.ForeignKey(
-        "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "registers.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)

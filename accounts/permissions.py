@@ -9,7 +9,7 @@ and the rest of the code asks them and nothing else:
   names a ``HomeRule``, ``@home_permission_required(UPDATE_HOME)`` (homes/access.py),
   and is given the home, loaded through the rule's filter. Anyone else gets 404;
 - homes a person may reach, as a filter: ``UPDATE_HOME.homes(roles)``
-  (``CareHome.objects.allowed(UPDATE_HOME, user)``), or through a relation:
+  (``allowed(CareHome.objects, UPDATE_HOME, user)``, homes/access.py), or through a relation:
   ``UPDATE_HOME.homes(roles, through="home__")``;
 - one home already loaded: ``UPDATE_HOME.allows(roles, home)``, no query;
 - other records a person reaches (invitations, teams, imports, enquiries, API keys):

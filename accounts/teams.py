@@ -15,6 +15,7 @@ from accounts.invitations import InviteForm, invite
 from accounts.models import Invitation, Membership, Role, Team
 from accounts.permissions import may_manage_teams, permission_required
 from accounts.roles import roles_for
+from registers.models import LocalAuthority
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
 
@@ -46,8 +47,7 @@ class NewTeamForm(TeamForm):
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
-        # homes.LocalAuthority, reached through the model: accounts sits below homes.
-        councils = Team._meta.get_field("local_authority").related_model.objects.councils()
+        councils = LocalAuthority.objects.councils()
         if roles.is_service_admin:
             self.fields["kind"] = forms.ChoiceField(label="Kind of team", choices=Team.Kind.choices,
                                                     widget=forms.RadioSelect)  # fmt: skip

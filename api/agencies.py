@@ -16,9 +16,9 @@ from api.models import AgencyChange, ApiKey
 from api.read import MAX_LIMIT, ListFilters, after, changes_answer, scope
 from api.responses import json_with_etag
 from api.schemas import Agency, AgencyChangePage, AgencyPage
-from homes.choices import LocationKind
-from homes.models import HomeCareAgency, PostcodeArea
 from homes.postcodes import district_of
+from registers.choices import LocationKind
+from registers.models import HomeCareAgency, PostcodeArea
 
 AGENCY_ID = "The agency's CQC location ID, like 1-101234567"
 

@@ -10,8 +10,8 @@ default (1: the shortest exact form); times as DjangoJSONEncoder writes them (``
 """
 
 from homecare.models import AgencyCapacity, CoveredDistrict
-from homes.choices import LocationKind
-from homes.models import CareHome, HomeStatus, LocalAuthority, Provider
+from registers.choices import HomeStatus, LocationKind
+from registers.models import CareHome, LocalAuthority, Provider
 from tracker.sql import named_rows, table
 from vacancies.freshness import STALE_AFTER
 from vacancies.models import BedHold, CareCategory, CategoryVacancy, HomeVacancies

@@ -29,7 +29,7 @@ from api.agencies import agencies_in_scope
 from api.read import homes_in_scope
 from api.responses import json_with_etag
 from homecare.models import Care, CoveredDistrict
-from homes.models import CareHome, HomeCareAgency, PostcodeArea, Provider
+from registers.models import CareHome, HomeCareAgency, PostcodeArea, Provider
 from vacancies.models import BedHold, CareCategory, CategoryVacancy
 from vacancies.search import homes_within
 

@@ -31,9 +31,11 @@ class ApiKey(models.Model):
     name = models.CharField(max_length=100, help_text="What uses it, for example “Leeds brokerage system”")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     local_authority = models.ForeignKey(
-        "homes.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "registers.LocalAuthority", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    provider = models.ForeignKey("homes.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey(
+        "registers.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     prefix = models.CharField(max_length=12, unique=True, help_text="The start of the key, shown to tell keys apart")
     key_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -18,9 +18,9 @@ from api.contract import HOME_ID, READERS, link, promises
 from api.models import ApiKey, HomeChange
 from api.responses import json_with_etag, problem
 from api.schemas import ChangePage, Home, HomePage, ReturnPage, Totals
-from homes.choices import LocationKind
-from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
+from registers.choices import LocationKind
+from registers.models import CareHome, LocalAuthority
 from returns.figures import extract_records
 from vacancies.areas import category_totals
 from vacancies.models import CareCategory

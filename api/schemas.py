@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 
 from homecare.models import Care
-from homes.choices import CqcRating, LocationKind
+from registers.choices import CqcRating, LocationKind
 from vacancies.models import BedSex, CareCategory
 
 

@@ -21,7 +21,7 @@ from accounts.two_factor import verified_session_required
 from api import fhir, keys
 from api.models import ApiKey
 from api.responses import problem
-from homes.models import LocalAuthority, Provider
+from registers.models import LocalAuthority, Provider
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
 from tracker.sql import table

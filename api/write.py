@@ -18,7 +18,7 @@ from api.models import ApiKey
 from api.read import home_or_404, homes_in_scope
 from api.responses import json_with_etag, problem
 from api.schemas import Figures, Home
-from homes.models import CareHome
+from registers.models import CareHome
 from vacancies.audit_actions import VacancyAction
 from vacancies.forms import CategoryForm, HomeClosureForm
 from vacancies.models import BedSex, CategoryVacancy, HomeVacancies

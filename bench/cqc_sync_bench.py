@@ -44,8 +44,9 @@ from django.test import override_settings  # noqa: E402
 
 from homes import cqc_sync  # noqa: E402
 from homes.cqc_api import CqcApi  # noqa: E402
-from homes.models import CareHome, CqcLocation, CqcSyncRun, Postcode, Provider  # noqa: E402
+from homes.models import CqcLocation, CqcSyncRun  # noqa: E402
 from homes.postcodes import Places  # noqa: E402
+from registers.models import CareHome, Postcode, Provider  # noqa: E402
 from tests.cqc_stub import KEY, location_document, provider_document  # noqa: E402
 
 LOCATIONS = int(os.environ.get("CQC_BENCH_LOCATIONS", "15500"))

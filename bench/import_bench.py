@@ -28,7 +28,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 
 from homes import csv_import  # noqa: E402
-from homes.models import CareHome, Postcode, Provider  # noqa: E402
+from registers.models import CareHome, Postcode, Provider  # noqa: E402
 
 ROWS = int(os.environ.get("IMPORT_ROWS", "15500"))
 HEADER = ["location_id", "provider_id", "name", "address_line_1", "town", "postcode", "phone", "care_home",

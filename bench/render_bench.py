@@ -71,7 +71,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, Team, User  # noqa: E402
 from enquiries.models import Enquiry, Referral  # noqa: E402
-from homes.models import CareHome, HomeCareAgency  # noqa: E402
+from registers.models import CareHome, HomeCareAgency  # noqa: E402
 from tracker.components import environment  # noqa: E402
 from tracker.forms import FieldView, NhsFormRenderer  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402

@@ -70,7 +70,7 @@ from api.changes import Position  # noqa: E402
 from api.models import WRITE_KEY_LIFETIME, ApiKey, HomeChange  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
 from homecare.models import CoveredDistrict  # noqa: E402
-from homes.models import CareHome, LocalAuthority, Provider  # noqa: E402
+from registers.models import CareHome, LocalAuthority, Provider  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
 # Another checkout's benchmark may be running on this machine: BENCH_PORT keeps them apart.

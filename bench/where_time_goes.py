@@ -55,7 +55,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from accounts.models import Membership, Role, User  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
-from homes.models import CareHome  # noqa: E402
+from registers.models import CareHome  # noqa: E402
 from vacancies.models import HomeVacancies  # noqa: E402
 
 

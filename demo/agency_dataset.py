@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from demo.bulk import copy_rows
 from homecare.models import AgencyCapacity, Care, CoveredDistrict
-from homes.choices import CqcRating, LocationKind, ServiceType
-from homes.models import CareHome, HomeCareAgency, PostcodeArea, Provider
+from registers.choices import CqcRating, LocationKind, ServiceType
+from registers.models import CareHome, HomeCareAgency, PostcodeArea, Provider
 
 NATIONAL_AGENCIES = 10_000
 # How often an agency gives each kind of care.

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, Team
 from demo.bulk import copy_rows as _copy
 from enquiries.models import AgeBand, DeclineReason, Enquiry, Funding, Pathway, Referral, Status
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.sql import table
 from vacancies.models import BedHold, CategoryVacancy
 

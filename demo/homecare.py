@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from homecare.models import AgencyCapacity, CapacityChange, Care, CoveredDistrict
-from homes.choices import CqcRating, LocationKind, ServiceType
-from homes.models import CareHome, HomeCareAgency, Provider
 from homes.postcodes import locate_postcode
+from registers.choices import CqcRating, LocationKind, ServiceType
+from registers.models import CareHome, HomeCareAgency, Provider
 
 # (CQC location ID, name, provider, address, postcode, rating and date, districts (own hours or None),
 #  hours a week, days to the earliest start, two-carer calls now, care, hours since confirmed)

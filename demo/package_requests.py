@@ -24,7 +24,7 @@ from demo.bulk import copy_rows
 from demo.enquiries import NATIONAL_HOMES, TEAM_PREFIX
 from enquiries.models import DECLINE_REASONS, CallTime, Enquiry, Funding, Kind, Package, Referral, Status
 from homecare.models import Care, CoveredDistrict
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.sql import table
 
 CLOSED = 30_000  # at national scale: a smaller dataset has its share

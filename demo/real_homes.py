@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import pluralize
 
-from homes.models import CareHome
+from registers.models import CareHome
 
 ALONGSIDE = "--alongside-real-homes"
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from demo.bulk import copy_rows
-from homes.models import CareHome, ServiceType
+from registers.choices import ServiceType
+from registers.models import CareHome
 from returns import definition
 from returns.models import MonthlyReturn
 from returns.window import closed_months, open_window, window_for

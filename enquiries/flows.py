@@ -25,7 +25,7 @@ from enquiries.models import LIVE, MARKET_AGENCIES, OPEN, Enquiry, Kind, Message
 from homecare import capacity
 from homecare.models import QUARTER_HOUR, hours_words
 from homecare.search import matching
-from homes.models import CareHome, HomeCareAgency
+from registers.models import CareHome, HomeCareAgency
 from vacancies.holds import NoFreeBed, end_hold, hold_bed, place
 from vacancies.models import BedHold, CareCategory
 

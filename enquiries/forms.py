@@ -18,7 +18,7 @@ from enquiries.models import (
 )
 from homecare.forms import hours_field, postcode_district, whole_quarters
 from homecare.models import Care
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.forms import NhsFormMixin
 from tracker.patient_identifiers import refuse_patient_identifiers
 from vacancies.models import CareCategory

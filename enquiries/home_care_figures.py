@@ -19,7 +19,7 @@ from enquiries.models import DeclineReason, Enquiry, Package, Referral
 from enquiries.stats import PERIODS, StatsForm, minutes_words
 from homecare import reminders
 from homecare.models import AgencyCapacity, CoveredDistrict, hours_figure
-from homes.models import CareHome, HomeCareAgency, LocalAuthority, PostcodeArea
+from registers.models import CareHome, HomeCareAgency, LocalAuthority, PostcodeArea
 from tracker.csv_export import csv_response
 from tracker.sql import named_rows, table
 from vacancies import areas

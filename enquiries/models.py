@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.roles import roles_for
 from homecare.models import Care, hours_words, whole_quarter_hours
-from homes.choices import HomeStatus
+from registers.choices import HomeStatus
 from tracker.labels import QuickLabels
 from vacancies.models import BedSex, CareCategory
 
@@ -197,7 +197,7 @@ class Package(models.Model):
 
     enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, primary_key=True, related_name="package")
     district = models.ForeignKey(
-        "homes.PostcodeArea", on_delete=models.PROTECT, related_name="+", limit_choices_to={"is_sector": False}
+        "registers.PostcodeArea", on_delete=models.PROTECT, related_name="+", limit_choices_to={"is_sector": False}
     )
     hours_a_week = models.DecimalField("hours a week", max_digits=5, decimal_places=2)
     calls_a_day = models.PositiveSmallIntegerField("calls a day")
@@ -253,7 +253,7 @@ class Referral(QuickLabels, models.Model):
     """One home's part in an enquiry: what it was asked, and what it answered."""
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="referrals")
-    home = models.ForeignKey("homes.CareHome", on_delete=models.PROTECT, related_name="referrals")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.PROTECT, related_name="referrals")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     sent_at = models.DateTimeField(default=timezone.now)
     received_at = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import may_see_areas, permission_required
 from enquiries.models import DeclineReason, Enquiry, Referral
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.sql import named_rows, table

@@ -35,7 +35,8 @@ from enquiries.forms import (
 )
 from enquiries.models import LIVE, OPEN, Enquiry, Message, Referral, Status
 from homecare.models import AgencyShortlistEntry
-from homes.models import CareHome, HomeCareAgency
+from homes.access import allowed
+from registers.models import CareHome, HomeCareAgency
 from tracker.http import HtmxHttpRequest
 from tracker.paging import counted_page
 from vacancies.cards import url_for_each
@@ -55,7 +56,7 @@ def _choices(request, parameter: str, kind, shortlist) -> tuple[list[str], objec
     """The ids chosen in search (``?home=`` or ``?agency=``), and the active homes or agencies
     of ``kind`` a request may go to: those chosen, and those on the person's ``shortlist``."""
     chosen = [value for value in request.GET.getlist(parameter) if value.isdigit()][:50]
-    places = kind.allowed(VIEW_HOME, request.user).active()
+    places = allowed(kind, VIEW_HOME, request.user).active()
     return chosen, places.filter(Q(pk__in=chosen) | Q(pk__in=shortlist.values(f"{parameter}_id"))).order_by("name")
 
 

@@ -3,7 +3,7 @@ care home's id (or an outsider's agency) is a 404 here as an agency's is on a ho
 
 from accounts.permissions import HomeRule
 from homes.access import one_of, permission_on
-from homes.models import HomeCareAgency
+from registers.models import HomeCareAgency
 
 
 def agency_or_404(user, pk: int, rule: HomeRule, *related: str) -> HomeCareAgency:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homecare.models import AgencyCapacity, CapacityChange, Care, CoveredDistrict, hours_words
-from homes.models import HomeCareAgency
+from registers.models import HomeCareAgency
 
 
 def _sentence(parts: list[str]) -> str:

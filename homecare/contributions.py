@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from accounts.permissions import UPDATE_HOME
 from accounts.roles import roles_for
-from homes.models import HomeCareAgency
+from homes.access import allowed
+from registers.models import HomeCareAgency
 from tracker.contributions import LINKS, MENU, MY_HOMES, Link, MenuEntry, contribute
 from vacancies.freshness import freshness
 
@@ -23,7 +24,7 @@ def my_agencies(request) -> str | None:
     if not (roles.agency_ids or roles.provider_ids or roles.council_la_ids or roles.is_service_admin):
         return None  # a care home's staff: no agency to look for (no query)
     agencies = list(
-        HomeCareAgency.objects.allowed(UPDATE_HOME, request.user)
+        allowed(HomeCareAgency.objects, UPDATE_HOME, request.user)
         .active()
         .select_related("capacity")
         .order_by("name", "pk")[:50]

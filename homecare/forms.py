@@ -5,9 +5,9 @@ from django import forms
 from django.utils import timezone
 
 from homecare.models import HOURS_IN_A_WEEK, QUARTER_HOUR, Care
-from homes.choices import LocationKind, ServiceType
 from homes.forms import AddCareHomeForm
 from homes.postcodes import normalise_postcode
+from registers.choices import LocationKind, ServiceType
 from tracker.forms import NhsFormMixin
 
 
@@ -49,7 +49,7 @@ def hours_field(label: str, help_text: str = "", required: bool = False) -> form
 def postcode_district(typed: str, not_found: str) -> str:
     """The postcode district of a full postcode or a district as typed ("ls6 2ad", "LS6"), if
     England has it; else the field's message: "<what was typed> <not_found>"."""
-    from homes.models import PostcodeArea
+    from registers.models import PostcodeArea
 
     typed = typed.strip().upper()
     full = normalise_postcode(typed)

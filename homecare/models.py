@@ -54,7 +54,7 @@ class AgencyCapacity(models.Model):
     """One agency's care and capacity now; ``version`` moves on with every change (ADR 003)."""
 
     agency = models.OneToOneField(
-        "homes.HomeCareAgency", on_delete=models.CASCADE, primary_key=True, related_name="capacity"
+        "registers.HomeCareAgency", on_delete=models.CASCADE, primary_key=True, related_name="capacity"
     )
     care_given = ArrayField(models.CharField(max_length=20, choices=Care.choices), default=list, blank=True)
     hours_available = _hours("new hours a week it can take on now")
@@ -85,9 +85,9 @@ class AgencyCapacity(models.Model):
 class CoveredDistrict(models.Model):
     """A postcode district an agency covers, with its own hours when they differ from the agency's."""
 
-    agency = models.ForeignKey("homes.HomeCareAgency", on_delete=models.CASCADE, related_name="districts")
+    agency = models.ForeignKey("registers.HomeCareAgency", on_delete=models.CASCADE, related_name="districts")
     district = models.ForeignKey(
-        "homes.PostcodeArea", on_delete=models.PROTECT, related_name="+", limit_choices_to={"is_sector": False}
+        "registers.PostcodeArea", on_delete=models.PROTECT, related_name="+", limit_choices_to={"is_sector": False}
     )
     hours_available = _hours("new hours a week in this district (empty: the agency's figure)")
 
@@ -118,7 +118,7 @@ class CapacityChange(models.Model):
         CARE = "care", "Care given"
         PACKAGE = "package", "Package taken on"
 
-    agency = models.ForeignKey("homes.HomeCareAgency", on_delete=models.CASCADE, related_name="capacity_changes")
+    agency = models.ForeignKey("registers.HomeCareAgency", on_delete=models.CASCADE, related_name="capacity_changes")
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     made_at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -144,7 +144,7 @@ class AgencyShortlistEntry(models.Model):
     from the beds' shortlist (a bed and a package are different placements)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_shortlist")
-    agency = models.ForeignKey("homes.HomeCareAgency", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("registers.HomeCareAgency", on_delete=models.CASCADE, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import audit
 from homecare import capacity as changes
 from homecare.models import AgencyCapacity, CapacityChange
-from homes.models import HomeCareAgency
+from registers.models import HomeCareAgency
 from vacancies import reminder_links, reminders
 from vacancies.audit_actions import VacancyAction
 from vacancies.freshness import STALE_AFTER, freshness

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from homecare.forms import hours_field, postcode_district, whole_quarters
 from homecare.models import Care, CoveredDistrict, hours_figure, hours_words
-from homes.choices import HomeStatus, rating_label
+from registers.choices import HomeStatus, rating_label
 from tracker.forms import NhsFormMixin
 from vacancies.freshness import freshness
 

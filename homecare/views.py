@@ -25,10 +25,11 @@ from homecare.access import agency_permission_required
 from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
 from homecare.models import AgencyCapacity, AgencyShortlistEntry, CoveredDistrict
 from homecare.search import CARD_FIELDS, CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
+from homes.access import allowed
 from homes.audit_actions import HomeAction
-from homes.choices import LocationKind
 from homes.cqc_views import newly_registered
-from homes.models import HomeCareAgency, LocalAuthority, PostcodeArea
+from registers.choices import LocationKind
+from registers.models import HomeCareAgency, LocalAuthority, PostcodeArea
 from tracker.components import macro
 from tracker.contributions import AGENCY_PAGE, contributions, link
 from tracker.csv_export import csv_response
@@ -48,7 +49,7 @@ DISTRICTS_FOUND = 12
 @permission_required(permissions.may_onboard)
 def council_agencies(request: HtmxHttpRequest) -> HttpResponse:
     """The home-care agencies a council admin onboards and looks after."""
-    agencies = HomeCareAgency.objects.allowed(ADMINISTER_HOME, request.user).select_related("capacity")
+    agencies = allowed(HomeCareAgency.objects, ADMINISTER_HOME, request.user).select_related("capacity")
     query = request.GET.get("q", "").strip()[:100]
     if query:
         agencies = agencies.filter(Q(name__icontains=query) | Q(cqc_location_id=query) | Q(postcode__istartswith=query))

@@ -5,14 +5,21 @@ import functools
 from django.shortcuts import get_object_or_404
 
 from accounts.permissions import HomeRule, declare
-from homes.models import CareHome
+from accounts.roles import roles_for
+from registers.models import CareHome
+
+
+def allowed(homes, rule: HomeRule, user):
+    """The ones of ``homes`` (a manager or queryset of CQC locations) that ``rule``
+    (accounts/permissions.py) lets this person reach."""
+    return homes.filter(rule.homes(roles_for(user)))
 
 
 def one_of(homes, user, pk: int, rule: HomeRule, related=(), fields=(), **annotations) -> CareHome:
     """The one of ``homes`` (a manager: care homes, agencies or every kind: ADR 019) that
     ``rule`` lets this person reach (one query, with ``related`` joined, only ``fields`` if
     named, and ``annotations`` read alongside); 404 otherwise, so an outsider cannot tell it exists."""
-    homes = homes.allowed(rule, user)
+    homes = allowed(homes, rule, user)
     if related:
         homes = homes.select_related(*related)
     if fields:

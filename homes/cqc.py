@@ -3,7 +3,7 @@ numbers, ratings, service types and specialisms, read into ours."""
 
 import re
 
-from homes.choices import CqcRating, ServiceType, ServiceUserBand
+from registers.choices import CqcRating, ServiceType, ServiceUserBand
 
 _CQC_ID = re.compile(r"^1-\d{1,12}$")
 

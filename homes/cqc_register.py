@@ -15,9 +15,9 @@ Placing the location (its postcode, its council) is the sync's business.
 import datetime
 from dataclasses import dataclass, field
 
-from homes.choices import KEY_QUESTIONS, UNRATED, CqcRating, ServiceType
 from homes.cqc import bands_of, normalise_cqc_id, normalise_phone, rating_of, service_type_of
 from homes.postcodes import normalise_postcode
+from registers.choices import KEY_QUESTIONS, UNRATED, CqcRating, ServiceType
 
 # CQC's names for the key questions ("Well-led", sometimes "Well led"), to our fields.
 KEY_QUESTION_NAMES = {label.lower(): f"rating_{name}" for name, label in KEY_QUESTIONS}

@@ -32,10 +32,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from homes import cqc_register, facts
-from homes.choices import HomeStatus, LocationKind, ServiceType
 from homes.cqc_api import CqcApi, CqcUnavailable, NotFound
-from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, HomeCareAgency, Provider
+from homes.models import CareHomeChange, CqcLocation, CqcSyncRun
 from homes.postcodes import Councils, Places
+from registers.choices import HomeStatus, LocationKind, ServiceType
+from registers.models import CareHome, HomeCareAgency, Provider
 
 logger = logging.getLogger(__name__)
 

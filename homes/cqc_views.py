@@ -15,8 +15,8 @@ from accounts.permissions import may_onboard, permission_required, runs_the_cqc_
 from accounts.roles import roles_for
 from homes import cqc_sync, tasks
 from homes.audit_actions import HomeAction
-from homes.choices import LocationKind
 from homes.models import CqcLocation, CqcSyncRun
+from registers.choices import LocationKind
 from tracker.http import HtmxHttpRequest, safe_next
 
 RUNS_LISTED = 20

@@ -28,7 +28,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from homes import facts
-from homes.choices import (
+from homes.cqc import bands_of, normalise_cqc_id, normalise_phone, rating_of, service_type_of
+from homes.models import CareHomeChange
+from homes.postcodes import Places, normalise_postcode
+from registers.choices import (
     UNRATED,
     CqcRating,
     HomeStatus,
@@ -38,9 +41,7 @@ from homes.choices import (
     kind_of,
     rating_label,
 )
-from homes.cqc import bands_of, normalise_cqc_id, normalise_phone, rating_of, service_type_of
-from homes.models import CareHome, CareHomeChange, Provider
-from homes.postcodes import Places, normalise_postcode
+from registers.models import CareHome, Provider
 
 
 class ImportFileError(ValueError):

@@ -12,8 +12,9 @@ the source is a council's CQC file (homes/csv_import.py) or CQC's register (home
 from django.dispatch import Signal
 from django.utils import timezone
 
-from homes.choices import HomeStatus
-from homes.models import CareHome, CareHomeChange, display_value
+from homes.models import CareHomeChange, display_value
+from registers.choices import HomeStatus
+from registers.models import CareHome
 
 # Sent with ``home`` and ``reason`` when a home is archived, before its row is saved; a
 # receiver that fails fails the whole transaction, so nothing is half done.

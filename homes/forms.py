@@ -7,7 +7,10 @@ from django.utils.html import format_html
 
 from accounts import permissions
 from accounts.roles import Roles, roles_for
-from homes.choices import (
+from homes.cqc import normalise_cqc_id, normalise_phone
+from homes.models import CareHomeChange, display_value
+from homes.postcodes import locate_postcode, normalise_postcode
+from registers.choices import (
     NOT_KNOWN,
     SERVICE_TYPES_OF,
     UNRATED,
@@ -17,13 +20,11 @@ from homes.choices import (
     LocationKind,
     ServiceUserBand,
 )
-from homes.cqc import normalise_cqc_id, normalise_phone
-from homes.models import CQC_FACTS, CareHome, CareHomeChange, Provider, display_value
-from homes.postcodes import locate_postcode, normalise_postcode
+from registers.models import CQC_FACTS, CareHome, Provider
 from tracker.forms import NhsFormMixin
 
 # The fields a home's own staff keep current (not its CQC ID, provider or council, and
-# none of CQC's facts: homes.models.CQC_FACTS come from CQC, see CqcFactsForm).
+# none of CQC's facts: registers.models.CQC_FACTS come from CQC, see CqcFactsForm).
 DETAIL_FIELDS = [
     "name",
     "address_line_1",
@@ -341,7 +342,7 @@ class AddCareHomeForm(CareHomeDetailsForm):
         cleaned = super().clean()
         roles = roles_for(self.user)
         if self.place and not permissions.may_onboard_in(roles, self.place.local_authority_id):
-            from homes.models import LocalAuthority
+            from registers.models import LocalAuthority
 
             where = LocalAuthority.objects.get(pk=self.place.local_authority_id)
             self.add_error("postcode", f"This postcode is in {where}. You can only add homes in your own council area.")

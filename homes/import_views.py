@@ -15,7 +15,8 @@ from accounts.permissions import may_onboard, permission_required
 from accounts.roles import roles_for
 from homes import csv_import, tasks
 from homes.audit_actions import HomeAction
-from homes.models import ImportColumnMapping, ImportJob, LocalAuthority
+from homes.models import ImportColumnMapping, ImportJob
+from registers.models import LocalAuthority
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest

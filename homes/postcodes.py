@@ -78,7 +78,7 @@ def locate_postcode(postcode: str, *, with_council: bool = True) -> Place | None
     A postcode missing from the full list (created after July 2024) is placed
     at its sector's centre if the sector exists; otherwise it is unknown.
     """
-    from homes.models import LocalAuthority, Postcode, PostcodeArea
+    from registers.models import LocalAuthority, Postcode, PostcodeArea
 
     found = Postcode.objects.filter(postcode=postcode).first()
     if found and not with_council:
@@ -98,7 +98,7 @@ class Councils:
     them: to the council that commissions social care there (a district's county)."""
 
     def __init__(self):
-        from homes.models import LocalAuthority
+        from registers.models import LocalAuthority
 
         self.by_name: dict[str, int] = {}
         for la in LocalAuthority.objects.only("name", "gss_code", "alt_names", "upper_tier_id"):
@@ -115,7 +115,7 @@ class Places:
     placing many homes at once (a file's rows, a batch of CQC's locations)."""
 
     def __init__(self, postcodes: set[str], councils: Councils | None = None):
-        from homes.models import LocalAuthority, Postcode, PostcodeArea
+        from registers.models import LocalAuthority, Postcode, PostcodeArea
 
         self.postcodes = {
             p.postcode: p
@@ -171,7 +171,7 @@ def _remembered(kind: str, typed: str, find):
 
 
 def _locate_search_location(text: str) -> tuple[str, float, float] | None:
-    from homes.models import PostcodeArea
+    from registers.models import PostcodeArea
 
     for kind, value in search_location_candidates(text):
         if kind == "postcode":
@@ -200,7 +200,7 @@ def _locate_town(typed: str) -> tuple[str, float, float] | None:
     from django.db.models import Avg, Q
     from django.db.models.functions import Lower
 
-    from homes.models import CareHome, LocalAuthority
+    from registers.models import CareHome, LocalAuthority
 
     lowered = typed.lower()
     council = (
@@ -223,7 +223,7 @@ def _locate_town(typed: str) -> tuple[str, float, float] | None:
 
 
 def postcodes_loaded() -> int:
-    from homes.models import Postcode
+    from registers.models import Postcode
 
     return Postcode.objects.count()
 
@@ -243,7 +243,7 @@ def load_postcodes(path: Path = POSTCODES_FILE) -> int:
             writer.writerow(row)
             count += 1
     buffer.seek(0)
-    from homes.models import Postcode
+    from registers.models import Postcode
 
     postcodes = table(Postcode)
     with transaction.atomic(), connection.cursor() as cursor:

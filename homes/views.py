@@ -15,12 +15,12 @@ from accounts.invitations import InviteForm, invite
 from accounts.models import Invitation, Membership, Role
 from accounts.permissions import ADMINISTER_HOME, MANAGE_STAFF, UPDATE_HOME, may_onboard, permission_required
 from accounts.roles import roles_for
-from homes.access import location_permission_required
+from homes.access import allowed, location_permission_required
 from homes.audit_actions import HomeAction
-from homes.choices import HomeStatus
 from homes.cqc_views import newly_registered
 from homes.forms import AddCareHomeForm, CqcFactsForm, EditCareHomeForm, correcting_for
-from homes.models import CareHome, LocalAuthority
+from registers.choices import HomeStatus
+from registers.models import CareHome, LocalAuthority
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
 
@@ -55,7 +55,7 @@ class HomesFilterForm(NhsFormMixin, forms.Form):
 def council_homes(request: HtmxHttpRequest) -> HttpResponse:
     """The homes a council admin onboards and looks after, with a name filter."""
     roles = roles_for(request.user)
-    homes = CareHome.objects.allowed(ADMINISTER_HOME, request.user).select_related("provider", "local_authority")
+    homes = allowed(CareHome.objects, ADMINISTER_HOME, request.user).select_related("provider", "local_authority")
     query = request.GET.get("q", "").strip()[:100]
     if query:
         homes = homes.filter(Q(name__icontains=query) | Q(cqc_location_id=query) | Q(postcode__istartswith=query))

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from homes.choices import Facility
 from homes.forms import VersionedSaveMixin
-from homes.models import CareHome
+from registers.choices import Facility
+from registers.models import CareHome
 from tracker.forms import NhsFormMixin
 
 # Weekly fees a home may publish: below or above these is a typing slip (pence, a year's fees).

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homecare.models import AgencyCapacity, Care, CoveredDistrict
-from homes.choices import HomeStatus, LocationKind
-from homes.models import CareHome, CqcLocation, LocalAuthority, PostcodeArea, Provider
+from homes.models import CqcLocation
 from homes.postcodes import district_of
 from public.availability import CONFIRMED_WITHIN, PLENTY_HOURS, Availability, taking_on
 from public.profile import RATING_COLUMNS, WhereAndCqc, where_and_cqc
 from public.search import rating_words
+from registers.choices import HomeStatus, LocationKind
+from registers.models import CareHome, LocalAuthority, PostcodeArea, Provider
 from tracker.forms import NhsFormMixin
 from tracker.paging import MAX_PAGE, CountedPaginator
 from tracker.sql import named_rows, table

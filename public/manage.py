@@ -12,9 +12,9 @@ from accounts import audit
 from accounts.permissions import UPDATE_HOME
 from homes.access import home_permission_required
 from homes.audit_actions import HomeAction
-from homes.models import CareHome
 from public.forms import PublicProfileForm
 from public.profile import facts_of, profile_of
+from registers.models import CareHome
 from tracker.http import HtmxHttpRequest
 
 

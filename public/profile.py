@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from homes.choices import (
+from homes.models import CqcLocation
+from public.availability import Availability, availability
+from public.search import fees_words, rating_words
+from registers.choices import (
     KEY_QUESTIONS,
     Facility,
     Funding,
@@ -23,9 +26,7 @@ from homes.choices import (
     cqc_page,
     rating_label,
 )
-from homes.models import CareHome, CqcLocation, LocalAuthority, Provider
-from public.availability import Availability, availability
-from public.search import fees_words, rating_words
+from registers.models import CareHome, LocalAuthority, Provider
 from tracker.sql import named_rows, table
 from vacancies.models import BedHold, CareCategory, CategoryVacancy, HomeVacancies, in_category_order
 

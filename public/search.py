@@ -16,10 +16,10 @@ from django.core.paginator import Page
 from django.urls import reverse
 from django.utils import timezone
 
-from homes.choices import RATING_RANK, CqcRating, Funding, ServiceType, ServiceUserBand, rating_label
-from homes.models import CareHome
 from homes.postcodes import locate_place
 from public.availability import CONFIRMED_WITHIN, Availability, availability
+from registers.choices import RATING_RANK, CqcRating, Funding, ServiceType, ServiceUserBand, rating_label
+from registers.models import CareHome
 from tracker.forms import NhsFormMixin
 from tracker.paging import MAX_PAGE, CountedPaginator
 from tracker.sql import named_rows, table

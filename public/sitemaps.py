@@ -4,7 +4,7 @@ and the search pages."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from homes.models import CareHome, HomeCareAgency
+from registers.models import CareHome, HomeCareAgency
 
 
 class CareHomeSitemap(Sitemap):

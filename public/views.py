@@ -16,9 +16,9 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from accounts.throttle import throttled
-from homes.choices import HomeStatus
 from public import homecare, search
 from public.profile import MAX_COMPARED, etag_of, facts_of, facts_of_active, profile_of
+from registers.choices import HomeStatus
 from tracker.http import HtmxHttpRequest, back_to, public_page
 
 SEARCH_SECONDS = 60  # how long a browser or a cache may keep a page of results

@@ -19,8 +19,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from homes.choices import LocationKind
-from homes.models import Provider
+from registers.choices import LocationKind
+from registers.models import Provider
 from returns.definition import CARE_HOME, HOME_CARE
 from returns.models import MonthlyReturn
 from returns.window import closed_months, window_for

@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from accounts import permissions
 from accounts.permissions import SUBMIT_RETURN
 from accounts.roles import roles_for
-from homes.models import CareHome
+from homes.access import allowed
+from registers.models import CareHome
 from returns import definition
 from returns.audit_actions import ReturnAction
 from returns.models import MonthlyReturn
@@ -39,7 +40,7 @@ def my_homes_panel(request) -> str | None:
         return None
     answered = MonthlyReturn.objects.filter(home=OuterRef("pk"), month=window.month)
     counts = (
-        CareHome.locations.allowed(SUBMIT_RETURN, request.user)
+        allowed(CareHome.locations, SUBMIT_RETURN, request.user)
         .active()
         .aggregate(total=Count("pk"), answered=Count("pk", filter=Exists(answered)),
                    agencies=Count("pk", filter=Q(kind=definition.HOME_CARE)))
@@ -48,7 +49,7 @@ def my_homes_panel(request) -> str | None:
         return None
     only = None
     if counts["total"] == 1:
-        only = CareHome.locations.allowed(SUBMIT_RETURN, request.user).active().only("pk").first()
+        only = allowed(CareHome.locations, SUBMIT_RETURN, request.user).active().only("pk").first()
     kinds = definition.kinds_among(counts["total"], counts["agencies"])
     context = {"window": window, "counts": counts, "only": only, "noun": definition.noun(counts["total"], kinds)}
     return render_to_string("returns/my_homes_panel.jinja", context)

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from homes.choices import LocationKind
+from registers.choices import LocationKind
 
 CARE_HOME = LocationKind.CARE_HOME
 HOME_CARE = LocationKind.HOME_CARE_AGENCY

@@ -11,7 +11,7 @@ import datetime
 from django.core import signing
 from django.urls import reverse
 
-from homes.models import CareHome
+from registers.models import CareHome
 from returns.window import open_window
 
 SALT = "returns.reminder-link"

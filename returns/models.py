@@ -18,7 +18,7 @@ class MonthlyReturn(models.Model):
         TOGETHER = "together", "Submitted with the provider's other homes"
         CSV = "csv", "CSV upload"
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="monthly_returns")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="monthly_returns")
     month = models.DateField(help_text="The first day of the month the return is for")
     answers = models.JSONField(default=dict)
     beds = models.JSONField(default=dict, help_text="The home's bed figures when the return was submitted")
@@ -46,7 +46,7 @@ class MonthlyReturn(models.Model):
 class ReturnReminder(models.Model):
     """A reminder about a month's return sent to one home on one day: at most one a day."""
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="+")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     date = models.DateField()
     sent_at = models.DateTimeField()

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from homes.models import CareHome
+from registers.models import CareHome
 from returns import links
 from returns.models import MonthlyReturn, ReturnReminder
 from returns.window import Window, open_window

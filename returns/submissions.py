@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts import audit
-from homes.models import CareHome
+from registers.models import CareHome
 from returns import definition
 from returns.audit_actions import ReturnAction
 from returns.models import MonthlyReturn

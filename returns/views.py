@@ -20,8 +20,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts import audit
 from accounts.permissions import SUBMIT_RETURN, answers_returns, follows_returns, permission_required
-from homes.access import location_permission_required
-from homes.models import CareHome
+from homes.access import allowed, location_permission_required
+from registers.models import CareHome
 from returns import compliance, definition, figures, links, reminders, upload
 from returns.audit_actions import ReturnAction
 from returns.forms import ReturnForm, UploadForm
@@ -46,7 +46,7 @@ from vacancies import areas
 
 def _homes(request):
     """The care homes and home-care agencies whose returns this person answers."""
-    return CareHome.locations.allowed(SUBMIT_RETURN, request.user).active()
+    return allowed(CareHome.locations, SUBMIT_RETURN, request.user).active()
 
 
 def _area_locations(area):

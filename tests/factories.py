@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from accounts.models import Membership, Role
-from homes.choices import CqcRating, LocationKind, ServiceType
-from homes.models import CareHome, HomeCareAgency, LocalAuthority, Provider
+from registers.choices import CqcRating, LocationKind, ServiceType
+from registers.models import CareHome, HomeCareAgency, LocalAuthority, Provider
 
 PASSWORD = "correct-horse-battery-staple"
 

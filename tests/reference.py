@@ -26,8 +26,8 @@ from django.db import connection, connections, transaction
 from django.db.models.signals import post_migrate
 from django.test import TransactionTestCase
 
-from homes.models import LocalAuthority, Postcode
 from homes.postcodes import load_postcodes
+from registers.models import LocalAuthority, Postcode
 
 TEST_POSTCODES = Path(__file__).resolve().parent / "data" / "postcodes.csv"
 COPY = "set_up_copy"

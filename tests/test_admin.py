@@ -6,7 +6,7 @@ from django.contrib import admin
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "homes", "vacancies", "homecare", "enquiries", "api", "public", "demo"}
+OUR_APPS = {"registers", "accounts", "homes", "vacancies", "homecare", "enquiries", "api", "public", "demo"}
 # Derived by the database from models that are in admin (and Django's admin
 # cannot show a composite primary key), and the public pages' per-minute request counters
 # (an unlogged table that empties itself): nothing to look after there.

@@ -14,7 +14,7 @@ from api.changes import prune
 from api.models import WRITE_KEY_LIFETIME, AgencyChange, ApiKey, HomeChange
 from homecare import capacity as changes
 from homecare.models import AgencyCapacity, CoveredDistrict
-from homes.choices import HomeStatus
+from registers.choices import HomeStatus
 from tests.factories import AgencyFactory, MembershipFactory
 from tests.test_api_contract import validator
 

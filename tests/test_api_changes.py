@@ -12,7 +12,7 @@ from django.utils import timezone
 from api import keys
 from api.changes import prune
 from api.models import ApiKey, HomeChange
-from homes.choices import HomeStatus
+from registers.choices import HomeStatus
 from tests.factories import CareHomeFactory, local_authority
 from tests.vacancy_helpers import give_figures
 from tracker.sql import table

@@ -23,8 +23,8 @@ from accounts.models import Membership, Role, User
 from api import documents, keys
 from api.models import WRITE_KEY_LIFETIME, ApiKey
 from homecare.models import AgencyCapacity, CoveredDistrict
-from homes.choices import HomeStatus
-from homes.models import CareHome, LocalAuthority, Provider
+from registers.choices import HomeStatus
+from registers.models import CareHome, LocalAuthority, Provider
 from returns.models import MonthlyReturn
 from tests.factories import LEEDS, AgencyFactory, CareHomeFactory, MembershipFactory
 from tests.reference import ensure_reference_data

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role
 from api import keys
 from api.models import WRITE_KEY_LIFETIME, ApiKey
-from homes.choices import HomeStatus
+from registers.choices import HomeStatus
 from tests.factories import CareHomeFactory, MembershipFactory, ProviderFactory
 from tests.vacancy_helpers import give_figures
 from vacancies.holds import hold_bed

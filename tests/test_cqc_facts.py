@@ -15,7 +15,8 @@ from accounts.models import AuditEvent
 from api import keys
 from api.models import ApiKey
 from homes.audit_actions import HomeAction
-from homes.models import CQC_FACTS, CareHome, CareHomeChange
+from homes.models import CareHomeChange
+from registers.models import CQC_FACTS, CareHome
 from tests.factories import CareHomeFactory
 from tests.test_homes_edit import form_data
 from tests.vacancy_helpers import give_figures

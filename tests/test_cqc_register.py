@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from homes.audit_actions import HomeAction
-from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, Provider
+from homes.models import CareHomeChange, CqcLocation, CqcSyncRun
+from registers.models import CareHome, Provider
 from tests.factories import BRADFORD, LEEDS, local_authority
 
 pytestmark = pytest.mark.django_db

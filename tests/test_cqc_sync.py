@@ -12,8 +12,9 @@ from django.utils import timezone
 from enquiries import flows
 from enquiries.models import Notice, Status
 from homes import cqc_sync
-from homes.choices import HomeStatus
-from homes.models import CareHome, CareHomeChange, CqcLocation, CqcSyncRun, Provider
+from homes.models import CareHomeChange, CqcLocation, CqcSyncRun
+from registers.choices import HomeStatus
+from registers.models import CareHome, Provider
 from tests.cqc_stub import KEY, Register, Stub, location_document, provider_document
 from tests.factories import BRADFORD, CareHomeFactory, local_authority
 from tests.test_enquiries import _model_details

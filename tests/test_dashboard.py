@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role
-from homes.models import CareHome
+from registers.models import CareHome
 from tests.dashboard_page import beds_now, freshness, table, tables
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures

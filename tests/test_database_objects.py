@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from api.database import OBJECTS as API
 from enquiries.database import OBJECTS as ENQUIRIES
-from homes.choices import RATING_RANK, CqcRating
+from registers.choices import RATING_RANK, CqcRating
 from tracker.database_objects import statements
 from vacancies.database import OBJECTS as VACANCIES
 from vacancies.database import rating_rank
@@ -75,7 +75,7 @@ def test_a_function_changed_behind_the_files_back_would_be_found():
 
 
 def test_the_rating_order_is_written_once_in_python():
-    """The search entries rank ratings by homes.choices.RATING_RANK, filled into the view's SQL."""
+    """The search entries rank ratings by registers.choices.RATING_RANK, filled into the view's SQL."""
     assert rating_rank("h.cqc_rating") == (
         "CASE h.cqc_rating WHEN 'outstanding' THEN 4 WHEN 'good' THEN 3 WHEN 'requires_improvement' THEN 2 "
         "WHEN 'inadequate' THEN 1 ELSE 0 END"

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from enquiries.models import Enquiry, Referral
-from homes.models import CareHome, CareHomeChange, Provider
+from homes.models import CareHomeChange
+from registers.models import CareHome, Provider
 from tests.factories import CareHomeFactory, ProviderFactory, UserFactory
 from tests.vacancy_helpers import give_figures
 from vacancies.models import (

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enquiries.models import Enquiry, Referral
-from homes.models import CareHome
+from registers.models import CareHome
 from tests.test_dataset import BRADFORD, LEEDS, build
 from vacancies.models import SearchEntry
 
@@ -27,7 +27,7 @@ def leeds_and_bradford(django_db_setup, django_db_blocker) -> str:
 
 def test_the_dataset_has_home_care_agencies_in_englands_proportion(leeds_and_bradford):
     from homecare.models import AgencyCapacity, CoveredDistrict
-    from homes.models import HomeCareAgency
+    from registers.models import HomeCareAgency
 
     assert "home-care agencies" in leeds_and_bradford
     homes = CareHome.objects.filter(is_synthetic=True).count()

@@ -130,7 +130,7 @@ def test_a_homes_page_says_only_this_persons_shortlist_and_is_no_one_elses_to_op
 def test_my_homes_cards_say_what_each_homes_board_says(client, provider, home):
     """The cards are read as plain values (not rows made into objects): each still says whether
     the home is closed and why, its beds accepting, or that it has no figures yet."""
-    from homes.models import CareHome
+    from registers.models import CareHome
     from vacancies.updates import save_vacancies
 
     give_figures(home, nursing={"vacant_accepting": 3})

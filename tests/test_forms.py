@@ -72,7 +72,7 @@ def test_help_text_marked_safe_stays_markup_and_plain_help_text_is_escaped():
 def test_django_admin_keeps_its_own_widgets(client, service_admin):
     """Our renderer draws our forms only: admin's forms are Django's (its inputs have no NHS.UK class)."""
     client.force_login(service_admin)
-    html = client.get("/admin/homes/provider/add/").text
+    html = client.get("/admin/registers/provider/add/").text
     assert 'name="name"' in html
     assert "nhsuk-input" not in html
 

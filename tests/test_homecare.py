@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from homecare.models import AgencyCapacity, CapacityChange, CoveredDistrict
-from homes.models import CareHome, CareHomeChange, HomeCareAgency
+from homes.models import CareHomeChange
+from registers.models import CareHome, HomeCareAgency
 from tests.factories import AgencyFactory, MembershipFactory
 from tests.page_forms import form_as_sent
 

@@ -7,7 +7,8 @@ import pytest
 
 from api import keys
 from api.models import ApiKey
-from homes.models import CareHome, CareHomeChange
+from homes.models import CareHomeChange
+from registers.models import CareHome
 from tests.dashboard_page import beds_now, freshness
 from tests.factories import AgencyFactory, CareHomeFactory, MembershipFactory
 from tests.page_forms import form_as_sent

@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from homes import cqc_sync
 from homes.audit_actions import HomeAction
-from homes.choices import LocationKind
-from homes.models import CareHome, CareHomeChange, CqcLocation, HomeCareAgency
+from homes.models import CareHomeChange, CqcLocation
+from registers.choices import LocationKind
+from registers.models import CareHome, HomeCareAgency
 from tests.cqc_stub import location_document
 from tests.factories import AgencyFactory, MembershipFactory, local_authority
 from tests.test_cqc_facts import correction

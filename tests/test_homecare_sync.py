@@ -7,8 +7,9 @@ import datetime
 import pytest
 
 from homes import cqc_sync
-from homes.choices import HomeStatus
-from homes.models import CareHome, CareHomeChange, CqcLocation, HomeCareAgency
+from homes.models import CareHomeChange, CqcLocation
+from registers.choices import HomeStatus
+from registers.models import CareHome, HomeCareAgency
 from tests.cqc_stub import location_document
 from tests.factories import AgencyFactory
 from tests.test_cqc_sync import first_load, portal, register, stub  # noqa: F401  (the sync's fixtures)

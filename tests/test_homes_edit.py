@@ -3,7 +3,8 @@
 import pytest
 
 from homes.forms import DETAIL_FIELDS, EditCareHomeForm
-from homes.models import CareHome, CareHomeChange
+from homes.models import CareHomeChange
+from registers.models import CareHome
 
 pytestmark = pytest.mark.django_db
 

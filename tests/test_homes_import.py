@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from homes.models import CareHome, CareHomeChange, ImportColumnMapping, ImportJob
+from homes.models import CareHomeChange, ImportColumnMapping, ImportJob
+from registers.models import CareHome
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from homes.models import CQC_FACTS, CareHome, CareHomeChange, Provider
+from homes.models import CareHomeChange
+from registers.models import CQC_FACTS, CareHome, Provider
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from accounts import permissions
 from accounts.management.commands.migrate import move_accounts_label
 from accounts.models import Invitation, Role
 from accounts.roles import roles_for
-from homes.models import CareHome
+from registers.models import CareHome
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from homes.choices import HomeStatus, ServiceType
 from homes.models import CareHomeChange
 from public.availability import availability
+from registers.choices import HomeStatus, ServiceType
 from tests.factories import CareHomeFactory, ProviderFactory
 from tests.public_privacy import private_things
 from tests.vacancy_helpers import give_figures
@@ -566,7 +566,7 @@ def test_the_home_page_links_to_the_public_page_for_its_editors(client, home_sta
 def test_no_public_page_of_the_dataset_shows_a_bed_count_or_an_email(client):
     from django.core.management import call_command
 
-    from homes.models import CareHome
+    from registers.models import CareHome
 
     call_command("build_dataset", scale="region", seed=3, stdout=open("/dev/null", "w"))  # noqa: SIM115
     homes = list(CareHome.objects.filter(is_synthetic=True, status="active"))

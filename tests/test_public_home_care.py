@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from homecare.models import AgencyCapacity, CoveredDistrict
-from homes.choices import HomeStatus
 from homes.models import CqcLocation
 from public.availability import taking_on
+from registers.choices import HomeStatus
 from tests.factories import AgencyFactory, CareHomeFactory, MembershipFactory
 from tests.public_privacy import private_things
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import Role, User
-from homes.models import CareHome, LocalAuthority
+from registers.models import CareHome, LocalAuthority
 from tests import reference
 from tests.factories import CareHomeFactory, MembershipFactory
 

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from api.audit_actions import ApiAction
-from homes.models import CareHome
+from registers.models import CareHome
 from tests.conftest import VerifiedClient as Client
 from tests.vacancy_helpers import form_post, give_figures
 from tracker import replicas

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from homes.choices import RATING_RANK, CqcRating
-from homes.models import CareHome
+from registers.choices import RATING_RANK, CqcRating
+from registers.models import CareHome
 from tests.factories import CareHomeFactory
 from tests.threads import in_threads
 from tests.vacancy_helpers import OPEN_HOME, give_figures

@@ -101,6 +101,7 @@ SECURE_CSP = {
 # Our apps, lowest layer first: each imports only those above it in this list
 # (tests/test_architecture.py). The project package, tracker/, is not an app.
 INSTALLED_APPS = [
+    "registers",
     "accounts",
     "homes",
     "vacancies",

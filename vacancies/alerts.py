@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.notify import send_emails
 from vacancies import search
 from vacancies.models import SavedSearch, SearchAlert

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import roles_for
-from homes.choices import HomeStatus, LocationKind
-from homes.models import CareHome, CareHomeChange, CqcLocation, LocalAuthority, Region
+from homes.models import CareHomeChange, CqcLocation
+from registers.choices import HomeStatus, LocationKind
+from registers.models import CareHome, LocalAuthority, Region
 from tracker.sql import named_rows, table
 from vacancies.freshness import STALE_AFTER
 from vacancies.models import (

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from homes.choices import ServiceType, rating_label
+from registers.choices import ServiceType, rating_label
 from tracker.components import macro
 from vacancies import reports
 from vacancies.freshness import Freshness, freshness

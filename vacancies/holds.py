@@ -11,7 +11,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from homes.models import CareHome
+from registers.models import CareHome
 from vacancies.models import (
     MAX_HOLD,
     BedHold,

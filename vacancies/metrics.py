@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from homes.models import CareHome
+from registers.models import CareHome
 from vacancies.freshness import STALE_AFTER
 
 

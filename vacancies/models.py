@@ -73,7 +73,9 @@ class HomeVacanciesQuerySet(models.QuerySet):
 class HomeVacancies(models.Model):
     """A home's whole-home position: closure, freshness, and the total search reads."""
 
-    home = models.OneToOneField("homes.CareHome", on_delete=models.CASCADE, primary_key=True, related_name="vacancies")
+    home = models.OneToOneField(
+        "registers.CareHome", on_delete=models.CASCADE, primary_key=True, related_name="vacancies"
+    )
     closed_to_admissions = models.BooleanField(default=False)
     closed_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
     reopening_date = models.DateField(null=True, blank=True)
@@ -127,7 +129,7 @@ class CategoryVacancyQuerySet(models.QuerySet):
 class CategoryVacancy(models.Model):
     """The beds of one care category at one home, as they are now."""
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="categories")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="categories")
     category = models.CharField(max_length=20, choices=CareCategory.choices)
     capacity = models.PositiveIntegerField("registered beds")
     occupied = models.PositiveIntegerField(default=0)
@@ -179,7 +181,7 @@ class VacancyUpdate(models.Model):
     # What the home itself confirmed (its freshness counts these, not a team's holds and placements).
     CONFIRMING = (Kind.UPDATE, Kind.NO_CHANGE, Kind.FROM_REMINDER)
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="vacancy_updates")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="vacancy_updates")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     made_at = models.DateTimeField(default=timezone.now)
@@ -250,7 +252,7 @@ class BedHold(models.Model):
         RELEASED = "released", "Released"
         EXPIRED = "expired", "Expired"
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="holds")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="holds")
     category = models.CharField(max_length=20, choices=CareCategory.choices)
     held_until = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -284,7 +286,7 @@ class ShortlistEntry(models.Model):
     """A home a discharge coordinator is considering; each person has their own list."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist")
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="+")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -304,7 +306,7 @@ class CapacitySnapshot(models.Model):
     """
 
     date = models.DateField()
-    local_authority = models.ForeignKey("homes.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    local_authority = models.ForeignKey("registers.LocalAuthority", on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=20, choices=CareCategory.choices)
     homes = models.PositiveIntegerField()
     capacity = models.PositiveIntegerField()
@@ -329,7 +331,7 @@ class FreshnessSnapshot(models.Model):
     """How many of a council's homes confirmed their figures on one day."""
 
     date = models.DateField()
-    local_authority = models.ForeignKey("homes.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    local_authority = models.ForeignKey("registers.LocalAuthority", on_delete=models.CASCADE, related_name="+")
     homes = models.PositiveIntegerField()
     updated = models.PositiveIntegerField(help_text="Homes that confirmed their figures that day")
     updated_week = models.PositiveIntegerField(
@@ -354,7 +356,7 @@ class FreshnessSnapshot(models.Model):
 class Reminder(models.Model):
     """A reminder sent to a home whose figures were stale: at most one a day per home."""
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="reminders")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="reminders")
     date = models.DateField(default=timezone.localdate)
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(
@@ -393,15 +395,15 @@ class SearchEntry(models.Model):
 
     pk = models.CompositePrimaryKey("home_id", "category")
     # Rows go with their home by trigger too (a DO_NOTHING key: the database removes them).
-    home = models.ForeignKey("homes.CareHome", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    home = models.ForeignKey("registers.CareHome", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
     category = models.CharField(max_length=20, blank=True)  # "" = the whole home
     name = models.CharField(max_length=200)
     latitude = models.FloatField()
     longitude = models.FloatField()
     local_authority = models.ForeignKey(
-        "homes.LocalAuthority", on_delete=models.DO_NOTHING, related_name="+", db_index=False
+        "registers.LocalAuthority", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
-    rating_rank = models.SmallIntegerField()  # homes.choices.RATING_RANK
+    rating_rank = models.SmallIntegerField()  # registers.choices.RATING_RANK
     service_user_bands = ArrayField(models.CharField(max_length=30), default=list)
     funding_accepted = ArrayField(models.CharField(max_length=30), default=list)
     # Open to admissions: the home (and, for a category row, the category).
@@ -434,7 +436,7 @@ class FigureReport(models.Model):
         ACTUALLY_OPEN = "open", "The home is shown closed but is taking people"
         OTHER = "other", "Something else in the figures is wrong"
 
-    home = models.ForeignKey("homes.CareHome", on_delete=models.CASCADE, related_name="figure_reports")
+    home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="figure_reports")
     problem = models.CharField(max_length=12, choices=Problem.choices)
     category = models.CharField(max_length=20, choices=CareCategory.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
-from homes.models import CareHome
+from registers.models import CareHome
 from vacancies.audit_actions import VacancyAction
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyUpdate, in_category_order
 from vacancies.snapshots import day_bounds

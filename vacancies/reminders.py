@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.notify import send_emails, send_text
 from vacancies import reminder_links
 from vacancies.freshness import freshness

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.notify import send_emails
 from vacancies.audit_actions import VacancyAction
 from vacancies.models import FigureReport, HomeVacancies

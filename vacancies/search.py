@@ -23,9 +23,9 @@ from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from homes.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
-from homes.models import CareHome, LocalAuthority
 from homes.postcodes import locate_search_location
+from registers.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
+from registers.models import CareHome, LocalAuthority
 from tracker.forms import NhsFormMixin, unchanging_fields
 from tracker.paging import MAX_PAGE, CountedPaginator
 from tracker.sql import named_rows, table, value

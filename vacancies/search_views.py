@@ -15,8 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import VIEW_HOME, may_search, permission_required
 from homes.access import home_permission_required
-from homes.models import CareHome
 from homes.postcodes import locate_search_location
+from registers.models import CareHome
 from tracker.contributions import link
 from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next

@@ -5,8 +5,8 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
-from homes.choices import HomeStatus
-from homes.models import CareHome
+from registers.choices import HomeStatus
+from registers.models import CareHome
 from vacancies.models import (
     CapacitySnapshot,
     CategoryVacancy,

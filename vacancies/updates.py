@@ -6,7 +6,7 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from homes.models import CareHome
+from registers.models import CareHome
 from tracker.sql import table
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 

@@ -25,8 +25,9 @@ from accounts.permissions import (
     permission_required,
 )
 from accounts.roles import roles_for
-from homes.access import home_permission_required
-from homes.models import CareHome, CqcLocation
+from homes.access import allowed, home_permission_required
+from homes.models import CqcLocation
+from registers.models import CareHome
 from tracker.components import macro
 from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
@@ -124,7 +125,7 @@ def _with_figures_known(homes):
 
 
 def _my_homes(request):
-    homes = CareHome.objects.allowed(UPDATE_HOME, request.user).active()
+    homes = allowed(CareHome.objects, UPDATE_HOME, request.user).active()
     if request.GET.get("stale"):
         homes = homes.filter(
             Q(vacancies__isnull=True)

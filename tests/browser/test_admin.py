@@ -2,7 +2,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.models import AuditEvent, Role
-from homes.models import LocalAuthority
+from registers.models import LocalAuthority
 from tests.conftest import with_authenticator
 from tests.factories import MembershipFactory, UserFactory
 

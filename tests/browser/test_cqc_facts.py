@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 @pytest.fixture
 def imported_homes(transactional_db):
-    from homes.models import CareHome
+    from registers.models import CareHome
     from tests.factories import CareHomeFactory
 
     wrong = CareHomeFactory(name="Headingley Park", cqc_location_id="1-700000101")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 def test_a_council_adds_a_newly_registered_home_in_one_click(page, live_server, sign_in, assert_accessible):
     from homes import cqc_sync
-    from homes.models import CareHome
+    from registers.models import CareHome
     from tests.conftest import with_authenticator
     from tests.cqc_stub import KEY, Register, Stub, location_document, provider_document
     from tests.factories import LEEDS, MembershipFactory, local_authority

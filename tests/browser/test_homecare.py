@@ -8,7 +8,7 @@ def test_an_agency_is_onboarded_kept_current_on_a_phone_and_found(
     page, phone_page, live_server, sign_in, assert_accessible
 ):
     from accounts.models import Role
-    from homes.models import HomeCareAgency
+    from registers.models import HomeCareAgency
     from tests.factories import MembershipFactory, local_authority
 
     leeds = local_authority("E08000035")

@@ -12,7 +12,7 @@ def test_a_council_adds_a_newly_registered_agency_and_invites_its_manager(
     page, live_server, sign_in, assert_accessible
 ):
     from homes import cqc_sync
-    from homes.models import HomeCareAgency
+    from registers.models import HomeCareAgency
     from tests.conftest import with_authenticator
     from tests.cqc_stub import KEY, Register, Stub, location_document, provider_document
     from tests.factories import LEEDS, MembershipFactory, local_authority

@@ -62,7 +62,7 @@ def test_council_admin_matches_an_unfamiliar_file_and_imports_it(
     page, live_server, sign_in, assert_accessible, tmp_path
 ):
     from accounts.models import Role
-    from homes.models import CareHome
+    from registers.models import CareHome
     from tests.factories import MembershipFactory, local_authority
     from tests.test_homes_import import COUNCIL_HEADER, council_row, run_worker, to_csv
 

@@ -92,7 +92,7 @@ def test_the_search_works_without_javascript(browser, live_server, public_homes)
 
 def test_a_manager_previews_and_saves_the_public_page(page, live_server, sign_in, assert_accessible, public_homes):
     from accounts.models import Role
-    from homes.models import CareHome
+    from registers.models import CareHome
     from tests.factories import MembershipFactory
 
     home = CareHome.objects.get(name="Headingley Park")

@@ -31,8 +31,8 @@ from demo.bulk import copy_rows as _copy
 from demo.models import DatasetBuild
 from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
-from homes.choices import CqcRating, Facility, Funding, ServiceType
-from homes.models import CareHome, LocalAuthority, Postcode, PostcodeArea, Provider
+from registers.choices import CqcRating, Facility, Funding, ServiceType
+from registers.models import CareHome, LocalAuthority, Postcode, PostcodeArea, Provider
 from tracker.sql import table
 from vacancies.models import (
     CapacitySnapshot,

@@ -22,9 +22,9 @@ from demo import returns
 from demo.homecare import seed_agencies
 from demo.profiles import public_profile
 from demo.real_homes import add_flag, real_homes
-from homes.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
-from homes.models import CareHome, LocalAuthority, Provider
 from homes.postcodes import locate_postcode
+from registers.choices import CqcRating, Facility, Funding, ServiceType, ServiceUserBand
+from registers.models import CareHome, LocalAuthority, Provider
 from vacancies.models import CapacitySnapshot, CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 from vacancies.snapshots import replay_history
 

@@ -3,7 +3,7 @@ import logging
 from django.core.management.base import BaseCommand
 
 from homecare.reminders import send_reminder, stale
-from homes.models import HomeCareAgency
+from registers.models import HomeCareAgency
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from homes.models import CareHome
+from registers.models import CareHome
 from vacancies.models import HomeVacancies
 from vacancies.reminders import remind_stale
 
