@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tracker.labels import QuickLabels
+
 
 class CareCategory(models.TextChoices):
     RESIDENTIAL = "residential", "Residential"
@@ -70,7 +72,7 @@ class HomeVacanciesQuerySet(models.QuerySet):
         return self.filter(Q(last_confirmed_at__isnull=True) | Q(last_confirmed_at__lt=now - STALE_AFTER))
 
 
-class HomeVacancies(models.Model):
+class HomeVacancies(QuickLabels, models.Model):
     """A home's whole-home position: closure, freshness, and the total search reads."""
 
     home = models.OneToOneField(
@@ -126,7 +128,7 @@ class CategoryVacancyQuerySet(models.QuerySet):
         )
 
 
-class CategoryVacancy(models.Model):
+class CategoryVacancy(QuickLabels, models.Model):
     """The beds of one care category at one home, as they are now."""
 
     home = models.ForeignKey("registers.CareHome", on_delete=models.CASCADE, related_name="categories")
@@ -207,7 +209,7 @@ class VacancyUpdate(models.Model):
         return self.via or "Someone"
 
 
-class VacancyChange(models.Model):
+class VacancyChange(QuickLabels, models.Model):
     """One value an update changed: old and new, for one category or the whole home."""
 
     update = models.ForeignKey(VacancyUpdate, on_delete=models.CASCADE, related_name="changes")
@@ -426,7 +428,7 @@ class SearchEntry(models.Model):
         return f"{self.category or 'home'} at {self.home_id}"
 
 
-class FigureReport(models.Model):
+class FigureReport(QuickLabels, models.Model):
     """A discharge coordinator's report that a home's figures were wrong (found out by phone):
     the home's staff and its council see it, and the home's freshness says "reported wrong"
     until the home next confirms or updates its figures."""
