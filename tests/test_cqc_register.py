@@ -10,7 +10,7 @@ from accounts.models import AuditEvent
 from homes.audit_actions import HomeAction
 from homes.models import CareHomeChange, CqcLocation, CqcSyncRun
 from registers.models import CareHome, Provider
-from tests.factories import BRADFORD, LEEDS, local_authority
+from tests.factories import BRADFORD, LEEDS, CareHomeFactory, local_authority
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,31 @@ def test_before_any_sync_metrics_say_nothing_and_healthz_says_never(client, db):
         figures = read_metrics(client.get("/metrics", headers=token).content.decode())
         assert "tracker_cqc_sync_age_seconds" not in figures
         assert client.get("/healthz", headers=token).json()["cqc_sync"] == {"last_success": None, "age_seconds": None}
+
+
+def test_the_dashboards_week_states_the_orms_rules(client, home, other_home, new_homes):
+    """The dashboard reads the week's CQC news in one statement (vacancies/areas.cqc_week): its
+    lists are the ORM's, newly registered and not in the portal included (a location onboarded
+    as a home, or as an agency, is no longer new), for a council and for England."""
+    from vacancies import areas
+
+    now = timezone.now()
+    CareHomeFactory(cqc_location_id="1-103000001", name="Kirkstall Lodge")  # onboarded: no longer new
+    registered("1-103000005", "Meanwood Care", council=BRADFORD)
+    for target, rating in [(home, "Inadequate"), (other_home, "Outstanding")]:
+        CareHomeChange.objects.create(home=target, version=2, field="cqc_rating", old_value="Good",
+                                      new_value=rating, source="cqc")  # fmt: skip
+    CareHomeChange.objects.create(home=home, version=3, field="name", old_value="A", new_value="B", source="cqc")
+    since = timezone.localdate(now) - datetime.timedelta(days=7)
+    for area in [areas.ENGLAND, areas.Area("E08000035", "Leeds", (home.local_authority_id,))]:
+        week = areas.cqc_week(area, now)
+        expected = (
+            CqcLocation.objects.newly_registered(since).filter(area.scope()).order_by("-registration_date", "name")
+        )
+        assert [(new.name, new.postcode) for new in week.new] == list(expected.values_list("name", "postcode"))
+        news = CareHomeChange.objects.filter(source="cqc", changed_at__gte=now - datetime.timedelta(days=7),
+                                             field__in=areas.CQC_NEWS).filter(area.scope("home__"))  # fmt: skip
+        assert [(change.pk, change.home_name, change.summary) for change in week.changes] == [
+            (change.pk, change.home.name, change.summary) for change in news.order_by("-changed_at", "-id")
+        ]
+    assert [new.name for new in areas.cqc_week(areas.ENGLAND, now).new] == ["Heaton View", "Meanwood Care"]

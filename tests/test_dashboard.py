@@ -277,10 +277,10 @@ def test_dashboard_queries_are_bounded(client, council_admin, area, django_asser
     client.get("/area/")
     # The session, the person, their second factor, their roles, their councils, where the snapshots
     # stand (one statement), the trends (2) when first drawn, the stale homes with their count, the
-    # area's position (one statement), and the week's CQC news (2).
-    with django_assert_max_num_queries(12):
+    # area's position (one statement), and the week's CQC news (one statement).
+    with django_assert_max_num_queries(11):
         client.get("/area/", {"period": "365"})
-    with django_assert_max_num_queries(10):  # the same charts again: kept by where the snapshots stand
+    with django_assert_max_num_queries(9):  # the same charts again: kept by where the snapshots stand
         client.get("/area/", {"period": "365"})
 
 
