@@ -85,6 +85,31 @@ def test_no_change_today_refreshes_freshness():
     assert confirm_no_change([home], None) == 1
     assert entry(home).last_confirmed_at > before
     assert entry(home, "nursing").last_confirmed_at == entry(home).last_confirmed_at
+    assert differences() == []
+
+
+def test_one_statement_confirming_some_boards_and_closing_others_leaves_each_right():
+    """A board's update sets the entries' freshness alone where nothing else search reads
+    changed (vacancies_search_board_changed), and refreshes the rest whole: in one statement,
+    both kinds at once, every entry is what the tables say."""
+    confirmed, closing, emptied = CareHomeFactory(), CareHomeFactory(), CareHomeFactory()
+    for home in (confirmed, closing, emptied):
+        give_figures(home, nursing={"vacant_accepting": 3})
+    time.sleep(0.01)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE vacancies_homevacancies SET last_confirmed_at = now(), version = version + 1,"
+            " closed_to_admissions = (home_id = %s),"
+            " closed_reason = CASE WHEN home_id = %s THEN 'outbreak' ELSE '' END,"
+            " vacant_accepting_total = CASE WHEN home_id = %s THEN 0 ELSE vacant_accepting_total END"
+            " WHERE home_id IN (%s, %s, %s)",
+            [closing.pk, closing.pk, emptied.pk, confirmed.pk, closing.pk, emptied.pk],
+        )
+    assert not entry(closing).open
+    assert entry(emptied).beds == 0
+    assert entry(confirmed).open
+    assert entry(confirmed, "nursing").last_confirmed_at == HomeVacancies.objects.get(home=confirmed).last_confirmed_at
+    assert differences() == []
 
 
 def test_editing_a_home_and_archiving_it():
@@ -129,12 +154,16 @@ def test_bulk_writes_refresh_every_home_they_touch():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("first", ["details", "beds"])
+@pytest.mark.parametrize("first", ["details", "beds", "confirm_first", "rename_first"])
 def test_two_people_changing_one_home_at_once_both_reach_search(first):
-    """One renames the home while the other saves its beds: whichever commits
-    second refreshes after the first has committed, so search has both."""
+    """One renames the home while the other saves its beds (or confirms them: search's
+    freshness set alone): whichever commits second refreshes after the first has committed, so
+    search has both."""
     home = CareHomeFactory(name="Old Name")
     give_figures(home, nursing={"vacant_accepting": 3})
+    if first in ("confirm_first", "rename_first"):
+        _rename_while_confirming(home, confirm_first=first == "confirm_first")
+        return
     started, errors = threading.Event(), []
 
     def rename():
@@ -149,6 +178,15 @@ def test_two_people_changing_one_home_at_once_both_reach_search(first):
             started.set() if first == "beds" else None
             time.sleep(0.3 if first == "beds" else 0)
 
+    side_by_side(started, errors, [(rename, first == "beds"), (save_beds, first == "details")])
+    assert errors == []
+    assert {(row.name, row.beds) for row in SearchEntry.objects.filter(home=home)} == {("New Name", 5)}
+    assert differences() == []
+
+
+def side_by_side(started: threading.Event, errors: list, works) -> None:
+    """Each ``(work, waits)`` in a thread of its own; one that waits starts once ``started`` is set."""
+
     def run(work, waits):
         try:
             if waits:
@@ -157,9 +195,31 @@ def test_two_people_changing_one_home_at_once_both_reach_search(first):
         except Exception as error:
             errors.append(error)
 
-    in_threads(run, [(rename, first == "beds"), (save_beds, first == "details")])
+    in_threads(run, works)
+
+
+def _rename_while_confirming(home, *, confirm_first: bool):
+    started, errors = threading.Event(), []
+    confirmed_at = {}
+
+    def rename():
+        with transaction.atomic():
+            CareHome.objects.filter(pk=home.pk).update(name="New Name")
+            started.set() if not confirm_first else None
+            time.sleep(0 if confirm_first else 0.3)
+
+    def confirm():
+        with transaction.atomic():
+            confirm_no_change([home], None)
+            confirmed_at["at"] = HomeVacancies.objects.get(home=home).last_confirmed_at
+            started.set() if confirm_first else None
+            time.sleep(0.3 if confirm_first else 0)
+
+    side_by_side(started, errors, [(rename, confirm_first), (confirm, not confirm_first)])
     assert errors == []
-    assert {(row.name, row.beds) for row in SearchEntry.objects.filter(home=home)} == {("New Name", 5)}
+    assert {(row.name, row.last_confirmed_at) for row in SearchEntry.objects.filter(home=home)} == {
+        ("New Name", confirmed_at["at"])
+    }
     assert differences() == []
 
 

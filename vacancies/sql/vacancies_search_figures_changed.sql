@@ -1,6 +1,7 @@
 -- Search entries (ADR 007): a statement that changed homes' figures or held beds refreshes those
--- homes' entries.
--- As in the database now; last applied by migrations vacancies 0004, 0007.
+-- homes' entries. A board's update has a trigger of its own (vacancies_search_board_changed.sql).
+-- As in the database now; last applied by migrations vacancies 0004, 0007 (0015 moved the board's
+-- update trigger out).
 
 CREATE OR REPLACE FUNCTION vacancies_search_figures_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -9,10 +10,6 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE TRIGGER search_vacancies_homevacancies_insert AFTER INSERT ON vacancies_homevacancies
-    REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION vacancies_search_figures_changed();
-
-CREATE OR REPLACE TRIGGER search_vacancies_homevacancies_update AFTER UPDATE ON vacancies_homevacancies
     REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION vacancies_search_figures_changed();
 
