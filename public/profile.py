@@ -26,7 +26,7 @@ from registers.choices import (
     cqc_page,
     rating_label,
 )
-from registers.models import CareHome, LocalAuthority, Provider
+from registers.models import CareHome, LocalAuthority, Provider, dialable
 from tracker.sql import named_rows, table
 from vacancies.models import BedHold, CareCategory, CategoryVacancy, HomeVacancies, in_category_order
 
@@ -152,7 +152,7 @@ def where_and_cqc(facts: dict) -> dict:
         "town": facts["town"],
         "postcode": facts["postcode"],
         "phone": facts["phone"],
-        "tel": facts["phone"].replace(" ", ""),
+        "tel": dialable(facts["phone"]),
         "website": facts["website"],
         "cqc_url": cqc_page(facts["cqc_location_id"]),
         "rating": rating_words(facts["cqc_rating"], facts["cqc_rating_date"]),

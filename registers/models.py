@@ -112,6 +112,11 @@ class Postcode(models.Model):
         return self.postcode
 
 
+def dialable(phone: str) -> str:
+    """A phone number as a tel: link dials it (a home's as written, spaces and all, is shown)."""
+    return phone.replace(" ", "")
+
+
 class Provider(models.Model):
     name = models.CharField(max_length=200)
     # Made by the demo or benchmark builders (demo/): they touch nothing else.
@@ -345,7 +350,7 @@ class CareHome(models.Model):
     @property
     def tel(self) -> str:
         """The phone number for a tel: link."""
-        return self.phone.replace(" ", "")
+        return dialable(self.phone)
 
     @property
     def address_lines(self) -> list[str]:

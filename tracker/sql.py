@@ -39,18 +39,31 @@ def one(model, where: str, params=(), *, using: str, also: dict[str, str] | None
     """The first ``model`` row matching ``where`` (SQL over its table), from the database
     ``using``, as an instance; or None. ``also`` names SQL expressions over the row, read in
     the same statement and set on the instance as attributes."""
-    fields = model._meta.concrete_fields
     also = also or {}
-    names = ", ".join([*(connection.ops.quote_name(field.column) for field in fields), *also.values()])
+    names = ", ".join([columns(model), *also.values()])
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {names} FROM {table(model)} WHERE {where} LIMIT 1", params)  # noqa: S608
         row = cursor.fetchone()
     if row is None:
         return None
-    found = model.from_db(using, [field.attname for field in fields], row[: len(fields)])
-    for name, found_value in zip(also, row[len(fields) :], strict=True):
+    found = instance(model, using, row)
+    width = len(model._meta.concrete_fields)
+    for name, found_value in zip(also, row[width:], strict=True):
         setattr(found, name, found_value)
     return found
+
+
+def columns(model, prefix: str = "") -> str:
+    """``model``'s columns in its fields' order, for a SELECT (each as ``prefix.column`` when
+    given); ``instance`` makes the row read back into the model."""
+    quoted = (connection.ops.quote_name(field.column) for field in model._meta.concrete_fields)
+    return ", ".join(f"{prefix}.{column}" if prefix else column for column in quoted)
+
+
+def instance(model, using: str, values):
+    """A ``model`` instance from the first values of a row that selected ``columns(model)``."""
+    fields = model._meta.concrete_fields
+    return model.from_db(using, [field.attname for field in fields], values[: len(fields)])
 
 
 def row_values(model, values: dict) -> tuple[str, str, list]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from registers.choices import ServiceType, rating_label
+from registers.models import dialable
 from tracker.components import macro
 from vacancies import reports
 from vacancies.freshness import Freshness, freshness
@@ -118,7 +119,7 @@ def cards_from(rows: list[dict], *, back_query: str = "") -> list[Card]:
                 categories=categories_line(row["categories"] or []),
                 rating=rating_label(row["cqc_rating"]) + (f" ({rated:%b %Y})" if rated else ""),
                 phone=row["phone"],
-                tel=row["phone"].replace(" ", ""),
+                tel=dialable(row["phone"]),
                 email=row["email"],
             )
         )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import may_see_areas, permission_required
+from registers.models import dialable
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -140,7 +141,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             name=row["name"],
             council=row["council"],
             phone=row["phone"],
-            tel=row["phone"].replace(" ", ""),
+            tel=dialable(row["phone"]),
             email=row["email"],
             freshness=freshness(row["confirmed_at"], now),
             reminded_today=row["reminded_today"],

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from registers.models import CareHome
-from tracker.sql import table
+from tracker.sql import columns, instance, table
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 
 CATEGORY_FIELDS = [
@@ -62,13 +62,11 @@ def locked_figures(home: CareHome) -> tuple[HomeVacancies, dict[str, CategoryVac
     """The home's board and its categories' rows (by category), locked until the transaction
     ends: what a save reads first. A page that shows them and then saves in one transaction
     reads them once (vacancies.views.update)."""
-    board_fields, category_fields = HomeVacancies._meta.concrete_fields, CategoryVacancy._meta.concrete_fields
-    columns = [f"board.{connection.ops.quote_name(field.column)}" for field in board_fields]
-    columns += [f"category.{connection.ops.quote_name(field.column)}" for field in category_fields]
     with connection.cursor() as cursor:
         # Both tables' rows in one statement, each locked as it is read (the board's with the first).
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {table(HomeVacancies)} AS board "  # noqa: S608 - names from the models
+            f"SELECT {columns(HomeVacancies, 'board')}, {columns(CategoryVacancy, 'category')} "  # noqa: S608
+            f"FROM {table(HomeVacancies)} AS board "
             f"JOIN {table(CategoryVacancy)} AS category ON category.home_id = board.home_id "
             "WHERE board.home_id = %s ORDER BY category.category FOR UPDATE",
             [home.pk],
@@ -76,10 +74,9 @@ def locked_figures(home: CareHome) -> tuple[HomeVacancies, dict[str, CategoryVac
         rows = cursor.fetchall()
     if not rows:  # no figures yet: the board alone (made on first use)
         return board_for(home, lock=True), {}
-    cut = len(board_fields)
-    board = HomeVacancies.from_db(connection.alias, [field.attname for field in board_fields], rows[0][:cut])
-    names = [field.attname for field in category_fields]
-    categories = (CategoryVacancy.from_db(connection.alias, names, row[cut:]) for row in rows)
+    board = instance(HomeVacancies, connection.alias, rows[0])
+    cut = len(HomeVacancies._meta.concrete_fields)
+    categories = (instance(CategoryVacancy, connection.alias, row[cut:]) for row in rows)
     return board, {row.category: row for row in categories}
 
 

@@ -35,13 +35,12 @@ from tracker.http import HtmxHttpRequest, back_to, safe_next
 from tracker.paging import counted_page
 from vacancies import reminder_links, reports
 from vacancies.audit_actions import VacancyAction
-from vacancies.cards import shortlist_button, url_for_each
+from vacancies.cards import CLOSURE_REASONS, shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, HomeClosureForm
 from vacancies.freshness import STALE_AFTER, Freshness, freshness
 from vacancies.models import (
     CareCategory,
     CategoryVacancy,
-    ClosureReason,
     HomeVacancies,
     ShortlistEntry,
     in_category_order,
@@ -113,12 +112,6 @@ class HomeCard:
     confirm_url: str
 
 
-CARD_VALUES = {"pk": "pk", "name": "name", "has_figures": "has_figures", "closed": "vacancies__closed_to_admissions",
-               "closed_reason": "vacancies__closed_reason", "accepting": "vacancies__vacant_accepting_total",
-               "confirmed": "vacancies__last_confirmed_at"}  # fmt: skip
-CLOSURE_REASONS = dict(ClosureReason.choices)
-
-
 def _with_figures_known(homes):
     """Homes with whether they have any figures yet (for the My homes cards)."""
     return homes.annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
@@ -136,10 +129,12 @@ def _my_homes(request):
 
 
 def _card_values(homes):
-    plain = [name for name, path in CARD_VALUES.items() if name == path]
+    """What a card shows of each home, by name (``_cards``)."""
     return _with_figures_known(homes).values(
-        *plain, **{name: F(path) for name, path in CARD_VALUES.items() if name != path}
-    )
+        "pk", "name", "has_figures", closed=F("vacancies__closed_to_admissions"),
+        closed_reason=F("vacancies__closed_reason"), accepting=F("vacancies__vacant_accepting_total"),
+        confirmed=F("vacancies__last_confirmed_at"),
+    )  # fmt: skip
 
 
 def _cards(rows) -> list[HomeCard]:
