@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from tests.factories import CareHomeFactory
 from tests.vacancy_helpers import form_post, give_figures
+from vacancies import panel
 from vacancies.freshness import freshness
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
-from vacancies.trends import accepting_trend
 
 pytestmark = pytest.mark.django_db
 
@@ -301,9 +301,23 @@ def test_trend_rebuilds_each_days_closing_value(home, home_staff):
     update = give_figures(home, version=1, nursing={"occupied": 16, "vacant_accepting": 2})
     VacancyUpdate.objects.filter(pk=update.pk).update(made_at=timezone.now() - datetime.timedelta(days=2))
     VacancyUpdate.objects.exclude(pk=update.pk).update(made_at=timezone.now() - datetime.timedelta(days=5))
-    trend = accepting_trend(home, days=7)
+    trend = panel.read(home, HomeVacancies.objects.get(home=home)).vacancy["trend"]
     (series,) = trend.series
-    assert series.values == [None, 3, 3, 3, 2, 2, 2]  # created 5 days ago, changed 2 days ago
+    assert series.values[-7:] == [None, 3, 3, 3, 2, 2, 2]  # created 5 days ago, changed 2 days ago
+    assert series.values[:-6] == [None] * 24
+
+
+def test_trend_counts_a_change_on_the_day_it_was_made_here(home, home_staff):
+    """Just after midnight in summer (British Summer Time) is the previous day in UTC."""
+    give_figures(home)  # 3 accepting
+    update = give_figures(home, version=1, nursing={"occupied": 16, "vacant_accepting": 2})
+    made = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 2 July here
+    VacancyUpdate.objects.filter(pk=update.pk).update(made_at=made)
+    VacancyUpdate.objects.exclude(pk=update.pk).update(made_at=made - datetime.timedelta(days=3))
+    trend = panel.read(home, HomeVacancies.objects.get(home=home), today=datetime.date(2026, 7, 3)).vacancy["trend"]
+    (series,) = trend.series
+    assert trend.days[-3:] == [datetime.date(2026, 7, 1), datetime.date(2026, 7, 2), datetime.date(2026, 7, 3)]
+    assert series.values[-3:] == [3, 2, 2]
 
 
 def test_home_page_shows_vacancies_trend_and_data_table(client, coordinator, home):

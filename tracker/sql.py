@@ -77,3 +77,11 @@ def row_values(model, values: dict) -> tuple[str, str, list]:
         placeholders,
         [field.get_db_prep_save(values[name], connection) for name, field in zip(values, fields, strict=True)],
     )
+
+
+def from_json(model, using: str, objects: list[dict]) -> list:
+    """``model`` instances from its rows as JSON objects (``to_jsonb`` of the table's row, keyed
+    by column): each value made its field's Python type again (JSON has no dates)."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    return [model.from_db(using, names, [field.to_python(row[field.column]) for field in fields]) for row in objects]

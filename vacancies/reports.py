@@ -47,17 +47,6 @@ def report(home: CareHome, user, *, problem: str, category: str = "", note: str 
     return made
 
 
-def standing(home: CareHome, last_confirmed_at: datetime.datetime | None) -> list[FigureReport]:
-    """Reports made since the home last confirmed its figures: what its page shows."""
-    # What the page says of each: when, what was wrong, the category and the note (not who: the
-    # home's page does not name the coordinator).
-    reports = FigureReport.objects.filter(home=home).only("reported_at", "problem", "category", "note")
-    reports = reports.order_by("-reported_at")
-    if last_confirmed_at is not None:
-        reports = reports.filter(reported_at__gt=last_confirmed_at)
-    return list(reports[:5])
-
-
 def label(reported_at: datetime.datetime | None) -> str:
     """ "Reported wrong today" (or "on 3 Mar") for the newest standing report's time; "" for none."""
     if reported_at is None:

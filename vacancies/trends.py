@@ -1,7 +1,8 @@
 """The last N days of vacant-accepting beds per category, for a home's page.
 
 Rebuilt from the history: start from today's figures and undo each change,
-newest first, to get each earlier day's closing value. One query.
+newest first, to get each earlier day's closing value (the changes are read with
+the rest of a home's page: vacancies/panel.py).
 """
 
 import datetime
@@ -10,10 +11,11 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.template import engines
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from vacancies.models import CareCategory, CategoryVacancy, VacancyChange, in_category_order
+from vacancies.models import CareCategory, in_category_order
+
+TREND_DAYS = 30  # a home's page shows its last 30 days
 
 # NHS identity colours, as many as there are care categories: a chart may draw all twelve.
 PALETTE = ["#005eb8", "#007f3b", "#d5281b", "#330072", "#ffb81c", "#41b6e6", "#7c2855", "#425563", "#ed8b00",
@@ -123,21 +125,16 @@ class TrendRow:
 
 
 def accepting_trend(
-    home, days: int = 30, today: datetime.date | None = None, current: dict[str, int] | None = None
+    current: dict[str, int],
+    changes: list[tuple[str, str, datetime.date]],
+    first_day: datetime.date,
+    days: int = TREND_DAYS,
 ) -> Trend | None:
-    """``current``: each category's vacant accepting beds now, when the caller has read them."""
-    today = today or timezone.localdate()
-    first_day = today - datetime.timedelta(days=days - 1)
-    if current is None:
-        current = {row.category: row.vacant_accepting for row in CategoryVacancy.objects.filter(home=home)}
+    """``current``: each category's vacant accepting beds now; ``changes``: each change of a
+    category's vacant accepting beds since ``first_day`` began, newest first, as (category,
+    its old value, the day it was made here)."""
     if not current:
         return None
-    start = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    changes = (
-        VacancyChange.objects.filter(update__home=home, update__made_at__gte=start, field="vacant_accepting")
-        .order_by("-update__made_at", "-id")
-        .values_list("category", "old_value", "update__made_at")
-    )
     day_list = [first_day + datetime.timedelta(days=n) for n in range(days)]
     value: dict[str, int | None] = dict(current)
     closing: dict[str, dict[datetime.date, int | None]] = {category: {} for category in current}
@@ -146,7 +143,7 @@ def accepting_trend(
         for category in closing:
             closing[category][day] = value.get(category)
         # Undo the changes made on this day, to get the previous day's closing value.
-        while pending and timezone.localdate(pending[0][2]) >= day:
+        while pending and pending[0][2] >= day:
             category, old_value, _ = pending.pop(0)
             if category in value:
                 value[category] = int(old_value) if old_value != "" else None

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -26,14 +26,13 @@ from accounts.permissions import (
 )
 from accounts.roles import roles_for
 from homes.access import allowed, home_permission_required
-from homes.models import CqcLocation
 from registers.models import CareHome
 from tracker.components import macro
 from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest, back_to, safe_next
 from tracker.paging import counted_page
-from vacancies import reminder_links, reports
+from vacancies import panel, reminder_links, reports
 from vacancies.audit_actions import VacancyAction
 from vacancies.cards import CLOSURE_REASONS, shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, HomeClosureForm
@@ -42,43 +41,31 @@ from vacancies.models import (
     CareCategory,
     CategoryVacancy,
     HomeVacancies,
-    ShortlistEntry,
     in_category_order,
 )
-from vacancies.panel import vacancy_panel
 from vacancies.updates import Conflict, board_for, confirm_no_change, locked_figures, save_vacancies
 
 
-def _read_with_the_home(request) -> dict:
-    """What a home's page reads in the home's own query: when CQC's facts were last checked,
-    and whether the home is on this person's shortlist (for those who keep one)."""
-    also = {"cqc_checked": Subquery(CqcLocation.objects.filter(location_id=OuterRef("cqc_location_id"))
-                                    .order_by("pk").values("checked_at")[:1])}  # fmt: skip
-    if permissions.may_search(roles_for(request.user)):
-        also["shortlisted"] = Exists(ShortlistEntry.objects.filter(user=request.user, home=OuterRef("pk")))
-    return also
-
-
 @require_GET
-@home_permission_required(VIEW_HOME, "provider", "local_authority__region", "vacancies__last_confirmed_by",
-                          annotate=_read_with_the_home)  # fmt: skip
+@home_permission_required(VIEW_HOME, "provider", "local_authority__region", "vacancies__last_confirmed_by")
 def home_page(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     """A home's page: its beds, freshness and trend, its details, and what this person may do with it."""
     roles = roles_for(request.user)
     can_shortlist = permissions.may_search(roles)
+    reads = panel.read(home, getattr(home, "vacancies", None), shortlister=request.user if can_shortlist else None)
     context = {
         "home": home,
-        "cqc_checked": home.cqc_checked,
+        "cqc_checked": reads.cqc_checked,
         "can_edit": UPDATE_HOME.allows(roles, home),
         "can_manage_staff": MANAGE_STAFF.allows(roles, home),
         "can_read_history": ADMINISTER_HOME.allows(roles, home),
-        "vacancy": vacancy_panel(home, getattr(home, "vacancies", None)),
+        "vacancy": reads.vacancy,
         "can_shortlist": can_shortlist,
         "back": _search_back_link(request),
         "contributed": contributions(HOME_PAGE, request, home),  # panels of apps above this one
     }
     if can_shortlist:
-        context["shortlist_button"] = shortlist_button(request, home, home.shortlisted)
+        context["shortlist_button"] = shortlist_button(request, home, reads.shortlisted)
     return render(request, "vacancies/home.jinja", context)
 
 
