@@ -15,6 +15,7 @@ here identifies a patient: no name, no date of birth, no NHS number
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -234,13 +235,22 @@ class Package(models.Model):
     @property
     def calls_words(self) -> str:
         """ "4 calls a day, 2 carers each" """
-        calls = f"{self.calls_a_day} call{'s' if self.calls_a_day != 1 else ''} a day"
-        return f"{calls}, {'2 carers each' if self.carers_per_call == 2 else '1 carer'}"
+        return calls_words(self.calls_a_day, self.carers_per_call)
 
     @property
     def summary(self) -> str:
         """One line: "10.5 hours a week in LS6, 4 calls a day, 1 carer"."""
-        return f"{self.hours_words} a week in {self.district_id}, {self.calls_words}"
+        return package_summary(self.hours_a_week, self.district_id, self.calls_a_day, self.carers_per_call)
+
+
+def calls_words(calls_a_day: int, carers_per_call: int) -> str:
+    calls = f"{calls_a_day} call{'s' if calls_a_day != 1 else ''} a day"
+    return f"{calls}, {'2 carers each' if carers_per_call == 2 else '1 carer'}"
+
+
+def package_summary(hours_a_week: Decimal, district: str, calls_a_day: int, carers_per_call: int) -> str:
+    """A package in one line, from its values (``Package.summary``; the inbox's rows)."""
+    return f"{hours_words(hours_a_week)} a week in {district}, {calls_words(calls_a_day, carers_per_call)}"
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -307,30 +317,46 @@ class Referral(QuickLabels, models.Model):
     @property
     def offered_words(self) -> str:
         """An agency's offer: "10.5 hours a week from Mon 7 Dec"."""
-        return f"{hours_words(self.offered_hours)} a week from {self.offered_start:%a %-d %b}"
-
-    def overdue(self, now: datetime.datetime | None = None) -> bool:
-        """Not answered by the time the team asked for."""
-        return self.status in OPEN and (now or timezone.now()) > self.enquiry.reply_by
+        return offered_words(self.offered_hours, self.offered_start)
 
     def state(self, now: datetime.datetime | None = None) -> tuple[str, str]:
-        """(words, tag colour) for where this home's part stands now: "No reply by 14:00",
-        "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"..."""
+        """(words, tag colour) for where this home's part stands now: ``referral_state``."""
         now = now or timezone.now()
-        if self.status == Status.CANCELLED and self.home.status == HomeStatus.ARCHIVED:
-            return f"Ended: the {'agency' if self.home.is_agency else 'home'} has left the portal", "grey"
-        if self.status in OPEN and self.overdue(now):
-            return f"No reply by {_when(self.enquiry.reply_by)}", "orange"
-        if self.status == Status.ACCEPTED and self.offered_hours is not None:
-            return f"Offered {self.offered_words}", "green"
-        if self.status == Status.ACCEPTED and self.hold is not None:
-            if self.hold.is_current(now):
-                return f"Bed held until {_when(self.hold.held_until)}", "green"
-            return f"Hold ended {_when(self.hold.held_until)}", "grey"
-        if self.status == Status.REJECTED:
-            return f"Declined: {self.get_decline_reason_display()}", "red"
-        colours = {Status.REQUESTED: "white", Status.RECEIVED: "blue", Status.COMPLETED: "green"}
-        return self.get_status_display(), colours.get(self.status, "grey")
+        hold = self.hold
+        left = self.status == Status.CANCELLED and self.home.status == HomeStatus.ARCHIVED
+        return referral_state(
+            now, status=self.status, reply_by=self.enquiry.reply_by,
+            left_as=("agency" if self.home.is_agency else "home") if left else "",
+            offered_hours=self.offered_hours, offered_start=self.offered_start, decline_reason=self.decline_reason,
+            held_until=hold.held_until if hold else None, holding=hold is not None and hold.is_current(now),
+        )  # fmt: skip
+
+
+def referral_state(now: datetime.datetime, *, status: str, reply_by: datetime.datetime, left_as: str,
+                   offered_hours: Decimal | None, offered_start: datetime.date | None, decline_reason: str,
+                   held_until: datetime.datetime | None, holding: bool) -> tuple[str, str]:  # fmt: skip
+    """(words, tag colour) for where a home's part stands now, from its values: "No reply by
+    14:00", "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"... ``left_as``:
+    "home" or "agency" when it ended because the home left the portal; ``held_until``: its bed
+    hold's end, if any, and ``holding``: whether that hold holds the bed now."""
+    if left_as:
+        return f"Ended: the {left_as} has left the portal", "grey"
+    if status in OPEN and now > reply_by:
+        return f"No reply by {_when(reply_by)}", "orange"
+    if status == Status.ACCEPTED and offered_hours is not None:
+        return f"Offered {offered_words(offered_hours, offered_start)}", "green"
+    if status == Status.ACCEPTED and held_until is not None:
+        if holding:
+            return f"Bed held until {_when(held_until)}", "green"
+        return f"Hold ended {_when(held_until)}", "grey"
+    if status == Status.REJECTED:
+        return f"Declined: {DeclineReason(decline_reason).label}", "red"
+    colours = {Status.REQUESTED: "white", Status.RECEIVED: "blue", Status.COMPLETED: "green"}
+    return Status(status).label, colours.get(status, "grey")
+
+
+def offered_words(hours: Decimal, start: datetime.date) -> str:
+    return f"{hours_words(hours)} a week from {start:%a %-d %b}"
 
 
 def _when(moment: datetime.datetime) -> str:

@@ -12,8 +12,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Invitation, Membership, Role, Team
-from enquiries import flows
+from enquiries import flows, inbox_rows
 from enquiries.models import Enquiry, Message, Notice, Referral, Status
+from registers.choices import HomeStatus
+from registers.models import CareHome
 from tests.factories import CareHomeFactory, MembershipFactory, local_authority
 from tests.test_homes_import import run_worker
 from tests.threads import in_threads
@@ -420,14 +422,28 @@ def test_another_team_cannot_see_or_act_on_an_enquiry(client, sent, homes):
     assert client.post(f"/enquiries/{sent.pk}/place/{referral_to(sent, homes[0]).pk}/").status_code == 404
 
 
-def test_the_database_refuses_a_transition_the_flows_would_not_make(sent, homes):
+def test_the_database_refuses_a_transition_the_flows_would_not_make(sent, homes, team_coordinator):
     referral = referral_to(sent, homes[0])
     flows.decline(referral, None, reason="funding", note="")
     with pytest.raises(IntegrityError), transaction.atomic():
         Referral.objects.filter(pk=referral.pk).update(status=Status.REQUESTED)
-    Enquiry.objects.filter(pk=sent.pk).update(state=Enquiry.State.WITHDRAWN, closed_at=timezone.now())
+    flows.withdraw(sent, team_coordinator)
     with pytest.raises(IntegrityError), transaction.atomic():
         Enquiry.objects.filter(pk=sent.pk).update(state=Enquiry.State.OPEN, closed_at=None)
+
+
+@pytest.mark.parametrize("state", [Enquiry.State.WITHDRAWN, Enquiry.State.PLACED])
+def test_the_database_closes_an_enquiry_only_once_no_home_is_still_asked(sent, homes, state):
+    """Closed by hand (the admin, psql) with a home still waiting to answer: refused, so the
+    inbox's "waiting" never shows a closed enquiry's part."""
+    flows.decline(referral_to(sent, homes[0]), None, reason="funding", note="")
+    with pytest.raises(IntegrityError, match="still in play"), transaction.atomic():
+        Enquiry.objects.filter(pk=sent.pk).update(state=state, closed_at=timezone.now())
+    Referral.objects.filter(enquiry=sent, home=homes[1]).update(status=Status.CANCELLED, closed_at=timezone.now())
+    Enquiry.objects.filter(pk=sent.pk).update(state=state, closed_at=timezone.now())
+    with pytest.raises(IntegrityError, match="only in an open enquiry"), transaction.atomic():
+        Referral.objects.create(enquiry=sent, home=CareHomeFactory())
+    Referral.objects.create(enquiry=sent, home=CareHomeFactory(), status=Status.CANCELLED)  # ended: allowed
 
 
 def test_search_cards_and_the_home_page_show_held_beds(client, sent, homes, home_staff, team_coordinator):
@@ -585,3 +601,42 @@ def test_records_made_before_name_enquiries_by_number_after_the_upgrade(sent, ho
     assert hold.held_for == by_number
     assert AuditEvent.objects.filter(action="enquiry_sent", target=by_number).exists()
     assert not AuditEvent.objects.filter(target__contains=sent.reference).exists()
+
+
+def _inbox_row(referral, now):
+    (row,) = inbox_rows.rows(Referral.objects.all(), [referral.pk], now)
+    return row
+
+
+def test_each_inbox_row_says_where_it_stands_as_its_referral_does(sent, homes, home_staff):
+    """The inbox's rows are read as values (enquiries/inbox_rows.py): in every state, and either
+    side of the reply-by and hold times, each says what the referral's own page says."""
+    first, second = referral_to(sent, homes[0]), referral_to(sent, homes[1])
+    before, after_reply_by = sent.reply_by - datetime.timedelta(minutes=1), sent.reply_by + datetime.timedelta(hours=1)
+    seen = []
+    for moment in (before, after_reply_by):
+        seen.append(_inbox_row(first, moment).state)
+        assert _inbox_row(first, moment).state == first.state(moment)
+    flows.mark_received(first)
+    first.refresh_from_db()
+    assert _inbox_row(first, before).state == first.state(before)
+    flows.accept(first, home_staff, category="nursing", hours=2)
+    first = Referral.objects.select_related("hold").get(pk=first.pk)
+    for moment in (timezone.now(), first.hold.held_until + datetime.timedelta(minutes=1)):
+        seen.append(_inbox_row(first, moment).state)
+        assert _inbox_row(first, moment).state == first.state(moment)
+    flows.decline(second, None, reason="funding", note="")
+    second.refresh_from_db()
+    seen.append(_inbox_row(second, before).state)
+    assert _inbox_row(second, before).state == second.state(before)
+    CareHome.objects.filter(pk=homes[0].pk).update(status=HomeStatus.ARCHIVED)
+    flows.withdraw(sent, None)
+    first.refresh_from_db()
+    seen.append(_inbox_row(first, before).state)
+    assert _inbox_row(first, before).state == first.state(before)
+    assert [colour for _, colour in seen] == ["white", "orange", "green", "grey", "red", "grey"]
+    assert seen[-1][0] == "Ended: the home has left the portal"
+    enquiry = first.enquiry
+    assert _inbox_row(first, before).what == (
+        f"{enquiry.get_category_display()}, {enquiry.get_sex_display().lower()}, {enquiry.get_age_band_display()}"
+    )

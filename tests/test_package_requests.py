@@ -251,6 +251,9 @@ def test_the_agency_sees_it_in_its_inbox_and_offers(client, requested, agencies,
     referral.refresh_from_db()
     assert (referral.status, referral.offered_hours) == (Status.ACCEPTED, Decimal("10.5"))
     assert referral.offered_start == timezone.localdate() + datetime.timedelta(days=3)
+    answered = client.get("/inbox/", {"show": "answered"}).text
+    assert f"Offered {referral.offered_words}" in answered
+    assert "Home-care package, 10.5 hours a week in LS6" in answered
     run_worker()
     assert mail.outbox[-1].to == ["hub@example.org"]
     assert "Kirkstall Home Care offers 10.5 hours a week from" in mail.outbox[-1].body

@@ -281,7 +281,12 @@ class BedHold(models.Model):
         return f"{self.get_category_display()} at {self.home_id} held until {self.held_until:%Y-%m-%d %H:%M}"
 
     def is_current(self, now=None) -> bool:
-        return self.outcome == self.Outcome.HELD and self.held_until > (now or timezone.now())
+        return holds_now(self.outcome, self.held_until, now or timezone.now())
+
+
+def holds_now(outcome: str, held_until: datetime.datetime, now: datetime.datetime) -> bool:
+    """Whether a bed hold with this outcome and end holds its bed at ``now``."""
+    return outcome == BedHold.Outcome.HELD and held_until > now
 
 
 class ShortlistEntry(models.Model):
