@@ -112,6 +112,33 @@ def test_one_statement_confirming_some_boards_and_closing_others_leaves_each_rig
     assert differences() == []
 
 
+def _refreshes_of_search() -> int:
+    """How many times this transaction has refreshed homes' search entries whole."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions"
+                       " WHERE funcname = 'vacancies_refresh_search'")  # fmt: skip
+        return cursor.fetchone()[0]
+
+
+def test_an_update_of_the_figures_refreshes_the_homes_entries_once():
+    """Its categories' trigger refreshes the entries; its board's sets freshness and the
+    whole-home beds (vacancies_search_board_changed), unless the home opened or closed."""
+    home = CareHomeFactory()
+    give_figures(home, nursing={"vacant_accepting": 3})
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'pl'")
+    before = _refreshes_of_search()
+    give_figures(home, version=1, nursing={"vacant_accepting": 1})
+    assert _refreshes_of_search() == before + 1
+    assert (entry(home).beds, entry(home, "nursing").beds) == (1, 1)
+    assert differences() == []
+    save_vacancies(home, None, loaded_version=2, categories={},
+                   home_values={**OPEN_HOME, "closed_to_admissions": True, "closed_reason": "outbreak"})  # fmt: skip
+    assert not entry(home).open
+    assert not entry(home, "nursing").open
+    assert differences() == []
+
+
 def test_editing_a_home_and_archiving_it():
     home = CareHomeFactory()
     give_figures(home)

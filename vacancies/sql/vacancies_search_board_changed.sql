@@ -1,25 +1,29 @@
 -- Search entries (ADR 007): a statement that changed homes' boards. Search reads three of a
--- board's columns: whether the home is closed, its beds accepting, and when it was confirmed. A
--- home whose board changed in none but the last (a confirm: "no change today", done by thousands
--- of homes every morning) has its entries' freshness set; any other is refreshed whole.
--- As in the database now; last applied by migration vacancies 0015.
+-- board's columns: whether the home is closed (every entry's "open"), its beds accepting (the
+-- whole-home entry's "beds") and when it was confirmed (every entry's freshness). A home whose
+-- board changed in the last two alone (a confirm: "no change today", done by thousands of homes
+-- every morning; an update of its figures, whose categories' own trigger refreshes their entries)
+-- has just those set; a home opened or closed is refreshed whole.
+-- As in the database now; last applied by migration vacancies 0016.
 
 CREATE OR REPLACE FUNCTION vacancies_search_board_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    confirmed bigint[] := ARRAY(
+    kept bigint[] := ARRAY(
         SELECT changed.home_id FROM changed JOIN previous ON previous.home_id = changed.home_id
-         WHERE (changed.closed_to_admissions, changed.vacant_accepting_total)
-               IS NOT DISTINCT FROM (previous.closed_to_admissions, previous.vacant_accepting_total));
-    others bigint[] := ARRAY(SELECT home_id FROM changed WHERE NOT home_id = ANY(confirmed));
+         WHERE changed.closed_to_admissions IS NOT DISTINCT FROM previous.closed_to_admissions);
+    others bigint[] := ARRAY(SELECT home_id FROM changed WHERE NOT home_id = ANY(kept));
 BEGIN
-    IF cardinality(confirmed) > 0 THEN
+    IF cardinality(kept) > 0 THEN
         -- The homes locked as vacancies_refresh_search locks them, so the two never interleave on a
         -- home: the statement after the lock sees every refresh committed before it.
-        PERFORM 1 FROM homes_carehome WHERE id = ANY(confirmed) ORDER BY id FOR NO KEY UPDATE;
-        UPDATE vacancies_searchentry e SET last_confirmed_at = changed.last_confirmed_at
+        PERFORM 1 FROM homes_carehome WHERE id = ANY(kept) ORDER BY id FOR NO KEY UPDATE;
+        UPDATE vacancies_searchentry e
+           SET last_confirmed_at = changed.last_confirmed_at,
+               beds = CASE WHEN e.category = '' THEN changed.vacant_accepting_total ELSE e.beds END
           FROM changed
-         WHERE e.home_id = changed.home_id AND changed.home_id = ANY(confirmed)
-           AND e.last_confirmed_at IS DISTINCT FROM changed.last_confirmed_at;
+         WHERE e.home_id = changed.home_id AND changed.home_id = ANY(kept)
+           AND (e.last_confirmed_at IS DISTINCT FROM changed.last_confirmed_at
+                OR (e.category = '' AND e.beds IS DISTINCT FROM changed.vacant_accepting_total));
     END IF;
     IF cardinality(others) > 0 THEN
         PERFORM vacancies_refresh_search(others);
