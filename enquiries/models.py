@@ -307,7 +307,9 @@ class Referral(QuickLabels, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["home", "status", "-sent_at"], name="referral_inbox"),
+            models.Index(
+                fields=["home", "status", "-sent_at", "-id"], name="referral_inbox"
+            ),  # the inbox, read from it alone
             models.Index(fields=["status", "sent_at"], name="referral_status"),
         ]
 
