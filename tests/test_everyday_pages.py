@@ -48,7 +48,7 @@ def test_the_update_page_and_its_save_cost_a_bounded_number_of_queries(
     give_figures(home, nursing={}, residential={})
     client.force_login(home_staff)
     client.get("/")
-    with django_assert_max_num_queries(5):  # the session, the person, their roles, the home and board, categories
+    with django_assert_max_num_queries(5):  # the session, the person, their roles, the home, its board and categories
         assert client.get(f"/my-homes/{home.pk}/").status_code == 200
     data = form_post(1, nursing={"occupied": 16, "vacant_accepting": 2}, residential={})
     # ... the home, its figures locked (2), the save (one statement: the changed category, the board and the

@@ -3,10 +3,11 @@ value in the history, and no lost updates when two people save at once."""
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from registers.models import CareHome
+from tracker.replicas import reading
 from tracker.sql import columns, instance, table
 from vacancies.models import CategoryVacancy, HomeVacancies, VacancyChange, VacancyUpdate
 
@@ -62,21 +63,27 @@ def locked_figures(home: CareHome) -> tuple[HomeVacancies, dict[str, CategoryVac
     """The home's board and its categories' rows (by category), locked until the transaction
     ends: what a save reads first. A page that shows them and then saves in one transaction
     reads them once (vacancies.views.update)."""
-    with connection.cursor() as cursor:
-        # Both tables' rows in one statement, each locked as it is read (the board's with the first).
+    return figures(home, lock=True)
+
+
+def figures(home: CareHome, *, lock: bool = False) -> tuple[HomeVacancies, dict[str, CategoryVacancy]]:
+    """The home's board and its categories' rows (by category) in one statement, each locked
+    as it is read (the board's with the first) with ``lock``; the update page's own read without."""
+    using = connection.alias if lock else reading()
+    with connections[using].cursor() as cursor:
         cursor.execute(
             f"SELECT {columns(HomeVacancies, 'board')}, {columns(CategoryVacancy, 'category')} "  # noqa: S608
             f"FROM {table(HomeVacancies)} AS board "
             f"JOIN {table(CategoryVacancy)} AS category ON category.home_id = board.home_id "
-            "WHERE board.home_id = %s ORDER BY category.category FOR UPDATE",
+            f"WHERE board.home_id = %s ORDER BY category.category{' FOR UPDATE' if lock else ''}",
             [home.pk],
         )
         rows = cursor.fetchall()
     if not rows:  # no figures yet: the board alone (made on first use)
-        return board_for(home, lock=True), {}
-    board = instance(HomeVacancies, connection.alias, rows[0])
+        return board_for(home, lock=lock), {}
+    board = instance(HomeVacancies, using, rows[0])
     cut = len(HomeVacancies._meta.concrete_fields)
-    categories = (instance(CategoryVacancy, connection.alias, row[cut:]) for row in rows)
+    categories = (instance(CategoryVacancy, using, row[cut:]) for row in rows)
     return board, {row.category: row for row in categories}
 
 

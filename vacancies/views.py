@@ -43,7 +43,7 @@ from vacancies.models import (
     HomeVacancies,
     in_category_order,
 )
-from vacancies.updates import Conflict, board_for, confirm_no_change, locked_figures, save_vacancies
+from vacancies.updates import Conflict, confirm_no_change, figures, locked_figures, save_vacancies
 
 
 @require_GET
@@ -212,14 +212,13 @@ def _category_forms(rows: dict, data=None):
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(UPDATE_HOME, "vacancies")  # its board in the same query, for the page
+@home_permission_required(UPDATE_HOME)
 def update(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     if request.method == "POST":
         # The figures the form is checked against are the ones saved: read once, locked.
         with transaction.atomic():
             return _update(request, home, locked_figures(home))
-    board = getattr(home, "vacancies", None) or board_for(home)
-    return _update(request, home, (board, {row.category: row for row in home.categories.all()}))
+    return _update(request, home, figures(home))
 
 
 def _update(request: HtmxHttpRequest, home: CareHome, figures) -> HttpResponse:
