@@ -17,6 +17,7 @@ measured over HTTP by bench/run.py.
 
 import argparse
 import cProfile
+import datetime
 import functools
 import os
 import pstats
@@ -50,6 +51,7 @@ from django.db.models import Count  # noqa: E402
 from django.template.backends import django as django_backend  # noqa: E402
 from django.template.backends import jinja2 as jinja2_backend  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -193,6 +195,9 @@ def journeys() -> dict:
         "search_htmx": (coordinating, lambda n: coordinating.get(
             f"/find-a-bed/?near={districts[n % len(districts)]}&radius=10&category={categories[n % 4]}",
             headers={"HX-Request": "true"})),
+        "find_home_care": (coordinating, lambda n: coordinating.get(
+            f"/find-home-care/?postcode={districts[n % len(districts)]}&hours={(5, 10, 20)[n % 3]}"
+            f"&care=personal_care&start_by={timezone.localdate() + datetime.timedelta(days=7)}")),
         "inbox": (client_for(inbox_manager), None),
     }  # fmt: skip
 

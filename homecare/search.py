@@ -5,20 +5,23 @@ the page and its CSV."""
 from django import forms
 from django.db.models import DecimalField, F, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from homecare.forms import hours_field, postcode_district, whole_quarters
 from homecare.models import Care, CoveredDistrict, hours_figure, hours_words
 from registers.choices import HomeStatus, rating_label
-from tracker.forms import NhsFormMixin
+from registers.models import dialable
+from tracker.forms import NhsFormMixin, unchanging_fields
 from vacancies.freshness import freshness
 
 NOT_A_DISTRICT = "is not a postcode or postcode district in England, like LS6 2AD"
 
 
+@unchanging_fields
 class FindHomeCareForm(NhsFormMixin, forms.Form):
     all_optional = True
+    # Nothing in them per person: each drawn once per value and kept (tracker/forms.py).
+    same_html_for_same_value = ("postcode", "hours", "start_by", "care")
     postcode = forms.CharField(
         label="Patient's postcode or postcode district",
         help_text="Like LS6 2AD or LS6. Only the district is used.",
@@ -82,30 +85,56 @@ def matching(cleaned: dict) -> QuerySet:
     )
 
 
-# What a result's card reads: ``matching(...).only(*CARD_FIELDS)`` leaves the rest unread.
-CARD_FIELDS = [
-    "district_id", "hours_available", "agency__name", "agency__phone", "agency__cqc_rating",
-    "agency__capacity__hours_available", "agency__capacity__earliest_start", "agency__capacity__two_carer_calls_now",
-    "agency__capacity__care_given", "agency__capacity__last_confirmed_at",
-]  # fmt: skip
+# What a result shows, read by name (``matching(...).values(*RESULT_FIELDS, **RESULT_VALUES)``):
+# plain values, not each row made into an agency and its capacity (20 a page: ADR 023).
+RESULT_FIELDS = ("agency_id", "district_id", "hours")
+RESULT_VALUES = {
+    "own_hours": F("hours_available"), "name": F("agency__name"),
+    "cqc_location_id": F("agency__cqc_location_id"), "phone": F("agency__phone"), "cqc_rating": F("agency__cqc_rating"),
+    "earliest_start": F("agency__capacity__earliest_start"),
+    "two_carer_calls_now": F("agency__capacity__two_carer_calls_now"),
+    "care_given": F("agency__capacity__care_given"), "last_confirmed_at": F("agency__capacity__last_confirmed_at"),
+}  # fmt: skip
+CARE_LABELS = dict(Care.choices)
 
 
 class Result:
-    """What a result shows, computed once for the page and the CSV."""
+    """What a result shows, computed once for the page and the CSV, from a row of
+    ``RESULT_FIELDS`` and ``RESULT_VALUES``; ``href`` and ``toggle_url`` from an agency's id
+    (``url_for_each``)."""
 
-    def __init__(self, row: CoveredDistrict):
-        agency = row.agency
-        capacity = getattr(agency, "capacity", None)
-        self.agency, self.district, self.hours = agency, row.district_id, row.hours
-        self.own_district_figure = row.hours_available is not None
-        self.earliest_start = capacity.earliest_start if capacity else None
-        self.two_carer_calls_now = capacity.two_carer_calls_now if capacity else None
-        self.care = capacity.care_labels if capacity else []
-        self.freshness = freshness(capacity.last_confirmed_at if capacity else None)
-        self.rating = rating_label(agency.cqc_rating)
-        self.href = reverse("homecare:agency", args=[agency.pk])
-        self.shortlisted = getattr(row, "shortlisted", False)
-        self.toggle_url = reverse("homecare:toggle_shortlist", args=[agency.pk])
+    __slots__ = (
+        "agency_id",
+        "care",
+        "cqc_location_id",
+        "district",
+        "earliest_start",
+        "freshness",
+        "hours",
+        "href",
+        "name",
+        "own_district_figure",
+        "phone",
+        "rating",
+        "shortlisted",
+        "tel",
+        "toggle_url",
+        "two_carer_calls_now",
+    )  # fmt: skip
+
+    def __init__(self, row: dict, href=None, toggle_url=None):
+        self.agency_id, self.name, self.phone = row["agency_id"], row["name"], row["phone"]
+        self.cqc_location_id, self.tel = row["cqc_location_id"], dialable(row["phone"])
+        self.district, self.hours = row["district_id"], row["hours"]
+        self.own_district_figure = row["own_hours"] is not None
+        self.earliest_start = row["earliest_start"]
+        self.two_carer_calls_now = row["two_carer_calls_now"]
+        self.care = [CARE_LABELS.get(value, value) for value in row["care_given"] or ()]
+        self.freshness = freshness(row["last_confirmed_at"])
+        self.rating = rating_label(row["cqc_rating"])
+        self.href = href(self.agency_id) if href else ""
+        self.toggle_url = toggle_url(self.agency_id) if toggle_url else ""
+        self.shortlisted = row.get("shortlisted", False)
 
     @property
     def hours_words(self) -> str:
@@ -129,7 +158,7 @@ CSV_HEADER = [
 def csv_row(result: Result) -> list:
     yes_no = {True: "Yes", False: "No", None: "Not said"}
     return [
-        result.agency.name, result.agency.cqc_location_id, result.agency.phone, result.district,
+        result.name, result.cqc_location_id, result.phone, result.district,
         "" if result.hours is None else hours_figure(result.hours),
         result.earliest_start.isoformat() if result.earliest_start else "", yes_no[result.two_carer_calls_now],
         "; ".join(result.care), result.rating, result.freshness.exact,

@@ -24,7 +24,7 @@ from homecare import reminders
 from homecare.access import agency_permission_required
 from homecare.forms import AddAgencyForm, CapacityForm, CareForm, DistrictForm
 from homecare.models import AgencyCapacity, AgencyShortlistEntry, CoveredDistrict
-from homecare.search import CARD_FIELDS, CSV_HEADER, FindHomeCareForm, Result, csv_row, matching
+from homecare.search import CSV_HEADER, RESULT_FIELDS, RESULT_VALUES, FindHomeCareForm, Result, csv_row, matching
 from homes.access import allowed
 from homes.audit_actions import HomeAction
 from homes.cqc_views import newly_registered
@@ -36,6 +36,7 @@ from tracker.csv_export import csv_response
 from tracker.http import HtmxHttpRequest, safe_next
 from tracker.paging import counted_page
 from vacancies import reminder_links
+from vacancies.cards import url_for_each
 from vacancies.freshness import freshness
 from vacancies.models import Reminder
 
@@ -211,15 +212,13 @@ def find_home_care(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.cleaned_data["postcode"]:
         # The page, its total and whether each is on this person's shortlist in one statement,
         # reading only what a card shows (an agency's row carries CQC's facts).
-        rows = (
-            matching(form.cleaned_data)
-            .only(*CARD_FIELDS)
-            .annotate(
-                shortlisted=Exists(AgencyShortlistEntry.objects.filter(user=request.user, agency=OuterRef("agency_id")))
-            )
-        )
+        rows = matching(form.cleaned_data).values(
+            *RESULT_FIELDS, **RESULT_VALUES,
+            shortlisted=Exists(AgencyShortlistEntry.objects.filter(user=request.user, agency=OuterRef("agency_id"))),
+        )  # fmt: skip
         page = counted_page(rows, request.GET.get("page"), PAGE_SIZE)
-        page.object_list = [Result(row) for row in page.object_list]
+        href, toggle_url = url_for_each("homecare:agency"), url_for_each("homecare:toggle_shortlist")
+        page.object_list = [Result(row, href, toggle_url) for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     shortlisted = AgencyShortlistEntry.objects.filter(user=request.user).count()
@@ -235,7 +234,7 @@ def find_home_care_csv(request: HtmxHttpRequest):
     form = FindHomeCareForm(request.GET)
     if not form.is_valid() or not form.cleaned_data["postcode"]:
         return redirect(f"{request.path.removesuffix('.csv')}?{request.GET.urlencode()}")
-    rows = matching(form.cleaned_data)[:EXPORT_LIMIT]
+    rows = matching(form.cleaned_data).values(*RESULT_FIELDS, **RESULT_VALUES)[:EXPORT_LIMIT]
     return csv_response("home-care-search.csv", CSV_HEADER, (csv_row(Result(row)) for row in rows))
 
 

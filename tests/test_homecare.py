@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from homecare.models import AgencyCapacity, CapacityChange, CoveredDistrict
+from homecare.search import FindHomeCareForm
 from homes.models import CareHomeChange
 from registers.models import CareHome, HomeCareAgency
 from tests.factories import AgencyFactory, MembershipFactory
@@ -338,6 +339,28 @@ def test_bad_searches_are_explained(client, coordinator, market, query, message)
     assert response.status_code == 200
     assert message in response.text
     assert not re.search(r"<h2>\d+ agenc", response.text)  # no results, not even none
+
+
+def test_searching_leaves_find_home_cares_shared_fields_as_declared(client, coordinator, market):
+    """Its form's instances use the declared fields themselves (``unchanging_fields``) and each
+    field's markup is kept by its value: no search, however wrong, changes them for the next,
+    and a field in error is drawn with its error, the next one without."""
+
+    def declared() -> dict:
+        return {
+            name: (repr(sorted(vars(field).items())), repr(sorted(vars(field.widget).items())))
+            for name, field in FindHomeCareForm.base_fields.items()
+        }
+
+    before = declared()
+    client.force_login(coordinator)
+    for query in ["postcode=LS6&hours=10&care=personal_care", "postcode=ZZ99&hours=-2&start_by=2020-01-01&care=x", ""]:
+        assert client.get(f"/find-home-care/?{query}").status_code == 200
+    assert declared() == before
+    assert "Hours cannot be negative" in client.get("/find-home-care/?postcode=LS6&hours=-2").text
+    again = client.get("/find-home-care/?postcode=LS6&hours=2").text
+    assert "Hours cannot be negative" not in again
+    assert 'value="2"' in again
 
 
 @pytest.mark.parametrize("role", ["home_staff", "provider_admin", "user_without_role"])
