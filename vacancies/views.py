@@ -212,7 +212,7 @@ def _category_forms(rows: dict, data=None):
 
 
 @require_http_methods(["GET", "POST"])
-@home_permission_required(UPDATE_HOME)
+@home_permission_required(UPDATE_HOME, fields=("name", "cqc_location_id", "registered_beds"))  # what it says of it
 def update(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     if request.method == "POST":
         # The figures the form is checked against are the ones saved: read once, locked.
