@@ -236,7 +236,7 @@ def inbox(request: HtmxHttpRequest) -> HttpResponse:
     # hundreds waiting, and sorting them joined to their enquiry, team and home (its CQC facts
     # included) cost more than the second statement (ADR 023).
     page = counted_page(referrals.only("pk"), request.GET.get("page"), PAGE_SIZE)
-    page.object_list = inbox_rows.rows(referrals, [referral.pk for referral in page.object_list], timezone.now())
+    page.object_list = inbox_rows.rows([referral.pk for referral in page.object_list], timezone.now())
     tabs = [{"key": key, "label": label, "current": key == show} for key, (label, _) in INBOX_VIEWS.items()]
     context = {"page": page, "show": show, "tabs": tabs, "now": timezone.now(),
                "referral_url": url_for_each("enquiries:referral")}  # fmt: skip

@@ -604,7 +604,7 @@ def test_records_made_before_name_enquiries_by_number_after_the_upgrade(sent, ho
 
 
 def _inbox_row(referral, now):
-    (row,) = inbox_rows.rows(Referral.objects.all(), [referral.pk], now)
+    (row,) = inbox_rows.rows([referral.pk], now)
     return row
 
 
