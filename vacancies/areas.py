@@ -158,8 +158,8 @@ def position(area: Area, now: datetime.datetime | None = None) -> Position:
                 FROM categories GROUP BY category) AS t) AS totals,
           (SELECT coalesce(json_object_agg(category, n), '{{}}') FROM (
               SELECT hold.category, count(*) AS n
-                FROM {table(BedHold)} AS hold JOIN {table(CareHome)} AS home ON home.id = hold.home_id
-               WHERE hold.outcome = %(held)s AND hold.held_until > %(now)s {where}
+                FROM {table(BedHold)} AS hold JOIN homes ON homes.id = hold.home_id
+               WHERE hold.outcome = %(held)s AND hold.held_until > %(now)s
                GROUP BY hold.category) AS t) AS held,
           (SELECT coalesce(json_agg(t ORDER BY t.homes DESC, t.reason), '[]') FROM (
               SELECT closed_reason AS reason, count(*) AS homes FROM homes
