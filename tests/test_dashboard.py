@@ -17,6 +17,7 @@ from tests.dashboard_page import beds_now, freshness, table, tables
 from tests.factories import CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures
 from vacancies.models import (
+    BedHold,
     CapacitySnapshot,
     CategoryVacancy,
     FreshnessSnapshot,
@@ -64,6 +65,23 @@ def test_totals_by_category_with_known_answers(client, council_admin, area):
     assert totals["Residential"]["Vacant, accepting admissions"] == "2"
     assert "<h3>Homes closed to admissions</h3>\n<ul><li>Infection outbreak: 1 home</li></ul>" in response.text
     assert "Bradford Home" not in response.text
+
+
+def _hold(home, hours):
+    until = timezone.now() + datetime.timedelta(hours=hours)
+    return BedHold.objects.create(home=home, category="nursing", held_for="Ward 3", held_until=until,
+                                  created_at=min(until, timezone.now()) - datetime.timedelta(hours=1))  # fmt: skip
+
+
+def test_beds_held_now_are_the_areas_own(client, council_admin, area):
+    """Held now, in the area's homes: not a hold in another council's home, nor one that lapsed."""
+    _hold(area["fresh"], 5)
+    _hold(area["two_days"], 30)
+    _hold(area["fresh"], -1)
+    _hold(area["elsewhere"], 5)
+    client.force_login(council_admin)
+    page = client.get("/area/").text
+    assert '<strong>7</strong><br><span class="nhsuk-body-s">2 held for discharge teams</span>' in page
 
 
 def test_freshness_bands(client, council_admin, area):
