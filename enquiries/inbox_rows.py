@@ -7,8 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from accounts.models import Team
-from enquiries.models import Enquiry, Kind, Package, Referral, Status, package_summary, referral_state
-from registers.choices import HomeStatus, LocationKind
+from enquiries.models import Enquiry, Kind, Package, Referral, left_as, package_summary, referral_state
 from registers.models import CareHome
 from tracker.sql import named_rows, table
 from vacancies.models import BedHold, holds_now
@@ -61,8 +60,6 @@ def _row(values: dict, now: datetime.datetime) -> InboxRow:
                                values["carers_per_call"])  # fmt: skip
     else:
         what = ", ".join([_label("category", values), _label("sex", values).lower(), _label("age_band", values)])
-    left = values["status"] == Status.CANCELLED and values["home_status"] == HomeStatus.ARCHIVED
-    agency = values["home_kind"] == LocationKind.HOME_CARE_AGENCY
     held_until = values["held_until"]
     return InboxRow(
         pk=values["pk"], is_package=is_package, what=what, needed_from=values["needed_from"],
@@ -70,7 +67,8 @@ def _row(values: dict, now: datetime.datetime) -> InboxRow:
         reply_by=values["reply_by"],
         state=referral_state(
             now, status=values["status"], reply_by=values["reply_by"],
-            left_as=("agency" if agency else "home") if left else "", offered_hours=values["offered_hours"],
+            left_as=left_as(values["status"], values["home_status"], values["home_kind"]),
+            offered_hours=values["offered_hours"],
             offered_start=values["offered_start"], decline_reason=values["decline_reason"], held_until=held_until,
             holding=held_until is not None and holds_now(values["hold_outcome"], held_until, now),
         ),

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.roles import roles_for
-from homecare.models import Care, hours_words, whole_quarter_hours
-from registers.choices import HomeStatus
+from homecare.models import Care, care_labels, hours_words, whole_quarter_hours
+from registers.choices import HomeStatus, LocationKind
 from tracker.labels import QuickLabels
 from vacancies.models import BedSex, CareCategory
 
@@ -226,7 +226,7 @@ class Package(models.Model):
 
     @property
     def care_labels(self) -> list[str]:
-        return [Care(value).label for value in self.care_needed]
+        return care_labels(self.care_needed)
 
     @property
     def hours_words(self) -> str:
@@ -322,28 +322,40 @@ class Referral(QuickLabels, models.Model):
         return offered_words(self.offered_hours, self.offered_start)
 
     def state(self, now: datetime.datetime | None = None) -> tuple[str, str]:
-        """(words, tag colour) for where this home's part stands now: ``referral_state``."""
+        """(words, tag colour) for where this home's part stands now: ``referral_state``. Its
+        enquiry, home and hold are read only where the state depends on them."""
         now = now or timezone.now()
-        hold = self.hold
-        left = self.status == Status.CANCELLED and self.home.status == HomeStatus.ARCHIVED
+        home = self.home if self.status == Status.CANCELLED else None
+        hold = self.hold if self.status == Status.ACCEPTED else None
         return referral_state(
-            now, status=self.status, reply_by=self.enquiry.reply_by,
-            left_as=("agency" if self.home.is_agency else "home") if left else "",
+            now, status=self.status, reply_by=self.enquiry.reply_by if self.status in OPEN else None,
+            left_as=left_as(self.status, home.status, home.kind) if home else "",
             offered_hours=self.offered_hours, offered_start=self.offered_start, decline_reason=self.decline_reason,
             held_until=hold.held_until if hold else None, holding=hold is not None and hold.is_current(now),
         )  # fmt: skip
 
 
-def referral_state(now: datetime.datetime, *, status: str, reply_by: datetime.datetime, left_as: str,
+def left_as(status: str, home_status: str, home_kind: str) -> str:
+    """ "home" or "agency" when a home's part ended because it left the portal; "" otherwise."""
+    if status != Status.CANCELLED or home_status != HomeStatus.ARCHIVED:
+        return ""
+    return "agency" if home_kind == LocationKind.HOME_CARE_AGENCY else "home"
+
+
+STATUS_WORDS, DECLINE_WORDS = dict(Status.choices), dict(DeclineReason.choices)
+
+
+def referral_state(now: datetime.datetime, *, status: str, reply_by: datetime.datetime | None, left_as: str,
                    offered_hours: Decimal | None, offered_start: datetime.date | None, decline_reason: str,
                    held_until: datetime.datetime | None, holding: bool) -> tuple[str, str]:  # fmt: skip
     """(words, tag colour) for where a home's part stands now, from its values: "No reply by
-    14:00", "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"... ``left_as``:
-    "home" or "agency" when it ended because the home left the portal; ``held_until``: its bed
-    hold's end, if any, and ``holding``: whether that hold holds the bed now."""
+    14:00", "Bed held until Sat 10:00", "Hold ended 10:00", "Declined: Staffing"... ``reply_by``:
+    its enquiry's (read while it waits for an answer); ``left_as``: "home" or "agency" when it
+    ended because the home left the portal (``left_as()``); ``held_until``: its bed hold's end,
+    if any, and ``holding``: whether that hold holds the bed now."""
     if left_as:
         return f"Ended: the {left_as} has left the portal", "grey"
-    if status in OPEN and now > reply_by:
+    if status in OPEN and reply_by is not None and now > reply_by:
         return f"No reply by {_when(reply_by)}", "orange"
     if status == Status.ACCEPTED and offered_hours is not None:
         return f"Offered {offered_words(offered_hours, offered_start)}", "green"
@@ -352,9 +364,9 @@ def referral_state(now: datetime.datetime, *, status: str, reply_by: datetime.da
             return f"Bed held until {_when(held_until)}", "green"
         return f"Hold ended {_when(held_until)}", "grey"
     if status == Status.REJECTED:
-        return f"Declined: {DeclineReason(decline_reason).label}", "red"
+        return f"Declined: {DECLINE_WORDS.get(decline_reason, decline_reason)}", "red"
     colours = {Status.REQUESTED: "white", Status.RECEIVED: "blue", Status.COMPLETED: "green"}
-    return Status(status).label, colours.get(status, "grey")
+    return STATUS_WORDS.get(status, status), colours.get(status, "grey")
 
 
 def offered_words(hours: Decimal, start: datetime.date) -> str:

@@ -32,6 +32,11 @@ def hours_figure(hours: Decimal) -> str:
     return f"{Decimal(hours).normalize():f}"
 
 
+def care_labels(values) -> list[str]:
+    """The care an agency gives (or a package needs), in words."""
+    return [Care(value).label for value in values or ()]
+
+
 def hours_words(hours: Decimal | None) -> str:
     if hours is None:
         return "not said"
@@ -75,7 +80,7 @@ class AgencyCapacity(models.Model):
 
     @property
     def care_labels(self) -> list[str]:
-        return [Care(value).label for value in self.care_given]
+        return care_labels(self.care_given)
 
     @property
     def hours_figure(self) -> str:

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from homecare.forms import hours_field, postcode_district, whole_quarters
-from homecare.models import Care, CoveredDistrict, hours_figure, hours_words
+from homecare.models import Care, CoveredDistrict, care_labels, hours_figure, hours_words
 from registers.choices import HomeStatus, rating_label
 from registers.models import dialable
 from tracker.forms import NhsFormMixin, unchanging_fields
@@ -95,7 +95,6 @@ RESULT_VALUES = {
     "two_carer_calls_now": F("agency__capacity__two_carer_calls_now"),
     "care_given": F("agency__capacity__care_given"), "last_confirmed_at": F("agency__capacity__last_confirmed_at"),
 }  # fmt: skip
-CARE_LABELS = dict(Care.choices)
 
 
 class Result:
@@ -129,7 +128,7 @@ class Result:
         self.own_district_figure = row["own_hours"] is not None
         self.earliest_start = row["earliest_start"]
         self.two_carer_calls_now = row["two_carer_calls_now"]
-        self.care = [CARE_LABELS.get(value, value) for value in row["care_given"] or ()]
+        self.care = care_labels(row["care_given"])
         self.freshness = freshness(row["last_confirmed_at"])
         self.rating = rating_label(row["cqc_rating"])
         self.href = href(self.agency_id) if href else ""

@@ -1,7 +1,8 @@
 """An enquiry closes only once no home's part in it is still in play, and a home's part in play
 is added only to an open enquiry (the text as enquiries/sql/ says, copied in: migrations are
 frozen). The flows already ended each part first; the database now holds them to it, so the
-inbox's "waiting" needs no look at the enquiry."""
+inbox's "waiting" needs no look at the enquiry. A database that broke the rule before (a close
+made by hand) stops the migration, saying so, rather than show a closed enquiry as waiting."""
 
 from django.db import migrations
 
@@ -17,6 +18,13 @@ ALLOWED = " OR ".join(
 )  # fmt: skip
 
 FORWARD = f"""
+DO $$ BEGIN
+    IF EXISTS (SELECT FROM enquiries_referral r JOIN enquiries_enquiry e ON e.id = r.enquiry_id
+                WHERE e.state <> 'open' AND r.status IN ({LIVE})) THEN
+        RAISE EXCEPTION 'a closed enquiry has a home''s part still in play: end it first (enquiries.flows)';
+    END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION enquiries_enquiry_transition() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.state IS DISTINCT FROM OLD.state AND OLD.state <> 'open' THEN
