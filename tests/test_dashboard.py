@@ -15,9 +15,8 @@ from accounts.models import Role
 from registers.models import CareHome
 from tests.dashboard_page import beds_now, freshness, table, tables
 from tests.factories import CareHomeFactory, MembershipFactory
-from tests.vacancy_helpers import OPEN_HOME, give_figures
+from tests.vacancy_helpers import OPEN_HOME, give_figures, hold_bed
 from vacancies.models import (
-    BedHold,
     CapacitySnapshot,
     CategoryVacancy,
     FreshnessSnapshot,
@@ -67,18 +66,12 @@ def test_totals_by_category_with_known_answers(client, council_admin, area):
     assert "Bradford Home" not in response.text
 
 
-def _hold(home, hours):
-    until = timezone.now() + datetime.timedelta(hours=hours)
-    return BedHold.objects.create(home=home, category="nursing", held_for="Ward 3", held_until=until,
-                                  created_at=min(until, timezone.now()) - datetime.timedelta(hours=1))  # fmt: skip
-
-
 def test_beds_held_now_are_the_areas_own(client, council_admin, area):
     """Held now, in the area's homes: not a hold in another council's home, nor one that lapsed."""
-    _hold(area["fresh"], 5)
-    _hold(area["two_days"], 30)
-    _hold(area["fresh"], -1)
-    _hold(area["elsewhere"], 5)
+    hold_bed(area["fresh"], 5)
+    hold_bed(area["two_days"], 30)
+    hold_bed(area["fresh"], -1)
+    hold_bed(area["elsewhere"], 5)
     client.force_login(council_admin)
     page = client.get("/area/").text
     assert '<strong>7</strong><br><span class="nhsuk-body-s">2 held for discharge teams</span>' in page

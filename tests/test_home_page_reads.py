@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from homes.models import CqcLocation
 from tests.factories import UserFactory
-from tests.vacancy_helpers import give_figures
+from tests.vacancy_helpers import give_figures, hold_bed
 from vacancies import panel
 from vacancies.models import BedHold, FigureReport, HomeVacancies, ShortlistEntry
 from vacancies.updates import confirm_no_change
@@ -20,22 +20,14 @@ def _board(home):
     return HomeVacancies.objects.select_related("last_confirmed_by").get(home=home)
 
 
-def _hold(home, category, hours, outcome=BedHold.Outcome.HELD):
-    """A hold until ``hours`` from now (made an hour before, when that has passed)."""
-    until = timezone.now() + datetime.timedelta(hours=hours)
-    return BedHold.objects.create(home=home, category=category, held_for="Ward 3", held_until=until,
-                                  created_at=min(until, timezone.now()) - datetime.timedelta(hours=1), outcome=outcome,
-                                  ended_at=None if outcome == BedHold.Outcome.HELD else timezone.now())  # fmt: skip
-
-
 def test_each_category_shows_only_its_beds_held_now_soonest_first(home, other_home, home_staff):
     give_figures(home, home_staff, nursing={"vacant_accepting": 3}, residential={"vacant_accepting": 1})
     give_figures(other_home, nursing={"vacant_accepting": 2})
-    later, sooner = _hold(home, "nursing", 30), _hold(home, "nursing", 2)
-    _hold(home, "nursing", -1)  # lapsed
-    _hold(home, "nursing", 5, outcome=BedHold.Outcome.RELEASED)
-    _hold(other_home, "nursing", 4)
-    _hold(home, "residential", 8)
+    later, sooner = hold_bed(home, 30, "nursing"), hold_bed(home, 2, "nursing")
+    hold_bed(home, -1, "nursing")  # lapsed
+    hold_bed(home, 5, "nursing", outcome=BedHold.Outcome.RELEASED)
+    hold_bed(other_home, 4, "nursing")
+    hold_bed(home, 8, "residential")
     vacancy = panel.read(home, _board(home)).vacancy
     residential, nursing = vacancy["categories"]  # in the care categories' order
     assert (residential.category, nursing.category) == ("residential", "nursing")

@@ -1,3 +1,8 @@
+import datetime
+
+from django.utils import timezone
+
+from vacancies.models import BedHold
 from vacancies.updates import save_vacancies
 
 CATEGORY_DEFAULTS = {
@@ -37,3 +42,12 @@ def form_post(version, home_values=None, **categories):
     for name, value in (home_values or {}).items():
         data[name] = "on" if value is True else value
     return data
+
+
+def hold_bed(home, hours: float, category: str = "nursing", outcome=BedHold.Outcome.HELD) -> BedHold:
+    """A bed hold until ``hours`` from now (made an hour before, or before it lapsed), written
+    straight to the table: for what reads holds, not for the flows that make them."""
+    until = timezone.now() + datetime.timedelta(hours=hours)
+    return BedHold.objects.create(home=home, category=category, held_for="Ward 3", held_until=until,
+                                  created_at=min(until, timezone.now()) - datetime.timedelta(hours=1), outcome=outcome,
+                                  ended_at=None if outcome == BedHold.Outcome.HELD else timezone.now())  # fmt: skip
