@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from accounts.models import Team
 from enquiries.models import Enquiry, Kind, Package, Referral, left_as, package_summary, referral_state
 from registers.models import CareHome
+from tracker.labels import labels
 from tracker.sql import named_rows, table
 from vacancies.models import BedHold, holds_now
 
 # The words for an enquiry's fields' values, as its get_FOO_display() gives them.
-_LABELS = {name: dict(Enquiry._meta.get_field(name).flatchoices) for name in ("category", "sex", "age_band")}
+_LABELS = {name: labels(Enquiry, name) for name in ("category", "sex", "age_band")}
 
 # Each row's referral with its enquiry's, team's, package's, home's and hold's values by name,
 # the page's order kept. Its ids are the inbox's page (read through the person's permission).

@@ -28,7 +28,7 @@ from accounts import permissions
 from accounts.roles import roles_for
 from homecare.models import Care, care_labels, hours_words, whole_quarter_hours
 from registers.choices import HomeStatus, LocationKind
-from tracker.labels import QuickLabels
+from tracker.labels import QuickLabels, labels
 from vacancies.models import BedSex, CareCategory
 
 MAX_HOMES = 10  # a team chooses at most this many homes or agencies
@@ -342,7 +342,7 @@ def left_as(status: str, home_status: str, home_kind: str) -> str:
     return "agency" if home_kind == LocationKind.HOME_CARE_AGENCY else "home"
 
 
-STATUS_WORDS, DECLINE_WORDS = dict(Status.choices), dict(DeclineReason.choices)
+STATUS_WORDS, DECLINE_WORDS = labels(Referral, "status"), labels(Referral, "decline_reason")
 
 
 def referral_state(now: datetime.datetime, *, status: str, reply_by: datetime.datetime | None, left_as: str,

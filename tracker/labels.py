@@ -17,6 +17,12 @@ def _labels(field) -> dict:
     return dict(field.flatchoices)
 
 
+def labels(model, name: str) -> dict:
+    """The words for each value of ``model``'s field ``name``, as ``get_FOO_display()`` gives
+    them (for rows read as values: look a value up with ``.get(value, value)``)."""
+    return _labels(model._meta.get_field(name))
+
+
 class QuickLabels:
     """Mixed into a model: its ``get_FOO_display()`` reads the field's labels made once."""
 

@@ -79,9 +79,13 @@ def row_values(model, values: dict) -> tuple[str, str, list]:
     )
 
 
-def from_json(model, using: str, objects: list[dict]) -> list:
+def from_json(model, objects: list[dict] | None, using: str | None = None) -> list:
     """``model`` instances from its rows as JSON objects (``to_jsonb`` of the table's row, keyed
-    by column): each value made its field's Python type again (JSON has no dates)."""
+    by column; other keys are left for the caller): each value made its field's Python type again
+    (JSON has no dates). ``using``: the database they were read from (where reads go now)."""
     fields = model._meta.concrete_fields
     names = [field.attname for field in fields]
-    return [model.from_db(using, names, [field.to_python(row[field.column]) for field in fields]) for row in objects]
+    using = using or reading()
+    return [
+        model.from_db(using, names, [field.to_python(row[field.column]) for field in fields]) for row in objects or ()
+    ]

@@ -17,7 +17,7 @@ from accounts.roles import roles_for
 from homes.models import CareHomeChange, CqcLocation
 from registers.choices import HomeStatus, LocationKind
 from registers.models import CareHome, LocalAuthority, Region
-from tracker.sql import named_rows, table
+from tracker.sql import from_json, named_rows, table
 from vacancies.freshness import STALE_AFTER
 from vacancies.models import (
     BedHold,
@@ -281,9 +281,7 @@ def cqc_week(area: Area, now: datetime.datetime | None = None) -> CqcWeek:
                     ORDER BY location.registration_date DESC, location.name
                     LIMIT %(listed)s) AS n) AS new,
           (SELECT COALESCE(json_agg(c ORDER BY c.changed_at DESC, c.id DESC), '[]')
-             FROM (SELECT change.id, change.home_id, home.name AS home_name, change.changed_at,
-                          change.version, change.field, change.old_value, change.new_value,
-                          change.source, change.organisation, change.note
+             FROM (SELECT change.*, home.name AS home_name
                      FROM {table(CareHomeChange)} AS change
                      JOIN {table(CareHome)} AS home ON home.id = change.home_id
                     WHERE change.source = %(cqc)s AND change.changed_at >= %(since)s
@@ -302,12 +300,9 @@ def cqc_week(area: Area, now: datetime.datetime | None = None) -> CqcWeek:
             "news": CQC_NEWS,
         },
     )
-    changes = []
-    for found in row["changes"]:
-        home_name = found.pop("home_name")
-        change = CareHomeChange(**found | {"changed_at": datetime.datetime.fromisoformat(found["changed_at"])})
-        change.home_name = home_name
-        changes.append(change)
+    changes = from_json(CareHomeChange, row["changes"])
+    for change, found in zip(changes, row["changes"], strict=True):
+        change.home_name = found["home_name"]
     return CqcWeek(new=[NewlyRegistered(**location) for location in row["new"]], changes=changes)
 
 

@@ -10,12 +10,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from homes.models import CqcLocation
-from tracker.replicas import reading
 from tracker.sql import from_json, named_rows, table
 from vacancies import reports
 from vacancies.freshness import freshness
@@ -78,12 +76,12 @@ def read(home, board: HomeVacancies | None, shortlister=None, today: datetime.da
         "user": shortlister.pk if shortlister else None,
     })  # fmt: skip
     objects = row["categories"] or []
-    categories = _instances(CategoryVacancy, objects)
+    categories = from_json(CategoryVacancy, objects)
     for category, read_row in zip(categories, objects, strict=True):
         category.held_until = [parse_datetime(until) for until in read_row["held_until"]]
         category.unheld = max(0, category.vacant_accepting - len(category.held_until))
     categories = in_category_order(categories)
-    standing = _instances(FigureReport, row["reports"])
+    standing = from_json(FigureReport, row["reports"])
     changes = [
         (change["category"], change["old_value"], datetime.date.fromisoformat(change["day"]))
         for change in row["changes"] or ()
@@ -102,7 +100,3 @@ def read(home, board: HomeVacancies | None, shortlister=None, today: datetime.da
         cqc_checked=row["cqc_checked"],
         shortlisted=row["shortlisted"],
     )
-
-
-def _instances(model: type[Model], objects: list[dict] | None) -> list:
-    return from_json(model, reading(), objects or [])
