@@ -19,12 +19,12 @@ DUE_ON = 14
 
 
 @cache
-def _bank_holidays(year: int) -> holidays.HolidayBase:
+def bank_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG", years=year)
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
 
 
 def next_working_day(day: datetime.date) -> datetime.date:

@@ -56,6 +56,14 @@ def on_starting(server):
     ensure_running()  # no-op when DATABASE_URL is set
 
 
+def when_ready(server):
+    # The app is loaded (preload_app) and the workers not yet forked: what each would do on its
+    # first requests is done once, here (tracker/warm.py).
+    from tracker.warm import before_forking
+
+    before_forking()
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 
