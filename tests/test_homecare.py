@@ -155,6 +155,27 @@ def test_staff_keep_capacity_current_and_every_change_is_in_its_history(client, 
     assert "New hours a week not said → 22.5 hours" in history.text
 
 
+def test_a_councils_my_homes_lists_its_areas_agencies_by_name_with_their_capacity(
+    client, council_admin, leeds, bradford, agency, django_assert_max_num_queries
+):
+    AgencyCapacity.objects.create(agency=agency, hours_available=0, last_confirmed_at=timezone.now())
+    AgencyFactory(name="Armley Home Care", local_authority=leeds)  # no capacity entered yet
+    AgencyFactory(name="Allerton Home Care", local_authority=bradford)  # another council's
+    AgencyFactory(name="Adel Home Care", local_authority=leeds, status="archived")
+    client.force_login(council_admin)
+    client.get("/my-homes/")
+    with django_assert_max_num_queries(6):  # the session, the person, their device, roles, homes, agencies
+        text = client.get("/my-homes/").text
+    cards = re.findall(r'<a class="nhsuk-card__link" href="/agencies/(\d+)/">([^<]+)</a>', text)
+    assert [name for _, name in cards] == ["Armley Home Care", "Kirkstall Home Care"]
+    armley, kirkstall = text.split("Armley Home Care</a>", 1)[1].split("Kirkstall Home Care</a>", 1)
+    assert "No capacity entered yet" in armley
+    assert "Enter its capacity" in armley
+    assert "0 new hours a week" in kirkstall
+    assert "Updated just now" in kirkstall
+    assert f"/agencies/{agency.pk}/no-change/" in kirkstall
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
