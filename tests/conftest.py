@@ -4,6 +4,7 @@ import socket
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection, connections
 from django.test import Client
@@ -48,6 +49,15 @@ def _plain_static_files():
         STATIC_ROOT=None,  # nothing collected: the live server serves from the finders
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """What a process keeps in its own cache (a dashboard's charts, a field's markup, a
+    postcode's place) is kept by keys that can come round again after a test's database is
+    rolled back (its sequences are not): each test starts with none of it."""
+    yield
+    caches["local"].clear()
 
 
 class RepliesAtOnce(ThreadedWSGIServer):

@@ -139,6 +139,29 @@ def test_an_update_of_the_figures_refreshes_the_homes_entries_once():
     assert differences() == []
 
 
+def _updates(table: str) -> tuple[int, int]:
+    """(rows updated, of which HOT: no index written) in ``table`` by this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()
+
+
+def test_a_save_and_a_confirm_write_no_index_of_the_figures():
+    """The figures and their freshness change on every save and confirm, and no index holds
+    them (vacancies 0018): each is an update in place (HOT), writing none of the tables'
+    indexes. An index on one of them would fail this."""
+    home = CareHomeFactory()
+    give_figures(home, nursing={"vacant_accepting": 3}, residential={"vacant_accepting": 1})
+    tables = ("vacancies_homevacancies", "vacancies_categoryvacancy", "vacancies_searchentry")
+    before = {table: _updates(table) for table in tables}
+    give_figures(home, version=1, nursing={"vacant_accepting": 2}, residential={"vacant_accepting": 1})
+    assert confirm_no_change([home], None) == 1
+    for table in tables:
+        updated, hot = (now - then for now, then in zip(_updates(table), before[table], strict=True))
+        assert updated > 0, table
+        assert hot == updated, table
+
+
 def test_editing_a_home_and_archiving_it():
     home = CareHomeFactory()
     give_figures(home)
