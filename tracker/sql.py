@@ -4,6 +4,8 @@ Rows come back named (from the cursor's description), never unpacked by
 position; table names come from the models (``table(Model)``), never typed.
 """
 
+from functools import cache
+
 from django.db import connection, connections
 
 from tracker.replicas import reading
@@ -53,6 +55,7 @@ def one(model, where: str, params=(), *, using: str, also: dict[str, str] | None
     return found
 
 
+@cache  # a model's columns do not change while the app runs
 def columns(model, prefix: str = "") -> str:
     """``model``'s columns in its fields' order, for a SELECT (each as ``prefix.column`` when
     given); ``instance`` makes the row read back into the model."""
@@ -69,14 +72,19 @@ def instance(model, using: str, values):
 def row_values(model, values: dict) -> tuple[str, str, list]:
     """To insert one ``model`` row from ``values`` (by field or attribute name) in hand-written
     SQL: its columns, its placeholders (cast to the columns' types) and their parameters."""
-    fields = [model._meta.get_field(name) for name in values]
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
+    fields, names, placeholders = _insert_shape(model, tuple(values))
     return (
         names,
         placeholders,
         [field.get_db_prep_save(values[name], connection) for name, field in zip(values, fields, strict=True)],
     )
+
+
+@cache  # the same few inserts, every request
+def _insert_shape(model, names: tuple[str, ...]) -> tuple[list, str, str]:
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    return fields, columns, ", ".join(f"%s::{field.db_type(connection)}" for field in fields)
 
 
 def from_json(model, objects: list[dict] | None, using: str | None = None) -> list:
