@@ -12,10 +12,11 @@ and the rest of the code asks them and nothing else:
   (``allowed(CareHome.objects, UPDATE_HOME, user)``, homes/access.py), or through a relation:
   ``UPDATE_HOME.homes(roles, through="home__")``;
 - one home already loaded: ``UPDATE_HOME.allows(roles, home)``, no query;
+- the filter in hand-written SQL, for a home's row: ``UPDATE_HOME.where(roles)``;
 - other records a person reaches (invitations, teams, imports, enquiries, API keys):
   a filter each, at the end of this module, that the views' scoped querysets apply.
 
-Service admins may do everything. Filters and checks are made from the same
+Service admins may do everything. Filters, checks and SQL are made from the same
 grants, so they cannot disagree (tests/test_permissions.py checks every rule
 both ways for every role); the menu shows a section to those its view's rule
 lets in (accounts/navigation.py), so the two cannot disagree either.
@@ -52,34 +53,47 @@ class HomeRule:
             or (self.every_home_to_councils and roles.is_council_admin)
         )
 
+    def _grants(self, roles: Roles) -> list[tuple[str, frozenset[int]]]:
+        """(a home's column, the ids of it) for each role this rule grants over homes that the
+        person holds: what ``homes``, ``allows`` and ``where`` are each made from."""
+        return [
+            (column, ids)
+            for granted, column, ids in (
+                (self.staff, "id", roles.home_ids),
+                (self.provider, "provider_id", roles.provider_ids),
+                (self.council, "local_authority_id", roles.council_la_ids),
+            )
+            if granted and ids
+        ]
+
     def homes(self, roles: Roles, through: str = "") -> Q:
         """The homes this rule lets ``roles`` reach, as a filter on CareHome, or on a
         model that reaches a home ``through`` a relation ("home__")."""
         if self._everywhere(roles):
             return Q()
-        grants = [
-            Q(**{f"{through}pk__in" if through else "pk__in": roles.home_ids})
-            if self.staff and roles.home_ids
-            else None,
-            Q(**{f"{through}provider_id__in": roles.provider_ids}) if self.provider and roles.provider_ids else None,
-            Q(**{f"{through}local_authority_id__in": roles.council_la_ids})
-            if self.council and roles.council_la_ids
-            else None,
-        ]
         found = NOTHING
-        for grant in grants:
-            if grant is not None:
-                found = grant if found is NOTHING else found | grant
+        for column, ids in self._grants(roles):
+            grant = Q(**{f"{through}{'pk' if column == 'id' else column}__in": ids})
+            found = grant if found is NOTHING else found | grant
         return found
 
     def allows(self, roles: Roles, home) -> bool:
         """Whether this rule lets ``roles`` do its thing to ``home`` (already loaded: no query)."""
-        return (
-            self._everywhere(roles)
-            or (self.staff and home.pk in roles.home_ids)
-            or (self.provider and home.provider_id in roles.provider_ids)
-            or (self.council and home.local_authority_id in roles.council_la_ids)
+        return self._everywhere(roles) or any(
+            getattr(home, "pk" if column == "id" else column) in ids for column, ids in self._grants(roles)
         )
+
+    def where(self, roles: Roles) -> tuple[str, list]:
+        """``homes`` as a condition on a home's row in hand-written SQL, with its parameters
+        (homes/access.py reads a page's one home so, where the ORM's building cost more)."""
+        if self._everywhere(roles):
+            return "TRUE", []
+        grants = self._grants(roles)
+        if not grants:
+            return "FALSE", []
+        return "(" + " OR ".join(f"{column} = ANY(%s)" for column, _ in grants) + ")", [
+            sorted(ids) for _, ids in grants
+        ]
 
 
 # Read a home's page: its details, vacancies and trend.

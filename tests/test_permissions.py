@@ -1,15 +1,17 @@
-"""Every rule of accounts/permissions.py, both ways: the filter (which homes a
-person reaches) and the check on one home (no query) must agree, for every
-kind of role. And the old-layout database is moved to the accounts app."""
+"""Every rule of accounts/permissions.py, every way: the filter (which homes a
+person reaches), the check on one home (no query) and the filter in SQL (a page's
+one home read by hand) must agree, for every kind of role. And the old-layout database is moved to the accounts app."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.http import Http404
 
 from accounts import permissions
 from accounts.management.commands.migrate import move_accounts_label
 from accounts.models import Invitation, Role
 from accounts.roles import roles_for
+from homes.access import one_of
 from registers.models import CareHome
 from tests.factories import MembershipFactory, UserFactory
 
@@ -44,6 +46,18 @@ def test_each_rule_filters_and_checks_alike(request, role, rule, home, other_hom
     with django_assert_num_queries(0):  # roles are loaded: a check is arithmetic
         checked = {names[h.pk] for h in (home, other_home) if rule.allows(roles, h)}
     assert checked == reached
+    condition, params = rule.where(roles)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM homes_carehome WHERE {condition}", params)  # noqa: S608 - the rule's own
+        assert {names[pk] for (pk,) in cursor.fetchall() if pk in names} == reached
+    for one in (home, other_home):  # a page's one home, read by hand (homes/access.py) as through the filter
+        if names[one.pk] in reached:
+            loaded = one_of(CareHome.objects, user, one.pk, rule, fields=("name", "provider"))
+            assert (loaded.pk, loaded.name, loaded.provider_id) == (one.pk, one.name, one.provider_id)
+            assert loaded.get_deferred_fields() >= {"postcode", "local_authority_id"}  # as .only() reads it
+        else:
+            with pytest.raises(Http404):
+                one_of(CareHome.objects, user, one.pk, rule, fields=("name",))
 
 
 def test_a_home_reached_through_a_relation(home, other_home, provider_admin):
@@ -106,3 +120,21 @@ def test_a_database_made_before_the_accounts_app_is_moved_to_it():
     from accounts.models import User
 
     assert User.objects.get(pk=before.pk).email == "kept@example.org"
+
+
+def test_a_page_about_one_kind_of_location_never_loads_the_other_by_hand(service_admin, home):
+    """The managers' own filters hold when the home is read by hand (homes/access.py): care
+    homes only, agencies only, or every kind (ADR 019), even for a service admin."""
+    from registers.models import HomeCareAgency
+    from tests.factories import AgencyFactory
+
+    agency = AgencyFactory()
+    rule = permissions.UPDATE_HOME
+    assert one_of(CareHome.objects, service_admin, home.pk, rule, fields=("name",)).pk == home.pk
+    assert one_of(HomeCareAgency.objects, service_admin, agency.pk, rule, fields=("name",)).pk == agency.pk
+    for location in (home, agency):
+        assert one_of(CareHome.locations, service_admin, location.pk, rule, fields=("name",)).pk == location.pk
+    with pytest.raises(Http404):
+        one_of(CareHome.objects, service_admin, agency.pk, rule, fields=("name",))
+    with pytest.raises(Http404):
+        one_of(HomeCareAgency.objects, service_admin, home.pk, rule, fields=("name",))
