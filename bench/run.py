@@ -68,6 +68,7 @@ from accounts.models import Membership, Role, User  # noqa: E402
 from api import changes, cursors, keys  # noqa: E402
 from api.changes import Position  # noqa: E402
 from api.models import WRITE_KEY_LIFETIME, ApiKey, HomeChange  # noqa: E402
+from bench.cpu import cpu_by_process, cpu_spent  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
 from homecare.models import CoveredDistrict  # noqa: E402
 from registers.models import CareHome, LocalAuthority, Provider  # noqa: E402
@@ -359,11 +360,17 @@ def measure(make_session, step, seconds: float, concurrency: int, floor=None) ->
     floor_sessions = [floor[0](i) for i in range(concurrency)] if floor else []
     done = failed = elapsed = floor_done = floor_elapsed = 0
     shares = []
+    cpu, floor_cpu = [], []  # per slice: CPU ms per request (or journey) by kind of process
     for _ in range(SLICES if floor else 1):
+        before = cpu_by_process()
         count, failures, took = run_users(sessions, step, seconds / (SLICES if floor else 1))
+        between = cpu_by_process()
         done, failed, elapsed = done + count, failed + failures, elapsed + took
+        cpu.append({kind: spent * 1000 / max(count, 1) for kind, spent in cpu_spent(before, between).items()})
         if floor:
             floor_count, failures, floor_took = run_users(floor_sessions, floor[1], seconds / SLICES)
+            spent = cpu_spent(between, cpu_by_process())
+            floor_cpu.append({kind: taken * 1000 / max(floor_count, 1) for kind, taken in spent.items()})
             floor_done, failed, floor_elapsed = floor_done + floor_count, failed + failures, floor_elapsed + floor_took
             if floor_count and took:
                 shares.append((count / took) / (floor_count / floor_took))
@@ -377,14 +384,22 @@ def measure(make_session, step, seconds: float, concurrency: int, floor=None) ->
         "p99_ms": round(percentile(timings, 0.99), 1),
         "rps": round(done / elapsed, 1),
         "errors": errors + failed,
+        # Where the machine's CPU went for each request under load (the median slice's): the
+        # app's workers, the database, this benchmark's own client.
+        "cpu_ms": median_split(cpu),
     }
     if floor:
+        result["floor_cpu_ms_alongside"] = median_split(floor_cpu)
         result["floor_p95_alongside"] = round(percentile(floor_timings, 0.95), 1)
         result["p95_x_floor"] = round(percentile(timings, 0.95) / percentile(floor_timings, 0.95), 2)
         result["floor_rps_alongside"] = round(floor_done / floor_elapsed, 1)
         # The median of the slices' shares: one slice the machine ran fast or slow moves it little.
         result["share_of_floor"] = round(statistics.median(shares), 2) if shares else None
     return result
+
+
+def median_split(slices: list[dict[str, float]]) -> dict[str, float]:
+    return {kind: round(statistics.median(each[kind] for each in slices), 2) for kind in slices[0]} if slices else {}
 
 
 def queries_for(email: str | None, method: str, path: str, data: dict | None = None) -> int:
@@ -904,9 +919,14 @@ def verdicts(journeys: dict) -> list[str]:
             held.append(f"share \u2265 {SHARE_TARGETS[name]}: {'met' if share >= SHARE_TARGETS[name] else 'MISSED'}")
         if name in TARGETS:
             held.append(f"p95 \u2264 {TARGETS[name]} ms: {'met' if result['p95_ms'] <= TARGETS[name] else 'MISSED'}")
+        cpu = (
+            result.get("floor_cpu_ms_alongside")
+            and f"; CPU ms a request {result['cpu_ms']}, the floor's {result['floor_cpu_ms_alongside']}"
+        )
         lines.append(
             f"{name}: p95 {result['p95_ms']} ms = {times:.2f} \u00d7 floor, share {share}"
             + (f" ({'; '.join(held)})" if held else "")
+            + (cpu or "")
         )
     return lines
 

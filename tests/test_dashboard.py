@@ -14,8 +14,9 @@ from django.utils import timezone
 from accounts.models import Role
 from registers.models import CareHome
 from tests.dashboard_page import beds_now, freshness, table, tables
-from tests.factories import CareHomeFactory, MembershipFactory
+from tests.factories import AgencyFactory, CareHomeFactory, MembershipFactory
 from tests.vacancy_helpers import OPEN_HOME, give_figures, hold_bed
+from vacancies import areas
 from vacancies.models import (
     CapacitySnapshot,
     CategoryVacancy,
@@ -109,6 +110,41 @@ def test_stale_homes_listed_oldest_first_with_contacts(client, council_admin, ar
     stale = [row[0] for row in table(response.text, "Homes not updated in 24 hours")[1:]]
     assert stale == ["Never Home", "Week Old Home", "Two Days Home"]
     assert "mailto:two@example.org" in response.text
+
+
+def test_the_stale_list_read_by_hand_is_stale_homes_for_a_council_a_region_and_england(area, leeds, bradford):
+    """The dashboard's page of stale homes (one hand-written statement, areas.stale_page) is
+    areas.stale_homes (which reminding all of them reads), row for row and in order, with the
+    day's reminder; an archived home, an agency and another area's homes are in neither; a page
+    past the end is the last."""
+    stale_in_bradford = CareHomeFactory(name="Aire Home", local_authority=bradford)
+    CareHomeFactory(name="Archived Home", local_authority=leeds, status="archived")
+    AgencyFactory(name="Agency Elsewhere", local_authority=leeds)
+    Reminder.objects.create(home=area["two_days"], recipients=1)
+    for chosen in (
+        areas.Area("E08000035", "Leeds", (leeds.pk,)),
+        areas.Area("region:test", "Two councils", (leeds.pk, bradford.pk)),
+        areas.ENGLAND,
+    ):
+        expected = [
+            {"pk": home.pk, "name": home.name, "phone": home.phone, "email": home.email,
+             "council": home.local_authority.name, "confirmed_at": home.confirmed_at,
+             "reminded_today": home.reminded_today}
+            for home in areas.stale_homes(chosen)
+        ]  # fmt: skip
+        page = areas.stale_page(chosen, None, per_page=2)
+        assert [{k: row[k] for k in expected[0]} for row in page.object_list] == expected[:2]
+        assert page.paginator.count == len(expected)
+        last = areas.stale_page(chosen, "99", per_page=2)
+        assert last.number == page.paginator.num_pages
+        assert [row["pk"] for row in last.object_list] == [row["pk"] for row in expected[(last.number - 1) * 2 :]]
+    leeds = areas.Area("E08000035", "Leeds", (leeds.pk,))
+    leeds_only = [row["name"] for row in areas.stale_page(leeds, "1").object_list]
+    assert leeds_only == ["Never Home", "Week Old Home", "Two Days Home"]
+    england = {row["name"]: row for row in areas.stale_page(areas.ENGLAND, "1").object_list}
+    assert stale_in_bradford.name in england
+    assert england["Never Home"]["reminded_today"] is None
+    assert england["Two Days Home"]["reminded_today"] is not None
 
 
 @pytest.mark.parametrize("role", ["home_staff", "provider_admin", "coordinator", "user_without_role"])

@@ -1,5 +1,6 @@
 """Reliability drills that run in the test command: concurrency and hostile input."""
 
+import os
 import threading
 
 import pytest
@@ -237,3 +238,15 @@ def test_a_drill_worker_still_running_at_the_end_is_a_failure():
     assert crew.join(timeout=0.1) == {"stuck": "still running"}
     assert crew.failures() == {"stuck": "still running"}
     release.set()
+
+
+def test_the_benchmarks_cpu_split_counts_a_new_worker_from_zero_and_leaves_out_an_ended_one():
+    """bench/run.py's CPU by kind of process, per slice: a worker gunicorn started in the
+    slice counts all its CPU; one that ended cannot be read and is left out (not subtracted)."""
+    from bench.cpu import cpu_by_process, cpu_spent
+
+    before = {1: ("gunicorn", 10.0), 2: ("gunicorn", 50.0), 3: ("postgres", 4.0), 4: ("client", 1.0)}
+    after = {1: ("gunicorn", 10.5), 5: ("gunicorn", 0.25), 3: ("postgres", 4.5), 4: ("client", 1.125)}
+    assert cpu_spent(before, after) == {"gunicorn": 0.75, "postgres": 0.5, "client": 0.125}
+    mine = cpu_by_process()
+    assert mine[os.getpid()][0] == "client"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.cache import caches
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -20,7 +19,6 @@ from registers.models import dialable
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
-from tracker.paging import counted_page
 from vacancies import areas, trends
 from vacancies.cards import url_for_each
 from vacancies.freshness import Freshness, freshness
@@ -78,9 +76,6 @@ class StaleHome:
     reminded_today: datetime.datetime | None
 
 
-STALE_SHOWN = ("pk", "name", "phone", "email", "confirmed_at", "reminded_today")
-
-
 def _period(request) -> str:
     period = request.GET.get("period", "30")
     return period if period in areas.PERIODS else "30"
@@ -131,9 +126,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     }
     if request.htmx and request.GET.get("part") == "trends":
         return render(request, "vacancies/dashboard.jinja#trends", context)
-    stale_page = counted_page(
-        areas.stale_homes(area).values(*STALE_SHOWN, council=F("local_authority__name")), request.GET.get("page"), 50
-    )
+    stale_page = areas.stale_page(area, request.GET.get("page"))
     now = timezone.now()
     stale_page.object_list = [
         StaleHome(
