@@ -74,6 +74,36 @@ def test_impossible_counts_are_explained_next_to_the_field_and_nothing_is_saved(
     assert VacancyUpdate.objects.count() == 1
 
 
+def test_the_update_forms_share_their_declared_fields_and_no_save_changes_them(client, home_staff, home):
+    """CategoryForm and HomeClosureForm use their declared fields (``unchanging_fields``): no
+    page, however wrong what was typed, changes them for the next; each category's box reveals
+    its own closure, and a field in error is drawn with its error, the next page's without."""
+    from vacancies.forms import CategoryForm, HomeClosureForm
+
+    def declared() -> dict:
+        return {
+            (form.__name__, name): (repr(sorted(vars(field).items())), repr(sorted(vars(field.widget).items())))
+            for form in (CategoryForm, HomeClosureForm)
+            for name, field in form.base_fields.items()
+        }
+
+    give_figures(home, nursing={}, residential={})
+    client.force_login(home_staff)
+    before = declared()
+    page = client.get(f"/my-homes/{home.pk}/").text
+    assert 'data-aria-controls="nursing-closure"' in page
+    assert 'data-aria-controls="residential-closure"' in page
+    assert 'data-aria-controls="home-closure"' in page
+    wrong = form_post(1, {"closed_to_admissions": True}, nursing={"capacity": "", "occupied": -1}, residential={})
+    refused = client.post(f"/my-homes/{home.pk}/", wrong).text
+    assert "Enter the number of registered beds" in refused
+    assert "Enter 0 or more" in refused
+    assert declared() == before
+    again = client.get(f"/my-homes/{home.pk}/").text
+    assert "Enter 0 or more" not in again
+    assert ">Registered beds<" in again or "Registered beds</label>" in again
+
+
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [

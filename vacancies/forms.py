@@ -1,7 +1,9 @@
+import copy
+
 from django import forms
 from django.utils import timezone
 
-from tracker.forms import NhsFormMixin
+from tracker.forms import NhsFormMixin, unchanging_fields
 from tracker.patient_identifiers import refuse_patient_identifiers
 from vacancies.models import BedSex, CareCategory, CategoryVacancy, ClosureReason, FigureReport, UnavailableReason
 
@@ -47,6 +49,15 @@ def _check_closure(form, closed_field: str) -> None:
         form.add_error("reopening_date", "The expected reopening date must be today or later")
 
 
+def _controlling(field: forms.Field, target: str) -> forms.Field:
+    """``field`` (a box that reveals ``target``) as a copy of its own: the declared one is shared."""
+    field = copy.copy(field)
+    field.widget = copy.copy(field.widget)
+    field.widget.attrs = {**field.widget.attrs, "data-aria-controls": target}
+    return field
+
+
+@unchanging_fields  # its instances share the declared fields (the update page draws 2 to 5 forms, twice)
 class CategoryForm(NhsFormMixin, forms.Form):
     """One care category's beds. The prefix is the category."""
 
@@ -55,7 +66,8 @@ class CategoryForm(NhsFormMixin, forms.Form):
     same_html_for_same_value = ("capacity", "occupied", "vacant_accepting", "vacant_unavailable",
                                 "unavailable_reason", "sex", "closed", "closed_reason", "reopening_date")  # fmt: skip
 
-    capacity = _count("Registered")
+    capacity = _count("Registered beds")
+    capacity.error_messages["required"] = "Enter the number of registered beds"
     occupied = _count("Occupied")
     vacant_accepting = _count("Vacant, accepting admissions")
     vacant_unavailable = _count("Vacant, not available")
@@ -68,9 +80,7 @@ class CategoryForm(NhsFormMixin, forms.Form):
     def __init__(self, *args, category: str, **kwargs):
         self.category = category
         super().__init__(*args, prefix=category, **kwargs)
-        self.fields["capacity"].label = "Registered beds"
-        self.fields["closed"].widget.attrs["data-aria-controls"] = f"{category}-closure"
-        self.fields["capacity"].error_messages["required"] = "Enter the number of registered beds"
+        self.fields["closed"] = _controlling(self.fields["closed"], f"{category}-closure")
 
     @property
     def label(self) -> str:
@@ -103,16 +113,16 @@ class CategoryForm(NhsFormMixin, forms.Form):
         return {name: getattr(row, name) for name in CATEGORY_FIELDS}
 
 
+@unchanging_fields
 class HomeClosureForm(NhsFormMixin, forms.Form):
     same_html_for_same_value = ("closed_to_admissions", "closed_reason", "reopening_date")  # as CategoryForm's
-    closed_to_admissions = forms.BooleanField(label="The whole home is closed to admissions", required=False)
+    closed_to_admissions = forms.BooleanField(
+        label="The whole home is closed to admissions", required=False,
+        widget=forms.CheckboxInput(attrs={"data-aria-controls": "home-closure"}),
+    )  # fmt: skip
     closed_reason = _reason(ClosureReason.choices, "Why closed")
     reopening_date = _reopening()
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["closed_to_admissions"].widget.attrs["data-aria-controls"] = "home-closure"
 
     def clean(self):
         cleaned = super().clean()
