@@ -22,6 +22,7 @@ from django.core.paginator import Page
 from django.db.models.expressions import RawSQL
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from homes.postcodes import locate_search_location
 from registers.choices import RATING_RANK, CqcRating, Funding, ServiceUserBand
@@ -97,6 +98,17 @@ def council_choices() -> tuple[tuple[str, str], ...]:
 _ANYWHERE = (("", "Anywhere"),)
 
 
+class _Councils(BaseChoiceIterator):
+    """ "Anywhere" and the councils, read when iterated (not when the form is declared, before
+    the database is there), as they are: Django normalises a callable's choices item by item
+    each time they are read, and a page reads them twice (its markup's key, its validation):
+    0.1 ms each for 154."""
+
+    def __iter__(self):
+        yield from _ANYWHERE
+        yield from council_choices()
+
+
 @unchanging_fields
 class SearchForm(NhsFormMixin, forms.Form):
     all_optional = True  # every filter is optional: no "(optional)" on each label
@@ -138,9 +150,7 @@ class SearchForm(NhsFormMixin, forms.Form):
         initial="yes",
         widget=forms.RadioSelect,
     )
-    la = forms.ChoiceField(
-        label="Local authority", choices=lambda: _ANYWHERE + council_choices(), required=False, widget=forms.Select
-    )
+    la = forms.ChoiceField(label="Local authority", choices=_Councils(), required=False, widget=forms.Select)
     name = forms.CharField(label="Name contains", required=False, max_length=100)
     sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False, widget=forms.Select)
 
