@@ -4,17 +4,20 @@ import csv
 import datetime
 import io
 import re
+import threading
 
 import pytest
 import requests_mock
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
 from registers.models import CareHome
 from tests.dashboard_page import beds_now, freshness, table, tables
 from tests.factories import AgencyFactory, CareHomeFactory, MembershipFactory
+from tests.threads import in_threads
 from tests.vacancy_helpers import OPEN_HOME, give_figures, hold_bed
 from vacancies import areas
 from vacancies.models import (
@@ -383,3 +386,27 @@ def test_a_drawn_chart_is_kept_by_its_figures_so_new_figures_draw_anew(client, c
     CapacitySnapshot.objects.create(date=timezone.localdate(), local_authority=leeds, category="nursing", homes=1,
                                     capacity=10, occupied=9, vacant_accepting=1, vacant_unavailable=0)  # fmt: skip
     assert chart_figures(client.get("/area/", {"period": "7"}).text, "beds")["Nursing"][-2:] == ["3", "1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_charts_drawn_while_the_nights_snapshot_is_written_are_drawn_again_once_it_is(client, council_admin, area):
+    """The snapshots' sequences move as their rows are written, before anyone else can read
+    them: a dashboard drawn in between must not keep the day's charts without that night."""
+    written, go = threading.Event(), threading.Event()
+
+    def nightly_snapshot():
+        with transaction.atomic():
+            take_snapshot()
+            written.set()
+            go.wait(10)
+
+    client.force_login(council_admin)
+    snapshot = threading.Thread(target=in_threads, args=(nightly_snapshot, [()]))
+    snapshot.start()
+    try:
+        assert written.wait(10)
+        assert "No daily snapshots yet" in client.get("/area/", {"period": "7"}).text  # not committed yet
+    finally:
+        go.set()
+        snapshot.join(10)
+    assert chart_figures(client.get("/area/", {"period": "7"}).text, "beds")["Nursing"][-1] == "7"

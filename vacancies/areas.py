@@ -33,6 +33,7 @@ from vacancies.models import (
     Reminder,
     in_category_order,
 )
+from vacancies.snapshots import COMMITTED
 from vacancies.trends import CATEGORY_COLOURS, PALETTE, Series, Trend
 
 
@@ -381,15 +382,17 @@ PERIODS = {"7": 7, "30": 30, "365": 365}
 
 
 def snapshots_written() -> tuple:
-    """Where the snapshots' id sequences stand: every snapshot written moves them on (a rerun's
-    upsert too, and a write whose transaction rolled back), so the same values mean the same
-    snapshots. What the dashboard's charts are kept by (vacancies/dashboard_views.py)."""
+    """Where the snapshots' id sequences stand, and the mark moved on once the snapshots written
+    are visible (vacancies/snapshots.py): every snapshot written moves them on (a rerun's upsert
+    too, and a write whose transaction rolled back), so the same values mean the same snapshots,
+    as every reader sees them. What the dashboard's charts are kept by (dashboard_views.py)."""
     (row,) = named_rows(
         "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')) AS capacity, "
-        "pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')) AS freshness",
-        [CapacitySnapshot._meta.db_table, FreshnessSnapshot._meta.db_table],
+        "pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')) AS freshness, "
+        "pg_sequence_last_value(%s) AS committed",
+        [CapacitySnapshot._meta.db_table, FreshnessSnapshot._meta.db_table, COMMITTED],
     )
-    return row["capacity"], row["freshness"]
+    return row["capacity"], row["freshness"], row["committed"]
 
 
 def trends(area: Area, days: int, today: datetime.date | None = None) -> tuple[Trend | None, Trend | None]:

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -17,6 +18,22 @@ from vacancies.models import (
 )
 
 WEEK = 7  # days: "confirmed in the last 7 days"
+# Moved on after each snapshot's transaction commits (vacancies 0019): see ``_when_visible``.
+COMMITTED = "vacancies_snapshots_committed"
+
+
+def _when_visible() -> None:
+    """Once the snapshots just written are committed, move the mark the dashboards' charts are
+    kept by (vacancies/areas.snapshots_written). The snapshots' id sequences move as rows are
+    written, before a reader can see them: a dashboard drawn in between kept the day's charts
+    without them. ``setval``, not ``nextval`` alone: a standby (where dashboards read) sees a
+    sequence move only when the move is logged, which ``nextval`` does once in 32 calls."""
+
+    def move_on():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, nextval(%s))", [COMMITTED, COMMITTED])
+
+    transaction.on_commit(move_on)
 
 
 def day_bounds(date: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -90,6 +107,7 @@ def take_snapshot(date: datetime.date | None = None) -> int:
         unique_fields=["date", "local_authority"],
         update_fields=["homes", "updated", "updated_week", "closed"],
     )
+    _when_visible()
     return len(snapshots)
 
 
@@ -170,4 +188,5 @@ def replay_history(first_day: datetime.date, last_day: datetime.date | None = No
         )
         written += len(totals)
         day += datetime.timedelta(days=1)
+    _when_visible()
     return written
