@@ -1,6 +1,8 @@
 """CPU time by kind of process, read from /proc: where the machine's CPU went while the
 benchmark's users were served (bench/run.py prints it beside each journey's share of the floor).
-The app's workers, the database and the benchmark's own client share the machine's cores."""
+The app's workers, the database and the benchmark's own client share the machine's cores.
+Every gunicorn and PostgreSQL process on the machine is counted (another checkout's too):
+the figures mean something on a machine doing nothing else."""
 
 import os
 

@@ -3,7 +3,8 @@
 import functools
 
 from django.core.exceptions import FullResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Manager
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -23,7 +24,7 @@ def one_of(homes, user, pk: int, rule: HomeRule, related=(), fields=(), **annota
     """The one of ``homes`` (a manager: care homes, agencies or every kind: ADR 019) that
     ``rule`` lets this person reach (one query, with ``related`` joined, only ``fields`` if
     named, and ``annotations`` read alongside); 404 otherwise, so an outsider cannot tell it exists."""
-    if fields and not related and not annotations:
+    if fields and not related and not annotations and isinstance(homes, Manager):
         return _fields_of_one(homes, user, pk, rule, fields)
     homes = allowed(homes, rule, user)
     if related:
@@ -37,10 +38,12 @@ def _fields_of_one(homes, user, pk: int, rule: HomeRule, fields) -> CareHome:
     """``one_of`` for a page that names the fields it shows (a home's everyday saves: update,
     confirm): the same statement in hand-written SQL, the rule's filter included (``where``,
     made from the grants its ORM filter is), as ``.only(*fields)`` would read it (0.45 to
-    0.08 ms of CPU; docs/adr/023-everyday-pages-speed.md)."""
+    0.12 ms of CPU; docs/adr/023-everyday-pages-speed.md). The row is read in the model's field
+    order, which is the order ``from_db`` takes its values in."""
     model, using = homes.model, homes.db
-    chosen = [model._meta.pk, *(model._meta.get_field(name) for name in fields)]
-    kinds, kinds_params = _manager_filter(homes)
+    wanted = {model._meta.pk.attname, *(model._meta.get_field(name).attname for name in fields)}
+    chosen = [field for field in model._meta.concrete_fields if field.attname in wanted]
+    kinds, kinds_params = _manager_filter(model, homes.name)
     rule_sql, rule_params = rule.where(roles_for(user))
     names = ", ".join(connections[using].ops.quote_name(field.column) for field in chosen)
     with connections[using].cursor() as cursor:
@@ -55,11 +58,12 @@ def _fields_of_one(homes, user, pk: int, rule: HomeRule, fields) -> CareHome:
 
 
 @functools.cache
-def _manager_filter(homes) -> tuple[str, tuple]:
-    """The filter a manager adds (care homes only, agencies only, or none), as SQL: the ORM's own."""
-    query = homes.all().query
+def _manager_filter(model, manager: str) -> tuple[str, tuple]:
+    """The filter a model's manager adds (care homes only, agencies only, or none), as SQL: the
+    ORM's own, compiled once."""
+    query = getattr(model, manager).all().query
     try:
-        sql, params = query.get_compiler(homes.db).compile(query.where)
+        sql, params = query.get_compiler(DEFAULT_DB_ALIAS).compile(query.where)
     except FullResultSet:
         return "TRUE", ()
     return sql, tuple(params)

@@ -74,6 +74,24 @@ def test_impossible_counts_are_explained_next_to_the_field_and_nothing_is_saved(
     assert VacancyUpdate.objects.count() == 1
 
 
+def test_the_update_page_and_confirm_name_the_home_and_audit_it(client, home_staff, home):
+    """The pages read the home by hand (homes/access.py): its name where its name goes, its CQC
+    location ID where that goes, on the page, in the message and in the audit trail."""
+    from accounts.models import AuditEvent
+
+    give_figures(home)
+    client.force_login(home_staff)
+    page = client.get(f"/my-homes/{home.pk}/").text
+    assert f"<title>Update vacancies: {home.name} \N{EN DASH}" in page
+    assert f'<span class="nhsuk-caption-l">{home.name}</span>' in page
+    confirmed = client.post(f"/my-homes/{home.pk}/confirm/", follow=True).text
+    assert f"{home.name}: confirmed no change." in confirmed
+    assert AuditEvent.objects.filter(target=f"{home.name} ({home.cqc_location_id})").count() == 1
+    saved = client.post(f"/my-homes/{home.pk}/", form_post(1, nursing={"vacant_accepting": 1}), follow=True).text
+    assert f"{home.name}: vacancies saved." in saved
+    assert AuditEvent.objects.filter(target=f"{home.name} ({home.cqc_location_id})").count() == 2
+
+
 def test_the_update_forms_share_their_declared_fields_and_no_save_changes_them(client, home_staff, home):
     """CategoryForm and HomeClosureForm use their declared fields (``unchanging_fields``): no
     page, however wrong what was typed, changes them for the next; each category's box reveals

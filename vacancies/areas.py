@@ -337,7 +337,7 @@ def stale_homes(area: Area, now: datetime.datetime | None = None):
         )
         .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=now - STALE_AFTER))
         .select_related("local_authority")
-        .order_by(F("confirmed_at").asc(nulls_first=True), "name")
+        .order_by(F("confirmed_at").asc(nulls_first=True), "name", "pk")
     )
 
 
@@ -366,7 +366,7 @@ def stale_page(area: Area, number: str | None, per_page: int = 50) -> Page:
          WHERE home.kind = %(kind)s AND home.status = %(status)s
            {"" if area.la_ids is None else "AND home.local_authority_id = ANY(%(councils)s)"}
            AND ({confirmed} IS NULL OR {confirmed} < %(stale_before)s)
-         ORDER BY confirmed_at ASC NULLS FIRST, home.name
+         ORDER BY confirmed_at ASC NULLS FIRST, home.name, home.id
          LIMIT %(limit)s OFFSET %(offset)s
     """  # noqa: S608 - table names from the models, every value a parameter
     params = {
