@@ -3,7 +3,7 @@
 import functools
 
 from django.core.exceptions import FullResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Manager
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from accounts.permissions import HomeRule, declare
 from accounts.roles import roles_for
 from registers.models import CareHome
-from tracker.sql import table
+from tracker.sql import one
 
 
 def allowed(homes, rule: HomeRule, user):
@@ -36,25 +36,16 @@ def one_of(homes, user, pk: int, rule: HomeRule, related=(), fields=(), **annota
 
 def _fields_of_one(homes, user, pk: int, rule: HomeRule, fields) -> CareHome:
     """``one_of`` for a page that names the fields it shows (a home's everyday saves: update,
-    confirm): the same statement in hand-written SQL, the rule's filter included (``where``,
-    made from the grants its ORM filter is), as ``.only(*fields)`` would read it (0.45 to
-    0.12 ms of CPU; docs/adr/023-everyday-pages-speed.md). The row is read in the model's field
-    order, which is the order ``from_db`` takes its values in."""
-    model, using = homes.model, homes.db
-    wanted = {model._meta.pk.attname, *(model._meta.get_field(name).attname for name in fields)}
-    chosen = [field for field in model._meta.concrete_fields if field.attname in wanted]
-    kinds, kinds_params = _manager_filter(model, homes.name)
+    confirm): the same statement in hand-written SQL (``tracker.sql.one``), the rule's filter
+    included (``where``, made from the grants its ORM filter is), as ``.only(*fields)`` would
+    read it (0.45 to 0.12 ms of CPU; docs/adr/023-everyday-pages-speed.md)."""
+    kinds, kinds_params = _manager_filter(homes.model, homes.name)
     rule_sql, rule_params = rule.where(roles_for(user))
-    names = ", ".join(connections[using].ops.quote_name(field.column) for field in chosen)
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT {names} FROM {table(model)} WHERE id = %s AND {kinds} AND {rule_sql}",  # noqa: S608 - from the models
-            [pk, *kinds_params, *rule_params],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    found = one(homes.model, f"id = %s AND {kinds} AND {rule_sql}", [pk, *kinds_params, *rule_params],
+                using=homes.db, fields=fields)  # fmt: skip
+    if found is None:
         raise Http404
-    return model.from_db(using, [field.attname for field in chosen], row)
+    return found
 
 
 @functools.cache

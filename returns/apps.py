@@ -16,4 +16,5 @@ class ReturnsConfig(AppConfig):
         from returns.window import bank_holidays
 
         year = timezone.localdate().year
-        bank_holidays(year), bank_holidays(year + 1)
+        for each in (year, year + 1):
+            bank_holidays(each)
