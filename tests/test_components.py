@@ -2,6 +2,7 @@
 ``nhsuk`` of the Jinja2 environment, and ``pagination`` (tracker/components.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.paginator import Paginator
@@ -97,3 +98,81 @@ def test_the_date_filter_says_what_djangos_says(fmt):
     for value in values:
         local = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
         assert outcome(_date, value) == outcome(djangos, local), (value, fmt)
+
+
+# --- components written in ({% component %}, tracker/components.py's WrittenInComponent) ------
+
+WRITTEN_IN = [
+    ('"tag", text=words, colour="red"', "nhsuk.tag(words, colour='red')"),
+    ('"tag", text=words, colour=colour', "nhsuk.tag(words, colour=colour)"),
+    ('"tag", text=words', "nhsuk.tag(words)"),
+    (
+        '"button", html=words, href="tel:" ~ number, small=true, classes="x"',
+        "nhsuk.button(html=words, href='tel:' ~ number, small=true, classes='x')",
+    ),
+    (
+        '"button", text=words, variant="secondary", attrs={"aria-pressed": "true"}',
+        "nhsuk.button(text=words, variant='secondary', attrs={'aria-pressed': 'true'})",
+    ),
+    ('"button", text=words, name="go", value=number', "nhsuk.button(text=words, name='go', value=number)"),
+    (
+        '"card", html=words, heading=words, href="/a?b=1&c=2", level=3',
+        "nhsuk.card(html=words, heading=words, href='/a?b=1&c=2', level=3)",
+    ),
+    ('"card", html=words', "nhsuk.card(html=words)"),
+    (
+        '"table_cell", text=words, heading="Beds", numeric=true',
+        "nhsuk.table_cell(text=words, heading='Beds', numeric=true)",
+    ),
+    ('"table_cell", html=words, row_header=flag', "nhsuk.table_cell(html=words, row_header=flag)"),
+    ('"table", caption="Homes", head="Home|Beds#|~Do"', "nhsuk.table('Homes', 'Home|Beds#|~Do')"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written_in", "called"), WRITTEN_IN)
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_written_in_component_draws_what_its_macro_draws(written_in, called, flag):
+    """Constant arguments are written into the markup when the template compiles and the tests
+    they decide are dropped: the markup must be the macro's, escaping included."""
+    values = {"words": "<b>Beds & more</b>", "colour": "green" if flag else "", "number": "0113 496 0000", "flag": flag}
+    assert render(f"{{% component {written_in} %}}", **values) == render(f"{{{{ {called} }}}}", **values)
+
+
+def test_a_written_in_component_decides_its_constant_arguments_when_it_compiles():
+    env = engines["jinja2"].env
+    compiled = env.compile(
+        env.parse('{% for w in words %}{% component "button", text=w, variant="secondary", small=true %}{% endfor %}'),
+        raw=True,
+    )
+    assert "nhsuk-button nhsuk-button--secondary nhsuk-button--small" in compiled  # one string, made once
+    assert not re.search(r"l_\d+_(variant|small|href|classes)\b", compiled), "constants bound and tested at run time"
+    assert re.search(r"l_\d+_text\b", compiled)  # what varies is bound
+    assert render(
+        '{% for w in words %}{% component "button", text=w, variant="secondary", small=true %}{% endfor %}',
+        words=["a", "<b>"],
+    ) == (
+        '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" '
+        'data-module="nhsuk-button">a</button>'
+        '<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit" '
+        'data-module="nhsuk-button">&lt;b&gt;</button>'
+    )
+
+
+def test_a_written_in_component_has_no_caller_even_inside_a_call_block():
+    """Written into a macro that was called with a block, a card still draws its ``html``, not
+    the block of the macro around it."""
+    html = render(
+        '{% macro outer() %}{{ caller() }}{% component "card", html=words %}{% endmacro %}'
+        "{% call outer() %}<p>the outer block</p>{% endcall %}",
+        words="inside",
+    )
+    assert html.count("the outer block") == 1
+    assert "inside" in html
+
+
+def test_an_argument_the_component_sets_again_is_not_written_in():
+    """The table sets ``head`` again (a string becomes its list): its uses after that read the list."""
+    html = render('{% component "table", caption="Homes", head="Home|Beds#" %}')
+    assert '<th class="nhsuk-table__header" scope="col" role="columnheader">Home</th>' in html
+    assert "nhsuk-table__header--numeric" in html
+    assert "Home|Beds" not in html

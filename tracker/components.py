@@ -15,9 +15,11 @@ markup of the pinned nhsuk-frontend, held to it by tests/test_design_system.py).
 This module knows no app.
 """
 
+import contextlib
 import copy
 import datetime
 import functools
+import itertools
 from functools import partial
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -36,6 +38,7 @@ from django.utils.html import format_html
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
+from jinja2.visitor import NodeTransformer
 from jinja2_fragments import render_block
 from markupsafe import Markup, escape
 
@@ -81,17 +84,15 @@ class WrittenInComponent(Extension):
         if unknown := set(given) - {arg.name for arg in macro.args}:
             parser.fail(f"Component {name.value!r} takes no {', '.join(sorted(unknown))}", lineno)
         first_default = len(macro.args) - len(macro.defaults)
-        targets, values = [], []
+        arguments = {}
         for index, arg in enumerate(macro.args):
             if arg.name in given:
-                value = given[arg.name]
+                arguments[arg.name] = given[arg.name]
             elif index >= first_default:
-                value = self._copy(macro.defaults[index - first_default])
+                arguments[arg.name] = self._copy(macro.defaults[index - first_default])
             else:
                 parser.fail(f"Component {name.value!r} needs {arg.name}", lineno)
-            targets.append(nodes.Name(arg.name, "store", lineno=lineno))
-            values.append(value)
-        return nodes.With(targets, values, self._copy(macro.body), lineno=lineno)
+        return _written_in(self._copy(macro.body), arguments, self.environment, lineno)
 
     def _copy(self, parsed):
         """A fresh copy of parsed nodes (they are written in afresh each time), sharing the environment."""
@@ -110,6 +111,109 @@ class WrittenInComponent(Extension):
                 & set(found)
             }
         return parsed[library]
+
+
+def _written_in(body: list, arguments: dict, environment: Environment, lineno: int) -> nodes.With:
+    """A macro's body written in with its ``arguments`` (parsed expressions): each argument given
+    as a constant (``colour="red"``, or a default) is written into the markup when the template
+    compiles, the tests that then hold or fail always (``{% if colour %}``) keep only their branch,
+    and a ``{% set %}`` block that is then all constant is one constant too, so a loop pays only
+    for what varies; the other arguments are bound as the macro's would be. A written-in
+    component has no ``caller``."""
+    stored = {name.name for node in body for name in node.find_all(nodes.Name) if name.ctx != "load"}
+    known = {}
+    for target, value in arguments.items():
+        if target in stored:
+            continue
+        with contextlib.suppress(nodes.Impossible):
+            known[target] = value.as_const(nodes.EvalContext(environment))
+    while True:
+        body = _Fold(known, environment).visit_list_of(body)
+        found = _constant_assignments(body, known)
+        if not found:
+            break
+        known |= found
+    unbound = [name for name in arguments if name not in known]
+    targets = [nodes.Name(name, "store", lineno=lineno) for name in unbound]
+    return nodes.With(targets, [arguments[name] for name in unbound], body, lineno=lineno)
+
+
+def _constant_assignments(body: list, known: dict) -> dict:
+    """The names ``body`` sets once, to a constant, at its top level before any use."""
+    found = {}
+    for index, node in enumerate(body):
+        if not (
+            isinstance(node, nodes.Assign)
+            and isinstance(node.target, nodes.Name)
+            and isinstance(node.node, nodes.Const)
+        ):
+            continue
+        name = node.target.name
+        names = [[each for each in statement.find_all(nodes.Name) if each.name == name] for statement in body]
+        stores = [each for each in itertools.chain.from_iterable(names) if each.ctx != "load"]
+        used_before = any(names[:index])
+        if name not in known and len(stores) == 1 and not used_before:
+            found[name] = node.node.value
+    return found
+
+
+class _Fold(NodeTransformer):
+    """Writes ``known`` names in as constants and keeps only the branch a constant test takes."""
+
+    def __init__(self, known: dict, environment: Environment):
+        self.known, self.environment = known, environment
+
+    def visit_list_of(self, body: list) -> list:
+        folded = []
+        for node in body:
+            node = self.visit(node)
+            folded.extend(node if isinstance(node, list) else [] if node is None else [node])
+        return folded
+
+    def _constant(self, node):
+        try:
+            return nodes.Const(node.as_const(nodes.EvalContext(self.environment)), lineno=node.lineno)
+        except nodes.Impossible:
+            return node
+
+    def visit_Name(self, node):
+        if node.ctx == "load" and node.name in self.known:
+            return nodes.Const(self.known[node.name], lineno=node.lineno)
+        return node
+
+    def visit_Test(self, node):
+        if node.name == "defined" and isinstance(node.node, nodes.Name) and node.node.name == "caller":
+            return nodes.Const(False, lineno=node.lineno)
+        return self._constant(self.generic_visit(node))
+
+    def generic_visit(self, node, *args, **kwargs):
+        node = super().generic_visit(node, *args, **kwargs)
+        return self._constant(node) if isinstance(node, nodes.Expr) and not isinstance(node, nodes.Const) else node
+
+    def visit_If(self, node):
+        node = self.generic_visit(node)
+        if not isinstance(node.test, nodes.Const):
+            return node
+        if node.test.value:
+            return node.body
+        if node.elif_:
+            first, *rest = node.elif_
+            return self.visit_If(nodes.If(first.test, first.body, rest, node.else_, lineno=first.lineno))
+        return node.else_
+
+    def visit_AssignBlock(self, node):
+        node = self.generic_visit(node)
+        if node.filter is not None or not all(isinstance(child, nodes.Output) for child in node.body):
+            return node
+        parts = [child for output in node.body for child in output.nodes]
+        if not all(isinstance(part, nodes.TemplateData | nodes.Const) for part in parts):
+            return node
+        autoescape = nodes.EvalContext(self.environment).autoescape
+        text = "".join(
+            part.data if isinstance(part, nodes.TemplateData) else str(escape(part.value) if autoescape else part.value)
+            for part in parts
+        )
+        return nodes.Assign(node.target, nodes.Const(Markup(text) if autoescape else text), lineno=node.lineno)  # noqa: S704 - escaped above
 
 
 def _local(value):
