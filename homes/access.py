@@ -39,13 +39,22 @@ def _fields_of_one(homes, user, pk: int, rule: HomeRule, fields) -> CareHome:
     confirm): the same statement in hand-written SQL (``tracker.sql.one``), the rule's filter
     included (``where``, made from the grants its ORM filter is), as ``.only(*fields)`` would
     read it (0.45 to 0.12 ms of CPU; docs/adr/023-everyday-pages-speed.md)."""
-    kinds, kinds_params = _manager_filter(homes.model, homes.name)
-    rule_sql, rule_params = rule.where(roles_for(user))
-    found = one(homes.model, f"id = %s AND {kinds} AND {rule_sql}", [pk, *kinds_params, *rule_params],
-                using=homes.db, fields=fields)  # fmt: skip
+    reachable, params = allowed_where(homes, rule, user)
+    found = one(homes.model, f"id = %s AND {reachable}", [pk, *params], using=homes.db, fields=fields)
     if found is None:
         raise Http404
     return found
+
+
+def allowed_where(homes, rule: HomeRule, user) -> tuple[str, list]:
+    """``allowed(homes, rule, user)`` (``homes`` a manager) as a condition on its table's rows in
+    hand-written SQL, with its parameters: the manager's kinds and the rule's grants, each made
+    from the same source as the ORM's filter (tests/test_permissions.py holds them together).
+    Its columns are unqualified: the table is the statement's only one with them (read it in a
+    subquery when joining)."""
+    kinds, kinds_params = _manager_filter(homes.model, homes.name)
+    rule_sql, rule_params = rule.where(roles_for(user))
+    return f"{kinds} AND {rule_sql}", [*kinds_params, *rule_params]
 
 
 @functools.cache

@@ -194,3 +194,48 @@ def test_two_saves_of_one_home_at_once_one_wins_and_the_other_is_told(home):
     assert ("vacant_accepting", "2") in outcomes["second"]  # told what the first changed
     assert CategoryVacancy.objects.get(home=home, category="nursing").vacant_accepting == 2
     assert VacancyUpdate.objects.filter(home=home, kind="update").count() == 2  # the setup's and the first's
+
+
+@pytest.mark.parametrize("who", ["home_staff", "provider_admin", "council_admin", "service_admin", "coordinator"])
+def test_my_homes_read_by_hand_are_the_homes_the_rule_gives_each_role(request, who, home, other_home, provider):
+    """vacancies/my_homes.py reads the list in one hand-written statement: the same homes as
+    ``allowed(CareHome.objects, UPDATE_HOME, user).active()`` (never an agency or an archived
+    home), ordered by name, and the stale ones as the filter says."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.permissions import UPDATE_HOME
+    from homes.access import allowed
+    from registers.choices import HomeStatus
+    from registers.models import CareHome
+    from tests.factories import AgencyFactory
+    from vacancies import my_homes
+
+    user = request.getfixturevalue(who)
+    CareHomeFactory(name="Archived House", provider=provider, status=HomeStatus.ARCHIVED)
+    AgencyFactory(provider=provider)  # Leeds, the provider's: reachable by the rule, but no care home
+    twin = CareHomeFactory(name="Headingley Park", provider=provider)  # same name: ordered by id
+    fresh = CareHomeFactory(name="Adel Grange", provider=provider)
+    give_figures(home)
+    give_figures(fresh)
+    HomeVacancies.objects.filter(home=home).update(last_confirmed_at=timezone.now() - datetime.timedelta(hours=25))
+    expected = list(
+        allowed(CareHome.objects, UPDATE_HOME, user).active().order_by("name", "pk").values_list("pk", flat=True)
+    )
+    assert my_homes.ids(user) == expected
+    assert (
+        set(expected)
+        == {
+            "home_staff": {home.pk},
+            "provider_admin": {home.pk, twin.pk, fresh.pk},
+            "council_admin": {home.pk, twin.pk, fresh.pk},
+            "service_admin": set(CareHome.objects.active().values_list("pk", flat=True)),
+            "coordinator": set(),
+        }[who]
+    )
+    stale = [pk for pk in expected if pk != fresh.pk]  # confirmed 25 hours ago, or never
+    assert my_homes.ids(user, stale_only=True) == stale
+    page = my_homes.page(user, "1")
+    assert [row["pk"] for row in page.object_list] == expected
+    assert page.paginator.count == len(expected)

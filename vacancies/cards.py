@@ -87,10 +87,10 @@ def cards_from(rows: list[dict], *, back_query: str = "") -> list[Card]:
     home's page back to the search."""
     home_url, toggle_url = url_for_each("vacancies:home"), url_for_each("search:toggle_shortlist")
     back = f"?back={quote_plus(back_query)}" if back_query else ""
-    now = timezone.now()
+    now, zone = timezone.now(), timezone.get_current_timezone()
     cards = []
     for row in rows:
-        fresh = freshness(row["last_confirmed_at"], now)
+        fresh = freshness(row["last_confirmed_at"], now, zone)
         closed_text = ""
         if row["closed"]:
             closed_text = CLOSURE_REASONS.get(row["closed_reason"], "")

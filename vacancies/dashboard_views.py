@@ -127,7 +127,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.GET.get("part") == "trends":
         return render(request, "vacancies/dashboard.jinja#trends", context)
     stale_page = areas.stale_page(area, request.GET.get("page"))
-    now = timezone.now()
+    now, zone = timezone.now(), timezone.get_current_timezone()
     stale_page.object_list = [
         StaleHome(
             pk=row["pk"],
@@ -136,7 +136,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             phone=row["phone"],
             tel=dialable(row["phone"]),
             email=row["email"],
-            freshness=freshness(row["confirmed_at"], now),
+            freshness=freshness(row["confirmed_at"], now, zone),
             reminded_today=row["reminded_today"],
         )
         for row in stale_page.object_list

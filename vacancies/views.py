@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -25,18 +24,18 @@ from accounts.permissions import (
     permission_required,
 )
 from accounts.roles import roles_for
-from homes.access import allowed, home_permission_required
+from homes.access import home_permission_required
 from registers.models import CareHome
 from tracker.components import macro
 from tracker.contributions import HOME_PAGE, MY_HOMES, contributions
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest, back_to, safe_next
-from tracker.paging import counted_page
+from vacancies import my_homes as my_homes_list
 from vacancies import panel, reminder_links, reports
 from vacancies.audit_actions import VacancyAction
 from vacancies.cards import CLOSURE_REASONS, shortlist_button, url_for_each
 from vacancies.forms import AddCategoryForm, CategoryForm, FigureReportForm, HomeClosureForm
-from vacancies.freshness import STALE_AFTER, Freshness, freshness
+from vacancies.freshness import Freshness, freshness
 from vacancies.models import (
     CareCategory,
     CategoryVacancy,
@@ -99,38 +98,13 @@ class HomeCard:
     confirm_url: str
 
 
-def _with_figures_known(homes):
-    """Homes with whether they have any figures yet (for the My homes cards)."""
-    return homes.annotate(has_figures=Exists(CategoryVacancy.objects.filter(home=OuterRef("pk"))))
-
-
-def _my_homes(request):
-    homes = allowed(CareHome.objects, UPDATE_HOME, request.user).active()
-    if request.GET.get("stale"):
-        homes = homes.filter(
-            Q(vacancies__isnull=True)
-            | Q(vacancies__last_confirmed_at__isnull=True)
-            | Q(vacancies__last_confirmed_at__lt=timezone.now() - STALE_AFTER)
-        )
-    return homes.order_by("name")
-
-
-def _card_values(homes):
-    """What a card shows of each home, by name (``_cards``)."""
-    return _with_figures_known(homes).values(
-        "pk", "name", "has_figures", closed=F("vacancies__closed_to_admissions"),
-        closed_reason=F("vacancies__closed_reason"), accepting=F("vacancies__vacant_accepting_total"),
-        confirmed=F("vacancies__last_confirmed_at"),
-    )  # fmt: skip
-
-
 def _cards(rows) -> list[HomeCard]:
-    """A card for each of ``_card_values``' rows, with its freshness and links (the links made
+    """A card for each of vacancies/my_homes.py's rows, with its freshness and links (the links made
     once a page)."""
     detail, update, confirm = (
         url_for_each(name) for name in ("vacancies:home", "vacancies:update", "vacancies:confirm")
     )
-    now = timezone.now()
+    now, zone = timezone.now(), timezone.get_current_timezone()
     return [
         HomeCard(
             pk=row["pk"],
@@ -139,7 +113,7 @@ def _cards(rows) -> list[HomeCard]:
             closed=bool(row["closed"]),
             closed_reason=CLOSURE_REASONS.get(row["closed_reason"], ""),
             accepting=row["accepting"] or 0,
-            freshness=freshness(row["confirmed"], now),
+            freshness=freshness(row["confirmed"], now, zone),
             detail_url=detail(row["pk"]),
             update_url=update(row["pk"]),
             confirm_url=confirm(row["pk"]),
@@ -152,9 +126,9 @@ def _cards(rows) -> list[HomeCard]:
 @vary_on_headers("HX-Request")
 @permission_required(keeps_homes)
 def my_homes(request: HtmxHttpRequest) -> HttpResponse:
-    page = counted_page(_card_values(_my_homes(request)), request.GET.get("page"), 100)
-    page.object_list = _cards(page.object_list)
     stale_only = bool(request.GET.get("stale"))
+    page = my_homes_list.page(request.user, request.GET.get("page"), stale_only=stale_only)
+    page.object_list = _cards(page.object_list)
     context = {
         "page": page,
         "stale_only": stale_only,
@@ -174,7 +148,7 @@ def confirm(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
     if confirmed:
         audit.record(VacancyAction.VACANCIES_CONFIRMED, target=f"{home.name} ({home.cqc_location_id})")
     if request.htmx:
-        card = macro("home_card", "vacancies/home_cards.jinja")
+        card = macro("home_card", "vacancies/home_card.jinja")
         return HttpResponse(card(_my_homes_one(request, home.pk), get_token(request), just_confirmed=bool(confirmed)))
     if confirmed:
         messages.success(request, f"{home.name}: confirmed no change. Its figures are now marked as current.")
@@ -184,13 +158,15 @@ def confirm(request: HtmxHttpRequest, home: CareHome) -> HttpResponse:
 
 
 def _my_homes_one(request, pk):
-    return _cards(_card_values(CareHome.objects.filter(pk=pk)))[0]
+    return _cards([my_homes_list.one(request.user, pk)])[0]
 
 
 @require_POST
 @permission_required(keeps_homes)
 def confirm_all(request: HtmxHttpRequest) -> HttpResponse:
-    homes = list(_my_homes(request))
+    homes = list(
+        CareHome.objects.filter(pk__in=my_homes_list.ids(request.user, stale_only=bool(request.GET.get("stale"))))
+    )
     confirmed = confirm_no_change(homes, request.user)
     audit.record(VacancyAction.VACANCIES_CONFIRMED, target=f"{confirmed} homes", detail="Confirm all unchanged")
     skipped = len(homes) - confirmed
