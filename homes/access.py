@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from accounts.permissions import HomeRule, declare
 from accounts.roles import roles_for
 from registers.models import CareHome
-from tracker.sql import one
+from tracker.sql import one, one_related
 
 
 def allowed(homes, rule: HomeRule, user):
@@ -24,8 +24,8 @@ def one_of(homes, user, pk: int, rule: HomeRule, related=(), fields=(), **annota
     """The one of ``homes`` (a manager: care homes, agencies or every kind: ADR 019) that
     ``rule`` lets this person reach (one query, with ``related`` joined, only ``fields`` if
     named, and ``annotations`` read alongside); 404 otherwise, so an outsider cannot tell it exists."""
-    if fields and not related and not annotations and isinstance(homes, Manager):
-        return _fields_of_one(homes, user, pk, rule, fields)
+    if isinstance(homes, Manager) and not annotations and not (fields and related):
+        return _one_by_hand(homes, user, pk, rule, related, fields)
     homes = allowed(homes, rule, user)
     if related:
         homes = homes.select_related(*related)
@@ -34,13 +34,19 @@ def one_of(homes, user, pk: int, rule: HomeRule, related=(), fields=(), **annota
     return get_object_or_404(homes.annotate(**annotations) if annotations else homes, pk=pk)
 
 
-def _fields_of_one(homes, user, pk: int, rule: HomeRule, fields) -> CareHome:
+def _one_by_hand(homes, user, pk: int, rule: HomeRule, related, fields) -> CareHome:
     """``one_of`` for a page that names the fields it shows (a home's everyday saves: update,
-    confirm): the same statement in hand-written SQL (``tracker.sql.one``), the rule's filter
-    included (``where``, made from the grants its ORM filter is), as ``.only(*fields)`` would
-    read it (0.45 to 0.12 ms of CPU; docs/adr/023-everyday-pages-speed.md)."""
+    confirm) or the rows it reads with the home (a home's page): the same statement in
+    hand-written SQL (``tracker.sql.one``, ``one_related``), the rule's filter included
+    (``allowed_where``, made from the grants its ORM filter is), read as ``.only(*fields)`` or
+    ``select_related(*related)`` would (0.45 to 0.12 ms of CPU; a home's page 1.2 to 0.4 ms;
+    docs/adr/023-everyday-pages-speed.md)."""
     reachable, params = allowed_where(homes, rule, user)
-    found = one(homes.model, f"id = %s AND {reachable}", [pk, *params], using=homes.db, fields=fields)
+    where, params = f"id = %s AND {reachable}", [pk, *params]
+    if related:
+        found = one_related(homes.model, where, params, using=homes.db, related=tuple(related))
+    else:
+        found = one(homes.model, where, params, using=homes.db, fields=fields or None)
     if found is None:
         raise Http404
     return found

@@ -84,3 +84,62 @@ def test_cqc_checked_is_when_this_location_was_last_checked(home, other_home):
     assert panel.read(home, None).cqc_checked is None
     _checked(home, checked)
     assert panel.read(home, None).cqc_checked == checked
+
+
+RELATED = ("provider", "local_authority__region", "vacancies__last_confirmed_by")
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("board", ["confirmed by a person", "never confirmed", "none"])
+def test_the_page_reads_its_home_and_rows_by_hand_as_select_related_does(
+    board, home, home_staff, coordinator, django_assert_num_queries
+):
+    """homes/access.py reads a page's home with its related rows in one hand-written statement
+    (tracker.sql.one_related): the same rows as the ORM's select_related, each set where the ORM
+    sets it (no query to reach them), a missing one None."""
+    from accounts.permissions import VIEW_HOME
+    from accounts.roles import roles_for
+    from homes.access import one_of
+    from registers.models import CareHome
+
+    if board == "confirmed by a person":
+        give_figures(home, home_staff)
+        confirm_no_change([home], home_staff)
+    elif board == "never confirmed":
+        HomeVacancies.objects.create(home=home)
+    roles_for(coordinator)  # their roles: read once a request, before the home
+    with django_assert_num_queries(1):
+        by_hand = one_of(CareHome.objects, coordinator, home.pk, VIEW_HOME, RELATED)
+    orm = CareHome.objects.select_related(*RELATED).get(pk=home.pk)
+    with django_assert_num_queries(0):
+        assert _fields(by_hand) == _fields(orm)
+        assert _fields(by_hand.provider) == _fields(orm.provider)
+        assert _fields(by_hand.local_authority) == _fields(orm.local_authority)
+        assert _fields(by_hand.local_authority.region) == _fields(orm.local_authority.region)
+        if board == "none":
+            assert not hasattr(by_hand, "vacancies")  # RelatedObjectDoesNotExist, as the ORM's
+            assert not hasattr(orm, "vacancies")
+            return
+        assert _fields(by_hand.vacancies) == _fields(orm.vacancies)
+        assert by_hand.vacancies.home is by_hand
+        if board == "never confirmed":
+            assert by_hand.vacancies.last_confirmed_by is None
+        else:
+            assert _fields(by_hand.vacancies.last_confirmed_by) == _fields(orm.vacancies.last_confirmed_by)
+
+
+def test_a_home_read_by_hand_is_still_only_for_those_its_rule_lets_reach_it(client, home, other_home_staff):
+    """Another home's staff, and a care home's page asked for an agency: 404, as before."""
+    client.force_login(other_home_staff)
+    assert client.get(f"/homes/{home.pk}/").status_code == 404
+    from accounts.models import Role
+    from tests.factories import AgencyFactory, MembershipFactory
+
+    admin = MembershipFactory(role=Role.COORDINATOR, user__email="c2@example.org").user
+    client.force_login(admin)
+    assert client.get(f"/homes/{home.pk}/").status_code == 200
+    agency = AgencyFactory(provider=home.provider)
+    assert client.get(f"/homes/{agency.pk}/").status_code == 404

@@ -4,6 +4,7 @@ Rows come back named (from the cursor's description), never unpacked by
 position; table names come from the models (``table(Model)``), never typed.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection, connections
@@ -55,6 +56,88 @@ def one(model, where: str, params=(), *, using: str, also: dict[str, str] | None
     for name, found_value in zip(also, row[width:], strict=True):
         setattr(found, name, found_value)
     return found
+
+
+def one_related(model, where: str, params=(), *, using: str, related: tuple[str, ...]):
+    """``one`` with the rows ``related`` names read in the same statement and set on it, as
+    ``select_related(*related)`` sets them ("provider", "local_authority__region", a reverse
+    one-to-one such as "vacancies"): the ORM compiled such a query in 0.65 ms for a home's page
+    (docs/adr/023-everyday-pages-speed.md). None if no row matches; a related row that is not
+    there is None, as the ORM's."""
+    steps = _related_steps(model, tuple(related))
+    select = ", ".join([columns(model, "t0"), *(columns(step.model, step.alias) for step in steps)])
+    joins = " ".join(step.join for step in steps)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select} FROM (SELECT * FROM {table(model)} WHERE {where} LIMIT 1) AS t0 {joins}",  # noqa: S608
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = [instance(model, using, row)]
+    start = len(_chosen(model, None))
+    for step in steps:
+        values = row[start : start + step.width]
+        start += step.width
+        made = None if values[step.pk_index] is None else instance(step.model, using, values)
+        if (parent := found[step.parent]) is not None:
+            step.set(parent, made)
+        found.append(made)
+    return found[0]
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One related row of ``one_related``: its model, the alias and join it is read by, whose
+    row (an index into the rows read before it) it hangs from, and how it is set there."""
+
+    model: type
+    alias: str
+    join: str
+    parent: int
+    width: int
+    pk_index: int
+    field: object  # the forward field, or the reverse one-to-one relation
+
+    def set(self, parent, made) -> None:
+        self.field.set_cached_value(parent, made)
+        if made is not None and self.field.one_to_one:
+            self.field.remote_field.set_cached_value(made, parent)
+
+
+@cache
+def _related_steps(model, related: tuple[str, ...]) -> list[_Step]:
+    quote = connection.ops.quote_name
+    if any(each.get_db_converters(connection) for each in model._meta.concrete_fields):
+        raise ValueError(f"{model.__name__} has fields the ORM converts: read it through the ORM")
+    steps, index_of = [], {(): 0}
+    for path in related:
+        parts = tuple(path.split("__"))
+        for depth in range(1, len(parts) + 1):
+            if parts[:depth] in index_of:
+                continue
+            parent = index_of[parts[: depth - 1]]
+            owner = model if parent == 0 else steps[parent - 1].model
+            field = owner._meta.get_field(parts[depth - 1])
+            alias = f"t{len(steps) + 1}"
+            if field.auto_created and not field.concrete:  # a reverse one-to-one ("vacancies")
+                if not field.one_to_one:
+                    raise ValueError(f"{path}: only forward relations and reverse one-to-ones are read")
+                target = field.related_model
+                on = f"{alias}.{quote(field.field.column)} = t{parent}.{quote(field.field.target_field.column)}"
+            else:
+                if not (field.many_to_one or field.one_to_one):
+                    raise ValueError(f"{path}: only forward relations and reverse one-to-ones are read")
+                target = field.related_model
+                on = f"{alias}.{quote(field.target_field.column)} = t{parent}.{quote(field.column)}"
+            if any(each.get_db_converters(connection) for each in target._meta.concrete_fields):
+                raise ValueError(f"{target.__name__} has fields the ORM converts: read it through the ORM")
+            chosen = _chosen(target, None)
+            steps.append(_Step(target, alias, f"LEFT JOIN {table(target)} AS {alias} ON {on}", parent, len(chosen),
+                               chosen.index(target._meta.pk), field))  # fmt: skip
+            index_of[parts[:depth]] = len(steps)
+    return steps
 
 
 @cache  # a model's fields do not change while the app runs
