@@ -115,35 +115,49 @@ def test_stale_homes_listed_oldest_first_with_contacts(client, council_admin, ar
     assert "mailto:two@example.org" in response.text
 
 
-def test_the_stale_list_read_by_hand_is_stale_homes_for_a_council_a_region_and_england(area, leeds, bradford):
-    """The dashboard's page of stale homes (one hand-written statement, areas.stale_page) is
-    areas.stale_homes (which reminding all of them reads), row for row and in order, with the
-    day's reminder; an archived home, an agency and another area's homes are in neither; a page
-    past the end is the last."""
+def test_the_stale_list_is_the_areas_homes_not_confirmed_in_a_day_oldest_first(area, leeds, bradford):
+    """The dashboard's stale homes (one hand-written statement, areas._stale) against the rule
+    worked out here from the rows: an active care home of the area whose figures were last
+    confirmed over 24 hours ago, or never; oldest first (never first), then by name and id; with
+    the day's reminder. An archived home, an agency and another area's homes are not in it; a
+    page past the end is the last; "remind all" reads the same homes in the same order."""
     stale_in_bradford = CareHomeFactory(name="Aire Home", local_authority=bradford)
     CareHomeFactory(name="Archived Home", local_authority=leeds, status="archived")
     AgencyFactory(name="Agency Elsewhere", local_authority=leeds)
+    CareHomeFactory(name="Never Home", local_authority=leeds)  # a second of that name: ordered by id
     Reminder.objects.create(home=area["two_days"], recipients=1)
+    stale_before = timezone.now() - datetime.timedelta(hours=24)
+    reminded = dict(Reminder.objects.filter(date=timezone.localdate()).values_list("home_id", "sent_at"))
+    confirmed = dict(HomeVacancies.objects.values_list("home_id", "last_confirmed_at"))
     for chosen in (
         areas.Area("E08000035", "Leeds", (leeds.pk,)),
         areas.Area("region:test", "Two councils", (leeds.pk, bradford.pk)),
         areas.ENGLAND,
     ):
+        homes = CareHome.objects.active().select_related("local_authority")
+        if chosen.la_ids is not None:
+            homes = homes.filter(local_authority__in=chosen.la_ids)
+        stale = [home for home in homes if (confirmed.get(home.pk) or stale_before) <= stale_before]
+        stale.sort(
+            key=lambda home: (confirmed.get(home.pk) is not None, confirmed.get(home.pk) or 0, home.name, home.pk)
+        )
         expected = [
             {"pk": home.pk, "name": home.name, "phone": home.phone, "email": home.email,
-             "council": home.local_authority.name, "confirmed_at": home.confirmed_at,
-             "reminded_today": home.reminded_today}
-            for home in areas.stale_homes(chosen)
+             "council": home.local_authority.name, "confirmed_at": confirmed.get(home.pk),
+             "reminded_today": reminded.get(home.pk)}
+            for home in stale
         ]  # fmt: skip
+        assert len(expected) >= 3
         page = areas.stale_page(chosen, None, per_page=2)
         assert [{k: row[k] for k in expected[0]} for row in page.object_list] == expected[:2]
         assert page.paginator.count == len(expected)
         last = areas.stale_page(chosen, "99", per_page=2)
         assert last.number == page.paginator.num_pages
         assert [row["pk"] for row in last.object_list] == [row["pk"] for row in expected[(last.number - 1) * 2 :]]
+        assert areas.stale_home_ids(chosen) == [row["pk"] for row in expected]
     leeds = areas.Area("E08000035", "Leeds", (leeds.pk,))
     leeds_only = [row["name"] for row in areas.stale_page(leeds, "1").object_list]
-    assert leeds_only == ["Never Home", "Week Old Home", "Two Days Home"]
+    assert leeds_only == ["Never Home", "Never Home", "Week Old Home", "Two Days Home"]
     england = {row["name"]: row for row in areas.stale_page(areas.ENGLAND, "1").object_list}
     assert stale_in_bradford.name in england
     assert england["Never Home"]["reminded_today"] is None

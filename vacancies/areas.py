@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -315,42 +315,28 @@ class NewlyRegistered:
     postcode: str
 
 
-def stale_homes(area: Area, now: datetime.datetime | None = None):
-    """The area's homes not confirmed within STALE_AFTER (or never), oldest first, each with
-    ``confirmed_at`` and ``reminded_today``."""
-    now = now or timezone.now()
-    today = timezone.localdate()
-    # A council's boards by their unique index: joined, the planner read every board in England
-    # to hash them (5 of Leeds's 8 ms in EXPLAIN ANALYZE; 1.4 ms this way). A region or England
-    # keeps the join (a lookup per home there took 459 ms against the join's 181), as position() does.
-    if area.is_one_council:
-        confirmed = Subquery(HomeVacancies.objects.filter(home=OuterRef("pk")).values("last_confirmed_at")[:1])
-    else:
-        confirmed = F("vacancies__last_confirmed_at")
-    return (
-        area.homes()
-        .annotate(
-            confirmed_at=confirmed,
-            # A home is reminded at most once a day (Reminder's constraint): that reminder's time, by
-            # its index, not a MAX over a join that groups every home's whole row.
-            reminded_today=Subquery(Reminder.objects.filter(home=OuterRef("pk"), date=today).values("sent_at")[:1]),
-        )
-        .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=now - STALE_AFTER))
-        .select_related("local_authority")
-        .order_by(F("confirmed_at").asc(nulls_first=True), "name", "pk")
-    )
-
-
 def stale_page(area: Area, number: str | None, per_page: int = 50) -> Page:
-    """The page ``number`` of ``stale_homes`` as the dashboard lists them: each home's ``pk``,
-    ``name``, ``phone``, ``email``, ``council``, ``confirmed_at`` and ``reminded_today``. One
-    hand-written statement (the ORM built and compiled its two subqueries and window in 2.1 of
-    the dashboard's 13 ms of CPU; this, 0.3 ms); the same homes in the same order as
-    ``stale_homes`` (tests/test_dashboard.py), each board found as there: by its unique index for
-    a council, by a join for a region or England."""
-    now = timezone.now()
+    """The page ``number`` of the area's stale homes (``_stale``) as the dashboard lists them."""
+    return rows_page(lambda offset, limit: _stale(area, offset, limit), number, per_page)
+
+
+def stale_home_ids(area: Area) -> list[int]:
+    """Every one of the area's stale homes, in the list's order ("remind all")."""
+    return [row["pk"] for row in _stale(area, 0, None)]
+
+
+def _stale(area: Area, offset: int, limit: int | None) -> list[dict]:
+    """The area's active care homes not confirmed within STALE_AFTER (or never), oldest first
+    (then by name and id), each with its ``pk``, ``name``, ``phone``, ``email``, ``council``,
+    ``confirmed_at``, ``reminded_today`` (the day's reminder's time: at most one a day) and
+    ``rows_in_all``; ``limit`` None: all of them. One hand-written statement (the ORM built and
+    compiled its two subqueries and window in 2.1 of the dashboard's 13 ms of CPU; this, 0.3 ms),
+    each board found as the planner reads it best: by its unique index, home by home, for one
+    council (joined, the planner read every board in England to hash them: 5 of Leeds's 8 ms in
+    EXPLAIN ANALYZE); by a join for a region or England (a lookup per home there took 459 ms
+    against the join's 181, as ``position`` does)."""
     boards = table(HomeVacancies)
-    if area.is_one_council:  # looked up by its unique index, home by home (a join hashed every board)
+    if area.is_one_council:
         board, confirmed = "", f"(SELECT last_confirmed_at FROM {boards} WHERE home_id = home.id)"  # noqa: S608
     else:
         board, confirmed = f"LEFT JOIN {boards} AS board ON board.home_id = home.id", "board.last_confirmed_at"
@@ -369,13 +355,11 @@ def stale_page(area: Area, number: str | None, per_page: int = 50) -> Page:
          ORDER BY confirmed_at ASC NULLS FIRST, home.name, home.id
          LIMIT %(limit)s OFFSET %(offset)s
     """  # noqa: S608 - table names from the models, every value a parameter
-    params = {
+    return named_rows(sql, {
         "today": timezone.localdate(), "kind": LocationKind.CARE_HOME, "status": HomeStatus.ACTIVE,
-        "councils": list(area.la_ids or ()), "stale_before": now - STALE_AFTER,
-    }  # fmt: skip
-    return rows_page(
-        lambda offset, limit: named_rows(sql, params | {"offset": offset, "limit": limit}), number, per_page
-    )
+        "councils": list(area.la_ids or ()), "stale_before": timezone.now() - STALE_AFTER,
+        "offset": offset, "limit": limit,  # LIMIT NULL: every row
+    })  # fmt: skip
 
 
 PERIODS = {"7": 7, "30": 30, "365": 365}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import may_see_areas, permission_required
-from registers.models import dialable
+from registers.models import CareHome, dialable
 from tracker.csv_export import csv_response
 from tracker.forms import NhsFormMixin
 from tracker.http import HtmxHttpRequest
@@ -179,7 +179,9 @@ def remind_one(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required(may_see_areas)
 def remind_all(request: HtmxHttpRequest) -> HttpResponse:
     area = areas.area_or_404(request)
-    reminded, skipped = remind_stale(list(areas.stale_homes(area)), by=request.user)
+    stale = areas.stale_home_ids(area)
+    homes = CareHome.objects.in_bulk(stale)
+    reminded, skipped = remind_stale([homes[pk] for pk in stale], by=request.user)
     messages.success(
         request,
         f"Reminders sent to {reminded} home{pluralize(reminded)}."
