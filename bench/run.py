@@ -69,6 +69,7 @@ from api import changes, cursors, keys  # noqa: E402
 from api.changes import Position  # noqa: E402
 from api.models import WRITE_KEY_LIFETIME, ApiKey, HomeChange  # noqa: E402
 from bench.cpu import cpu_by_process, cpu_spent  # noqa: E402
+from bench.sends import SENT_BY_BENCH, forget_sends  # noqa: E402
 from enquiries.models import Referral  # noqa: E402
 from homecare.models import CoveredDistrict  # noqa: E402
 from registers.models import CareHome, LocalAuthority, Provider  # noqa: E402
@@ -536,7 +537,7 @@ def send_enquiries(session: Session, homes: list[int], seconds: float) -> dict:
 
 def enquiry_form(token: str, homes: list[int], n: int) -> dict:
     return {
-        "csrfmiddlewaretoken": token, "homes": homes, "reference": f"Bench {n}", "category": "nursing",
+        "csrfmiddlewaretoken": token, "homes": homes, "reference": f"{SENT_BY_BENCH}{n}", "category": "nursing",
         "sex": "female", "age_band": "85+", "funding": "council", "pathway": "3",
         "needed_from": timezone.localdate().isoformat(), "care_needs": "Needs two carers to transfer.",
         "contact": "Hub 0113 496 0000",
@@ -558,7 +559,7 @@ def send_package_requests(session: Session, district: str, seconds: float) -> di
 
 def package_form(token: str, district: str, n: int) -> dict:
     return {
-        "csrfmiddlewaretoken": token, "send_to": "market", "reference": f"Bench {n}", "district": district,
+        "csrfmiddlewaretoken": token, "send_to": "market", "reference": f"{SENT_BY_BENCH}{n}", "district": district,
         "hours_a_week": "10.5", "calls_a_day": "3", "call_times": ["morning", "lunch", "bed"], "carers_per_call": "1",
         "needed_from": timezone.localdate().isoformat(), "care_needed": ["personal_care"], "funding": "council",
         "care_needs": "Walks with a frame; key safe.", "contact": "Hub 0113 496 0000",
@@ -632,6 +633,8 @@ def main() -> None:
     big_provider, provider_admin, council_admin = dataset_admins()
     give_second_factor(council_admin)
     coordinator = "coordinator1@dataset.example"
+    if forgotten := forget_sends(coordinator):  # an earlier run's that did not finish
+        print(f"Deleted {forgotten:,} enquiries an earlier run's sending journeys left", flush=True)
     districts = ["LS6", "M14", "B15", "NE4", "BS7", "NG7", "L18", "S10", "CB4", "PL4", "SW9", "N16", "LE2", "YO10"]
     if args.quick:  # the region dataset is Yorkshire and the Humber's
         districts = ["LS6", "LS17", "YO10", "YO24", "S10", "S11", "HU5", "BD9", "HG1", "DN4", "WF1", "HD1", "HX1"]
@@ -810,6 +813,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+        forget_sends(coordinator)  # the dataset as the run found it
 
     floor = journeys["floor"]["rps"]
     for result in journeys.values():

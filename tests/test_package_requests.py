@@ -536,3 +536,35 @@ def test_home_care_figures_are_each_councils_own(
 def test_bed_enquiry_figures_leave_package_requests_out(client, council_admin, placed_and_withdrawn):
     client.force_login(council_admin)
     assert "No enquiries to homes in this area in this period" in client.get("/area/enquiries/").text
+
+
+def test_the_benchmark_takes_away_only_what_its_sending_journeys_sent(
+    team, team_coordinator, agencies, django_capture_on_commit_callbacks
+):
+    """bench/sends.py: after a run, the enquiries and package requests its sending journeys made
+    (its coordinator's, referenced "Bench n") go, with their referrals, packages, notices and
+    queued notice tasks; another person's, or the same person's own, stay."""
+    from django_tasks_db.models import DBTaskResult
+
+    from bench.sends import SENT_BY_BENCH, forget_sends
+
+    colleague = MembershipFactory(role=Role.COORDINATOR, team=team, user__email="dc2@example.org").user
+    chosen = [agencies["kirkstall"], agencies["headingley"]]
+
+    def sent(by, reference):
+        details = {"reference": reference, "needed_from": timezone.localdate(), "funding": "council",
+                   "care_needs": "Frame", "contact": "Hub"}  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):  # the notice task is queued as the send commits
+            return flows.send(team, by, chosen, package=package_details(), **details)
+
+    bench = [sent(team_coordinator, f"{SENT_BY_BENCH}{n}") for n in range(2)]
+    own, theirs = sent(team_coordinator, "Ward 4"), sent(colleague, f"{SENT_BY_BENCH}9")
+    assert Notice.objects.count() == 8
+    assert DBTaskResult.objects.filter(task_path="enquiries.notices.send_notices", status="READY").count() == 4
+    assert forget_sends(team_coordinator.email) == 2
+    assert set(Enquiry.objects.values_list("pk", flat=True)) == {own.pk, theirs.pk}
+    assert not Referral.objects.filter(enquiry__in=bench).exists()
+    assert not Package.objects.filter(enquiry__in=bench).exists()
+    assert Notice.objects.count() == 4
+    assert DBTaskResult.objects.filter(task_path="enquiries.notices.send_notices", status="READY").count() == 2
+    assert forget_sends(team_coordinator.email) == 0
