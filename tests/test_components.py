@@ -126,6 +126,10 @@ WRITTEN_IN = [
     ),
     ('"table_cell", html=words, row_header=flag', "nhsuk.table_cell(html=words, row_header=flag)"),
     ('"table", caption="Homes", head="Home|Beds#|~Do"', "nhsuk.table('Homes', 'Home|Beds#|~Do')"),
+    ('"notification_banner", heading="H", html=words, kind="error"', "nhsuk.notification_banner('H', words, 'error')"),
+    ('"notification_banner", html=words, kind="success"', "nhsuk.notification_banner(html=words, kind='success')"),
+    ('"notification_banner", html=words', "nhsuk.notification_banner(html=words)"),
+    ('"notification_banner", html=words, kind=colour', "nhsuk.notification_banner(html=words, kind=colour)"),
 ]  # fmt: skip
 
 
@@ -176,3 +180,24 @@ def test_an_argument_the_component_sets_again_is_not_written_in():
     assert '<th class="nhsuk-table__header" scope="col" role="columnheader">Home</th>' in html
     assert "nhsuk-table__header--numeric" in html
     assert "Home|Beds" not in html
+
+
+def test_folding_keeps_markup_markup_and_leaves_what_compiled_code_cannot_hold():
+    """A block made constant stays markup when joined to text (Jinja's folding of ``~`` would
+    join it as text, escaped again when drawn), and a constant that cannot be written into
+    compiled code (a generator) is bound as the macro would bind it: each drawn as its call."""
+    from jinja2 import DictLoader
+
+    from tracker.components import environment
+
+    library = (
+        '{% macro joined(c="a&b") %}{% set s %}<i>{{ c }}</i>{% endset %}{{ s ~ "<b>" }}{% endmacro %}'
+        "{% macro batched(xs=[1, 2, 3]) %}{% for row in xs | batch(2) %}{{ row }}{% endfor %}{% endmacro %}"
+        '{% macro chosen(a="", b="x") %}{% if a %}A{% elif b %}B{% else %}C{% endif %}{% endmacro %}'
+    )
+    env = environment(loader=DictLoader({"lib.jinja": library}), autoescape=True)
+    for name in ("joined", "batched", "chosen"):
+        written_in = env.from_string(f'{{% component "lib.jinja:{name}" %}}').render()
+        called = env.from_string(f'{{% import "lib.jinja" as lib %}}{{{{ lib.{name}() }}}}').render()
+        assert written_in == called, name
+    assert env.from_string('{% component "lib.jinja:joined" %}').render() == "<i>a&amp;b</i>&lt;b&gt;"

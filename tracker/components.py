@@ -37,6 +37,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, nodes, pass_context
+from jinja2.compiler import has_safe_repr
 from jinja2.ext import Extension
 from jinja2.visitor import NodeTransformer
 from jinja2_fragments import render_block
@@ -119,14 +120,17 @@ def _written_in(body: list, arguments: dict, environment: Environment, lineno: i
     compiles, the tests that then hold or fail always (``{% if colour %}``) keep only their branch,
     and a ``{% set %}`` block that is then all constant is one constant too, so a loop pays only
     for what varies; the other arguments are bound as the macro's would be. A written-in
-    component has no ``caller``."""
+    component has no ``caller``. It assumes the environment's autoescaping (ours escapes every
+    template: Django's backend turns it on), as a ``{% set %}`` block made constant is markup."""
     stored = {name.name for node in body for name in node.find_all(nodes.Name) if name.ctx != "load"}
     known = {}
     for target, value in arguments.items():
         if target in stored:
             continue
         with contextlib.suppress(nodes.Impossible):
-            known[target] = value.as_const(nodes.EvalContext(environment))
+            constant = value.as_const(nodes.EvalContext(environment))
+            if has_safe_repr(constant):  # what can be written into compiled code
+                known[target] = constant
     while True:
         body = _Fold(known, environment).visit_list_of(body)
         found = _constant_assignments(body, known)
@@ -153,7 +157,7 @@ def _constant_assignments(body: list, known: dict) -> dict:
         stores = [each for each in itertools.chain.from_iterable(names) if each.ctx != "load"]
         used_before = any(names[:index])
         if name not in known and len(stores) == 1 and not used_before:
-            found[name] = node.node.value
+            found[name] = node.node.value  # a Const: its value can be written into compiled code
     return found
 
 
@@ -172,13 +176,27 @@ class _Fold(NodeTransformer):
 
     def _constant(self, node):
         try:
-            return nodes.Const(node.as_const(nodes.EvalContext(self.environment)), lineno=node.lineno)
-        except nodes.Impossible:
+            return nodes.Const.from_untrusted(
+                node.as_const(nodes.EvalContext(self.environment)), lineno=node.lineno, environment=self.environment
+            )
+        except nodes.Impossible:  # not constant, or not a value compiled code can hold
             return node
 
     def visit_Name(self, node):
-        if node.ctx == "load" and node.name in self.known:
+        # A block made constant (markup) is written in only where it is drawn (``visit_Output``):
+        # in an expression Jinja's compiler would fold it as plain text (``s ~ "<b>"``), escaped
+        # again when drawn. Elsewhere its name is read as the macro's would be (its {% set %} stays).
+        if node.ctx == "load" and node.name in self.known and not isinstance(self.known[node.name], Markup):
             return nodes.Const(self.known[node.name], lineno=node.lineno)
+        return node
+
+    def visit_Output(self, node):
+        node.nodes = [
+            nodes.Const(self.known[child.name], lineno=child.lineno)
+            if isinstance(child, nodes.Name) and child.ctx == "load" and child.name in self.known
+            else self.visit(child)
+            for child in node.nodes
+        ]
         return node
 
     def visit_Test(self, node):
@@ -191,15 +209,14 @@ class _Fold(NodeTransformer):
         return self._constant(node) if isinstance(node, nodes.Expr) and not isinstance(node, nodes.Const) else node
 
     def visit_If(self, node):
+        if node.elif_:  # each elif the else of the one before, so that any of them can be kept alone
+            first, *rest = node.elif_
+            following = nodes.If(first.test, first.body, rest, node.else_, lineno=first.lineno)
+            node = nodes.If(node.test, node.body, [], [following], lineno=node.lineno)
         node = self.generic_visit(node)
         if not isinstance(node.test, nodes.Const):
             return node
-        if node.test.value:
-            return node.body
-        if node.elif_:
-            first, *rest = node.elif_
-            return self.visit_If(nodes.If(first.test, first.body, rest, node.else_, lineno=first.lineno))
-        return node.else_
+        return node.body if node.test.value else node.else_
 
     def visit_AssignBlock(self, node):
         node = self.generic_visit(node)

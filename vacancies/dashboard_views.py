@@ -181,7 +181,7 @@ def remind_all(request: HtmxHttpRequest) -> HttpResponse:
     area = areas.area_or_404(request)
     stale = areas.stale_home_ids(area)
     homes = CareHome.objects.in_bulk(stale)
-    reminded, skipped = remind_stale([homes[pk] for pk in stale], by=request.user)
+    reminded, skipped = remind_stale([homes[pk] for pk in stale if pk in homes], by=request.user)  # one gone since
     messages.success(
         request,
         f"Reminders sent to {reminded} home{pluralize(reminded)}."
