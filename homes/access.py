@@ -39,7 +39,7 @@ def _one_by_hand(homes, user, pk: int, rule: HomeRule, related, fields) -> CareH
     confirm) or the rows it reads with the home (a home's page): the same statement in
     hand-written SQL (``tracker.sql.one``, ``one_related``), the rule's filter included
     (``allowed_where``, made from the grants its ORM filter is), read as ``.only(*fields)`` or
-    ``select_related(*related)`` would (0.45 to 0.12 ms of CPU; a home's page 1.2 to 0.4 ms;
+    ``select_related(*related)`` would (0.45 to 0.12 ms of CPU; a home's page's home 1.2 to 0.2 ms;
     docs/adr/023-everyday-pages-speed.md)."""
     reachable, params = allowed_where(homes, rule, user)
     where, params = f"id = %s AND {reachable}", [pk, *params]

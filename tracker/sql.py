@@ -109,8 +109,7 @@ class _Step:
 @cache
 def _related_steps(model, related: tuple[str, ...]) -> list[_Step]:
     quote = connection.ops.quote_name
-    if any(each.get_db_converters(connection) for each in model._meta.concrete_fields):
-        raise ValueError(f"{model.__name__} has fields the ORM converts: read it through the ORM")
+    _read_as_stored(model)
     steps, index_of = [], {(): 0}
     for path in related:
         parts = tuple(path.split("__"))
@@ -120,24 +119,27 @@ def _related_steps(model, related: tuple[str, ...]) -> list[_Step]:
             parent = index_of[parts[: depth - 1]]
             owner = model if parent == 0 else steps[parent - 1].model
             field = owner._meta.get_field(parts[depth - 1])
-            alias = f"t{len(steps) + 1}"
-            if field.auto_created and not field.concrete:  # a reverse one-to-one ("vacancies")
-                if not field.one_to_one:
-                    raise ValueError(f"{path}: only forward relations and reverse one-to-ones are read")
-                target = field.related_model
+            reverse = field.auto_created and not field.concrete  # a reverse one-to-one ("vacancies")
+            if not (field.one_to_one or (field.many_to_one and not reverse)):
+                raise ValueError(f"{path}: only forward relations and reverse one-to-ones are read")
+            target, alias = _read_as_stored(field.related_model), f"t{len(steps) + 1}"
+            if reverse:
                 on = f"{alias}.{quote(field.field.column)} = t{parent}.{quote(field.field.target_field.column)}"
             else:
-                if not (field.many_to_one or field.one_to_one):
-                    raise ValueError(f"{path}: only forward relations and reverse one-to-ones are read")
-                target = field.related_model
                 on = f"{alias}.{quote(field.target_field.column)} = t{parent}.{quote(field.column)}"
-            if any(each.get_db_converters(connection) for each in target._meta.concrete_fields):
-                raise ValueError(f"{target.__name__} has fields the ORM converts: read it through the ORM")
             chosen = _chosen(target, None)
             steps.append(_Step(target, alias, f"LEFT JOIN {table(target)} AS {alias} ON {on}", parent, len(chosen),
                                chosen.index(target._meta.pk), field))  # fmt: skip
             index_of[parts[:depth]] = len(steps)
     return steps
+
+
+def _read_as_stored(model):
+    """``model``, if the values its columns hold are its fields' values (no field the ORM converts
+    when it reads, which ``instance`` does not do)."""
+    if any(field.get_db_converters(connection) for field in model._meta.concrete_fields):
+        raise ValueError(f"{model.__name__} has fields the ORM converts: read it through the ORM")
+    return model
 
 
 @cache  # a model's fields do not change while the app runs
